@@ -1,0 +1,40 @@
+# The library's sources. ARCADE_MCP_ASIO_SOURCES are the only files that include Boost.Asio/Beast
+# (through src/transport/http/detail/asio.hpp); keep that list short, they compile slowly.
+set(ARCADE_MCP_ASIO_SOURCES
+  src/transport/http/http_server.cpp
+  src/transport/http/http_connection.cpp
+  src/transport/http/mcp_endpoint.cpp
+)
+set(ARCADE_MCP_SOURCES
+  src/jsonrpc/message.cpp
+  src/mcp/value_codec.cpp
+  src/mcp/tool_error.cpp
+  src/mcp/server.cpp
+  src/mcp/tool_catalog.cpp
+  src/mcp/dispatcher.cpp
+  src/mcp/tool_call.cpp
+  src/mcp/worker_pool.cpp
+  src/util/base64url.cpp
+  src/util/random.cpp
+  src/log/logger.cpp
+  src/app/dotenv.cpp
+  src/app/runtime_config.cpp
+  src/app/run.cpp
+  src/transport/stdio/stdio_transport.cpp
+  src/transport/http/http_policy.cpp
+  src/transport/http/session_table.cpp
+  ${ARCADE_MCP_ASIO_SOURCES}
+)
+# Unit tests that live beside the code they test.
+set(ARCADE_MCP_UNIT_TESTS
+  src/jsonrpc/message_test.cpp
+  src/mcp/value_codec_test.cpp
+  src/mcp/server_test.cpp
+  src/mcp/dispatcher_test.cpp
+  src/util/base64url_test.cpp
+  src/log/logger_test.cpp
+  src/app/dotenv_test.cpp
+  src/app/runtime_config_test.cpp
+  src/transport/http/http_policy_test.cpp
+  src/transport/http/session_table_test.cpp
+)

@@ -1,0 +1,96 @@
+/// @file message.hpp
+/// JSON-RPC 2.0 messages: requests, notifications, responses and errors, with a decoder that
+/// classifies one JSON value and encoders that build the wire form. Request ids keep their JSON
+/// type (string or integer) and are echoed exactly. Pure functions; thread-safe.
+///
+/// Example:
+///   auto decoded = jsonrpc::decode(json::parse(line));
+///   if (auto* req = std::get_if<jsonrpc::request>(&decoded)) reply(jsonrpc::make_result(req->id, {}));
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "arcade_mcp/json.hpp"
+
+namespace arcade_mcp::jsonrpc {
+
+/// The standard JSON-RPC 2.0 error codes.
+namespace error_code {
+inline constexpr int parse_error = -32700;
+inline constexpr int invalid_request = -32600;
+inline constexpr int method_not_found = -32601;
+inline constexpr int invalid_params = -32602;
+inline constexpr int internal_error = -32603;
+}  // namespace error_code
+
+/// A request id: a JSON string or integer, kept exactly as received.
+class request_id {
+public:
+    request_id() = default;
+    explicit request_id(std::int64_t v) : value_(v) {}
+    explicit request_id(std::string v) : value_(std::move(v)) {}
+
+    /// Returns the id when `j` is a string or an integer, else std::nullopt.
+    static std::optional<request_id> from_json(const json& j);
+
+    const json& to_json() const noexcept { return value_; }
+    /// A stable text key for maps: `s:<string>` or `i:<integer>`, so 1 and "1" differ.
+    std::string key() const;
+
+    friend bool operator==(const request_id& a, const request_id& b) { return a.value_ == b.value_; }
+
+private:
+    json value_ = 0;
+};
+
+/// An error object (`error` member of an error response).
+struct error {
+    int code = error_code::internal_error;
+    std::string message;
+    std::optional<json> data;
+};
+
+/// A request: has an id and expects a response. `params` is always an object (absent -> {}).
+struct request {
+    request_id id;
+    std::string method;
+    json params = json::object();
+};
+
+/// A notification: no id, never answered.
+struct notification {
+    std::string method;
+    json params = json::object();
+};
+
+/// A response to a request this side sent: either `result` or `error`.
+struct response {
+    request_id id;
+    std::variant<json, error> outcome;
+};
+
+/// A message that could not be classified, with the error to answer and the id when readable.
+struct invalid_message {
+    std::optional<request_id> id;
+    error err;
+};
+
+using message = std::variant<request, notification, response, invalid_message>;
+
+/// Classifies one JSON value (not an array). Never throws.
+message decode(const json& value);
+
+/// `{"jsonrpc":"2.0","id":id,"result":result}`
+json make_result(const request_id& id, json result);
+/// `{"jsonrpc":"2.0","id":id,"error":{...}}`; the id member is omitted when unknown.
+json make_error(const std::optional<request_id>& id, const error& err);
+/// `{"jsonrpc":"2.0","method":method,"params":params}` (params omitted when null).
+json make_notification(std::string_view method, json params);
+/// `{"jsonrpc":"2.0","id":id,"method":method,"params":params}` (params omitted when null).
+json make_request(const request_id& id, std::string_view method, json params);
+
+}  // namespace arcade_mcp::jsonrpc

@@ -1,0 +1,110 @@
+/// @file tool.hpp
+/// A tool, type-erased: its name, description, schemas and an `invoke` that decodes the
+/// arguments and runs the typed handler. `make_tool<Args>(...)` builds one from a described
+/// argument struct (fields.hpp) and a handler; the server registers it.
+///
+/// Handler forms (R is any type with a value_codec, e.g. std::string, std::int64_t, a described struct):
+///   R handler(tool_context&, const Args&)          result<R> handler(tool_context&, const Args&)
+///   R handler(const Args&)                         result<R> handler(const Args&)
+/// A handler that throws `tool_exception` reports its `tool_error`; any other exception becomes a
+/// TOOL_RUNTIME_FATAL error whose text names no internals. Handlers may block: the transports run
+/// them on a worker pool, never on an I/O thread.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "arcade_mcp/mcp/fields.hpp"
+#include "arcade_mcp/mcp/result.hpp"
+#include "arcade_mcp/mcp/tool_context.hpp"
+#include "arcade_mcp/mcp/tool_error.hpp"
+
+namespace arcade_mcp {
+
+/// Behaviour hints shown to clients (MCP `annotations`); all optional, all untrusted by clients.
+struct tool_annotations {
+    std::optional<bool> read_only;
+    std::optional<bool> destructive;
+    std::optional<bool> idempotent;
+    std::optional<bool> open_world;
+};
+
+/// What one call produced: arguments that did not decode, a tool error, or a value.
+struct tool_outcome {
+    std::variant<json, tool_error, decode_error> value;
+};
+
+struct tool_spec {
+    std::string name;                 ///< author's name, e.g. "add" (Arcade naming makes it "Add")
+    std::string description;          ///< required by clients; shown to the model
+    std::optional<std::string> title;  ///< display name; defaults to the PascalCase name
+    tool_annotations annotations;
+    json input_schema;                 ///< object schema of the arguments
+    std::optional<json> output_schema;  ///< object schema of structuredContent, when typed
+    bool wraps_result = false;         ///< structuredContent is `{"result": value}` (non-object returns)
+    std::function<tool_outcome(tool_context&, const json& arguments)> invoke;
+
+    tool_spec& with_title(std::string t) { title = std::move(t); return *this; }
+    tool_spec& with_annotations(tool_annotations a) { annotations = a; return *this; }
+};
+
+namespace detail {
+
+template <class T>
+struct unwrap_result { using type = T; };
+template <class T>
+struct unwrap_result<result<T>> { using type = T; };
+
+/// Schema of structuredContent: objects as they are, anything else wrapped in `result`.
+template <class R>
+json output_schema_for() {
+    json s = value_codec<R>::schema();
+    if (s.value("type", json()) == "object") return s;
+    return json{{"type", "object"}, {"properties", {{"result", std::move(s)}}}};
+}
+
+template <class Args, class Handler>
+auto call_handler(Handler& h, tool_context& ctx, const Args& args) {
+    if constexpr (std::is_invocable_v<Handler&, tool_context&, const Args&>) {
+        return std::invoke(h, ctx, args);
+    } else {
+        static_assert(std::is_invocable_v<Handler&, const Args&>,
+                      "a tool handler takes (tool_context&, const Args&) or (const Args&)");
+        return std::invoke(h, args);
+    }
+}
+
+}  // namespace detail
+
+/// Builds a tool from a described argument struct and a handler.
+template <described Args, class Handler>
+tool_spec make_tool(std::string name, std::string description, Handler handler) {
+    using raw_return = decltype(detail::call_handler<Args>(handler, std::declval<tool_context&>(), std::declval<const Args&>()));
+    using value_type = typename detail::unwrap_result<std::decay_t<raw_return>>::type;
+
+    tool_spec spec;
+    spec.name = std::move(name);
+    spec.description = std::move(description);
+    spec.input_schema = value_codec<Args>::schema();
+    spec.output_schema = detail::output_schema_for<value_type>();
+    spec.wraps_result = value_codec<value_type>::schema().value("type", json()) != "object";
+    spec.invoke = [h = std::move(handler)](tool_context& ctx, const json& arguments) mutable -> tool_outcome {
+        Args args{};
+        decode_error err;
+        if (!value_codec<Args>::decode(arguments, args, "", err)) return {std::move(err)};
+        if constexpr (is_result<std::decay_t<raw_return>>::value) {
+            auto r = detail::call_handler<Args>(h, ctx, args);
+            if (!r) return {std::move(r).error()};
+            return {value_codec<value_type>::encode(r.value())};
+        } else {
+            return {value_codec<value_type>::encode(detail::call_handler<Args>(h, ctx, args))};
+        }
+    };
+    return spec;
+}
+
+}  // namespace arcade_mcp

@@ -1,0 +1,124 @@
+// arcade_mcp::run: configuration (.env, environment, flags), logging, signals, and the chosen
+// transport. Signals are blocked in every thread and taken by one sigwait thread, which turns
+// SIGTERM/SIGINT into a graceful stop.
+#include "arcade_mcp/run.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "app/dotenv.hpp"
+#include "app/runtime_config.hpp"
+#include "log/logger.hpp"
+#include "mcp/dispatcher.hpp"
+#include "transport/http/http_server.hpp"
+#include "transport/stdio/stdio_transport.hpp"
+
+namespace arcade_mcp {
+namespace {
+
+/// Blocks SIGTERM/SIGINT in this thread (and every thread started after) and starts a detached
+/// thread that waits for them and calls `on_signal` once.
+void install_signal_thread(std::function<void()> on_signal) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+    std::thread([set, on_signal = std::move(on_signal)] {
+        int sig = 0;
+        if (sigwait(&set, &sig) == 0) {
+            detail::log(detail::log_level::info, std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + "; shutting down");
+            on_signal();
+        }
+    }).detach();
+}
+
+/// Waits for running tool calls after the transport stopped; a handler that ignores its stop
+/// token cannot keep the process alive past the grace period.
+void finish_pool(detail::worker_pool& pool, std::chrono::milliseconds grace) {
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    while (pool.busy() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (pool.busy() > 0) {
+        detail::log(detail::log_level::warning, "tool calls still running after the grace period; exiting anyway");
+        std::fflush(nullptr);
+        std::_Exit(0);
+    }
+    pool.shutdown();
+}
+
+}  // namespace
+
+int run(server& srv, int argc, char** argv) {
+    using namespace detail;
+    // Before any thread starts, so every thread inherits the blocked signal mask.
+    static std::atomic<bool> stop_requested{false};
+    static stop_trigger http_stop;
+    install_signal_thread([] {
+        stop_requested = true;
+        http_stop.fire();
+    });
+    // The first .env between the working directory and the project root; the real environment wins.
+    std::error_code cwd_error;
+    const auto cwd = std::filesystem::current_path(cwd_error);
+    if (!cwd_error) {
+        if (auto dotenv = find_dotenv(cwd)) {
+            if (auto problem = load_dotenv_file(*dotenv)) {
+                std::cerr << srv.info().name << ": " << *problem << '\n';
+                return 2;
+            }
+        }
+    }
+    const std::string description = srv.info().name + " " + srv.info().version + ": an MCP server built on arcade-mcp-cpp";
+    auto outcome = parse_runtime_config(argc, argv, process_env_lookup(), description, srv.info().version);
+    if (!outcome.config) {
+        (outcome.exit_code == 0 ? std::cout : std::cerr) << outcome.message << (outcome.message.ends_with('\n') ? "" : "\n");
+        return outcome.exit_code;
+    }
+    runtime_config config = std::move(*outcome.config);
+    if (config.env_file) {
+        if (auto problem = load_dotenv_file(*config.env_file)) {
+            std::cerr << srv.info().name << ": " << *problem << '\n';
+            return 2;
+        }
+    }
+    configure_logging(config.log_fmt, config.log_min);
+
+    worker_pool pool(effective_worker_threads(config));
+    dispatcher core(srv, pool, dispatcher_options{config.user_id});
+    const auto grace = std::chrono::duration_cast<std::chrono::milliseconds>(config.shutdown_grace);
+    log(log_level::info, "starting", {{"server", srv.info().name}, {"version", srv.info().version},
+                                      {"tools", std::to_string(core.catalog().entries().size())},
+                                      {"transport", config.transport == transport_kind::http ? "http" : "stdio"}});
+
+    int code = 0;
+    if (config.transport == transport_kind::stdio) {
+        stdio_options options;
+        options.shutdown_grace = grace;
+        code = serve_stdio(core, pool, options, stop_requested);
+    } else {
+        http_options options;
+        options.host = config.host;
+        options.port = config.port;
+        options.stateless = config.stateless;
+        options.max_sessions = config.max_sessions;
+        options.session_idle_timeout = config.session_idle_timeout;
+        options.allowed_hosts = config.allowed_hosts;
+        options.allowed_origins = config.allowed_origins;
+        options.max_body_bytes = config.max_body_bytes;
+        options.shutdown_grace = grace;
+        code = serve_http(core, pool, options, http_stop);
+    }
+    finish_pool(pool, std::chrono::milliseconds(2000));
+    return code;
+}
+
+}  // namespace arcade_mcp

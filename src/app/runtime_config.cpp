@@ -1,0 +1,389 @@
+// Implementation of runtime configuration parsing (CLI11 flags + environment variables).
+#include "app/runtime_config.hpp"
+
+#include "app/dotenv.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <map>
+#include <thread>
+
+namespace arcade_mcp::detail {
+namespace {
+
+struct config_error {
+    std::string message;
+};
+
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char ascii_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+
+std::string to_lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
+    return out;
+}
+
+std::string_view trim(std::string_view s) {
+    constexpr std::string_view ws = " \t\r\n\f\v";
+    const auto first = s.find_first_not_of(ws);
+    if (first == std::string_view::npos) return {};
+    return s.substr(first, s.find_last_not_of(ws) - first + 1);
+}
+
+bool is_secret_name(std::string_view name) {
+    std::string upper(name);
+    std::transform(upper.begin(), upper.end(), upper.begin(), ascii_upper);
+    return upper.find("SECRET") != std::string::npos || upper.find("KEY") != std::string::npos ||
+           upper.find("TOKEN") != std::string::npos;
+}
+
+// Renders a value for a one-line message: control characters escaped, long values cut
+// visibly, secret-looking settings redacted.
+std::string shown_value(std::string_view name, std::string_view value) {
+    if (is_secret_name(name)) return "<redacted>";
+    constexpr std::size_t max_shown = 120;
+    std::string out = "'";
+    for (std::size_t i = 0; i < value.size() && i < max_shown; ++i) {
+        const auto c = static_cast<unsigned char>(value[i]);
+        if (c < 0x20 || c == 0x7F) {
+            static constexpr char hex[] = "0123456789abcdef";
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 0x0F];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    out += "'";
+    if (value.size() > max_shown) out += " (truncated, " + std::to_string(value.size()) + " bytes)";
+    return out;
+}
+
+[[noreturn]] void fail(std::string_view name, std::string_view value, std::string_view expected) {
+    throw config_error{"invalid " + std::string(name) + " " + shown_value(name, value) +
+                       ": expected " + std::string(expected)};
+}
+
+// A supplied setting: where it came from ("--port" or "ARCADE_SERVER_PORT") and its text.
+struct raw_value {
+    std::string name;
+    std::string text;
+};
+
+std::uint64_t parse_uint(const raw_value& v, std::uint64_t min, std::uint64_t max,
+                         std::string_view unit = {}) {
+    const std::string_view text = trim(v.text);
+    std::uint64_t result = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, result);
+    const bool digits_only = !text.empty() && text.front() != '-' && text.front() != '+';
+    if (!digits_only || ec != std::errc{} || ptr != end || result < min || result > max) {
+        std::string expected = "an integer " + std::to_string(min) + "-" + std::to_string(max);
+        if (!unit.empty()) expected += " (" + std::string(unit) + ")";
+        fail(v.name, v.text, expected);
+    }
+    return result;
+}
+
+transport_kind parse_transport(const raw_value& v) {
+    const std::string t = to_lower(trim(v.text));
+    if (t == "stdio") return transport_kind::stdio;
+    if (t == "http" || t == "streamable-http" || t == "streamable") return transport_kind::http;
+    fail(v.name, v.text, "one of stdio, http, streamable-http");
+}
+
+std::string parse_host(const raw_value& v) {
+    const std::string_view h = trim(v.text);
+    const bool bad = h.empty() || std::any_of(h.begin(), h.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u <= 0x20 || u == 0x7F || c == '/';
+    });
+    if (bad) fail(v.name, v.text, "a host name or IP address");
+    return std::string(h);
+}
+
+log_format parse_format(const raw_value& v) {
+    const std::string f = to_lower(trim(v.text));
+    if (f == "text") return log_format::text;
+    if (f == "json") return log_format::json;
+    fail(v.name, v.text, "text or json");
+}
+
+log_level parse_level(const raw_value& v) {
+    if (auto level = parse_log_level(trim(v.text))) return *level;
+    fail(v.name, v.text, "one of debug, info, warning, error, off");
+}
+
+bool parse_bool(const raw_value& v) {
+    const std::string b = to_lower(trim(v.text));
+    if (b == "true" || b == "1" || b == "yes") return true;
+    if (b == "false" || b == "0" || b == "no") return false;
+    fail(v.name, v.text, "true, false, 1, 0, yes or no");
+}
+
+bool valid_port_suffix(std::string_view port) {
+    if (port == "*") return true;
+    unsigned value = 0;
+    const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    return !port.empty() && ec == std::errc{} && ptr == port.data() + port.size() && value <= 65535;
+}
+
+// "example.com", "example.com:443", "[::1]:8000", "host:*".
+bool valid_authority(std::string_view a) {
+    if (a.empty()) return false;
+    for (const char c : a) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u == 0x7F || c == '/' || c == '@' || c == '?' || c == '#') return false;
+    }
+    std::size_t host_end = a.rfind(':');  // ':' of the port, if any
+    if (a.front() == '[') {                // IPv6 literal
+        const auto close = a.find(']');
+        if (close == std::string_view::npos || close == 1) return false;
+        if (close + 1 < a.size() && a[close + 1] != ':') return false;
+        host_end = close + 1 < a.size() ? close + 1 : std::string_view::npos;
+    }
+    if (host_end == std::string_view::npos) return true;
+    return host_end > 0 && valid_port_suffix(a.substr(host_end + 1));
+}
+
+std::string parse_allowed_host(const raw_value& v, std::string_view entry) {
+    if (!valid_authority(entry)) {
+        fail(v.name, entry, "a host such as example.com or example.com:443");
+    }
+    return std::string(entry);
+}
+
+std::string parse_allowed_origin(const raw_value& v, std::string_view entry) {
+    std::string_view e = entry;
+    if (e.size() > 1 && e.back() == '/') e.remove_suffix(1);  // browsers send no trailing slash
+    const auto sep = e.find("://");
+    bool ok = sep != std::string_view::npos && sep > 0;
+    if (ok) {
+        const std::string_view scheme = e.substr(0, sep);
+        ok = std::all_of(scheme.begin(), scheme.end(), [](char c) {
+                 return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        c == '+' || c == '-' || c == '.';
+             }) && valid_authority(e.substr(sep + 3));
+    }
+    if (!ok) fail(v.name, entry, "an origin such as https://app.example.com");
+    return std::string(e);
+}
+
+template <typename Parse>
+std::vector<std::string> parse_list(const std::vector<raw_value>& values, Parse parse_entry) {
+    std::vector<std::string> out;
+    for (const auto& v : values) {
+        std::string_view rest = v.text;
+        while (true) {
+            const auto comma = rest.find(',');
+            const std::string_view entry = trim(rest.substr(0, comma));
+            if (!entry.empty()) out.push_back(parse_entry(v, entry));
+            if (comma == std::string_view::npos) break;
+            rest = rest.substr(comma + 1);
+        }
+    }
+    return out;
+}
+
+std::map<std::string, std::string> read_env_file(const std::string& path) {
+    auto file = read_dotenv_file(path);
+    if (file.error) throw config_error{"--env-file: " + *file.error};
+    std::map<std::string, std::string> values;
+    for (auto& entry : file.entries) values[entry.key] = std::move(entry.value);
+    return values;
+}
+
+constexpr std::string_view env_help_footer =
+    "Environment variables (empty values count as unset):\n"
+    "  ARCADE_SERVER_TRANSPORT, ARCADE_SERVER_HOST, ARCADE_SERVER_PORT take precedence over\n"
+    "  --transport, --host and --port (Arcade platforms force HTTP this way).\n"
+    "  ARCADE_SERVER_TRANSPORT accepts stdio, http, streamable-http or streamable.\n"
+    "  For all other settings the flag takes precedence over the environment variable:\n"
+    "  ARCADE_USER_ID, ARCADE_LOG_FORMAT, ARCADE_LOG_LEVEL, ARCADE_SERVER_STATELESS,\n"
+    "  MCP_TRANSPORT_SESSION_TIMEOUT_SECONDS, MCP_TRANSPORT_MAX_SESSIONS,\n"
+    "  MCP_TRANSPORT_ALLOWED_HOSTS (comma list), MCP_TRANSPORT_ALLOWED_ORIGINS (comma list),\n"
+    "  ARCADE_SERVER_MAX_BODY_BYTES, ARCADE_UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN,\n"
+    "  ARCADE_WORKER_THREADS.\n"
+    "A .env file may supply these variables; values already in the environment win.";
+
+// Text-valued flags: name, value placeholder, help.
+constexpr const char* text_flags[][3] = {
+    {"--transport", "{stdio,http,streamable-http}",
+     "Transport; ARCADE_SERVER_TRANSPORT overrides this flag (default stdio)"},
+    {"--host", "HOST", "HTTP bind address; ARCADE_SERVER_HOST overrides this flag (default 127.0.0.1)"},
+    {"--port", "PORT", "HTTP port, 0 = ephemeral; ARCADE_SERVER_PORT overrides this flag (default 8000)"},
+    {"--user-id", "ID", "User id for tool execution (env ARCADE_USER_ID)"},
+    {"--log-format", "{text,json}", "Log format (env ARCADE_LOG_FORMAT, default text)"},
+    {"--log-level", "{debug,info,warning,error,off}",
+     "Minimum log level (env ARCADE_LOG_LEVEL, default info)"},
+    {"--session-timeout", "SECONDS",
+     "Idle session timeout in seconds (env MCP_TRANSPORT_SESSION_TIMEOUT_SECONDS, default 300)"},
+    {"--max-sessions", "N", "Maximum concurrent sessions (env MCP_TRANSPORT_MAX_SESSIONS, default 1000)"},
+    {"--max-body-bytes", "BYTES",
+     "Maximum HTTP request body (env ARCADE_SERVER_MAX_BODY_BYTES, default 1048576)"},
+    {"--shutdown-grace", "SECONDS",
+     "Graceful shutdown timeout in seconds (env ARCADE_UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN, default 15)"},
+    {"--worker-threads", "N", "Worker threads, 0 = max(4, CPUs) (env ARCADE_WORKER_THREADS)"},
+    {"--env-file", "PATH", "Extra .env file; variables already set in the environment win"},
+};
+
+std::string unrecognized_message(const std::vector<std::string>& extras) {
+    // Only an option name is shown: a stray value could be a secret.
+    const std::string& first = extras.front();
+    if (!first.empty() && first.front() == '-') {
+        return "unrecognized argument '" + first.substr(0, first.find('=')) + "'";
+    }
+    return "unrecognized argument (positional arguments are not accepted)";
+}
+
+}  // namespace
+
+config_outcome parse_runtime_config(int argc, const char* const* argv, const env_lookup& env,
+                                    std::string_view program_description,
+                                    std::string_view version) {
+    CLI::App app{std::string(program_description)};
+    app.allow_extras(true);
+    app.footer(std::string(env_help_footer));
+    app.set_version_flag("--version", std::string(version), "Print the version and exit");
+
+    std::map<std::string, std::string> texts;
+    std::map<std::string, CLI::Option*> opts;
+    for (const auto& [name, type, help] : text_flags) {
+        opts[name] = app.add_option(name, texts[name], help)->type_name(type);
+    }
+    bool stateless = false;
+    std::vector<std::string> hosts, origins;
+    opts["--stateless"] =
+        app.add_flag("--stateless", stateless, "Stateless HTTP mode (env ARCADE_SERVER_STATELESS)");
+    opts["--allowed-host"] =
+        app.add_option("--allowed-host", hosts,
+                       "Allowed Host header, repeatable (env MCP_TRANSPORT_ALLOWED_HOSTS)")
+            ->type_name("HOST[:PORT]")
+            ->allow_extra_args(false);
+    opts["--allowed-origin"] =
+        app.add_option("--allowed-origin", origins,
+                       "Allowed Origin header, repeatable (env MCP_TRANSPORT_ALLOWED_ORIGINS)")
+            ->type_name("ORIGIN")
+            ->allow_extra_args(false);
+
+    config_outcome outcome;
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        outcome.message = app.help();
+        return outcome;
+    } catch (const CLI::CallForVersion& e) {
+        outcome.message = e.what();
+        return outcome;
+    } catch (const CLI::ParseError& e) {
+        outcome.exit_code = 2;
+        outcome.message = e.what();
+        std::replace(outcome.message.begin(), outcome.message.end(), '\n', ' ');
+        return outcome;
+    }
+
+    const auto given = [&](const std::string& flag) { return opts.at(flag)->count() > 0; };
+    try {
+        if (const auto extras = app.remaining(); !extras.empty()) {
+            throw config_error{unrecognized_message(extras)};
+        }
+        std::map<std::string, std::string> file_values;
+        if (given("--env-file")) {
+            if (trim(texts["--env-file"]).empty()) fail("--env-file", texts["--env-file"], "a file path");
+            file_values = read_env_file(texts["--env-file"]);
+        }
+        const auto env_value = [&](std::string_view name) -> std::optional<raw_value> {
+            if (env) {
+                if (auto v = env(name); v && !v->empty()) return raw_value{std::string(name), *v};
+            }
+            const auto it = file_values.find(std::string(name));
+            if (it == file_values.end() || it->second.empty()) return std::nullopt;
+            return raw_value{std::string(name), it->second};
+        };
+        // Validates both sources, then returns the parsed value with precedence.
+        const auto resolve = [&](const std::string& flag, std::string_view env_name, bool env_wins,
+                                 auto parse) {
+            using result_t = decltype(parse(std::declval<const raw_value&>()));
+            std::optional<result_t> from_flag, from_env;
+            if (given(flag)) from_flag = parse(raw_value{flag, texts[flag]});
+            if (auto e = env_value(env_name)) from_env = parse(*e);
+            if (env_wins) return from_env ? from_env : from_flag;
+            return from_flag ? from_flag : from_env;
+        };
+        const auto uint_in = [](std::uint64_t min, std::uint64_t max, std::string_view unit = {}) {
+            return [=](const raw_value& r) { return parse_uint(r, min, max, unit); };
+        };
+
+        runtime_config c;
+        if (auto v = resolve("--transport", "ARCADE_SERVER_TRANSPORT", true, parse_transport)) c.transport = *v;
+        if (auto v = resolve("--host", "ARCADE_SERVER_HOST", true, parse_host)) c.host = *v;
+        if (auto v = resolve("--port", "ARCADE_SERVER_PORT", true, uint_in(0, 65535))) {
+            c.port = static_cast<std::uint16_t>(*v);
+        }
+        c.user_id = resolve("--user-id", "ARCADE_USER_ID", false, [](const raw_value& r) {
+            const std::string_view id = trim(r.text);
+            if (id.empty()) fail(r.name, r.text, "a non-empty user id");
+            return std::string(id);
+        });
+        if (auto v = resolve("--log-format", "ARCADE_LOG_FORMAT", false, parse_format)) c.log_fmt = *v;
+        if (auto v = resolve("--log-level", "ARCADE_LOG_LEVEL", false, parse_level)) c.log_min = *v;
+        if (auto e = env_value("ARCADE_SERVER_STATELESS")) c.stateless = parse_bool(*e);
+        if (given("--stateless")) c.stateless = stateless;
+        if (auto v = resolve("--session-timeout", "MCP_TRANSPORT_SESSION_TIMEOUT_SECONDS", false,
+                             uint_in(1, 31536000, "seconds"))) {
+            c.session_idle_timeout = std::chrono::seconds(static_cast<std::int64_t>(*v));
+        }
+        if (auto v = resolve("--max-sessions", "MCP_TRANSPORT_MAX_SESSIONS", false, uint_in(1, 1000000))) {
+            c.max_sessions = static_cast<std::size_t>(*v);
+        }
+        if (auto v = resolve("--max-body-bytes", "ARCADE_SERVER_MAX_BODY_BYTES", false,
+                             uint_in(1024, std::uint64_t{1} << 30, "bytes"))) {
+            c.max_body_bytes = static_cast<std::size_t>(*v);
+        }
+        if (auto v = resolve("--shutdown-grace", "ARCADE_UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN", false,
+                             uint_in(0, 3600, "seconds"))) {
+            c.shutdown_grace = std::chrono::seconds(static_cast<std::int64_t>(*v));
+        }
+        if (auto v = resolve("--worker-threads", "ARCADE_WORKER_THREADS", false, uint_in(0, 1024))) {
+            c.worker_threads = static_cast<std::size_t>(*v);
+        }
+        const auto resolve_list = [&](const std::string& flag, const std::vector<std::string>& values,
+                                      std::string_view env_name, auto parse_entry) {
+            std::vector<raw_value> flag_raw;
+            for (const auto& value : values) flag_raw.push_back({flag, value});
+            std::vector<std::string> from_env;
+            if (auto e = env_value(env_name)) from_env = parse_list(std::vector{*e}, parse_entry);
+            auto from_flag = parse_list(flag_raw, parse_entry);
+            return given(flag) ? from_flag : from_env;
+        };
+        c.allowed_hosts = resolve_list("--allowed-host", hosts, "MCP_TRANSPORT_ALLOWED_HOSTS",
+                                       parse_allowed_host);
+        c.allowed_origins = resolve_list("--allowed-origin", origins,
+                                         "MCP_TRANSPORT_ALLOWED_ORIGINS", parse_allowed_origin);
+        if (given("--env-file")) c.env_file = texts["--env-file"];
+        outcome.config = std::move(c);
+    } catch (const config_error& e) {
+        outcome.exit_code = 2;
+        outcome.message = e.message;
+    }
+    return outcome;
+}
+
+env_lookup process_env_lookup() {
+    return [](std::string_view name) -> std::optional<std::string> {
+        const char* value = std::getenv(std::string(name).c_str());
+        if (value == nullptr) return std::nullopt;
+        return std::string(value);
+    };
+}
+
+std::size_t effective_worker_threads(const runtime_config& config) {
+    if (config.worker_threads != 0) return config.worker_threads;
+    return std::max<std::size_t>(4, std::thread::hardware_concurrency());
+}
+
+}  // namespace arcade_mcp::detail

@@ -1,0 +1,66 @@
+// Runtime configuration of the reference server: command-line flags (CLI11) merged with
+// environment variables the way Arcade's Python server reads them.
+#pragma once
+
+#include "log/logger.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace arcade_mcp::detail {
+
+enum class transport_kind { stdio, http };
+
+struct runtime_config {
+    transport_kind transport = transport_kind::stdio;  // ARCADE_SERVER_TRANSPORT (wins) / --transport
+    std::string host = "127.0.0.1";                    // ARCADE_SERVER_HOST (wins) / --host
+    std::uint16_t port = 8000;                         // ARCADE_SERVER_PORT (wins) / --port; 0 = ephemeral
+    std::optional<std::string> user_id;                // ARCADE_USER_ID / --user-id
+    log_format log_fmt = log_format::text;             // ARCADE_LOG_FORMAT (text|json) / --log-format
+    log_level log_min = log_level::info;               // ARCADE_LOG_LEVEL / --log-level
+    bool stateless = false;                            // ARCADE_SERVER_STATELESS / --stateless
+    std::chrono::seconds session_idle_timeout{300};    // MCP_TRANSPORT_SESSION_TIMEOUT_SECONDS / --session-timeout
+    std::size_t max_sessions = 1000;                   // MCP_TRANSPORT_MAX_SESSIONS / --max-sessions
+    std::vector<std::string> allowed_hosts;            // MCP_TRANSPORT_ALLOWED_HOSTS / --allowed-host
+    std::vector<std::string> allowed_origins;          // MCP_TRANSPORT_ALLOWED_ORIGINS / --allowed-origin
+    std::size_t max_body_bytes = 1024 * 1024;          // ARCADE_SERVER_MAX_BODY_BYTES / --max-body-bytes
+    std::chrono::seconds shutdown_grace{15};           // ARCADE_UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN / --shutdown-grace
+    std::size_t worker_threads = 0;                    // ARCADE_WORKER_THREADS / --worker-threads; 0 = auto
+    std::optional<std::string> env_file;               // --env-file PATH
+};
+
+// Returns the value of an environment variable, or nullopt when unset.
+using env_lookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+struct config_outcome {
+    std::optional<runtime_config> config;  // set when the server should start
+    int exit_code = 0;                     // when !config: 0 for --help/--version, 2 for an error
+    std::string message;                   // help text, version line, or one error line
+};
+
+// Parses flags and environment. Precedence: ARCADE_SERVER_TRANSPORT/HOST/PORT beat
+// --transport/--host/--port (Arcade platforms force HTTP this way); for every other
+// setting the flag beats the environment; both beat defaults. Empty environment values
+// count as unset. Every supplied value is validated, including one that is overridden.
+//
+// With --env-file PATH the file is read (not exported) and its values are used for
+// variables that `env` does not define; the caller should still export it afterwards with
+// load_dotenv_file(*config.env_file) so tools see its variables. Error messages never
+// contain values of settings whose name contains SECRET, KEY or TOKEN.
+config_outcome parse_runtime_config(int argc, const char* const* argv, const env_lookup& env,
+                                    std::string_view program_description,
+                                    std::string_view version);
+
+// env_lookup backed by ::getenv.
+env_lookup process_env_lookup();
+
+// Resolves worker_threads == 0 to max(4, std::thread::hardware_concurrency()).
+std::size_t effective_worker_threads(const runtime_config& config);
+
+}  // namespace arcade_mcp::detail

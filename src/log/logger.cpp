@@ -1,0 +1,276 @@
+// Implementation of the process-wide stderr logger (text and JSON-lines formats).
+#include "log/logger.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+#include <utility>
+
+namespace arcade_mcp::detail {
+namespace {
+
+struct logger_state {
+    std::mutex mutex;
+    std::function<void(std::string_view)> sink;  // guarded by mutex
+    std::atomic<log_format> format{log_format::text};
+    std::atomic<log_level> min_level{log_level::info};
+};
+
+logger_state& state() {
+    static logger_state instance;
+    return instance;
+}
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char c = byte(i);
+    if (c < 0x80) return 1;
+    std::size_t len = 0;
+    unsigned char lo = 0x80;
+    unsigned char hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0) lo = 0xA0;  // no overlongs
+        if (c == 0xED) hi = 0x9F;  // no surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0) lo = 0x90;  // no overlongs
+        if (c == 0xF4) hi = 0x8F;  // <= U+10FFFF
+    } else {
+        return 0;
+    }
+    if (i + len > s.size()) return 0;
+    if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+    for (std::size_t k = 2; k < len; ++k) {
+        if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+    }
+    return len;
+}
+
+constexpr std::string_view replacement_char = "\xEF\xBF\xBD";  // U+FFFD
+
+void append_hex_escape(std::string& out, unsigned char c) {
+    static constexpr char digits[] = "0123456789abcdef";
+    out += "\\u00";
+    out += digits[c >> 4];
+    out += digits[c & 0x0F];
+}
+
+// Appends `s` with control characters escaped (\n, \t, \u00XX...) and invalid UTF-8
+// bytes replaced by U+FFFD. With `escape_quotes`, '"' and '\\' are escaped too (JSON
+// string bodies and quoted text values); otherwise they pass through (text messages).
+void append_escaped(std::string& out, std::string_view s, bool escape_quotes) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            const std::size_t len = utf8_sequence_length(s, i);
+            if (len == 0) {
+                out += replacement_char;
+                ++i;
+            } else {
+                out.append(s.substr(i, len));
+                i += len;
+            }
+            continue;
+        }
+        switch (c) {
+            case '"':
+                out += escape_quotes ? "\\\"" : "\"";
+                break;
+            case '\\':
+                out += escape_quotes ? "\\\\" : "\\";
+                break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            default:
+                if (c < 0x20 || c == 0x7F) {
+                    append_hex_escape(out, c);
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+        ++i;
+    }
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+    out += '"';
+    append_escaped(out, s, true);
+    out += '"';
+}
+
+bool needs_quoting(std::string_view value) {
+    if (value.empty()) return true;
+    for (const char ch : value) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c <= 0x20 || c == 0x7F || c == '"' || c == '=' || c == '\\') return true;
+    }
+    return false;
+}
+
+// Field keys in text mode: anything outside [A-Za-z0-9_.-] becomes '_' so `key=value`
+// parsing stays unambiguous.
+void append_text_key(std::string& out, std::string_view key) {
+    if (key.empty()) {
+        out += '_';
+        return;
+    }
+    for (const char ch : key) {
+        const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                        (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-';
+        out += ok ? ch : '_';
+    }
+}
+
+std::string format_timestamp(std::chrono::system_clock::time_point now) {
+    const auto ms_total =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+    auto seconds = ms_total / 1000;
+    auto millis = ms_total % 1000;
+    if (millis < 0) {
+        millis += 1000;
+        seconds -= 1;
+    }
+    const std::time_t t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(millis));
+    return buf;
+}
+
+std::string_view text_level_name(log_level level) {
+    switch (level) {
+        case log_level::debug: return "DEBUG";
+        case log_level::info: return "INFO";
+        case log_level::warning: return "WARNING";
+        case log_level::error: return "ERROR";
+        case log_level::off: break;
+    }
+    return "OFF";
+}
+
+bool is_reserved_json_key(std::string_view key) {
+    return key == "time" || key == "level" || key == "msg";
+}
+
+std::string format_line(log_format format, log_level level, std::string_view message,
+                        std::initializer_list<log_field> fields) {
+    std::string line;
+    line.reserve(64 + message.size());
+    const std::string time = format_timestamp(std::chrono::system_clock::now());
+    if (format == log_format::json) {
+        line += "{\"time\":\"";
+        line += time;
+        line += "\",\"level\":\"";
+        line += log_level_name(level);
+        line += "\",\"msg\":";
+        append_json_string(line, message);
+        for (const auto& field : fields) {
+            line += ',';
+            if (is_reserved_json_key(field.key)) {
+                // Keep the standard keys unambiguous instead of emitting duplicates.
+                append_json_string(line, "field." + std::string(field.key));
+            } else {
+                append_json_string(line, field.key);
+            }
+            line += ':';
+            append_json_string(line, field.value);
+        }
+        line += '}';
+    } else {
+        line += time;
+        line += ' ';
+        line += text_level_name(level);
+        line += ' ';
+        append_escaped(line, message, false);
+        for (const auto& field : fields) {
+            line += ' ';
+            append_text_key(line, field.key);
+            line += '=';
+            if (needs_quoting(field.value)) {
+                line += '"';
+                append_escaped(line, field.value, true);
+                line += '"';
+            } else {
+                append_escaped(line, field.value, true);
+            }
+        }
+    }
+    return line;
+}
+
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+void configure_logging(log_format format, log_level min_level) {
+    state().format.store(format);
+    state().min_level.store(min_level);
+}
+
+void set_log_sink_for_testing(std::function<void(std::string_view line)> sink) {
+    auto& s = state();
+    const std::lock_guard lock(s.mutex);
+    s.sink = std::move(sink);
+}
+
+bool log_enabled(log_level level) {
+    if (level == log_level::off) return false;
+    const log_level min = state().min_level.load();
+    return min != log_level::off && static_cast<int>(level) >= static_cast<int>(min);
+}
+
+void log(log_level level, std::string_view message, std::initializer_list<log_field> fields) {
+    if (!log_enabled(level)) return;
+    auto& s = state();
+    std::string line = format_line(s.format.load(), level, message, fields);
+    const std::lock_guard lock(s.mutex);
+    if (s.sink) {
+        s.sink(line);
+        return;
+    }
+    line += '\n';
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fflush(stderr);
+}
+
+std::optional<log_level> parse_log_level(std::string_view text) {
+    if (iequals(text, "debug")) return log_level::debug;
+    if (iequals(text, "info")) return log_level::info;
+    if (iequals(text, "warning") || iequals(text, "warn")) return log_level::warning;
+    if (iequals(text, "error")) return log_level::error;
+    if (iequals(text, "off")) return log_level::off;
+    return std::nullopt;
+}
+
+std::string_view log_level_name(log_level level) {
+    switch (level) {
+        case log_level::debug: return "debug";
+        case log_level::info: return "info";
+        case log_level::warning: return "warning";
+        case log_level::error: return "error";
+        case log_level::off: break;
+    }
+    return "off";
+}
+
+}  // namespace arcade_mcp::detail

@@ -1,0 +1,221 @@
+// Lifecycle, method routing and batching of the MCP core (see dispatcher.hpp). tools/call lives
+// in tool_call.cpp.
+#include "mcp/dispatcher.hpp"
+
+#include <atomic>
+#include <vector>
+
+#include "mcp/protocol_version.hpp"
+#include "util/base64url.hpp"
+
+namespace arcade_mcp::detail {
+
+std::string supported_revisions_text() {
+    std::string out;
+    for (auto r : supported_revisions) {
+        if (!out.empty()) out += ", ";
+        out += r;
+    }
+    return out;
+}
+
+namespace {
+
+jsonrpc::error make_err(int code, std::string message) { return jsonrpc::error{code, std::move(message), std::nullopt}; }
+
+std::optional<mcp_log_level> parse_mcp_level(const json& j) {
+    static constexpr std::pair<std::string_view, mcp_log_level> names[] = {
+        {"debug", mcp_log_level::debug},     {"info", mcp_log_level::info},         {"notice", mcp_log_level::notice},
+        {"warning", mcp_log_level::warning}, {"error", mcp_log_level::error},       {"critical", mcp_log_level::critical},
+        {"alert", mcp_log_level::alert},     {"emergency", mcp_log_level::emergency}};
+    if (!j.is_string()) return std::nullopt;
+    for (const auto& [name, level] : names)
+        if (name == j.get_ref<const std::string&>()) return level;
+    return std::nullopt;
+}
+
+/// Collects the replies of a batch's members and finishes the outer sink once all are in.
+class batch_sink final : public outbound_sink {
+public:
+    batch_sink(std::shared_ptr<outbound_sink> outer, std::size_t members) : outer_(std::move(outer)), pending_(members) {}
+    void send(json message) override { outer_->send(std::move(message)); }
+    void finish(std::optional<json> reply) override {
+        bool last = false;
+        {
+            std::lock_guard l(mu_);
+            if (reply) replies_.push_back(std::move(*reply));
+            last = --pending_ == 0;
+        }
+        if (!last) return;
+        if (replies_.empty()) outer_->finish(std::nullopt);
+        else outer_->finish(json(std::move(replies_)));
+    }
+
+private:
+    std::shared_ptr<outbound_sink> outer_;
+    std::mutex mu_;
+    std::size_t pending_;
+    std::vector<json> replies_;
+};
+
+}  // namespace
+
+dispatcher::dispatcher(const server& srv, worker_pool& pool, dispatcher_options options)
+    : server_(srv), pool_(pool), options_(std::move(options)), catalog_(srv) {}
+
+bool dispatcher::is_initialize_request(const json& payload) {
+    if (!payload.is_object()) return false;
+    auto m = payload.find("method");
+    return m != payload.end() && m->is_string() && *m == "initialize" && payload.contains("id");
+}
+
+void dispatcher::stop_all_calls() {
+    std::lock_guard l(calls_mu_);
+    for (const auto& call : calls_) call->stop.request_stop();
+}
+
+void dispatcher::handle(const std::shared_ptr<session_state>& session, const json& payload, const std::shared_ptr<outbound_sink>& sink) {
+    if (payload.is_array()) {
+        handle_batch(session, payload, sink);
+        return;
+    }
+    handle_one(session, payload, sink);
+}
+
+void dispatcher::handle_batch(const std::shared_ptr<session_state>& session, const json& batch, const std::shared_ptr<outbound_sink>& sink) {
+    // Batches exist only in 2025-03-26; initialize is never batched (so a batch needs a session
+    // that already negotiated 2025-03-26).
+    if (session->revision() != rev_2025_03_26) {
+        sink->finish(jsonrpc::make_error(std::nullopt, make_err(jsonrpc::error_code::invalid_request,
+                                                                "Invalid Request: batches are only supported in protocol revision 2025-03-26")));
+        return;
+    }
+    if (batch.empty()) {
+        sink->finish(jsonrpc::make_error(std::nullopt, make_err(jsonrpc::error_code::invalid_request, "Invalid Request: empty batch")));
+        return;
+    }
+    auto collector = std::make_shared<batch_sink>(sink, batch.size());
+    for (const auto& member : batch) {
+        if (is_initialize_request(member)) {
+            collector->finish(jsonrpc::make_error(jsonrpc::request_id::from_json(member["id"]),
+                                                  make_err(jsonrpc::error_code::invalid_request, "Invalid Request: initialize must not be part of a batch")));
+            continue;
+        }
+        handle_one(session, member, collector);
+    }
+}
+
+void dispatcher::handle_one(const std::shared_ptr<session_state>& session, const json& value, const std::shared_ptr<outbound_sink>& sink) {
+    auto msg = jsonrpc::decode(value);
+    if (auto* bad = std::get_if<jsonrpc::invalid_message>(&msg)) {
+        sink->finish(jsonrpc::make_error(bad->id, bad->err));
+    } else if (auto* n = std::get_if<jsonrpc::notification>(&msg)) {
+        handle_notification(*session, *n);
+        sink->finish(std::nullopt);
+    } else if (std::get_if<jsonrpc::response>(&msg)) {
+        sink->finish(std::nullopt);  // no server-to-client requests are pending in this version
+    } else {
+        handle_request(session, std::move(std::get<jsonrpc::request>(msg)), sink);
+    }
+}
+
+void dispatcher::handle_notification(session_state& session, const jsonrpc::notification& n) {
+    if (n.method == "notifications/initialized") {
+        session.mark_initialized_notification();
+    } else if (n.method == "notifications/cancelled") {
+        if (auto id = n.params.find("requestId"); id != n.params.end())
+            if (auto rid = jsonrpc::request_id::from_json(*id)) session.cancel_call(rid->key());
+    }
+    // Unknown notifications are ignored, as JSON-RPC requires.
+}
+
+void dispatcher::handle_request(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink) {
+    std::optional<jsonrpc::error> err;
+    json result;
+    if (req.method == "ping") {
+        result = json::object();
+    } else if (req.method == "initialize") {
+        result = initialize(*session, req, err);
+    } else if (!session->initialize_done()) {
+        err = make_err(jsonrpc::error_code::invalid_request, "Invalid Request: the session is not initialized; send initialize first");
+    } else if (req.method == "tools/call") {
+        call_tool(session, std::move(req), sink);
+        return;
+    } else if (req.method == "tools/list") {
+        result = list_tools(*session, req, err);
+    } else if (req.method == "logging/setLevel") {
+        result = set_log_level(*session, req, err);
+    } else {
+        err = make_err(jsonrpc::error_code::method_not_found, "Method not found: " + req.method);
+    }
+    sink->finish(err ? jsonrpc::make_error(req.id, *err) : jsonrpc::make_result(req.id, std::move(result)));
+}
+
+json dispatcher::initialize(session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const {
+    if (session.initialize_done()) {
+        err = make_err(jsonrpc::error_code::invalid_request, "Invalid Request: Server already initialized");
+        return {};
+    }
+    const auto version = req.params.find("protocolVersion");
+    if (version == req.params.end() || !version->is_string()) {
+        err = make_err(jsonrpc::error_code::invalid_params, "Invalid params: protocolVersion (string) is required");
+        return {};
+    }
+    json capabilities = req.params.value("capabilities", json::object());
+    json client_info = req.params.value("clientInfo", json::object());
+    if (!capabilities.is_object() || !client_info.is_object()) {
+        err = make_err(jsonrpc::error_code::invalid_params, "Invalid params: capabilities and clientInfo must be objects");
+        return {};
+    }
+    const std::string revision = negotiate_revision(version->get<std::string>());
+    session.set_initialized(revision, std::move(capabilities), std::move(client_info));
+
+    const auto& info = server_.info();
+    json server_info{{"name", info.name}, {"version", info.version}};
+    if (revision_at_least(revision, rev_2025_06_18)) server_info["title"] = info.title.value_or(info.name);
+    json result{{"protocolVersion", revision},
+                {"capabilities", {{"tools", {{"listChanged", false}}}, {"logging", json::object()}}},
+                {"serverInfo", std::move(server_info)}};
+    if (info.instructions) result["instructions"] = *info.instructions;
+    return result;
+}
+
+json dispatcher::list_tools(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const {
+    std::size_t offset = 0;
+    if (auto c = req.params.find("cursor"); c != req.params.end() && !c->is_null()) {
+        const auto decoded = c->is_string() ? base64url_decode(c->get<std::string>()) : std::nullopt;
+        const std::string prefix = "tools:";
+        bool ok = decoded && decoded->rfind(prefix, 0) == 0 && decoded->size() > prefix.size() && decoded->size() < prefix.size() + 10;
+        if (ok) {
+            for (std::size_t i = prefix.size(); i < decoded->size(); ++i) {
+                const char ch = (*decoded)[i];
+                if (ch < '0' || ch > '9') ok = false;
+                else offset = offset * 10 + static_cast<std::size_t>(ch - '0');
+            }
+        }
+        if (!ok || offset == 0 || offset >= catalog_.entries().size()) {
+            err = make_err(jsonrpc::error_code::invalid_params, "Invalid params: invalid cursor");
+            return {};
+        }
+    }
+    const auto& entries = catalog_.entries();
+    const std::size_t end = std::min(entries.size(), offset + server_.info().page_size);
+    const std::string revision = session.revision();
+    json tools = json::array();
+    for (std::size_t i = offset; i < end; ++i) tools.push_back(catalog_.to_mcp_tool(entries[i], revision));
+    json result{{"tools", std::move(tools)}};
+    if (end < entries.size()) result["nextCursor"] = base64url_encode("tools:" + std::to_string(end));
+    return result;
+}
+
+json dispatcher::set_log_level(session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const {
+    const auto level = parse_mcp_level(req.params.value("level", json()));
+    if (!level) {
+        err = make_err(jsonrpc::error_code::invalid_params, "Invalid params: level must be one of debug, info, notice, warning, error, critical, alert, emergency");
+        return {};
+    }
+    session.set_log_level(*level);
+    return json::object();
+}
+
+}  // namespace arcade_mcp::detail

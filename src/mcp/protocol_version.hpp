@@ -1,0 +1,34 @@
+// The MCP revisions this library serves and version negotiation (answer the client's revision
+// when supported, else the latest).
+#pragma once
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace arcade_mcp::detail {
+
+inline constexpr std::string_view rev_2025_03_26 = "2025-03-26";
+inline constexpr std::string_view rev_2025_06_18 = "2025-06-18";
+inline constexpr std::string_view rev_2025_11_25 = "2025-11-25";
+inline constexpr std::string_view latest_revision = rev_2025_11_25;
+/// Oldest first. Dates compare correctly as strings.
+inline constexpr std::array<std::string_view, 3> supported_revisions{rev_2025_03_26, rev_2025_06_18, rev_2025_11_25};
+
+inline bool is_supported_revision(std::string_view v) {
+    for (auto r : supported_revisions)
+        if (r == v) return true;
+    return false;
+}
+
+inline std::string negotiate_revision(std::string_view requested) {
+    return std::string(is_supported_revision(requested) ? requested : latest_revision);
+}
+
+/// True when revision `v` is `at_least` or newer (both must be supported revisions).
+inline bool revision_at_least(std::string_view v, std::string_view at_least) { return v >= at_least; }
+
+/// "2025-03-26, 2025-06-18, 2025-11-25"
+std::string supported_revisions_text();
+
+}  // namespace arcade_mcp::detail

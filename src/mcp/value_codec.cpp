@@ -1,0 +1,42 @@
+// Out-of-line helpers of value_codec.hpp: JSON pointer escaping, type names, UTF-8 length.
+#include "arcade_mcp/mcp/value_codec.hpp"
+
+namespace arcade_mcp::detail {
+
+std::string json_pointer_escape(std::string_view token) {
+    std::string out;
+    out.reserve(token.size());
+    for (const char c : token) {
+        if (c == '~') {
+            out += "~0";
+        } else if (c == '/') {
+            out += "~1";
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string_view json_type_name(const json& j) noexcept {
+    switch (j.type()) {
+        case json::value_t::string: return "string";
+        case json::value_t::number_integer:
+        case json::value_t::number_unsigned: return "integer";
+        case json::value_t::number_float: return "number";
+        case json::value_t::boolean: return "boolean";
+        case json::value_t::array: return "array";
+        case json::value_t::object: return "object";
+        case json::value_t::null: return "null";
+        default: return "unsupported value";
+    }
+}
+
+std::size_t utf8_length(std::string_view s) noexcept {
+    std::size_t n = 0;
+    for (const char c : s)
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+}  // namespace arcade_mcp::detail

@@ -1,0 +1,148 @@
+// The per-connection read loop: header and body limits (431 / 413, the body refused before it is
+// read), the request-smuggling guard for Beast 1.74 (design/cpp-stack.md §3.6), read and
+// keep-alive deadlines, routing to /mcp, and plain responses.
+#include "transport/http/http_connection.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <iterator>
+
+#include "log/logger.hpp"
+
+namespace arcade_mcp::detail {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); });
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+/// Framings Beast 1.74 accepts but a front proxy may read differently: refuse them.
+bool smuggling_risk(const bhttp::request_header<>& h) {
+    auto te = h.equal_range(bhttp::field::transfer_encoding);
+    auto cl = h.equal_range(bhttp::field::content_length);
+    const auto n_te = std::distance(te.first, te.second);
+    const auto n_cl = std::distance(cl.first, cl.second);
+    if (n_te > 0 && n_cl > 0) return true;
+    if (n_te > 1 || n_cl > 1) return true;
+    if (n_te == 1) {
+        if (h.version() < 11) return true;
+        if (!iequals(trim(to_std(te.first->value())), "chunked")) return true;
+    }
+    if (n_cl == 1) {
+        const auto v = to_std(cl.first->value());
+        if (v.empty() || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) return true;
+    }
+    return false;
+}
+
+/// A minimal response for requests that never reached a handler (no Beast request object).
+net::awaitable<void> write_early(beast::tcp_stream& stream, bhttp::status status, std::string message) {
+    bhttp::response<bhttp::string_body> res{status, 11};
+    res.set(bhttp::field::content_type, "application/json");
+    res.keep_alive(false);
+    res.body() = transport_error(-32000, std::move(message)).dump();
+    res.prepare_payload();
+    beast::error_code ec;
+    stream.expires_after(std::chrono::seconds(5));
+    co_await bhttp::async_write(stream, res, net::redirect_error(net::use_awaitable, ec));
+}
+
+}  // namespace
+
+json transport_error(int code, std::string message) {
+    return json{{"jsonrpc", "2.0"}, {"error", {{"code", code}, {"message", std::move(message)}}}};
+}
+
+net::awaitable<bool> write_response(beast::tcp_stream& stream, const http_request& req, bhttp::status status, json body,
+                                    bool keep_alive, std::vector<std::pair<std::string, std::string>> headers) {
+    bhttp::response<bhttp::string_body> res{status, req.version()};
+    for (auto& [name, value] : headers) res.set(name, value);
+    if (!body.is_null()) {
+        res.set(bhttp::field::content_type, "application/json");
+        res.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+    res.keep_alive(keep_alive);
+    res.prepare_payload();
+    beast::error_code ec;
+    stream.expires_after(std::chrono::seconds(30));
+    co_await bhttp::async_write(stream, res, net::redirect_error(net::use_awaitable, ec));
+    co_return !ec;
+}
+
+net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<http_shared> shared) {
+    const auto& opt = shared->options;
+    beast::flat_buffer buffer;
+    bool first = true;
+    while (!shared->draining.load()) {
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(opt.max_header_bytes));
+        parser.body_limit(opt.max_body_bytes);
+        beast::error_code ec;
+        // Between requests the connection may idle for keep_alive_timeout; a request, once
+        // started, must arrive whole within read_timeout (slow senders are cut off).
+        stream.expires_after(first || buffer.size() > 0 ? opt.read_timeout : opt.keep_alive_timeout);
+        first = false;
+        co_await bhttp::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+        if (ec == bhttp::error::body_limit) {  // a declared Content-Length over the limit: refused unread
+            co_await write_early(stream, bhttp::status::payload_too_large,
+                                 "Payload Too Large: the limit is " + std::to_string(opt.max_body_bytes) + " bytes");
+            break;
+        }
+        if (ec == bhttp::error::header_limit) {
+            co_await write_early(stream, bhttp::status::request_header_fields_too_large, "Request header fields too large");
+            break;
+        }
+        if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted) break;
+        if (ec) {
+            co_await write_early(stream, bhttp::status::bad_request, "Bad Request: malformed HTTP request");
+            break;
+        }
+        if (smuggling_risk(parser.get().base())) {
+            co_await write_early(stream, bhttp::status::bad_request, "Bad Request: ambiguous message framing");
+            break;
+        }
+        if (const auto len = parser.content_length(); len && *len > opt.max_body_bytes) {
+            co_await write_early(stream, bhttp::status::payload_too_large,
+                                 "Payload Too Large: the limit is " + std::to_string(opt.max_body_bytes) + " bytes");
+            break;
+        }
+        if (!parser.is_done()) {
+            if (iequals(to_std(parser.get()[bhttp::field::expect]), "100-continue")) {
+                bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+                co_await bhttp::async_write(stream, cont, net::redirect_error(net::use_awaitable, ec));
+                if (ec) break;
+            }
+            stream.expires_after(opt.read_timeout);
+            co_await bhttp::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+            if (ec == bhttp::error::body_limit) {
+                co_await write_early(stream, bhttp::status::payload_too_large,
+                                     "Payload Too Large: the limit is " + std::to_string(opt.max_body_bytes) + " bytes");
+                break;
+            }
+            if (ec) break;
+        }
+        const http_request& req = parser.get();
+        bool keep_alive = false;
+        if (is_mcp_path(to_std(req.target()))) {
+            keep_alive = co_await serve_mcp(stream, req, shared);
+        } else {
+            keep_alive = co_await write_response(stream, req, bhttp::status::not_found,
+                                                 transport_error(-32000, "Not Found: the MCP endpoint is /mcp"),
+                                                 req.keep_alive() && !shared->draining.load());
+            keep_alive = keep_alive && req.keep_alive();
+        }
+        if (!keep_alive) break;
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    stream.close();
+}
+
+}  // namespace arcade_mcp::detail

@@ -1,0 +1,45 @@
+// One HTTP/1.1 connection of the Streamable HTTP transport: the read loop with limits and the
+// request-smuggling guard, routing, and the /mcp endpoint (POST, GET stream, DELETE). Private.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "mcp/dispatcher.hpp"
+#include "transport/http/detail/asio.hpp"
+#include "transport/http/http_policy.hpp"
+#include "transport/http/http_server.hpp"
+#include "transport/http/session_table.hpp"
+
+namespace arcade_mcp::detail {
+
+/// State shared by every connection of one server.
+struct http_shared {
+    http_shared(dispatcher& c, const http_options& o)
+        : core(c), options(o), policy(o.host, o.allowed_hosts, o.allowed_origins),
+          sessions(o.max_sessions, o.session_idle_timeout) {}
+    dispatcher& core;
+    const http_options options;
+    const origin_policy policy;
+    session_table sessions;
+    std::atomic<int> in_flight{0};      ///< requests being answered
+    std::atomic<bool> draining{false};  ///< shutting down: no keep-alive, no new streams
+};
+
+using http_request = bhttp::request<bhttp::string_body>;
+
+/// Serves one accepted connection until it closes. Runs on the socket's strand.
+net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<http_shared> shared);
+
+/// Answers one /mcp request. `stream` and `req` belong to the awaiting connection coroutine.
+/// Returns whether the connection may be kept alive.
+net::awaitable<bool> serve_mcp(beast::tcp_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared);
+
+/// Writes a complete response (JSON body when `body` is not null); returns whether it was sent.
+net::awaitable<bool> write_response(beast::tcp_stream& stream, const http_request& req, bhttp::status status, json body,
+                                    bool keep_alive, std::vector<std::pair<std::string, std::string>> headers = {});
+
+/// `{"jsonrpc":"2.0","error":{"code":code,"message":message}}` (no id: transport-level errors).
+json transport_error(int code, std::string message);
+
+}  // namespace arcade_mcp::detail

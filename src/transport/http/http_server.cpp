@@ -1,0 +1,135 @@
+// The Streamable HTTP listener: binds, accepts connections onto strands of one io_context run by
+// a few threads, expires idle sessions, and on stop closes the acceptor, lets in-flight requests
+// finish within the grace period, then stops.
+#include "transport/http/http_server.hpp"
+
+#include <thread>
+
+#include "log/logger.hpp"
+#include "transport/http/http_connection.hpp"
+
+namespace arcade_mcp::detail {
+
+void stop_trigger::fire() {
+    std::function<void()> handler;
+    {
+        std::lock_guard l(mu_);
+        if (fired_) return;
+        fired_ = true;
+        handler = on_stop_;
+    }
+    if (handler) handler();
+}
+
+void stop_trigger::set_handler(std::function<void()> on_stop) {
+    bool run_now = false;
+    {
+        std::lock_guard l(mu_);
+        on_stop_ = on_stop;
+        run_now = fired_;
+    }
+    if (run_now && on_stop) on_stop();
+}
+
+bool stop_trigger::fired() const {
+    std::lock_guard l(mu_);
+    return fired_;
+}
+
+namespace {
+
+net::awaitable<void> accept_loop(net::ip::tcp::acceptor& acceptor, std::shared_ptr<http_shared> shared) {
+    while (acceptor.is_open()) {
+        beast::error_code ec;
+        auto socket = co_await acceptor.async_accept(net::make_strand(acceptor.get_executor()), net::redirect_error(net::use_awaitable, ec));
+        if (ec == net::error::operation_aborted || !acceptor.is_open()) break;
+        if (ec) {
+            log(log_level::warning, "accept failed", {{"error", ec.message()}});
+            continue;
+        }
+        socket.set_option(net::ip::tcp::no_delay(true), ec);
+        auto ex = socket.get_executor();
+        net::co_spawn(ex, run_connection(beast::tcp_stream(std::move(socket)), shared), net::detached);
+    }
+}
+
+net::awaitable<void> expire_sessions(std::shared_ptr<http_shared> shared) {
+    net::steady_timer timer(co_await net::this_coro::executor);
+    const auto period = std::max<std::chrono::seconds>(std::chrono::seconds(1), std::min<std::chrono::seconds>(shared->options.session_idle_timeout / 4, std::chrono::seconds(30)));
+    while (!shared->draining.load()) {
+        timer.expires_after(period);
+        beast::error_code ec;
+        co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+        shared->sessions.expire_idle(session_table::clock::now());
+    }
+}
+
+/// After the stop: wait for in-flight requests (bounded by the grace period), then stop the loop.
+net::awaitable<void> drain(std::shared_ptr<http_shared> shared, net::io_context& ioc) {
+    net::steady_timer timer(co_await net::this_coro::executor);
+    const auto deadline = std::chrono::steady_clock::now() + shared->options.shutdown_grace;
+    while (shared->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+        timer.expires_after(std::chrono::milliseconds(20));
+        beast::error_code ec;
+        co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+    }
+    if (shared->in_flight.load() > 0) {
+        log(log_level::warning, "grace period over; stopping with requests in flight", {{"in_flight", std::to_string(shared->in_flight.load())}});
+        shared->core.stop_all_calls();
+    }
+    shared->sessions.close_all();
+    ioc.stop();
+}
+
+}  // namespace
+
+int serve_http(dispatcher& core, worker_pool& pool, const http_options& options, stop_trigger& stop) {
+    (void)pool;
+    net::io_context ioc;
+    auto shared = std::make_shared<http_shared>(core, options);
+    net::ip::tcp::acceptor acceptor(ioc);
+    beast::error_code ec;
+    const auto address = net::ip::make_address(options.host == "localhost" ? "127.0.0.1" : options.host, ec);
+    if (ec) {
+        log(log_level::error, "invalid bind address", {{"host", options.host}});
+        return 1;
+    }
+    const net::ip::tcp::endpoint endpoint(address, options.port);
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+        log(log_level::error, "cannot listen", {{"address", options.host + ":" + std::to_string(options.port)}, {"error", ec.message()}});
+        return 1;
+    }
+    const auto bound = acceptor.local_endpoint();
+    const std::string shown_host = bound.address().is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string();
+    log(log_level::info, "listening on http://" + shown_host + ":" + std::to_string(bound.port()) + "/mcp",
+        {{"stateless", options.stateless ? "true" : "false"}});
+    if (!shared->policy.checks_host())
+        log(log_level::warning, "Host header not checked: bound off loopback without MCP_TRANSPORT_ALLOWED_HOSTS");
+
+    net::co_spawn(ioc, accept_loop(acceptor, shared), net::detached);
+    if (!options.stateless) net::co_spawn(ioc, expire_sessions(shared), net::detached);
+    stop.set_handler([&ioc, &acceptor, shared] {
+        net::post(ioc, [&ioc, &acceptor, shared] {
+            log(log_level::info, "stopping: no new connections; draining in-flight requests");
+            shared->draining = true;
+            beast::error_code ignored;
+            acceptor.close(ignored);
+            net::co_spawn(ioc, drain(shared, ioc), net::detached);
+        });
+    });
+
+    std::size_t threads = options.io_threads ? options.io_threads : std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::thread> runners;
+    for (std::size_t i = 1; i < threads; ++i) runners.emplace_back([&ioc] { ioc.run(); });
+    ioc.run();
+    for (auto& t : runners) t.join();
+    stop.set_handler(nullptr);
+    log(log_level::info, "HTTP server stopped");
+    return 0;
+}
+
+}  // namespace arcade_mcp::detail

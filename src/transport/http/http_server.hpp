@@ -1,0 +1,52 @@
+// The Streamable HTTP transport's entry point (Boost-free): binds, serves /mcp until a stop is
+// requested, then drains in-flight requests within the grace period.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "mcp/dispatcher.hpp"
+
+namespace arcade_mcp::detail {
+
+struct http_options {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8000;  ///< 0 = ephemeral (the bound port is logged)
+    bool stateless = false;
+    std::size_t max_sessions = 1000;
+    std::chrono::seconds session_idle_timeout{300};
+    std::vector<std::string> allowed_hosts;
+    std::vector<std::string> allowed_origins;
+    std::size_t max_body_bytes = 1024 * 1024;
+    std::size_t max_header_bytes = 8 * 1024;
+    std::chrono::seconds read_timeout{30};       ///< whole request (header + body), against slow clients
+    std::chrono::seconds keep_alive_timeout{60};  ///< idle connection between requests
+    std::chrono::seconds write_timeout{30};
+    std::chrono::seconds sse_keep_alive{15};     ///< comment line on idle GET streams
+    std::chrono::milliseconds shutdown_grace{15000};
+    std::size_t io_threads = 0;                  ///< 0 = hardware concurrency
+};
+
+/// A stop request that may arrive before or after the server is ready to take it.
+class stop_trigger {
+public:
+    void fire();
+    /// Runs `on_stop` on fire(), or at once if fire() already happened.
+    void set_handler(std::function<void()> on_stop);
+    bool fired() const;
+
+private:
+    mutable std::mutex mu_;
+    bool fired_ = false;
+    std::function<void()> on_stop_;
+};
+
+/// Serves until `stop` fires. Returns 0 after a clean stop, 1 when it could not bind.
+int serve_http(dispatcher& core, worker_pool& pool, const http_options& options, stop_trigger& stop);
+
+}  // namespace arcade_mcp::detail

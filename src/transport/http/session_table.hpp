@@ -1,0 +1,62 @@
+// The sessions of the Streamable HTTP transport: created by `initialize`, found by
+// Mcp-Session-Id, ended by DELETE or after an idle timeout, capped in number (the longest-idle
+// session without running calls or an open GET stream is evicted for a new one). Also holds each
+// session's standalone GET stream. Boost-free; thread-safe (one mutex).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "mcp/session_state.hpp"
+
+namespace arcade_mcp::detail {
+
+/// The server side of an open GET stream; implemented by the HTTP connection.
+class standalone_stream {
+public:
+    virtual ~standalone_stream() = default;
+    /// Ends the stream (session deleted or expired, server stopping). Thread-safe, idempotent.
+    virtual void close() = 0;
+};
+
+class session_table {
+public:
+    using clock = std::chrono::steady_clock;
+
+    session_table(std::size_t max_sessions, std::chrono::seconds idle_timeout);
+
+    /// A new session with a fresh 128-bit id, or nullptr when the table is full of busy sessions.
+    std::shared_ptr<session_state> create(clock::time_point now);
+    /// The live session with this id (and marks it used), or nullptr.
+    std::shared_ptr<session_state> find(const std::string& id, clock::time_point now);
+    /// Ends a session; false when unknown.
+    bool erase(const std::string& id);
+    /// Ends sessions idle for longer than the timeout; returns how many.
+    std::size_t expire_idle(clock::time_point now);
+    /// Registers the session's GET stream; false when one is already open (or no such session).
+    bool attach_stream(const std::string& id, std::shared_ptr<standalone_stream> stream);
+    void detach_stream(const std::string& id, const standalone_stream* stream);
+    /// Ends every session (shutdown).
+    void close_all();
+    std::size_t size() const;
+
+private:
+    struct entry {
+        std::shared_ptr<session_state> state;
+        clock::time_point last_used;
+        std::shared_ptr<standalone_stream> stream;
+    };
+    bool busy(const entry& e) const { return e.stream != nullptr || e.state->calls_in_flight() > 0; }
+    void end(entry& e);
+
+    mutable std::mutex mu_;
+    std::size_t max_sessions_;
+    std::chrono::seconds idle_timeout_;
+    std::unordered_map<std::string, entry> sessions_;
+};
+
+}  // namespace arcade_mcp::detail
