@@ -36,9 +36,9 @@ public:
 
     void report_progress(double progress, std::optional<double> total, std::optional<std::string> message) override {
         if (!progress_token_) return;
-        json params{{"progressToken", *progress_token_}, {"progress", progress}};
-        if (total) params["total"] = *total;
-        if (message && revision_at_least(revision_, rev_2025_03_26)) params["message"] = *message;
+        json params{{"progressToken", *progress_token_}, {"progress", number_json(progress)}};
+        if (total) params["total"] = number_json(*total);
+        if (message) params["message"] = *message;
         sink_->send(jsonrpc::make_notification("notifications/progress", std::move(params)));
     }
 

@@ -1,6 +1,8 @@
 // Out-of-line helpers of value_codec.hpp: JSON pointer escaping, type names, UTF-8 length.
 #include "arcade_mcp/mcp/value_codec.hpp"
 
+#include <cmath>
+
 namespace arcade_mcp::detail {
 
 std::string json_pointer_escape(std::string_view token) {
@@ -30,6 +32,11 @@ std::string_view json_type_name(const json& j) noexcept {
         case json::value_t::null: return "null";
         default: return "unsupported value";
     }
+}
+
+json number_json(double v) {
+    if (std::isfinite(v) && std::trunc(v) == v && std::fabs(v) <= 9007199254740992.0) return static_cast<std::int64_t>(v);
+    return v;
 }
 
 std::size_t utf8_length(std::string_view s) noexcept {

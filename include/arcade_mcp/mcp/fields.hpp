@@ -60,8 +60,8 @@ public:
     json schema() const {
         json s = value_codec<Member>::schema();
         if (!description_.empty()) s["description"] = description_;
-        if (minimum_) s["minimum"] = *minimum_;
-        if (maximum_) s["maximum"] = *maximum_;
+        if (minimum_) s["minimum"] = detail::number_json(*minimum_);
+        if (maximum_) s["maximum"] = detail::number_json(*maximum_);
         if (min_length_) s["minLength"] = *min_length_;
         if (max_length_) s["maxLength"] = *max_length_;
         if (min_items_) s["minItems"] = *min_items_;
@@ -97,12 +97,12 @@ private:
     bool check_constraints(const json& j, const std::string& path, decode_error& err) const {
         if (j.is_number()) {
             const double v = j.get<double>();
-            if (minimum_ && v < *minimum_) return detail::fail(err, path, "must be >= " + json(*minimum_).dump());
-            if (maximum_ && v > *maximum_) return detail::fail(err, path, "must be <= " + json(*maximum_).dump());
+            if (minimum_ && v < *minimum_) return detail::fail(err, path, "must be >= " + detail::number_json(*minimum_).dump());
+            if (maximum_ && v > *maximum_) return detail::fail(err, path, "must be <= " + detail::number_json(*maximum_).dump());
         } else if (j.is_string()) {
             const std::size_t n = detail::utf8_length(j.get_ref<const std::string&>());
-            if (min_length_ && n < *min_length_) return detail::fail(err, path, "must have at least " + std::to_string(*min_length_) + " characters");
-            if (max_length_ && n > *max_length_) return detail::fail(err, path, "must have at most " + std::to_string(*max_length_) + " characters");
+            if (min_length_ && n < *min_length_) return detail::fail(err, path, "must be at least " + std::to_string(*min_length_) + " characters long");
+            if (max_length_ && n > *max_length_) return detail::fail(err, path, "must be at most " + std::to_string(*max_length_) + " characters long");
         } else if (j.is_array()) {
             if (min_items_ && j.size() < *min_items_) return detail::fail(err, path, "must have at least " + std::to_string(*min_items_) + " items");
             if (max_items_ && j.size() > *max_items_) return detail::fail(err, path, "must have at most " + std::to_string(*max_items_) + " items");

@@ -45,6 +45,9 @@ std::string_view json_type_name(const json& j) noexcept;
 /// Number of UTF-8 code points (continuation bytes are not counted).
 std::size_t utf8_length(std::string_view s) noexcept;
 
+/// A number as JSON: integral values within ±2^53 as integers (5, not 5.0).
+json number_json(double v);
+
 inline bool fail(decode_error& err, std::string path, std::string message) {
     err = decode_error{std::move(path), std::move(message)};
     return false;

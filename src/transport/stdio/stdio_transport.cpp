@@ -54,19 +54,17 @@ private:
     std::shared_ptr<line_writer> out_;
 };
 
-void handle_line(dispatcher& core, const std::shared_ptr<session_state>& session, const std::shared_ptr<line_writer>& out,
-                 std::string_view line) {
-    json payload;
-    try {
-        payload = json::parse(line);
-    } catch (const json::parse_error&) {
-        out->write_line(jsonrpc::make_error(std::nullopt, {jsonrpc::error_code::parse_error, "Parse error: invalid JSON", std::nullopt}));
+}  // namespace
+
+void handle_stdio_line(dispatcher& core, const std::shared_ptr<session_state>& session, std::string_view line,
+                       const std::shared_ptr<outbound_sink>& sink) {
+    json payload = json::parse(line, nullptr, false);
+    if (payload.is_discarded()) {
+        sink->finish(jsonrpc::make_error(std::nullopt, {jsonrpc::error_code::parse_error, "Parse error: invalid JSON", std::nullopt}));
         return;
     }
-    core.handle(session, payload, std::make_shared<stdio_sink>(out));
+    core.handle(session, payload, sink);
 }
-
-}  // namespace
 
 int serve_stdio(dispatcher& core, worker_pool& pool, const stdio_options& options, const std::atomic<bool>& stop) {
     auto out = std::make_shared<line_writer>(options.out_fd);
@@ -100,7 +98,8 @@ int serve_stdio(dispatcher& core, worker_pool& pool, const stdio_options& option
             chunk.remove_prefix(nl + 1);
             if (!discarding) {
                 if (!pending.empty() && pending.back() == '\r') pending.pop_back();
-                if (pending.find_first_not_of(" \t") != std::string::npos) handle_line(core, session, out, pending);
+                if (pending.find_first_not_of(" \t") != std::string::npos)
+                    handle_stdio_line(core, session, pending, std::make_shared<stdio_sink>(out));
             }
             discarding = false;
             pending.clear();

@@ -18,6 +18,10 @@ struct stdio_options {
     std::chrono::milliseconds shutdown_grace{15000};
 };
 
+/// Parses one input line (-32700 for invalid JSON) and hands it to the dispatcher.
+void handle_stdio_line(dispatcher& core, const std::shared_ptr<session_state>& session, std::string_view line,
+                       const std::shared_ptr<outbound_sink>& sink);
+
 /// Serves one session until EOF on the input or `stop` becomes true, then waits for running tool
 /// calls (at most the grace period; after it their stop tokens are signalled). Returns 0.
 int serve_stdio(dispatcher& core, worker_pool& pool, const stdio_options& options, const std::atomic<bool>& stop);
