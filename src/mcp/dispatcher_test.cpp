@@ -1,1 +1,161 @@
+// Dispatcher behaviour that golden transcripts cannot show: concurrency of blocking handlers,
+// cancellation (stop token signalled, no response), duplicate in-flight ids, stop_all_calls,
+// and the per-session fallback user id.
+#include "mcp/dispatcher.hpp"
+
 #include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <latch>
+#include <mutex>
+
+namespace arcade_mcp::detail {
+namespace {
+
+/// Collects replies; wait_for_reply() blocks (bounded) until finish() ran.
+class test_sink final : public outbound_sink {
+public:
+    void send(json m) override { std::lock_guard l(mu_); sent.push_back(std::move(m)); }
+    void finish(std::optional<json> r) override {
+        std::lock_guard l(mu_);
+        reply = std::move(r);
+        done = true;
+        cv_.notify_all();
+    }
+    bool wait_for_reply(std::chrono::seconds limit = std::chrono::seconds(10)) {
+        std::unique_lock l(mu_);
+        return cv_.wait_for(l, limit, [&] { return done; });
+    }
+    std::vector<json> sent;
+    std::optional<json> reply;
+    bool done = false;
+
+private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+};
+
+struct wait_args {
+    std::string name;
+    static auto describe() { return fields(field("name", &wait_args::name, "Which latch")); }
+};
+
+json init_request() {
+    return json::parse(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"0"}}})");
+}
+
+json call(int id, const std::string& tool, json args) {
+    return json{{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"}, {"params", {{"name", tool}, {"arguments", std::move(args)}}}};
+}
+
+class DispatcherTest : public ::testing::Test {
+protected:
+    DispatcherTest() : srv_(server_info{}) {
+        srv_.add_tool<wait_args>("rendezvous", "Waits until both calls are running.", [this](const wait_args&) {
+            both_running_.arrive_and_wait();  // deadlocks unless two handlers run at the same time
+            return std::string("met");
+        });
+        srv_.add_tool<no_arguments>("until_stopped", "Blocks until its stop token fires.", [this](tool_context& ctx, const no_arguments&) {
+            started_.count_down();
+            std::mutex m;
+            std::condition_variable_any cv;
+            std::unique_lock l(m);
+            const bool stopped = cv.wait_for(l, ctx.stop_token(), std::chrono::seconds(10), [] { return false; });
+            stopped_ = ctx.stop_token().stop_requested();
+            (void)stopped;
+            return std::string("finished");
+        });
+        srv_.add_tool<no_arguments>("whoami", "Caller id.", [](tool_context& ctx, const no_arguments&) { return std::string(ctx.user_id()); });
+    }
+
+    std::shared_ptr<session_state> initialized_session(dispatcher& d) {
+        auto s = std::make_shared<session_state>("", "fallback-" + std::to_string(++sessions_));
+        auto sink = std::make_shared<test_sink>();
+        d.handle(s, init_request(), sink);
+        EXPECT_TRUE(sink->wait_for_reply());
+        return s;
+    }
+
+    server srv_;
+    std::latch both_running_{2};
+    std::latch started_{1};
+    std::atomic<bool> stopped_{false};
+    int sessions_ = 0;
+};
+
+TEST_F(DispatcherTest, BlockingHandlersRunConcurrently) {
+    worker_pool pool(2);
+    dispatcher d(srv_, pool, {});
+    auto s = initialized_session(d);
+    auto a = std::make_shared<test_sink>(), b = std::make_shared<test_sink>();
+    d.handle(s, call(1, "rendezvous", {{"name", "a"}}), a);
+    d.handle(s, call(2, "rendezvous", {{"name", "b"}}), b);
+    ASSERT_TRUE(a->wait_for_reply());
+    ASSERT_TRUE(b->wait_for_reply());
+    EXPECT_EQ((*a->reply)["result"]["structuredContent"]["result"], "met");
+    EXPECT_EQ((*b->reply)["result"]["structuredContent"]["result"], "met");
+}
+
+TEST_F(DispatcherTest, CancelledCallIsStoppedAndNotAnswered) {
+    worker_pool pool(2);
+    dispatcher d(srv_, pool, {});
+    auto s = initialized_session(d);
+    auto sink = std::make_shared<test_sink>();
+    d.handle(s, call(5, "until_stopped", json::object()), sink);
+    started_.wait();
+    auto note = std::make_shared<test_sink>();
+    d.handle(s, json::parse(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":5,"reason":"user"}})"), note);
+    ASSERT_TRUE(note->wait_for_reply());
+    EXPECT_FALSE(note->reply.has_value());
+    ASSERT_TRUE(sink->wait_for_reply());
+    EXPECT_FALSE(sink->reply.has_value()) << "a cancelled request gets no response";
+    EXPECT_TRUE(stopped_);
+}
+
+TEST_F(DispatcherTest, CancelOfStringIdDoesNotStopIntegerId) {
+    worker_pool pool(2);
+    dispatcher d(srv_, pool, {});
+    auto s = initialized_session(d);
+    auto sink = std::make_shared<test_sink>();
+    d.handle(s, call(5, "until_stopped", json::object()), sink);
+    started_.wait();
+    d.handle(s, json::parse(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"5"}})"), std::make_shared<test_sink>());
+    EXPECT_FALSE(sink->wait_for_reply(std::chrono::seconds(0)));
+    d.stop_all_calls();  // shutdown path: stop token fires, the call still answers
+    ASSERT_TRUE(sink->wait_for_reply());
+    ASSERT_TRUE(sink->reply.has_value());
+    EXPECT_EQ((*sink->reply)["result"]["structuredContent"]["result"], "finished");
+    EXPECT_TRUE(stopped_);
+}
+
+TEST_F(DispatcherTest, DuplicateInFlightIdIsRefused) {
+    worker_pool pool(2);
+    dispatcher d(srv_, pool, {});
+    auto s = initialized_session(d);
+    auto first = std::make_shared<test_sink>();
+    d.handle(s, call(9, "until_stopped", json::object()), first);
+    started_.wait();
+    auto second = std::make_shared<test_sink>();
+    d.handle(s, call(9, "whoami", json::object()), second);
+    ASSERT_TRUE(second->wait_for_reply());
+    EXPECT_EQ((*second->reply)["error"]["code"], jsonrpc::error_code::invalid_request);
+    d.stop_all_calls();
+    ASSERT_TRUE(first->wait_for_reply());
+}
+
+TEST_F(DispatcherTest, UserIdComesFromOptionsElseFromTheSession) {
+    worker_pool pool(1);
+    dispatcher configured(srv_, pool, dispatcher_options{std::string("alice")});
+    dispatcher anonymous(srv_, pool, {});
+    for (auto* d : {&configured, &anonymous}) {
+        auto s = initialized_session(*d);
+        auto sink = std::make_shared<test_sink>();
+        d->handle(s, call(1, "whoami", json::object()), sink);
+        ASSERT_TRUE(sink->wait_for_reply());
+        const auto who = (*sink->reply)["result"]["structuredContent"]["result"].get<std::string>();
+        EXPECT_EQ(who, d == &configured ? std::string("alice") : s->fallback_user_id());
+    }
+}
+
+}  // namespace
+}  // namespace arcade_mcp::detail
