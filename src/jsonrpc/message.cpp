@@ -1,6 +1,8 @@
 // JSON-RPC 2.0 message classification and encoding (see include/arcade_mcp/jsonrpc/message.hpp).
 #include "arcade_mcp/jsonrpc/message.hpp"
 
+#include <cstdint>
+
 namespace arcade_mcp::jsonrpc {
 
 std::optional<request_id> request_id::from_json(const json& j) {
@@ -29,6 +31,9 @@ std::optional<error> decode_error_object(const json& e) {
     auto code = e.find("code");
     auto msg = e.find("message");
     if (code == e.end() || !code->is_number_integer() || msg == e.end() || !msg->is_string()) return std::nullopt;
+    if (code->is_number_unsigned() ? code->get<std::uint64_t>() > static_cast<std::uint64_t>(INT32_MAX)
+                                   : (code->get<std::int64_t>() < INT32_MIN || code->get<std::int64_t>() > INT32_MAX))
+        return std::nullopt;
     error err{code->get<int>(), msg->get<std::string>(), std::nullopt};
     if (auto d = e.find("data"); d != e.end()) err.data = *d;
     return err;
@@ -45,6 +50,13 @@ message decode(const json& value) {
     const auto version = value.find("jsonrpc");
     if (version == value.end() || !version->is_string() || version->get_ref<const std::string&>() != "2.0")
         return invalid(id, "Invalid Request: jsonrpc must be \"2.0\"");
+    const bool has_method = value.contains("method");
+    // An error response whose id is null answers a message the peer could not read: it is a
+    // response (never answered back), not an invalid request.
+    if (!has_method && id_it != value.end() && id_it->is_null() && value.contains("error") && !value.contains("result")) {
+        auto e = decode_error_object(value["error"]);
+        if (e) return response{std::nullopt, std::move(*e)};
+    }
     if (id_it != value.end() && !id) return invalid(std::nullopt, "Invalid Request: id must be a string or an integer");
 
     const auto method = value.find("method");

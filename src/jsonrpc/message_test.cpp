@@ -13,11 +13,11 @@ namespace {
 
 message decode_text(const char* text) { return decode(json::parse(text)); }
 
-const invalid_message& as_invalid(const message& m) {
-    static const invalid_message none{};
+// Returns a copy: callers pass temporaries.
+invalid_message as_invalid(const message& m) {
     const auto* p = std::get_if<invalid_message>(&m);
     EXPECT_NE(p, nullptr) << "expected invalid_message, got variant index " << m.index();
-    return p ? *p : none;
+    return p ? *p : invalid_message{};
 }
 
 TEST(JsonRpcDecode, RequestWithIntegerId) {
@@ -66,7 +66,7 @@ TEST(JsonRpcDecode, ParamsNotAnObjectIsInvalidParams) {
                              R"({"jsonrpc":"2.0","id":4,"method":"m","params":"x"})",
                              R"({"jsonrpc":"2.0","id":4,"method":"m","params":null})"}) {
         SCOPED_TRACE(text);
-        const auto& inv = as_invalid(decode_text(text));
+        const auto inv = as_invalid(decode_text(text));
         EXPECT_EQ(inv.err.code, error_code::invalid_params);
         ASSERT_TRUE(inv.id.has_value());
         EXPECT_EQ(inv.id->to_json(), json(4));
@@ -74,7 +74,7 @@ TEST(JsonRpcDecode, ParamsNotAnObjectIsInvalidParams) {
 }
 
 TEST(JsonRpcDecode, MetaNotAnObjectIsInvalidParams) {
-    const auto& inv = as_invalid(decode_text(R"({"jsonrpc":"2.0","id":"a","method":"m","params":{"_meta":5}})"));
+    const auto inv = as_invalid(decode_text(R"({"jsonrpc":"2.0","id":"a","method":"m","params":{"_meta":5}})"));
     EXPECT_EQ(inv.err.code, error_code::invalid_params);
     ASSERT_TRUE(inv.id.has_value());
     EXPECT_EQ(inv.id->key(), "s:a");
@@ -88,24 +88,24 @@ TEST(JsonRpcDecode, MetaNotAnObjectIsInvalidParams) {
 TEST(JsonRpcDecode, NonObjectValuesAreInvalidRequests) {
     for (const char* text : {"[]", "1", "\"x\"", "null", "true"}) {
         SCOPED_TRACE(text);
-        const auto& inv = as_invalid(decode_text(text));
+        const auto inv = as_invalid(decode_text(text));
         EXPECT_EQ(inv.err.code, error_code::invalid_request);
         EXPECT_FALSE(inv.id.has_value());
     }
 }
 
 TEST(JsonRpcDecode, WrongOrMissingVersionKeepsReadableId) {
-    const auto& missing = as_invalid(decode_text(R"({"id":9,"method":"m"})"));
+    const auto missing = as_invalid(decode_text(R"({"id":9,"method":"m"})"));
     EXPECT_EQ(missing.err.code, error_code::invalid_request);
     ASSERT_TRUE(missing.id.has_value());
     EXPECT_EQ(missing.id->to_json(), json(9));
 
-    const auto& wrong = as_invalid(decode_text(R"({"jsonrpc":"1.0","id":"q","method":"m"})"));
+    const auto wrong = as_invalid(decode_text(R"({"jsonrpc":"1.0","id":"q","method":"m"})"));
     EXPECT_EQ(wrong.err.code, error_code::invalid_request);
     ASSERT_TRUE(wrong.id.has_value());
     EXPECT_EQ(wrong.id->key(), "s:q");
 
-    const auto& number = as_invalid(decode_text(R"({"jsonrpc":2.0,"id":1,"method":"m"})"));
+    const auto number = as_invalid(decode_text(R"({"jsonrpc":2.0,"id":1,"method":"m"})"));
     EXPECT_EQ(number.err.code, error_code::invalid_request);
 }
 
@@ -114,21 +114,21 @@ TEST(JsonRpcDecode, BadIdTypesAreRejectedWithoutId) {
                              R"({"jsonrpc":"2.0","id":{},"method":"m"})", R"({"jsonrpc":"2.0","id":[1],"method":"m"})",
                              R"({"jsonrpc":"2.0","id":true,"method":"m"})"}) {
         SCOPED_TRACE(text);
-        const auto& inv = as_invalid(decode_text(text));
+        const auto inv = as_invalid(decode_text(text));
         EXPECT_EQ(inv.err.code, error_code::invalid_request);
         EXPECT_FALSE(inv.id.has_value());
     }
 }
 
 TEST(JsonRpcDecode, MethodMustBeAString) {
-    const auto& inv = as_invalid(decode_text(R"({"jsonrpc":"2.0","id":2,"method":5})"));
+    const auto inv = as_invalid(decode_text(R"({"jsonrpc":"2.0","id":2,"method":5})"));
     EXPECT_EQ(inv.err.code, error_code::invalid_request);
     ASSERT_TRUE(inv.id.has_value());
     EXPECT_EQ(inv.id->to_json(), json(2));
 }
 
 TEST(JsonRpcDecode, NeitherMethodNorIdIsInvalid) {
-    const auto& inv = as_invalid(decode_text(R"({"jsonrpc":"2.0","result":1})"));
+    const auto inv = as_invalid(decode_text(R"({"jsonrpc":"2.0","result":1})"));
     EXPECT_EQ(inv.err.code, error_code::invalid_request);
     EXPECT_FALSE(inv.id.has_value());
 }
@@ -137,7 +137,8 @@ TEST(JsonRpcDecode, ResultResponse) {
     const auto m = decode_text(R"({"jsonrpc":"2.0","id":"r1","result":{"roots":[]}})");
     const auto* resp = std::get_if<response>(&m);
     ASSERT_NE(resp, nullptr);
-    EXPECT_EQ(resp->id.key(), "s:r1");
+    ASSERT_TRUE(resp->id.has_value());
+    EXPECT_EQ(resp->id->key(), "s:r1");
     const auto* result = std::get_if<json>(&resp->outcome);
     ASSERT_NE(result, nullptr);
     EXPECT_EQ(*result, json({{"roots", json::array()}}));
@@ -180,7 +181,7 @@ TEST(JsonRpcDecode, MalformedErrorObjectsAreInvalid) {
                              R"({"jsonrpc":"2.0","id":5,"error":{"code":1}})",
                              R"({"jsonrpc":"2.0","id":5,"error":{"code":1,"message":7}})"}) {
         SCOPED_TRACE(text);
-        const auto& inv = as_invalid(decode_text(text));
+        const auto inv = as_invalid(decode_text(text));
         EXPECT_EQ(inv.err.code, error_code::invalid_request);
         ASSERT_TRUE(inv.id.has_value());
         EXPECT_EQ(inv.id->to_json(), json(5));
@@ -191,7 +192,7 @@ TEST(JsonRpcDecode, ResponseNeedsExactlyOneOfResultAndError) {
     for (const char* text : {R"({"jsonrpc":"2.0","id":6})",
                              R"({"jsonrpc":"2.0","id":6,"result":1,"error":{"code":1,"message":"m"}})"}) {
         SCOPED_TRACE(text);
-        const auto& inv = as_invalid(decode_text(text));
+        const auto inv = as_invalid(decode_text(text));
         EXPECT_EQ(inv.err.code, error_code::invalid_request);
         ASSERT_TRUE(inv.id.has_value());
         EXPECT_EQ(inv.id->to_json(), json(6));
@@ -280,6 +281,22 @@ TEST(JsonRpcEncode, EncodedMessagesDecodeBack) {
     ASSERT_NE(resp, nullptr);
     ASSERT_TRUE(std::holds_alternative<error>(resp->outcome));
     EXPECT_EQ(std::get<error>(resp->outcome).code, -1);
+}
+
+TEST(JsonRpcDecode, ErrorResponseWithNullIdIsAResponseNotAnInvalidRequest) {
+    // The peer could not read one of our messages; answering it back would start a loop.
+    const auto m = decode_text(R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}})");
+    const auto* resp = std::get_if<response>(&m);
+    ASSERT_NE(resp, nullptr);
+    EXPECT_FALSE(resp->id.has_value());
+}
+
+TEST(JsonRpcDecode, ErrorCodeOutsideIntRangeIsMalformed) {
+    for (const char* text : {R"({"jsonrpc":"2.0","id":1,"error":{"code":4294967301,"message":"x"}})",
+                             R"({"jsonrpc":"2.0","id":1,"error":{"code":-4294967301,"message":"x"}})"}) {
+        const auto m = decode_text(text);
+        EXPECT_NE(std::get_if<invalid_message>(&m), nullptr) << text;
+    }
 }
 
 }  // namespace

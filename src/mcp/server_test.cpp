@@ -190,5 +190,13 @@ TEST(AddTool, ToolListKeepsAuthorNames) {
     EXPECT_EQ(srv.tools().front().name, "get_user_id");
 }
 
+TEST(AddTool, WithoutToolkitNamesAreExactAndCaseSensitive) {
+    server srv(server_info{});
+    auto h = [](const no_arguments&) { return true; };
+    srv.add_tool<no_arguments>("echo", "lower", h);
+    EXPECT_NO_THROW(srv.add_tool<no_arguments>("Echo", "upper", h));
+    EXPECT_THROW(srv.add_tool<no_arguments>("echo", "again", h), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace arcade_mcp

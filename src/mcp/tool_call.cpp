@@ -1,5 +1,6 @@
 // tools/call: argument checks, the per-request context handed to handlers, running the handler
 // on the worker pool, and turning its outcome into a CallToolResult for the session's revision.
+#include <chrono>
 #include <exception>
 
 #include "log/logger.hpp"
@@ -113,6 +114,8 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
     const std::string revision = session->revision();
     auto job = [this, session, sink, call, key, tool, revision, progress_token = std::move(progress_token),
                 req = std::move(req), arguments = std::move(arguments)]() mutable {
+        const auto started = std::chrono::steady_clock::now();
+        std::string_view outcome_name = "ok";
         request_scope ctx(session, sink, req.id, revision, options_.user_id.value_or(session->fallback_user_id()), progress_token,
                           call->stop.get_token());
         std::optional<json> reply;
@@ -121,9 +124,11 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
             if (auto* value = std::get_if<json>(&outcome.value)) {
                 reply = jsonrpc::make_result(req.id, success_result(*tool, std::move(*value), revision));
             } else if (auto* error = std::get_if<tool_error>(&outcome.value)) {
+                outcome_name = to_string(error->kind);
                 reply = jsonrpc::make_result(req.id, error_result(*error, tool->spec->name));
             } else {
                 const auto& bad = std::get<decode_error>(outcome.value);
+                outcome_name = "bad_arguments";
                 if (revision_at_least(revision, rev_2025_11_25)) {
                     reply = jsonrpc::make_result(req.id, error_result(bad_input(bad), tool->spec->name));
                 } else {
@@ -134,11 +139,14 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
                 }
             }
         } catch (const tool_exception& e) {
+            outcome_name = to_string(e.error().kind);
             reply = jsonrpc::make_result(req.id, error_result(e.error(), tool->spec->name));
         } catch (const std::exception& e) {
+            outcome_name = "exception";
             log(log_level::warning, "tool raised an exception", {{"tool", tool->fqn}, {"request_id", ctx.request_id()}, {"error", e.what()}});
             reply = jsonrpc::make_result(req.id, error_result(tool_error::fatal("An unhandled exception was raised by the tool."), tool->spec->name));
         } catch (...) {
+            outcome_name = "exception";
             log(log_level::warning, "tool raised a non-standard exception", {{"tool", tool->fqn}, {"request_id", ctx.request_id()}});
             reply = jsonrpc::make_result(req.id, error_result(tool_error::fatal("An unhandled exception was raised by the tool."), tool->spec->name));
         }
@@ -147,7 +155,15 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
             std::lock_guard l(calls_mu_);
             calls_.erase(call);
         }
-        if (call->cancelled) reply.reset();  // cancelled by the client: no response
+        if (call->cancelled) {
+            reply.reset();  // cancelled by the client: no response
+            outcome_name = "cancelled";
+        }
+        if (log_enabled(log_level::info)) {
+            const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+            log(log_level::info, "tool call", {{"tool", tool->fqn}, {"request_id", ctx.request_id()}, {"session_id", session->id()},
+                                               {"outcome", std::string(outcome_name)}, {"duration_ms", std::to_string(static_cast<double>(us) / 1000.0)}});
+        }
         sink->finish(std::move(reply));
     };
     pool_.post(std::move(job));

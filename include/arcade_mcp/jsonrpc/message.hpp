@@ -67,9 +67,10 @@ struct notification {
     json params = json::object();
 };
 
-/// A response to a request this side sent: either `result` or `error`.
+/// A response to a request this side sent: either `result` or `error`. The id is empty only for
+/// an error response with `"id": null` (the peer could not read our message).
 struct response {
-    request_id id;
+    std::optional<request_id> id;
     std::variant<json, error> outcome;
 };
 

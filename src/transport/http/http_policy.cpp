@@ -26,6 +26,18 @@ bool valid_port(std::string_view p) {
 /// The media type of one list element, lower-case, without parameters.
 std::string media_type(std::string_view element) { return lower(trim(element.substr(0, element.find(';')))); }
 
+/// True for a media range with `q=0` (explicitly not acceptable, RFC 9110 §12.4.2).
+bool zero_quality(std::string_view element) {
+    for (auto pos = element.find(';'); pos != std::string_view::npos; pos = element.find(';', pos + 1)) {
+        auto param = trim(element.substr(pos + 1, element.find(';', pos + 1) - pos - 1));
+        if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+            const auto v = trim(param.substr(2));
+            return !v.empty() && v.find_first_not_of("0.") == std::string_view::npos;
+        }
+    }
+    return false;
+}
+
 }  // namespace
 
 bool is_loopback_host(std::string_view host) {
@@ -93,8 +105,9 @@ bool accepts(std::string_view accept_header, std::string_view type) {
     const auto family = wanted.substr(0, wanted.find('/')) + "/*";
     while (!accept_header.empty()) {
         const auto comma = accept_header.find(',');
-        const auto m = media_type(accept_header.substr(0, comma));
-        if (m == wanted || m == "*/*" || m == family) return true;
+        const auto element = accept_header.substr(0, comma);
+        const auto m = media_type(element);
+        if ((m == wanted || m == "*/*" || m == family) && !zero_quality(element)) return true;
         if (comma == std::string_view::npos) break;
         accept_header.remove_prefix(comma + 1);
     }

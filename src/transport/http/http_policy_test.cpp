@@ -1,1 +1,180 @@
+// Tests for the Streamable HTTP request policy: Host/Origin checks, Accept/Content-Type, MCP path.
+#include "transport/http/http_policy.hpp"
+
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace arcade_mcp::detail {
+namespace {
+
+TEST(OriginPolicyLoopback, AllowsLoopbackHosts) {
+    const origin_policy p("127.0.0.1", {}, {});
+    EXPECT_TRUE(p.checks_host());
+    for (const char* host : {"localhost:8000", "localhost", "127.0.0.1", "127.0.0.1:8000", "[::1]:9", "[::1]", "LOCALHOST:80",
+                             " localhost:8000 "}) {
+        EXPECT_TRUE(p.host_allowed(host)) << "Host: '" << host << "'";
+    }
+}
+
+TEST(OriginPolicyLoopback, RefusesForeignOrMalformedHosts) {
+    const origin_policy p("127.0.0.1", {}, {});
+    for (const char* host : {"evil.example.com", "evil.example.com:8000", "127.0.0.1.evil.com", "localhost.evil.com",
+                             "localhost:abc", "localhost:", "localhost:123456", "", "[::1", "[::1]x", "::1", "[::2]:9"}) {
+        EXPECT_FALSE(p.host_allowed(host)) << "Host: '" << host << "'";
+    }
+}
+
+TEST(OriginPolicyLoopback, AllowsLoopbackOrigins) {
+    const origin_policy p("127.0.0.1", {}, {});
+    for (const char* origin : {"http://localhost:3000", "https://127.0.0.1", "http://localhost", "http://[::1]:5173",
+                               "HTTP://LOCALHOST:3000", "http://localhost:3000/"}) {
+        EXPECT_TRUE(p.origin_allowed(origin)) << "Origin: '" << origin << "'";
+    }
+}
+
+TEST(OriginPolicyLoopback, RefusesForeignOrMalformedOrigins) {
+    const origin_policy p("127.0.0.1", {}, {});
+    for (const char* origin : {"http://evil.example.com", "https://evil.example.com:443", "null", "file://x", "file://localhost",
+                               "http://localhost@evil.com", "http://evil.com@localhost", "http://localhost/path",
+                               "http://localhost.evil.com", "http://127.0.0.1.evil.com", "ws://localhost", "localhost:3000",
+                               "http://localhost:abc", "http://", ""}) {
+        EXPECT_FALSE(p.origin_allowed(origin)) << "Origin: '" << origin << "'";
+    }
+}
+
+TEST(OriginPolicyLoopback, IPv6LoopbackBindChecksHost) {
+    const origin_policy v6("::1", {}, {});
+    EXPECT_TRUE(v6.checks_host());
+    EXPECT_TRUE(v6.host_allowed("[::1]:8000"));
+    EXPECT_FALSE(v6.host_allowed("example.com"));
+    const origin_policy name("localhost", {}, {});
+    EXPECT_TRUE(name.checks_host());
+    EXPECT_FALSE(name.host_allowed("example.com"));
+}
+
+TEST(OriginPolicyConfigured, AllowedHostsWithAndWithoutPort) {
+    const origin_policy p("127.0.0.1", {"api.example.com", "x.example.com:443"}, {});
+    EXPECT_TRUE(p.host_allowed("api.example.com"));
+    EXPECT_TRUE(p.host_allowed("api.example.com:8443"));  // no port configured: any port
+    EXPECT_TRUE(p.host_allowed("API.Example.COM"));
+    EXPECT_TRUE(p.host_allowed("x.example.com:443"));
+    EXPECT_FALSE(p.host_allowed("x.example.com"));
+    EXPECT_FALSE(p.host_allowed("x.example.com:8443"));
+    EXPECT_FALSE(p.host_allowed("y.example.com"));
+    EXPECT_FALSE(p.host_allowed("sub.api.example.com"));
+    EXPECT_TRUE(p.host_allowed("localhost:8000"));  // loopback names stay allowed
+}
+
+TEST(OriginPolicyConfigured, AllowedOriginsExactMatch) {
+    const origin_policy p("127.0.0.1", {}, {"https://app.example.com/"});
+    EXPECT_TRUE(p.origin_allowed("https://app.example.com"));
+    EXPECT_TRUE(p.origin_allowed("https://APP.example.com"));
+    EXPECT_TRUE(p.origin_allowed("https://app.example.com/"));
+    EXPECT_FALSE(p.origin_allowed("http://app.example.com"));        // other scheme
+    EXPECT_FALSE(p.origin_allowed("https://app.example.com:8443"));  // other port
+    EXPECT_FALSE(p.origin_allowed("https://evil.app.example.com"));
+    EXPECT_FALSE(p.origin_allowed("https://app.example.com.evil.com"));
+    EXPECT_TRUE(p.origin_allowed("http://localhost:3000"));
+    // An allowed origin does not make its host an allowed Host.
+    EXPECT_FALSE(p.host_allowed("app.example.com"));
+}
+
+TEST(OriginPolicyPublicBind, WithoutAllowedHostsAnyHostButNoForeignOrigin) {
+    const origin_policy p("0.0.0.0", {}, {});
+    EXPECT_FALSE(p.checks_host());
+    for (const char* host : {"evil.example.com", "mcp.internal:8000", "", "localhost:abc"}) {
+        EXPECT_TRUE(p.host_allowed(host)) << "Host: '" << host << "'";
+    }
+    EXPECT_FALSE(p.origin_allowed("http://evil.example.com"));
+    EXPECT_FALSE(p.origin_allowed("null"));
+    EXPECT_TRUE(p.origin_allowed("http://localhost:3000"));
+}
+
+TEST(OriginPolicyPublicBind, WithAllowedHostsChecksHost) {
+    const origin_policy p("0.0.0.0", {"mcp.example.com"}, {"https://ui.example.com"});
+    EXPECT_TRUE(p.checks_host());
+    EXPECT_TRUE(p.host_allowed("mcp.example.com"));
+    EXPECT_FALSE(p.host_allowed("evil.example.com"));
+    EXPECT_TRUE(p.origin_allowed("https://ui.example.com"));
+    EXPECT_FALSE(p.origin_allowed("https://evil.example.com"));
+}
+
+TEST(HttpPolicyHelpers, SplitAuthorityAndLoopback) {
+    EXPECT_EQ(split_authority("Example.COM:8080"), (std::pair<std::string, std::string>{"example.com", "8080"}));
+    EXPECT_EQ(split_authority("host"), (std::pair<std::string, std::string>{"host", ""}));
+    EXPECT_EQ(split_authority("[::1]:9"), (std::pair<std::string, std::string>{"[::1]", "9"}));
+    EXPECT_EQ(split_authority("[::1]"), (std::pair<std::string, std::string>{"[::1]", ""}));
+    EXPECT_EQ(split_authority(""), std::nullopt);
+    EXPECT_EQ(split_authority("a:b:1"), std::nullopt);
+    EXPECT_EQ(split_authority("[::1]:"), std::nullopt);
+    EXPECT_TRUE(is_loopback_host("LocalHost"));
+    EXPECT_TRUE(is_loopback_host("::1"));
+    EXPECT_FALSE(is_loopback_host("0.0.0.0"));
+    EXPECT_FALSE(is_loopback_host("127.0.0.1.evil.com"));
+}
+
+TEST(Accepts, ListsParametersAndCase) {
+    EXPECT_TRUE(accepts("application/json", "application/json"));
+    EXPECT_TRUE(accepts("application/json, text/event-stream", "text/event-stream"));
+    EXPECT_TRUE(accepts("application/json, text/event-stream", "application/json"));
+    EXPECT_TRUE(accepts("text/html;q=0.9,application/json;q=0.8", "application/json"));
+    EXPECT_TRUE(accepts("  application/json ; charset=utf-8  ", "application/json"));
+    EXPECT_TRUE(accepts("Application/JSON", "application/json"));
+    EXPECT_TRUE(accepts("application/json", "APPLICATION/JSON"));
+    EXPECT_TRUE(accepts("text/plain,,application/json", "application/json"));
+}
+
+TEST(Accepts, Wildcards) {
+    EXPECT_TRUE(accepts("*/*", "application/json"));
+    EXPECT_TRUE(accepts("text/html, */*;q=0.1", "text/event-stream"));
+    EXPECT_TRUE(accepts("application/*", "application/json"));
+    EXPECT_FALSE(accepts("application/*", "text/event-stream"));
+    EXPECT_TRUE(accepts("text/*", "text/event-stream"));
+    EXPECT_FALSE(accepts("text/*", "application/json"));
+    EXPECT_FALSE(accepts("*/json", "application/json"));
+}
+
+TEST(Accepts, AbsentOrOtherTypes) {
+    EXPECT_FALSE(accepts("", "application/json"));
+    EXPECT_FALSE(accepts(" ", "application/json"));
+    EXPECT_FALSE(accepts("text/html", "application/json"));
+    EXPECT_FALSE(accepts("application/jsonx", "application/json"));
+    EXPECT_FALSE(accepts("application/json-seq", "application/json"));
+    EXPECT_FALSE(accepts("text/event-stream", "application/json"));
+}
+
+TEST(ContentTypeIs, IgnoresParametersAndCase) {
+    EXPECT_TRUE(content_type_is("application/json", "application/json"));
+    EXPECT_TRUE(content_type_is("application/json; charset=utf-8", "application/json"));
+    EXPECT_TRUE(content_type_is("Application/Json;charset=UTF-8", "application/json"));
+    EXPECT_TRUE(content_type_is(" application/json ", "application/json"));
+    EXPECT_FALSE(content_type_is("text/plain; charset=utf-8", "application/json"));
+    EXPECT_FALSE(content_type_is("application/json-patch+json", "application/json"));
+    EXPECT_FALSE(content_type_is("", "application/json"));
+    EXPECT_FALSE(content_type_is("application/*", "application/json"));
+}
+
+TEST(IsMcpPath, OnlyTheEndpoint) {
+    EXPECT_TRUE(is_mcp_path("/mcp"));
+    EXPECT_TRUE(is_mcp_path("/mcp/"));
+    EXPECT_TRUE(is_mcp_path("/mcp?x=1"));
+    EXPECT_TRUE(is_mcp_path("/mcp/?x=1"));
+    EXPECT_FALSE(is_mcp_path("/mcpx"));
+    EXPECT_FALSE(is_mcp_path("/"));
+    EXPECT_FALSE(is_mcp_path(""));
+    EXPECT_FALSE(is_mcp_path("/mcp/extra"));
+    EXPECT_FALSE(is_mcp_path("/MCP"));
+    EXPECT_FALSE(is_mcp_path("/x/mcp"));
+}
+
+}  // namespace
+TEST(Accepts, QualityZeroMeansNotAcceptable) {
+    EXPECT_FALSE(accepts("application/json;q=0", "application/json"));
+    EXPECT_FALSE(accepts("application/json; q=0.0, text/html", "application/json"));
+    EXPECT_FALSE(accepts("*/*;q=0", "text/event-stream"));
+    EXPECT_TRUE(accepts("application/json;q=0.5", "application/json"));
+}
+
+}  // namespace arcade_mcp::detail
