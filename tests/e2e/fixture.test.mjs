@@ -42,6 +42,17 @@ async function progressCall(conn, steps) {
   return { result, progress, logs };
 }
 
+function checkProgressCall({ result, progress, logs }, steps, expectDebug) {
+  assert.deepEqual(result.structuredContent, { result: steps });
+  assert.deepEqual(
+    progress.map((p) => [p.progress, p.total, p.message]),
+    Array.from({ length: steps }, (_, i) => [i + 1, steps, `step ${i + 1}`])
+  );
+  const levels = logs.map((l) => l.level);
+  assert.ok(levels.includes('info'), `an info log message arrives: ${JSON.stringify(logs)}`);
+  assert.equal(levels.includes('debug'), expectDebug, `debug messages only after setLevel debug: ${JSON.stringify(logs)}`);
+}
+
 for (const transport of ['http', 'stdio']) {
   describe(`fixture-server over ${transport}`, { timeout: 120000 }, () => {
     let server;
@@ -59,7 +70,7 @@ for (const transport of ['http', 'stdio']) {
       await server?.stop();
     });
 
-    test('progress and log notifications arrive during the call (SSE on HTTP)', T, async () => {
+    test('progress and log notifications precede the response (SSE on HTTP)', T, async () => {
       checkProgressCall(await progressCall(conn, 3), 3, false);
     });
     test('after logging/setLevel debug, debug messages arrive too', T, async () => {
