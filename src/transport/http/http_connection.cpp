@@ -4,6 +4,7 @@
 #include "transport/http/http_connection.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <iterator>
 
@@ -54,6 +55,21 @@ net::awaitable<void> write_early(beast::tcp_stream& stream, bhttp::status status
     co_await bhttp::async_write(stream, res, net::redirect_error(net::use_awaitable, ec));
 }
 
+/// Answers 413 and closes without resetting the connection: stop sending, then read and drop
+/// what the client still sends (bounded in bytes and time, constant memory) so it can read the
+/// answer instead of seeing a reset.
+net::awaitable<void> refuse_body(beast::tcp_stream& stream, std::size_t limit) {
+    co_await write_early(stream, bhttp::status::payload_too_large, "Payload Too Large: the limit is " + std::to_string(limit) + " bytes");
+    beast::error_code ec;
+    stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    std::array<char, 16 * 1024> sink{};
+    std::size_t drained = 0;
+    stream.expires_after(std::chrono::seconds(2));
+    while (!ec && drained < 8 * 1024 * 1024) {
+        drained += co_await stream.async_read_some(net::buffer(sink), net::redirect_error(net::use_awaitable, ec));
+    }
+}
+
 }  // namespace
 
 json transport_error(int code, std::string message) {
@@ -91,8 +107,7 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
         first = false;
         co_await bhttp::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
         if (ec == bhttp::error::body_limit) {  // a declared Content-Length over the limit: refused unread
-            co_await write_early(stream, bhttp::status::payload_too_large,
-                                 "Payload Too Large: the limit is " + std::to_string(opt.max_body_bytes) + " bytes");
+            co_await refuse_body(stream, opt.max_body_bytes);
             break;
         }
         if (ec == bhttp::error::header_limit) {
@@ -109,8 +124,7 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
             break;
         }
         if (const auto len = parser.content_length(); len && *len > opt.max_body_bytes) {
-            co_await write_early(stream, bhttp::status::payload_too_large,
-                                 "Payload Too Large: the limit is " + std::to_string(opt.max_body_bytes) + " bytes");
+            co_await refuse_body(stream, opt.max_body_bytes);
             break;
         }
         if (!parser.is_done()) {
@@ -122,8 +136,7 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
             stream.expires_after(opt.read_timeout);
             co_await bhttp::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
             if (ec == bhttp::error::body_limit) {
-                co_await write_early(stream, bhttp::status::payload_too_large,
-                                     "Payload Too Large: the limit is " + std::to_string(opt.max_body_bytes) + " bytes");
+                co_await refuse_body(stream, opt.max_body_bytes);
                 break;
             }
             if (ec) break;
