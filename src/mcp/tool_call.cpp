@@ -1,6 +1,7 @@
 // tools/call: argument checks, the per-request context handed to handlers, running the handler
 // on the worker pool, and turning its outcome into a CallToolResult for the session's revision.
 #include <chrono>
+#include <cstdio>
 #include <exception>
 
 #include "log/logger.hpp"
@@ -161,8 +162,10 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
         }
         if (log_enabled(log_level::info)) {
             const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+            char ms[32];
+            std::snprintf(ms, sizeof ms, "%.3f", static_cast<double>(us) / 1000.0);
             log(log_level::info, "tool call", {{"tool", tool->fqn}, {"request_id", ctx.request_id()}, {"session_id", session->id()},
-                                               {"outcome", std::string(outcome_name)}, {"duration_ms", std::to_string(static_cast<double>(us) / 1000.0)}});
+                                               {"outcome", std::string(outcome_name)}, {"duration_ms", ms}});
         }
         sink->finish(std::move(reply));
     };
