@@ -3,6 +3,8 @@
 // finish within the grace period, then stops.
 #include "transport/http/http_server.hpp"
 
+#include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "log/logger.hpp"
@@ -84,7 +86,6 @@ net::awaitable<void> drain(std::shared_ptr<http_shared> shared, net::io_context&
 }  // namespace
 
 int serve_http(dispatcher& core, worker_pool& pool, const http_options& options, stop_trigger& stop) {
-    (void)pool;
     net::io_context ioc;
     auto shared = std::make_shared<http_shared>(core, options);
     net::ip::tcp::acceptor acceptor(ioc);
@@ -128,6 +129,14 @@ int serve_http(dispatcher& core, worker_pool& pool, const http_options& options,
     ioc.run();
     for (auto& t : runners) t.join();
     stop.set_handler(nullptr);
+    // Tool calls still running hold sinks that post onto this io_context: it must outlive them.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (pool.busy() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (pool.busy() > 0) {
+        log(log_level::warning, "tool calls ignore their stop token after the grace period; exiting without them");
+        std::fflush(nullptr);
+        std::_Exit(0);
+    }
     log(log_level::info, "HTTP server stopped");
     return 0;
 }
