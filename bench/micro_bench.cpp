@@ -86,7 +86,7 @@ void BM_DispatcherToolsCall(benchmark::State& state) {
     server srv(eval_ref::reference_server_info());
     eval_ref::add_reference_tools(srv);
     detail::worker_pool pool(2);
-    detail::dispatcher core(srv, pool, {std::string("bench")});
+    detail::dispatcher core(srv, pool, detail::dispatcher_options::with_user("bench"));
     auto session = std::make_shared<detail::session_state>("", "u");
     auto init = std::make_shared<wait_sink>();
     core.handle(session, json::parse(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"b","version":"1"}}})"), init);

@@ -15,6 +15,11 @@ set(ARCADE_MCP_SOURCES
   src/mcp/tool_call.cpp
   src/mcp/worker_pool.cpp
   src/util/base64url.cpp
+  src/arcade/jwt.cpp
+  src/arcade/value_schema.cpp
+  src/arcade/tool_definition.cpp
+  src/arcade/worker_api.cpp
+  src/arcade/worker_invoke.cpp
   src/util/random.cpp
   src/log/logger.cpp
   src/app/dotenv.cpp
@@ -32,6 +37,9 @@ set(ARCADE_MCP_UNIT_TESTS
   src/mcp/server_test.cpp
   src/mcp/dispatcher_test.cpp
   src/util/base64url_test.cpp
+  src/arcade/jwt_test.cpp
+  src/arcade/value_schema_test.cpp
+  src/arcade/tool_definition_test.cpp
   src/log/logger_test.cpp
   src/app/dotenv_test.cpp
   src/app/runtime_config_test.cpp

@@ -65,7 +65,7 @@ std::vector<std::string> replay(const transcript_file& t) {
     if (t.server == "fixture") fixture::add_fixture_tools(srv);
     else eval_ref::add_reference_tools(srv);
     d::worker_pool pool(2);
-    d::dispatcher core(srv, pool, d::dispatcher_options{std::string("transcript-user")});
+    d::dispatcher core(srv, pool, d::dispatcher_options::with_user("transcript-user"));
     auto session = std::make_shared<d::session_state>(std::string(), "fallback-user");
     std::vector<std::string> out;
     for (const auto& line : t.client) {

@@ -45,12 +45,12 @@ server_info reference_server_info() {
 
 void add_reference_tools(server& srv) {
     srv.add_tool<echo_args>("echo", "Echo the message back.", [](const echo_args& in) { return in.message; })
-        .with_annotations({.read_only = true, .destructive = false, .idempotent = true, .open_world = false});
-    srv.add_tool<add_args>("add", "Add two integers.", add)
-        .with_annotations({.read_only = true, .destructive = false, .idempotent = true, .open_world = false});
+        .with_output_description("The same message");
+    srv.add_tool<add_args>("add", "Add two integers.", add).with_output_description("The sum a + b");
     srv.add_tool<no_arguments>("whoami", "Return the caller's user id.",
                                [](tool_context& ctx, const no_arguments&) { return std::string(ctx.user_id()); })
-        .with_annotations({.read_only = true, .destructive = false, .idempotent = true, .open_world = false});
+        .with_output_description("The caller's user id")
+        .with_behavior({.operations = {operation::read}, .read_only = true, .destructive = false, .idempotent = true, .open_world = false});
 }
 
 }  // namespace eval_ref

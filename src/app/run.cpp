@@ -93,7 +93,13 @@ int run(server& srv, int argc, char** argv) {
     configure_logging(config.log_fmt, config.log_min);
 
     worker_pool pool(effective_worker_threads(config));
-    dispatcher core(srv, pool, dispatcher_options{config.user_id});
+    dispatcher_options core_options;
+    core_options.user_id = config.user_id;
+    core_options.catalog.separator = config.tool_name_separator;
+    core_options.catalog.disabled_tools = config.disabled_tools;
+    core_options.catalog.disabled_toolkits = config.disabled_toolkits;
+    core_options.refuse_tools_with_requirements = config.transport == transport_kind::http;
+    dispatcher core(srv, pool, core_options);
     const auto grace = std::chrono::duration_cast<std::chrono::milliseconds>(config.shutdown_grace);
     log(log_level::info, "starting", {{"server", srv.info().name}, {"version", srv.info().version},
                                       {"tools", std::to_string(core.catalog().entries().size())},
@@ -115,6 +121,11 @@ int run(server& srv, int argc, char** argv) {
         options.allowed_origins = config.allowed_origins;
         options.max_body_bytes = config.max_body_bytes;
         options.shutdown_grace = grace;
+        options.worker_secret = config.worker_secret;
+        options.worker_auth_disabled = config.auth_disabled;
+        if (config.worker_secret_empty) log(log_level::warning, "ARCADE_WORKER_SECRET is empty: the worker routes stay disabled");
+        if (config.auth_disabled && !config.worker_secret)
+            log(log_level::warning, "ARCADE_AUTH_DISABLED has no effect without ARCADE_WORKER_SECRET");
         code = serve_http(core, pool, options, http_stop);
     }
     finish_pool(pool, std::chrono::milliseconds(2000));

@@ -120,9 +120,10 @@ log_level parse_level(const raw_value& v) {
 
 bool parse_bool(const raw_value& v) {
     const std::string b = to_lower(trim(v.text));
-    if (b == "true" || b == "1" || b == "yes") return true;
-    if (b == "false" || b == "0" || b == "no") return false;
-    fail(v.name, v.text, "true, false, 1, 0, yes or no");
+    // Pydantic's boolean words, as Arcade's Python settings accept them.
+    if (b == "true" || b == "1" || b == "yes" || b == "on" || b == "t" || b == "y") return true;
+    if (b == "false" || b == "0" || b == "no" || b == "off" || b == "f" || b == "n") return false;
+    fail(v.name, v.text, "true, false, 1, 0, yes, no, on or off");
 }
 
 bool valid_port_suffix(std::string_view port) {
@@ -208,6 +209,10 @@ constexpr std::string_view env_help_footer =
     "  MCP_TRANSPORT_ALLOWED_HOSTS (comma list), MCP_TRANSPORT_ALLOWED_ORIGINS (comma list),\n"
     "  ARCADE_SERVER_MAX_BODY_BYTES, ARCADE_UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN,\n"
     "  ARCADE_WORKER_THREADS.\n"
+    "Arcade worker routes (/worker/*, HTTP only), environment only:\n"
+    "  ARCADE_WORKER_SECRET (enables them; HS256 key of the engine's tokens),\n"
+    "  ARCADE_AUTH_DISABLED (skip the token check), ARCADE_TOOL_NAME_SEPARATOR (default '.'),\n"
+    "  ARCADE_DISABLED_TOOLS (Toolkit.Tool,...), ARCADE_DISABLED_TOOLKITS (Toolkit,...).\n"
     "A .env file may supply these variables; values already in the environment win.";
 
 // Text-valued flags: name, value placeholder, help.
@@ -365,6 +370,36 @@ config_outcome parse_runtime_config(int argc, const char* const* argv, const env
         c.allowed_origins = resolve_list("--allowed-origin", origins,
                                          "MCP_TRANSPORT_ALLOWED_ORIGINS", parse_allowed_origin);
         if (given("--env-file")) c.env_file = texts["--env-file"];
+        // Worker protocol settings: environment only (a secret on the command line would show in
+        // `ps` and shell history). The secret's value never appears in a message.
+        if (env) {
+            if (auto secret = env("ARCADE_WORKER_SECRET")) {
+                if (secret->empty()) c.worker_secret_empty = true;
+                else c.worker_secret = *secret;
+            }
+        }
+        if (auto e = env_value("ARCADE_AUTH_DISABLED")) c.auth_disabled = parse_bool(*e);
+        if (auto e = env_value("ARCADE_TOOL_NAME_SEPARATOR")) {
+            const bool bad = std::any_of(e->text.begin(), e->text.end(), [](char ch) {
+                return static_cast<unsigned char>(ch) <= 0x20 || ch == 0x7F;
+            });
+            if (bad) fail(e->name, e->text, "a separator without spaces, such as '.'");
+            c.tool_name_separator = e->text;
+        }
+        const auto split_names = [](const std::string& text) {
+            std::vector<std::string> out;
+            std::size_t start = 0;
+            while (start <= text.size()) {
+                const auto comma = text.find(',', start);
+                const auto item = trim(std::string_view(text).substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+                if (!item.empty()) out.emplace_back(item);
+                if (comma == std::string::npos) break;
+                start = comma + 1;
+            }
+            return out;
+        };
+        if (auto e = env_value("ARCADE_DISABLED_TOOLS")) c.disabled_tools = split_names(e->text);
+        if (auto e = env_value("ARCADE_DISABLED_TOOLKITS")) c.disabled_toolkits = split_names(e->text);
         outcome.config = std::move(c);
     } catch (const config_error& e) {
         outcome.exit_code = 2;

@@ -33,6 +33,13 @@ struct runtime_config {
     std::chrono::seconds shutdown_grace{15};           // ARCADE_UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN / --shutdown-grace
     std::size_t worker_threads = 0;                    // ARCADE_WORKER_THREADS / --worker-threads; 0 = auto
     std::optional<std::string> env_file;               // --env-file PATH
+    // Arcade worker protocol (environment only):
+    std::optional<std::string> worker_secret;          // ARCADE_WORKER_SECRET: enables /worker/*
+    bool worker_secret_empty = false;                  // set but empty: treated as unset, warned
+    bool auth_disabled = false;                        // ARCADE_AUTH_DISABLED: skip the JWT check
+    std::string tool_name_separator = ".";             // ARCADE_TOOL_NAME_SEPARATOR
+    std::vector<std::string> disabled_tools;           // ARCADE_DISABLED_TOOLS: "Toolkit.Tool,..."
+    std::vector<std::string> disabled_toolkits;        // ARCADE_DISABLED_TOOLKITS: "Toolkit,..."
 };
 
 // Returns the value of an environment variable, or nullopt when unset.

@@ -61,7 +61,7 @@ private:
 }  // namespace
 
 dispatcher::dispatcher(const server& srv, worker_pool& pool, dispatcher_options options)
-    : server_(srv), pool_(pool), options_(std::move(options)), catalog_(srv) {}
+    : server_(srv), pool_(pool), options_(std::move(options)), catalog_(srv, options_.catalog) {}
 
 bool dispatcher::is_initialize_request(const json& payload) {
     if (!payload.is_object()) return false;

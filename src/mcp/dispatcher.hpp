@@ -22,6 +22,16 @@ namespace arcade_mcp::detail {
 
 struct dispatcher_options {
     std::optional<std::string> user_id;  ///< ARCADE_USER_ID; else each session's fallback id
+    catalog_options catalog;             ///< separator and disabled tools
+    /// MCP over HTTP without front-door auth: tools that need an OAuth2 token or secrets are
+    /// refused (anyone reaching the port could use them), as arcade-mcp-server does.
+    bool refuse_tools_with_requirements = false;
+
+    static dispatcher_options with_user(std::optional<std::string> user) {
+        dispatcher_options o;
+        o.user_id = std::move(user);
+        return o;
+    }
 };
 
 class dispatcher {

@@ -145,7 +145,7 @@ TEST_F(DispatcherTest, DuplicateInFlightIdIsRefused) {
 
 TEST_F(DispatcherTest, UserIdComesFromOptionsElseFromTheSession) {
     worker_pool pool(1);
-    dispatcher configured(srv_, pool, dispatcher_options{std::string("alice")});
+    dispatcher configured(srv_, pool, dispatcher_options::with_user("alice"));
     dispatcher anonymous(srv_, pool, {});
     for (auto* d : {&configured, &anonymous}) {
         auto s = initialized_session(*d);

@@ -2,11 +2,14 @@
 // on the worker pool, and turning its outcome into a CallToolResult for the session's revision.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 #include "log/logger.hpp"
 #include "mcp/dispatcher.hpp"
 #include "mcp/protocol_version.hpp"
+#include "mcp/secrets.hpp"
+#include "mcp/tool_errors.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
@@ -19,12 +22,22 @@ std::string_view level_name(mcp_log_level level) {
 /// Per-request state: everything a handler may reach, nothing of the server's secrets.
 class request_scope final : public tool_context {
 public:
-    request_scope(std::shared_ptr<session_state> session, std::shared_ptr<outbound_sink> sink, jsonrpc::request_id id,
+    request_scope(const tool_spec& spec, std::shared_ptr<session_state> session, std::shared_ptr<outbound_sink> sink, jsonrpc::request_id id,
                   std::string revision, std::string user_id, std::optional<json> progress_token, std::stop_token stop)
-        : session_(std::move(session)), sink_(std::move(sink)), id_(std::move(id)), revision_(std::move(revision)),
+        : spec_(&spec), session_(std::move(session)), sink_(std::move(sink)), id_(std::move(id)), revision_(std::move(revision)),
           user_id_(std::move(user_id)), progress_token_(std::move(progress_token)), stop_(std::move(stop)) {}
 
     std::string_view user_id() const override { return user_id_; }
+    /// MCP mode: only secrets the tool declared, from the environment (.env included), never a
+    /// reserved server secret.
+    std::optional<std::string> secret(std::string_view key) const override {
+        if (is_reserved_secret(key) || !declares_secret(*spec_, key)) return std::nullopt;
+        for (const auto& declared : spec_->requirements.secrets) {
+            if (!iequals(declared, key)) continue;
+            if (const char* v = std::getenv(declared.c_str())) return std::string(v);
+        }
+        return std::nullopt;
+    }
     std::string_view protocol_version() const override { return revision_; }
     std::stop_token stop_token() const override { return stop_; }
     std::string request_id() const override { return id_.to_json().dump(); }
@@ -45,6 +58,7 @@ public:
     }
 
 private:
+    const tool_spec* spec_;
     std::shared_ptr<session_state> session_;
     std::shared_ptr<outbound_sink> sink_;
     jsonrpc::request_id id_;
@@ -54,12 +68,32 @@ private:
     std::stop_token stop_;
 };
 
+/// Why a tool cannot run in MCP mode, if it cannot: a reserved or missing declared secret, or
+/// requirements that HTTP without front-door auth must not serve.
+std::optional<tool_error> requirement_refusal(const tool_spec& spec, bool refuse_requirements) {
+    const auto& r = spec.requirements;
+    if (refuse_requirements && (r.oauth2 || !r.secrets.empty()))
+        return tool_error::context_required(
+            "Unsupported transport: this tool needs " + std::string(r.oauth2 ? "user authorization" : "secrets") +
+                " and cannot run over HTTP without authentication",
+            "Run the server over stdio, or call the tool through the Arcade engine.");
+    std::string missing;
+    for (const auto& key : r.secrets) {
+        if (is_reserved_secret(key))
+            return tool_error::fatal("Reserved secret: " + key + " is never given to tools");
+        if (std::getenv(key.c_str()) == nullptr) missing += (missing.empty() ? "" : ", ") + key;
+    }
+    if (!missing.empty())
+        return tool_error::context_required("Missing secret(s): " + missing,
+                                            "Set them in the server's environment or .env file, then retry.");
+    return std::nullopt;
+}
+
 json text_block(std::string text) { return json{{"type", "text"}, {"text", std::move(text)}}; }
 
 /// `[KIND] Class during execution of tool 'name': message`, as Arcade words it.
 json error_result(const tool_error& e, const std::string& source_name) {
-    std::string text = "[" + std::string(to_string(e.kind)) + "] " + e.error_class + " during execution of tool '" + source_name +
-                       "': " + (e.message.empty() ? std::string("(no details provided)") : e.message);
+    std::string text = arcade_error_message(e, source_name);
     if (e.additional_prompt_content) text += "\n\n" + *e.additional_prompt_content;
     json arcade{{"errorKind", to_string(e.kind)}, {"canRetry", e.can_retry}};
     if (e.status_code) arcade["statusCode"] = *e.status_code;
@@ -76,12 +110,6 @@ json success_result(const catalog_entry& tool, json value, std::string_view revi
     }
     result["isError"] = false;
     return result;
-}
-
-tool_error bad_input(const decode_error& e) {
-    tool_error err{error_kind::tool_runtime_bad_input_value, "Invalid input: " + (e.path.empty() ? std::string("/") : e.path) + ": " + e.message,
-                   "ToolInputError", false, 400, std::nullopt, std::nullopt};
-    return err;
 }
 
 }  // namespace
@@ -117,10 +145,14 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
                 req = std::move(req), arguments = std::move(arguments)]() mutable {
         const auto started = std::chrono::steady_clock::now();
         std::string_view outcome_name = "ok";
-        request_scope ctx(session, sink, req.id, revision, options_.user_id.value_or(session->fallback_user_id()), progress_token,
+        request_scope ctx(*tool->spec, session, sink, req.id, revision, options_.user_id.value_or(session->fallback_user_id()), progress_token,
                           call->stop.get_token());
         std::optional<json> reply;
         try {
+            if (auto refusal = requirement_refusal(*tool->spec, options_.refuse_tools_with_requirements)) {
+                outcome_name = "requirements_unmet";
+                throw tool_exception(std::move(*refusal));
+            }
             tool_outcome outcome = tool->spec->invoke(ctx, arguments);
             if (auto* value = std::get_if<json>(&outcome.value)) {
                 reply = jsonrpc::make_result(req.id, success_result(*tool, std::move(*value), revision));
@@ -131,7 +163,7 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
                 const auto& bad = std::get<decode_error>(outcome.value);
                 outcome_name = "bad_arguments";
                 if (revision_at_least(revision, rev_2025_11_25)) {
-                    reply = jsonrpc::make_result(req.id, error_result(bad_input(bad), tool->spec->name));
+                    reply = jsonrpc::make_result(req.id, error_result(bad_input_error(bad), tool->spec->name));
                 } else {
                     reply = jsonrpc::make_error(req.id, jsonrpc::error{jsonrpc::error_code::invalid_params,
                                                                        "Invalid arguments for tool " + tool->mcp_name + ": " +

@@ -2,16 +2,94 @@
 #include "mcp/tool_catalog.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <iterator>
 
 #include "mcp/protocol_version.hpp"
 
 namespace arcade_mcp::detail {
 
-tool_catalog::tool_catalog(const server& srv, std::string_view separator) {
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+bool listed(const std::vector<std::string>& list, std::string_view value) {
+    const auto v = lower(value);
+    return std::any_of(list.begin(), list.end(), [&](const std::string& item) {
+        auto i = lower(item);
+        i.erase(0, i.find_first_not_of(" \t"));
+        i.erase(i.find_last_not_of(" \t") + 1);
+        return i == v;
+    });
+}
+
+std::string_view operation_name(operation op) {
+    switch (op) {
+        case operation::read: return "read";
+        case operation::create: return "create";
+        case operation::update: return "update";
+        case operation::del: return "delete";
+        case operation::opaque: return "opaque";
+    }
+    return "opaque";
+}
+
+}  // namespace
+
+json arcade_metadata_json(const tool_metadata& m) {
+    if (!m.behavior && m.service_domains.empty() && !m.extras) return nullptr;
+    json behavior = nullptr;
+    if (m.behavior) {
+        json ops = json::array();
+        for (auto op : m.behavior->operations) ops.push_back(operation_name(op));
+        behavior = json{{"operations", m.behavior->operations.empty() ? json(nullptr) : ops},
+                        {"read_only", m.behavior->read_only ? json(*m.behavior->read_only) : json(nullptr)},
+                        {"destructive", m.behavior->destructive ? json(*m.behavior->destructive) : json(nullptr)},
+                        {"idempotent", m.behavior->idempotent ? json(*m.behavior->idempotent) : json(nullptr)},
+                        {"open_world", m.behavior->open_world ? json(*m.behavior->open_world) : json(nullptr)}};
+    }
+    json classification = m.service_domains.empty() ? json(nullptr) : json{{"service_domains", m.service_domains}};
+    return json{{"classification", std::move(classification)}, {"behavior", std::move(behavior)},
+                {"extras", m.extras ? *m.extras : json(nullptr)}};
+}
+
+json arcade_requirements_json(const tool_requirements& r) {
+    json authorization = nullptr;
+    if (r.oauth2) {
+        authorization = json{{"provider_id", r.oauth2->provider_id ? json(*r.oauth2->provider_id) : json(nullptr)},
+                             {"provider_type", "oauth2"},
+                             {"id", r.oauth2->id ? json(*r.oauth2->id) : json(nullptr)},
+                             {"oauth2", {{"scopes", r.oauth2->scopes.empty() ? json(nullptr) : json(r.oauth2->scopes)}}}};
+    }
+    json secrets = nullptr;
+    for (const auto& key : r.secrets) {
+        if (secrets.is_null()) secrets = json::array();
+        const bool seen = std::any_of(secrets.begin(), secrets.end(), [&](const json& s) { return lower(s["key"].get<std::string>()) == lower(key); });
+        if (!seen) secrets.push_back(json{{"key", key}});
+    }
+    json metadata = nullptr;
+    for (const auto& key : r.metadata_keys) {
+        if (metadata.is_null()) metadata = json::array();
+        const json entry{{"key", lower(key)}};
+        if (std::find(metadata.begin(), metadata.end(), entry) == metadata.end()) metadata.push_back(entry);
+    }
+    return json{{"authorization", std::move(authorization)}, {"secrets", std::move(secrets)}, {"metadata", std::move(metadata)}};
+}
+
+tool_catalog::tool_catalog(const server& srv, const catalog_options& options)
+    : toolkit_(srv.info().toolkit), version_(srv.info().version) {
     const std::string& toolkit = srv.info().toolkit;
+    const std::string_view separator = options.separator;
+    if (listed(options.disabled_toolkits, toolkit) && !toolkit.empty()) return;
+    std::size_t index = 0;
     for (const auto& spec : srv.tools()) {
         catalog_entry e;
         e.spec = &spec;
+        e.registration_index = index++;
         if (toolkit.empty()) {
             e.tool_name = e.fqn = e.mcp_name = spec.name;
         } else {
@@ -26,13 +104,29 @@ tool_catalog::tool_catalog(const server& srv, std::string_view separator) {
             }
         }
         e.title = spec.title.value_or(e.tool_name);
+        if (listed(options.disabled_tools, toolkit + "." + e.tool_name) || listed(options.disabled_tools, e.fqn)) continue;
         entries_.push_back(std::move(e));
     }
     std::sort(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) { return a.fqn < b.fqn; });
     for (std::size_t i = 0; i < entries_.size(); ++i) {
         by_name_.emplace(entries_[i].mcp_name, i);
         by_name_.emplace(entries_[i].fqn, i);
+        by_lower_fqn_.emplace(lower(toolkit + "." + entries_[i].tool_name), i);
     }
+}
+
+std::vector<const catalog_entry*> tool_catalog::in_registration_order() const {
+    std::vector<const catalog_entry*> out;
+    for (const auto& e : entries_) out.push_back(&e);
+    std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->registration_index < b->registration_index; });
+    return out;
+}
+
+const catalog_entry* tool_catalog::find_for_worker(std::string_view toolkit, std::string_view name,
+                                                    const std::optional<std::string>& version) const {
+    if (version && lower(*version) != lower(version_)) return nullptr;
+    auto it = by_lower_fqn_.find(lower(std::string(toolkit) + "." + std::string(name)));
+    return it == by_lower_fqn_.end() ? nullptr : &entries_[it->second];
 }
 
 const catalog_entry* tool_catalog::find(std::string_view name) const {
@@ -44,16 +138,36 @@ json tool_catalog::to_mcp_tool(const catalog_entry& e, std::string_view revision
     const bool modern = revision_at_least(revision, rev_2025_06_18);
     json tool{{"name", e.mcp_name}};
     if (modern) tool["title"] = e.title;
-    tool["description"] = e.spec->description;
+    tool["description"] = e.spec->deprecation_message ? "[DEPRECATED: " + *e.spec->deprecation_message + "] " + e.spec->description
+                                                       : e.spec->description;
     tool["inputSchema"] = e.spec->input_schema;
     if (modern && e.spec->output_schema) tool["outputSchema"] = *e.spec->output_schema;
     json annotations{{"title", e.title}};
-    const auto& a = e.spec->annotations;
-    if (a.read_only) annotations["readOnlyHint"] = *a.read_only;
-    if (a.destructive) annotations["destructiveHint"] = *a.destructive;
-    if (a.idempotent) annotations["idempotentHint"] = *a.idempotent;
-    if (a.open_world) annotations["openWorldHint"] = *a.open_world;
+    if (const auto& b = e.spec->metadata.behavior) {
+        if (b->read_only) annotations["readOnlyHint"] = *b->read_only;
+        if (b->destructive) annotations["destructiveHint"] = *b->destructive;
+        if (b->idempotent) annotations["idempotentHint"] = *b->idempotent;
+        if (b->open_world) annotations["openWorldHint"] = *b->open_world;
+    }
     tool["annotations"] = std::move(annotations);
+    // _meta.arcade as arcade-mcp-server shows it: non-null requirement parts and the metadata
+    // without null members (2025-06-18+: data types carry _meta).
+    if (modern) {
+        json arcade = json::object();
+        json requirements = arcade_requirements_json(e.spec->requirements);
+        for (auto it = requirements.begin(); it != requirements.end();)
+            it = it->is_null() ? requirements.erase(it) : std::next(it);
+        if (!requirements.empty()) arcade["requirements"] = std::move(requirements);
+        json metadata = arcade_metadata_json(e.spec->metadata);
+        if (!metadata.is_null()) {
+            for (auto it = metadata.begin(); it != metadata.end();) it = it->is_null() ? metadata.erase(it) : std::next(it);
+            if (metadata.contains("behavior"))
+                for (auto it = metadata["behavior"].begin(); it != metadata["behavior"].end();)
+                    it = it->is_null() ? metadata["behavior"].erase(it) : std::next(it);
+            arcade["metadata"] = std::move(metadata);
+        }
+        if (!arcade.empty()) tool["_meta"] = json{{"arcade", std::move(arcade)}};
+    }
     return tool;
 }
 

@@ -20,21 +20,46 @@ struct catalog_entry {
     std::string fqn;        ///< "Toolkit.Tool" (or the name without a toolkit)
     std::string mcp_name;   ///< "Toolkit_Tool" (or the name without a toolkit)
     std::string title;
+    std::size_t registration_index = 0;
+};
+
+/// Naming and filtering settings (ARCADE_TOOL_NAME_SEPARATOR, ARCADE_DISABLED_TOOLS,
+/// ARCADE_DISABLED_TOOLKITS).
+struct catalog_options {
+    std::string separator = ".";
+    std::vector<std::string> disabled_tools;     ///< "Toolkit.Tool", case-insensitive
+    std::vector<std::string> disabled_toolkits;  ///< "Toolkit", case-insensitive
 };
 
 class tool_catalog {
 public:
-    explicit tool_catalog(const server& srv, std::string_view separator = ".");
+    explicit tool_catalog(const server& srv, const catalog_options& options = {});
 
+    /// Enabled tools, sorted by FQN (the MCP order).
     const std::vector<catalog_entry>& entries() const noexcept { return entries_; }
+    /// Enabled tools in registration order (the worker protocol's order).
+    std::vector<const catalog_entry*> in_registration_order() const;
     /// By MCP name or FQN, exact case; nullptr when unknown.
     const catalog_entry* find(std::string_view name) const;
+    /// Worker lookup: toolkit and name case-insensitive; a version, when given, must equal the
+    /// toolkit version (case-insensitive). nullptr when unknown.
+    const catalog_entry* find_for_worker(std::string_view toolkit, std::string_view name, const std::optional<std::string>& version) const;
+    const std::string& toolkit_name() const noexcept { return toolkit_; }
+    const std::string& toolkit_version() const noexcept { return version_; }
     /// The MCP `Tool` object for `revision` (fields newer than the revision are left out).
     json to_mcp_tool(const catalog_entry& e, std::string_view revision) const;
 
 private:
     std::vector<catalog_entry> entries_;
     std::unordered_map<std::string, std::size_t> by_name_;
+    std::unordered_map<std::string, std::size_t> by_lower_fqn_;  ///< "toolkit.tool" lower-cased
+    std::string toolkit_;
+    std::string version_;
 };
+
+/// Arcade `ToolMetadata` (nulls included), or null when nothing was declared.
+json arcade_metadata_json(const tool_metadata& m);
+/// Arcade `requirements` {authorization, secrets, metadata} (nulls included).
+json arcade_requirements_json(const tool_requirements& r);
 
 }  // namespace arcade_mcp::detail

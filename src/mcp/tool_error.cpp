@@ -1,6 +1,8 @@
 // tool_error constructors and Arcade error-kind names (see tool_error.hpp).
 #include "arcade_mcp/mcp/tool_error.hpp"
 
+#include "mcp/tool_errors.hpp"
+
 namespace arcade_mcp {
 
 std::string_view to_string(error_kind kind) noexcept {
@@ -58,3 +60,18 @@ tool_error tool_error::upstream(int status, std::string message) {
 }
 
 }  // namespace arcade_mcp
+
+namespace arcade_mcp::detail {
+
+std::string arcade_error_message(const tool_error& e, std::string_view source_tool) {
+    return "[" + std::string(to_string(e.kind)) + "] " + e.error_class + " during execution of tool '" + std::string(source_tool) +
+           "': " + (e.message.empty() ? std::string("(no details provided)") : e.message);
+}
+
+tool_error bad_input_error(const decode_error& e) {
+    return tool_error{error_kind::tool_runtime_bad_input_value,
+                      "Invalid input: " + (e.path.empty() ? std::string("/") : e.path) + ": " + e.message,
+                      "ToolInputError", false, 400, std::nullopt, std::nullopt};
+}
+
+}  // namespace arcade_mcp::detail

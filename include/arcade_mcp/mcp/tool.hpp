@@ -17,21 +17,15 @@
 #include <type_traits>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include "arcade_mcp/mcp/fields.hpp"
 #include "arcade_mcp/mcp/result.hpp"
 #include "arcade_mcp/mcp/tool_context.hpp"
 #include "arcade_mcp/mcp/tool_error.hpp"
+#include "arcade_mcp/mcp/tool_requirements.hpp"
 
 namespace arcade_mcp {
-
-/// Behaviour hints shown to clients (MCP `annotations`); all optional, all untrusted by clients.
-struct tool_annotations {
-    std::optional<bool> read_only;
-    std::optional<bool> destructive;
-    std::optional<bool> idempotent;
-    std::optional<bool> open_world;
-};
 
 /// What one call produced: arguments that did not decode, a tool error, or a value.
 struct tool_outcome {
@@ -42,14 +36,31 @@ struct tool_spec {
     std::string name;                 ///< author's name, e.g. "add" (Arcade naming makes it "Add")
     std::string description;          ///< required by clients; shown to the model
     std::optional<std::string> title;  ///< display name; defaults to the PascalCase name
-    tool_annotations annotations;
+    std::optional<std::string> output_description;  ///< what the result means (Arcade output.description)
+    std::optional<std::string> deprecation_message;  ///< set: the tool is deprecated
+    tool_requirements requirements;
+    tool_metadata metadata;
     json input_schema;                 ///< object schema of the arguments
     std::optional<json> output_schema;  ///< object schema of structuredContent, when typed
     bool wraps_result = false;         ///< structuredContent is `{"result": value}` (non-object returns)
     std::function<tool_outcome(tool_context&, const json& arguments)> invoke;
 
     tool_spec& with_title(std::string t) { title = std::move(t); return *this; }
-    tool_spec& with_annotations(tool_annotations a) { annotations = a; return *this; }
+    tool_spec& with_output_description(std::string d) { output_description = std::move(d); return *this; }
+    /// Behaviour hints: MCP annotations and Arcade metadata.behavior.
+    tool_spec& with_behavior(tool_behavior b) { metadata.behavior = std::move(b); return *this; }
+    tool_spec& with_service_domains(std::vector<std::string> d) { metadata.service_domains = std::move(d); return *this; }
+    tool_spec& with_extras(json extras) { metadata.extras = std::move(extras); return *this; }
+    /// The tool reads this secret through `tool_context::secret` (worker: from the engine; MCP:
+    /// from the environment). Reserved names (ARCADE_WORKER_SECRET, ARCADE_API_KEY) are refused.
+    tool_spec& requires_secret(std::string key) { requirements.secrets.push_back(std::move(key)); return *this; }
+    tool_spec& requires_metadata(std::string key) { requirements.metadata_keys.push_back(std::move(key)); return *this; }
+    /// The engine obtains an OAuth2 token for the user (a known provider id such as "github").
+    tool_spec& requires_oauth2(std::string provider_id, std::vector<std::string> scopes = {}) {
+        requirements.oauth2 = oauth2_requirement{std::move(provider_id), std::nullopt, std::move(scopes)};
+        return *this;
+    }
+    tool_spec& deprecated(std::string message) { deprecation_message = std::move(message); return *this; }
 };
 
 namespace detail {

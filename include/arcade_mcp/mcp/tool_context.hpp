@@ -22,8 +22,18 @@ class tool_context {
 public:
     virtual ~tool_context() = default;
 
-    /// The caller's user id (MCP: ARCADE_USER_ID or a per-session id; worker: the engine's user).
+    /// The caller's user id (MCP: ARCADE_USER_ID or a per-session id; worker: the engine's
+    /// `context.user_id`, empty when the engine sent none).
     virtual std::string_view user_id() const = 0;
+    /// A secret the tool declared (`requires_secret`), by key, case-insensitive; std::nullopt when
+    /// it is not available. Reserved server secrets are never returned.
+    virtual std::optional<std::string> secret(std::string_view /*key*/) const { return std::nullopt; }
+    /// A metadata value the engine sent (worker mode), by key, case-insensitive.
+    virtual std::optional<std::string> metadata(std::string_view /*key*/) const { return std::nullopt; }
+    /// The user's OAuth2 token obtained by the engine for `requires_oauth2` (worker mode).
+    virtual std::optional<std::string> authorization_token() const { return std::nullopt; }
+    /// The engine's `authorization.user_info` object (worker mode); `{}` otherwise.
+    virtual json user_info() const { return json::object(); }
     /// Protocol revision of this request, e.g. "2025-11-25".
     virtual std::string_view protocol_version() const = 0;
     /// Signalled when the client cancels the request or the server shuts down.

@@ -70,6 +70,44 @@ net::awaitable<void> refuse_body(beast::tcp_stream& stream, std::size_t limit) {
     }
 }
 
+/// Waits on the connection's strand for the one answer of an asynchronous worker request.
+class answer_slot final : public std::enable_shared_from_this<answer_slot> {
+public:
+    explicit answer_slot(net::any_io_executor ex) : ex_(ex), wake_(ex, net::steady_timer::time_point::max()) {}
+    void set(http_answer a) {
+        net::post(ex_, [self = shared_from_this(), a = std::move(a)]() mutable {
+            self->answer_ = std::move(a);
+            self->wake_.cancel();
+        });
+    }
+    net::awaitable<http_answer> get() {
+        while (!answer_) {
+            beast::error_code ec;
+            co_await wake_.async_wait(net::redirect_error(net::use_awaitable, ec));
+        }
+        co_return std::move(*answer_);
+    }
+
+private:
+    net::any_io_executor ex_;
+    net::steady_timer wake_;
+    std::optional<http_answer> answer_;
+};
+
+/// /worker/*: hands the request to worker_api and writes its answer (JSON, status, headers).
+net::awaitable<bool> serve_worker(beast::tcp_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared) {
+    in_flight_guard guard(shared->in_flight);
+    const bool keep = req.keep_alive() && !shared->draining.load();
+    auto slot = std::make_shared<answer_slot>(co_await net::this_coro::executor);
+    std::function<void(http_answer)> respond = [slot](http_answer a) { slot->set(std::move(a)); };
+    shared->worker->handle(to_std(req.method_string()), to_std(req.target()), to_std(req[bhttp::field::authorization]), req.body(),
+                           std::move(respond));
+    http_answer answer = co_await slot->get();
+    const auto status = static_cast<bhttp::status>(answer.status);
+    const bool sent = co_await write_response(stream, req, status, std::move(answer.body), keep, std::move(answer.headers));
+    co_return sent && keep;
+}
+
 }  // namespace
 
 json transport_error(int code, std::string message) {
@@ -145,6 +183,8 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
         bool keep_alive = false;
         if (is_mcp_path(to_std(req.target()))) {
             keep_alive = co_await serve_mcp(stream, req, shared);
+        } else if (shared->worker && worker_api::is_worker_path(to_std(req.target()))) {
+            keep_alive = co_await serve_worker(stream, req, shared);
         } else {
             keep_alive = co_await write_response(stream, req, bhttp::status::not_found,
                                                  transport_error(-32000, "Not Found: the MCP endpoint is /mcp"),

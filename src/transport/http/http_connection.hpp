@@ -5,6 +5,7 @@
 #include <atomic>
 #include <memory>
 
+#include "arcade/worker_api.hpp"
 #include "mcp/dispatcher.hpp"
 #include "transport/http/detail/asio.hpp"
 #include "transport/http/http_policy.hpp"
@@ -15,10 +16,13 @@ namespace arcade_mcp::detail {
 
 /// State shared by every connection of one server.
 struct http_shared {
-    http_shared(dispatcher& c, const http_options& o)
+    http_shared(dispatcher& c, worker_pool& pool, const http_options& o)
         : core(c), options(o), policy(o.host, o.allowed_hosts, o.allowed_origins),
-          sessions(o.max_sessions, o.session_idle_timeout) {}
+          sessions(o.max_sessions, o.session_idle_timeout) {
+        if (o.worker_secret) worker = std::make_unique<worker_api>(c, pool, worker_settings{*o.worker_secret, o.worker_auth_disabled});
+    }
     dispatcher& core;
+    std::unique_ptr<worker_api> worker;  ///< null: /worker/* is 404
     const http_options options;
     const origin_policy policy;
     session_table sessions;
@@ -34,6 +38,15 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
 /// Answers one /mcp request. `stream` and `req` belong to the awaiting connection coroutine.
 /// Returns whether the connection may be kept alive.
 net::awaitable<bool> serve_mcp(beast::tcp_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared);
+
+/// Counts a request as in flight for the graceful-shutdown drain.
+struct in_flight_guard {
+    explicit in_flight_guard(std::atomic<int>& n) : n_(n) { ++n_; }
+    ~in_flight_guard() { --n_; }
+    in_flight_guard(const in_flight_guard&) = delete;
+    in_flight_guard& operator=(const in_flight_guard&) = delete;
+    std::atomic<int>& n_;
+};
 
 /// Writes a complete response (JSON body when `body` is not null); returns whether it was sent.
 net::awaitable<bool> write_response(beast::tcp_stream& stream, const http_request& req, bhttp::status status, json body,

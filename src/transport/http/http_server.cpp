@@ -87,7 +87,7 @@ net::awaitable<void> drain(std::shared_ptr<http_shared> shared, net::io_context&
 
 int serve_http(dispatcher& core, worker_pool& pool, const http_options& options, stop_trigger& stop) {
     net::io_context ioc;
-    auto shared = std::make_shared<http_shared>(core, options);
+    auto shared = std::make_shared<http_shared>(core, pool, options);
     net::ip::tcp::acceptor acceptor(ioc);
     beast::error_code ec;
     const auto address = net::ip::make_address(options.host == "localhost" ? "127.0.0.1" : options.host, ec);
@@ -108,6 +108,11 @@ int serve_http(dispatcher& core, worker_pool& pool, const http_options& options,
     const std::string shown_host = bound.address().is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string();
     log(log_level::info, "listening on http://" + shown_host + ":" + std::to_string(bound.port()) + "/mcp",
         {{"stateless", options.stateless ? "true" : "false"}});
+    if (shared->worker)
+        log(log_level::info, options.worker_auth_disabled ? "worker routes enabled WITHOUT authentication (ARCADE_AUTH_DISABLED)"
+                                                          : "worker routes enabled",
+            {{"tools", std::to_string(core.catalog().entries().size())}});
+    if (options.worker_auth_disabled && shared->worker) log(log_level::warning, "ARCADE_AUTH_DISABLED=true: /worker/* accepts requests without a token");
     if (!shared->policy.checks_host())
         log(log_level::warning, "Host header not checked: bound off loopback without MCP_TRANSPORT_ALLOWED_HOSTS");
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct http_options {
     std::chrono::seconds sse_keep_alive{15};     ///< comment line on idle GET streams
     std::chrono::milliseconds shutdown_grace{15000};
     std::size_t io_threads = 0;                  ///< 0 = hardware concurrency
+    /// Set: serve the Arcade worker routes (/worker/*) keyed with this secret.
+    std::optional<std::string> worker_secret;
+    bool worker_auth_disabled = false;
 };
 
 /// A stop request that may arrive before or after the server is ready to take it.

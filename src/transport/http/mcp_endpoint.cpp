@@ -128,15 +128,6 @@ private:
     bool ok_ = false;
 };
 
-/// Counts a request as in flight for the graceful-shutdown drain.
-struct in_flight_guard {
-    explicit in_flight_guard(std::atomic<int>& n) : n_(n) { ++n_; }
-    ~in_flight_guard() { --n_; }
-    in_flight_guard(const in_flight_guard&) = delete;
-    in_flight_guard& operator=(const in_flight_guard&) = delete;
-    std::atomic<int>& n_;
-};
-
 /// Answers with an HTTP error status and a JSON-RPC error body without id.
 net::awaitable<bool> reject(beast::tcp_stream& stream, const http_request& req, bhttp::status status, int code, std::string message,
                             bool keep, header_list headers) {

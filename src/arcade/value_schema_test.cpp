@@ -1,0 +1,84 @@
+// ValueSchema derivation against the worker spec's examples (§5.3, §5.4): primitives, enums, a
+// nested struct with an optional member, an array of structs, free-form JSON.
+#include "arcade/value_schema.hpp"
+
+#include <gtest/gtest.h>
+
+#include "arcade_mcp/mcp/fields.hpp"
+
+namespace arcade_mcp::detail {
+namespace {
+
+struct contact {
+    std::string email;
+    std::optional<std::string> name;
+    static auto describe() {
+        return fields(field("email", &contact::email, "E-mail address"), field("name", &contact::name, "Display name"));
+    }
+};
+struct line_item {
+    std::string sku;
+    std::int64_t qty = 0;
+    static auto describe() { return fields(field("sku", &line_item::sku, ""), field("qty", &line_item::qty, "")); }
+};
+struct notify_args {
+    contact who;
+    std::optional<std::vector<line_item>> items;
+    std::vector<std::string> tags;
+    json extra;
+    static auto describe() {
+        return fields(field("contact", &notify_args::who, "Who to notify"), field("items", &notify_args::items, "Line items"),
+                      field("tags", &notify_args::tags, "Tags"), field("extra", &notify_args::extra, "Anything"));
+    }
+};
+
+json vs(const char* val_type) {
+    return json{{"val_type", val_type}, {"inner_val_type", nullptr}, {"enum", nullptr}, {"properties", nullptr},
+                {"inner_properties", nullptr}, {"description", nullptr}, {"required_keys", nullptr},
+                {"inner_required_keys", nullptr}, {"nullable", nullptr}};
+}
+
+TEST(ValueSchema, SpecNestedExamples) {
+    const json params = to_input_parameters(value_codec<notify_args>::schema());
+    ASSERT_EQ(params.size(), 4u);
+    json by_name = json::object();
+    for (const auto& p : params) by_name[p["name"].get<std::string>()] = p;
+
+    json email = vs("string");
+    email["description"] = "E-mail address";
+    json name = vs("string");
+    name["description"] = "Display name";
+    name["nullable"] = true;
+    json contact_schema = vs("json");
+    contact_schema["properties"] = {{"email", email}, {"name", name}};
+    contact_schema["required_keys"] = {"email"};
+    EXPECT_EQ(by_name["contact"], (json{{"name", "contact"}, {"required", true}, {"description", "Who to notify"},
+                                        {"value_schema", contact_schema}, {"inferrable", true}}));
+
+    json items_schema = vs("array");
+    items_schema["inner_val_type"] = "json";
+    items_schema["inner_properties"] = {{"qty", vs("integer")}, {"sku", vs("string")}};
+    items_schema["inner_required_keys"] = {"qty", "sku"};
+    EXPECT_EQ(by_name["items"], (json{{"name", "items"}, {"required", false}, {"description", "Line items"},
+                                      {"value_schema", items_schema}, {"inferrable", true}}));
+
+    json tags = vs("array");
+    tags["inner_val_type"] = "string";
+    EXPECT_EQ(by_name["tags"]["value_schema"], tags);
+    EXPECT_EQ(by_name["extra"]["value_schema"], vs("json"));  // free-form: no properties
+}
+
+TEST(ValueSchema, EnumsAndPrimitives) {
+    EXPECT_EQ(to_value_schema(json{{"type", "number"}}), vs("number"));
+    EXPECT_EQ(to_value_schema(json{{"type", "boolean"}}), vs("boolean"));
+    json e = vs("string");
+    e["enum"] = {"fast", "slow"};
+    EXPECT_EQ(to_value_schema(json{{"type", "string"}, {"enum", {"fast", "slow"}}}), e);
+    json arr = vs("array");
+    arr["inner_val_type"] = "string";
+    arr["enum"] = {"a", "b"};
+    EXPECT_EQ(to_value_schema(json{{"type", "array"}, {"items", {{"type", "string"}, {"enum", {"a", "b"}}}}}), arr);
+}
+
+}  // namespace
+}  // namespace arcade_mcp::detail

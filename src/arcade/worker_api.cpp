@@ -1,0 +1,71 @@
+// Worker routes: health, the ToolDefinition list, authentication (see worker_api.hpp). The invoke
+// route is in worker_invoke.cpp.
+#include "arcade/worker_api.hpp"
+
+#include <chrono>
+
+#include "arcade/jwt.hpp"
+#include "arcade/tool_definition.hpp"
+#include "log/logger.hpp"
+
+namespace arcade_mcp::detail {
+namespace {
+
+std::string_view path_of(std::string_view target) {
+    auto path = target.substr(0, target.find('?'));
+    if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+    return path;
+}
+
+http_answer detail_answer(int status, std::string detail) { return http_answer{status, json{{"detail", std::move(detail)}}, {}}; }
+
+}  // namespace
+
+worker_api::worker_api(dispatcher& core, worker_pool& pool, worker_settings settings)
+    : core_(core), pool_(pool), settings_(std::move(settings)) {
+    const auto tools = core_.catalog().in_registration_order();
+    health_ = json{{"status", "ok"}, {"tool_count", std::to_string(tools.size())}};
+    definitions_ = json::array();
+    for (const auto* e : tools) definitions_.push_back(to_tool_definition(*e, core_.srv().info()));
+}
+
+bool worker_api::is_worker_path(std::string_view target) {
+    const auto path = path_of(target);
+    return path == "/worker/health" || path == "/worker/tools" || path == "/worker/tools/invoke";
+}
+
+std::optional<http_answer> worker_api::authenticate(std::string_view authorization) const {
+    if (settings_.auth_disabled) return std::nullopt;
+    const std::vector<std::pair<std::string, std::string>> challenge{{"WWW-Authenticate", "Bearer"}};
+    const auto token = bearer_token(authorization);
+    if (!token) return http_answer{401, json{{"detail", "Not authenticated"}}, challenge};
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto check = verify_worker_token(*token, settings_.secret, now);
+    if (check.ok) return std::nullopt;
+    log(log_level::warning, "worker token refused", {{"reason", check.reason}});  // never the token or the secret
+    return http_answer{401, json{{"detail", "Invalid token. Error: " + check.reason}}, challenge};
+}
+
+void worker_api::handle(std::string_view method, std::string_view target, std::string_view authorization, const std::string& body,
+                        std::function<void(http_answer)> respond) {
+    const auto path = path_of(target);
+    const bool is_get = method == "GET";
+    const bool is_post = method == "POST";
+    if (path == "/worker/health") {
+        if (!is_get) return respond(http_answer{405, json{{"detail", "Method Not Allowed"}}, {{"Allow", "GET"}}});
+        return respond(http_answer{200, health_, {}});
+    }
+    if (path == "/worker/tools") {
+        if (!is_get) return respond(http_answer{405, json{{"detail", "Method Not Allowed"}}, {{"Allow", "GET"}}});
+        if (auto refused = authenticate(authorization)) return respond(std::move(*refused));
+        return respond(http_answer{200, definitions_, {}});
+    }
+    if (path == "/worker/tools/invoke") {
+        if (!is_post) return respond(http_answer{405, json{{"detail", "Method Not Allowed"}}, {{"Allow", "POST"}}});
+        if (auto refused = authenticate(authorization)) return respond(std::move(*refused));
+        return invoke(body, std::move(respond));
+    }
+    respond(detail_answer(404, "Not Found"));
+}
+
+}  // namespace arcade_mcp::detail

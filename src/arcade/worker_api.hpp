@@ -1,0 +1,51 @@
+// The Arcade worker routes, transport-free: GET /worker/health, GET /worker/tools and
+// POST /worker/tools/invoke, with the HS256 token check, on the same catalog as MCP. The HTTP
+// layer passes method, path, Authorization and body, and writes the http_answer it gets back.
+// Thread-safe; `respond` may be called on a worker-pool thread.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "arcade_mcp/json.hpp"
+#include "mcp/dispatcher.hpp"
+
+namespace arcade_mcp::detail {
+
+struct http_answer {
+    int status = 200;
+    json body;  ///< null: no body
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct worker_settings {
+    std::string secret;          ///< HS256 key (never logged, never shown to tools)
+    bool auth_disabled = false;  ///< ARCADE_AUTH_DISABLED: skip the token check (warned at start)
+};
+
+class worker_api {
+public:
+    worker_api(dispatcher& core, worker_pool& pool, worker_settings settings);
+
+    /// True for the three worker paths (a trailing slash is accepted too).
+    static bool is_worker_path(std::string_view target);
+
+    /// Answers one request; `respond` is called exactly once.
+    void handle(std::string_view method, std::string_view target, std::string_view authorization, const std::string& body,
+                std::function<void(http_answer)> respond);
+
+private:
+    std::optional<http_answer> authenticate(std::string_view authorization) const;
+    void invoke(const std::string& body, std::function<void(http_answer)> respond);
+
+    dispatcher& core_;
+    worker_pool& pool_;
+    worker_settings settings_;
+    json health_;
+    json definitions_;
+};
+
+}  // namespace arcade_mcp::detail

@@ -1,0 +1,183 @@
+// POST /worker/tools/invoke: parse the ToolCallRequest, find the tool (toolkit, name, version;
+// case-insensitive), run it on the worker pool with the engine's context (user, secrets,
+// metadata, authorization), and answer a ToolCallResponse: HTTP 200 for every executed call,
+// success or tool error (worker protocol §6).
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <map>
+
+#include "arcade/worker_api.hpp"
+#include "log/logger.hpp"
+#include "mcp/secrets.hpp"
+#include "mcp/tool_errors.hpp"
+
+namespace arcade_mcp::detail {
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+/// The engine's context for one call. Progress and client logging have no meaning here: no-ops.
+class worker_scope final : public tool_context {
+public:
+    std::string user;
+    std::string execution_id;
+    std::map<std::string, std::string> secrets;   ///< lower-cased key -> value (reserved removed)
+    std::map<std::string, std::string> metadata_;  ///< lower-cased key -> value
+    std::optional<std::string> token;
+    json info = json::object();
+    std::stop_source stop;
+
+    std::string_view user_id() const override { return user; }
+    std::optional<std::string> secret(std::string_view key) const override { return lookup(secrets, key); }
+    std::optional<std::string> metadata(std::string_view key) const override { return lookup(metadata_, key); }
+    std::optional<std::string> authorization_token() const override { return token; }
+    json user_info() const override { return info; }
+    std::string_view protocol_version() const override { return "arcade-worker"; }
+    std::stop_token stop_token() const override { return stop.get_token(); }
+    std::string request_id() const override { return execution_id; }
+    void log(mcp_log_level, json, std::optional<std::string>) override {}
+    void report_progress(double, std::optional<double>, std::optional<std::string>) override {}
+
+private:
+    static std::optional<std::string> lookup(const std::map<std::string, std::string>& m, std::string_view key) {
+        auto it = m.find(lower(key));
+        if (it == m.end()) return std::nullopt;
+        return it->second;
+    }
+};
+
+/// Reads `[{key, value}]` into a lower-cased map; false when the shape is wrong.
+bool read_pairs(const json& list, std::map<std::string, std::string>& out, bool drop_reserved) {
+    if (list.is_null()) return true;
+    if (!list.is_array()) return false;
+    for (const auto& item : list) {
+        if (!item.is_object() || !item.contains("key") || !item["key"].is_string()) return false;
+        const auto value = item.value("value", json());
+        if (!value.is_string() && !value.is_null()) return false;
+        const auto key = item["key"].get<std::string>();
+        if (drop_reserved && is_reserved_secret(key)) continue;  // never handed to tool code
+        out[lower(key)] = value.is_string() ? value.get<std::string>() : std::string();
+    }
+    return true;
+}
+
+/// UTC "YYYY-MM-DDTHH:MM:SS.ffffff" without offset; the fraction dropped when zero (Python's isoformat()).
+std::string finished_at_now() {
+    const auto now = std::chrono::system_clock::now();
+    const auto secs = std::chrono::time_point_cast<std::chrono::seconds>(now);
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now - secs).count();
+    const std::time_t t = std::chrono::system_clock::to_time_t(secs);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[48];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::string out(buf);
+    if (micros != 0) {
+        std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(micros));
+        out += buf;
+    }
+    return out;
+}
+
+json error_json(const tool_error& e, std::string_view source_tool) {
+    return json{{"message", arcade_error_message(e, source_tool)},
+                {"kind", to_string(e.kind)},
+                {"developer_message", nullptr},
+                {"can_retry", e.can_retry},
+                {"additional_prompt_content", e.additional_prompt_content ? json(*e.additional_prompt_content) : json(nullptr)},
+                {"retry_after_ms", e.retry_after_ms ? json(*e.retry_after_ms) : json(nullptr)},
+                {"stacktrace", nullptr},
+                {"status_code", e.status_code ? json(*e.status_code) : json(nullptr)},
+                {"extra", nullptr}};
+}
+
+http_answer bad_request(std::string detail) { return http_answer{400, json{{"detail", std::move(detail)}}, {}}; }
+
+}  // namespace
+
+void worker_api::invoke(const std::string& body, std::function<void(http_answer)> respond) {
+    const json request = json::parse(body, nullptr, false);
+    if (request.is_discarded() || !request.is_object()) return respond(bad_request("Request body must be a JSON object"));
+    const json tool = request.value("tool", json());
+    if (!tool.is_object() || !tool.value("name", json()).is_string() || !tool.value("toolkit", json()).is_string())
+        return respond(bad_request("tool.name and tool.toolkit must be strings"));
+    const json version = tool.value("version", json());
+    if (!version.is_null() && !version.is_string()) return respond(bad_request("tool.version must be a string or null"));
+    json inputs = request.value("inputs", json());
+    if (inputs.is_null()) inputs = json::object();
+    if (!inputs.is_object()) return respond(bad_request("inputs must be an object or null"));
+    const json execution_id = request.value("execution_id", json());
+    if (!execution_id.is_null() && !execution_id.is_string()) return respond(bad_request("execution_id must be a string or null"));
+
+    auto ctx = std::make_shared<worker_scope>();
+    ctx->execution_id = execution_id.is_string() ? execution_id.get<std::string>() : std::string();
+    const json context = request.value("context", json());
+    if (!context.is_null()) {
+        if (!context.is_object()) return respond(bad_request("context must be an object or null"));
+        const json user = context.value("user_id", json());
+        if (!user.is_null() && !user.is_string()) return respond(bad_request("context.user_id must be a string or null"));
+        if (user.is_string()) ctx->user = user.get<std::string>();
+        if (!read_pairs(context.value("secrets", json()), ctx->secrets, true))
+            return respond(bad_request("context.secrets must be a list of {key, value} strings"));
+        if (!read_pairs(context.value("metadata", json()), ctx->metadata_, false))
+            return respond(bad_request("context.metadata must be a list of {key, value} strings"));
+        const json auth = context.value("authorization", json());
+        if (!auth.is_null()) {
+            if (!auth.is_object()) return respond(bad_request("context.authorization must be an object or null"));
+            if (auto t = auth.value("token", json()); t.is_string()) ctx->token = t.get<std::string>();
+            if (auto info = auth.value("user_info", json()); info.is_object()) ctx->info = info;
+        }
+    }
+
+    const auto toolkit = tool["toolkit"].get<std::string>();
+    const auto name = tool["name"].get<std::string>();
+    const catalog_entry* entry =
+        core_.catalog().find_for_worker(toolkit, name, version.is_string() ? std::optional(version.get<std::string>()) : std::nullopt);
+    if (entry == nullptr) return respond(http_answer{404, json{{"detail", "Tool '" + toolkit + "." + name + "' not found"}}, {}});
+
+    auto job = [entry, ctx, inputs = std::move(inputs), respond = std::move(respond)]() mutable {
+        const auto started = std::chrono::steady_clock::now();
+        json value = nullptr;
+        std::optional<tool_error> error;
+        try {
+            tool_outcome outcome = entry->spec->invoke(*ctx, inputs);
+            if (auto* v = std::get_if<json>(&outcome.value)) value = std::move(*v);
+            else if (auto* e = std::get_if<tool_error>(&outcome.value)) error = std::move(*e);
+            else error = bad_input_error(std::get<decode_error>(outcome.value));
+        } catch (const tool_exception& e) {
+            error = e.error();
+        } catch (const std::exception& e) {
+            log(log_level::warning, "tool raised an exception", {{"tool", entry->fqn}, {"execution_id", ctx->execution_id}, {"error", e.what()}});
+            error = tool_error::fatal("An unhandled exception was raised by the tool.");
+        } catch (...) {
+            error = tool_error::fatal("An unhandled exception was raised by the tool.");
+        }
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        json logs = nullptr;
+        if (!error && entry->spec->deprecation_message)
+            logs = json::array({{{"message", *entry->spec->deprecation_message}, {"level", "warning"}, {"subtype", "deprecation"}}});
+        if (!error && value.is_null()) value = "";  // a typed tool's null result, as Python reports it
+        json output{{"value", error ? json(nullptr) : std::move(value)},
+                    {"logs", std::move(logs)},
+                    {"error", error ? error_json(*error, entry->spec->name) : json(nullptr)},
+                    {"requires_authorization", nullptr}};
+        log(log_level::info, "worker tool call",
+            {{"tool", entry->fqn}, {"execution_id", ctx->execution_id}, {"outcome", error ? std::string(to_string(error->kind)) : "ok"}});
+        respond(http_answer{200,
+                            json{{"execution_id", ctx->execution_id},
+                                 {"finished_at", finished_at_now()},
+                                 {"duration", ms},
+                                 {"success", !error},
+                                 {"output", std::move(output)}},
+                            {}});
+    };
+    pool_.post(std::move(job));
+}
+
+}  // namespace arcade_mcp::detail
