@@ -94,6 +94,20 @@ void add_fixture_tools(server& srv) {
     srv.add_tool<no_arguments>("retry_later", "Ask the model to retry.", [](const no_arguments&) -> result<std::string> {
         return tool_error::retry("busy", std::string("try again in a minute"), 60000);
     });
+    srv.add_tool<no_arguments>("secret_length", "Report the length of a declared secret (never its value).",
+                               [](tool_context& ctx, const no_arguments&) -> result<std::string> {
+                                   auto s = ctx.secret("fixture_api_token");
+                                   if (!s) return tool_error::context_required("FIXTURE_API_TOKEN is not available", "Configure it.");
+                                   return std::to_string(s->size()) + " characters; metadata tenant=" +
+                                          ctx.metadata("TENANT").value_or("none");
+                               })
+        .requires_secret("FIXTURE_API_TOKEN")
+        .requires_metadata("tenant");
+    srv.add_tool<no_arguments>("reserved_secret", "Declares the worker secret, which is never handed out.",
+                               [](tool_context& ctx, const no_arguments&) {
+                                   return ctx.secret("ARCADE_WORKER_SECRET").value_or("(not available)");
+                               })
+        .requires_secret("ARCADE_WORKER_SECRET");
     srv.add_tool<no_arguments>("throws_tool_error", "Throw a tool_exception.", [](const no_arguments&) -> bool {
         throw tool_exception(tool_error::upstream(429, "rate limited"));
     });

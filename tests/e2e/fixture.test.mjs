@@ -102,7 +102,8 @@ for (const transport of ['http', 'stdio']) {
         cursor = r.nextCursor;
         if (!cursor) break;
       }
-      assert.deepEqual(names, ['Fixture_Progress', 'Fixture_RetryLater', 'Fixture_Search', 'Fixture_Throws', 'Fixture_ThrowsToolError']);
+      assert.deepEqual(names, ['Fixture_Progress', 'Fixture_ReservedSecret', 'Fixture_RetryLater', 'Fixture_Search',
+                               'Fixture_SecretLength', 'Fixture_Throws', 'Fixture_ThrowsToolError']);
     });
     test('every server message matches the MCP schema', T, (t) => conn.recorder.assertAllValid(t));
   });
@@ -179,6 +180,76 @@ describe('session limits', { timeout: 60000 }, () => {
       // (A ping before then would renew the session, so wait once instead of polling.)
       await sleep(3000);
       assert.equal(await pingStatus(server.url, id), 404);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('secrets in MCP mode', { timeout: 60000 }, () => {
+  const callTool = (conn, name) => conn.client.callTool({ name, arguments: {} }, undefined, REQUEST_OPTIONS);
+
+  test('stdio: a declared secret comes from the environment; a missing one is an isError result', T, async () => {
+    const withSecret = await connectStdio({ env: { FIXTURE_API_TOKEN: 'abcde' } });
+    const without = await connectStdio();
+    try {
+      const ok = await callTool(withSecret, 'Fixture_SecretLength');
+      assert.equal(ok.isError, false);
+      assert.equal(ok.structuredContent.result, '5 characters; metadata tenant=none');
+      const missing = await callTool(without, 'Fixture_SecretLength');
+      assert.equal(missing.isError, true);
+      assert.match(missing.content[0].text, /Missing secret\(s\): FIXTURE_API_TOKEN/);
+    } finally {
+      await withSecret.close();
+      await without.close();
+    }
+  });
+
+  test('a reserved server secret is never handed to a tool that declares it', T, async () => {
+    const conn = await connectStdio({ env: { ARCADE_WORKER_SECRET: 'never-show-me' } });
+    try {
+      const r = await callTool(conn, 'Fixture_ReservedSecret');
+      assert.equal(r.isError, true);
+      assert.match(r.content[0].text, /Reserved secret: ARCADE_WORKER_SECRET/);
+      assert.ok(!JSON.stringify(r).includes('never-show-me'));
+    } finally {
+      await conn.close();
+    }
+  });
+
+  test('HTTP without front-door auth refuses tools that need secrets', T, async () => {
+    const server = await startHttpServer({ env: { FIXTURE_API_TOKEN: 'abcde' } });
+    const conn = await connectHttp(server);
+    try {
+      const r = await callTool(conn, 'Fixture_SecretLength');
+      assert.equal(r.isError, true);
+      assert.match(r.content[0].text, /Unsupported transport/);
+    } finally {
+      await conn.close();
+      await server.stop();
+    }
+  });
+});
+
+describe('secrets and metadata in worker mode', { timeout: 60000 }, () => {
+  test('invoke passes context secrets and metadata (case-insensitive), never reserved ones', T, async () => {
+    const server = await startHttpServer({ env: { ARCADE_WORKER_SECRET: 'w-secret', ARCADE_AUTH_DISABLED: 'true' } });
+    try {
+      const invoke = async (name, context) => {
+        const r = await httpRequest(`${server.origin}/worker/tools/invoke`, {
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ execution_id: 'x', tool: { name, toolkit: 'Fixture' }, inputs: {}, context }),
+        });
+        assert.equal(r.status, 200, r.text);
+        return JSON.parse(r.text);
+      };
+      const ok = await invoke('SecretLength', { user_id: 'u', secrets: [{ key: 'fixture_API_token', value: 'abcd' }], metadata: [{ key: 'Tenant', value: 'acme' }] });
+      assert.equal(ok.output.value, '4 characters; metadata tenant=acme');
+      const reserved = await invoke('ReservedSecret', { secrets: [{ key: 'ARCADE_WORKER_SECRET', value: 'w-secret' }] });
+      assert.equal(reserved.output.value, '(not available)');
+      const missing = await invoke('SecretLength', { secrets: [] });
+      assert.equal(missing.output.error.kind, 'TOOL_RUNTIME_CONTEXT_REQUIRED');
+      assert.ok(!server.stderr().includes('w-secret'));
     } finally {
       await server.stop();
     }
