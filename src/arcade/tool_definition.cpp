@@ -24,7 +24,7 @@ json to_tool_definition(const catalog_entry& e, const server_info& info) {
                 {"fully_qualified_name", e.fqn},
                 {"description", spec.description},
                 {"toolkit", {{"name", info.toolkit}, {"description", description}, {"version", info.version}}},
-                {"input", {{"parameters", to_input_parameters(spec.input_schema)}}},
+                {"input", {{"parameters", to_input_parameters(spec.input_schema, spec.non_inferrable)}}},
                 {"output", std::move(output)},
                 {"requirements", arcade_requirements_json(spec.requirements)},
                 {"deprecation_message", spec.deprecation_message ? json(*spec.deprecation_message) : json(nullptr)},

@@ -55,6 +55,26 @@ TEST(ToolDefinition, RequirementsMetadataAndDeprecation) {
     EXPECT_FALSE(mcp["_meta"]["arcade"]["metadata"]["behavior"].contains("destructive"));
 }
 
+TEST(ToolDefinition, NotInferrableParameters) {
+    server srv(eval_ref::reference_server_info());
+    eval_ref::add_reference_tools(srv);
+    server_info info;
+    info.toolkit = "T";
+    server other(info);
+    struct args {
+        std::string account;
+        std::string note;
+        static auto describe() { return fields(field("account", &args::account, "Account"), field("note", &args::note, "Note")); }
+    };
+    other.add_tool<args>("pay", "Pay.", [](const args&) { return true; }).not_inferrable("account");
+    tool_catalog catalog(other);
+    const json params = to_tool_definition(catalog.entries().at(0), other.info())["input"]["parameters"];
+    EXPECT_EQ(params[0]["name"], "account");
+    EXPECT_EQ(params[0]["inferrable"], false);
+    EXPECT_EQ(params[1]["inferrable"], true);
+    EXPECT_THROW(other.add_tool<args>("pay2", "Pay.", [](const args&) { return true; }).not_inferrable("nope"), std::invalid_argument);
+}
+
 TEST(ToolDefinition, SeparatorAndDisabledTools) {
     server srv(eval_ref::reference_server_info());
     eval_ref::add_reference_tools(srv);

@@ -64,7 +64,7 @@ json to_value_schema(const json& s) {
     return v;
 }
 
-json to_input_parameters(const json& input_schema) {
+json to_input_parameters(const json& input_schema, const std::vector<std::string>& non_inferrable) {
     json params = json::array();
     const json required = input_schema.value("required", json::array());
     const auto props = input_schema.find("properties");
@@ -77,7 +77,7 @@ json to_input_parameters(const json& input_schema) {
                               {"required", std::find(required.begin(), required.end(), name) != required.end()},
                               {"description", std::move(description)},
                               {"value_schema", std::move(value_schema)},
-                              {"inferrable", true}});
+                              {"inferrable", std::find(non_inferrable.begin(), non_inferrable.end(), name) == non_inferrable.end()}});
     }
     return params;
 }

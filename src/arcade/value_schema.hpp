@@ -5,6 +5,9 @@
 // (and inner_properties / inner_required_keys for arrays of objects); enums -> enum.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "arcade_mcp/json.hpp"
 
 namespace arcade_mcp::detail {
@@ -14,6 +17,7 @@ namespace arcade_mcp::detail {
 json to_value_schema(const json& json_schema);
 
 /// The `input.parameters` list of a ToolDefinition from an object schema, in declaration order.
-json to_input_parameters(const json& input_schema);
+/// Parameters named in `non_inferrable` get `"inferrable": false`.
+json to_input_parameters(const json& input_schema, const std::vector<std::string>& non_inferrable = {});
 
 }  // namespace arcade_mcp::detail

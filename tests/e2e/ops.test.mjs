@@ -85,6 +85,17 @@ describe('HTTP connection handling', { timeout: 60000 }, () => {
     }
   });
 
+  test('GET /healthz answers 200 without any secret (orchestrator probes)', T, async () => {
+    const server = await startHttpServer();
+    try {
+      const [r] = await exchange(server.port, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 1);
+      assert.match(r.head, /^HTTP\/1\.1 200/);
+      assert.deepEqual(JSON.parse(r.body), { status: 'ok' });
+    } finally {
+      await server.stop();
+    }
+  });
+
   test('an oversized header block is 431', T, async () => {
     const server = await startHttpServer();
     try {

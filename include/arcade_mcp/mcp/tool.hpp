@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -40,6 +41,7 @@ struct tool_spec {
     std::optional<std::string> deprecation_message;  ///< set: the tool is deprecated
     tool_requirements requirements;
     tool_metadata metadata;
+    std::vector<std::string> non_inferrable;  ///< parameters the model must not guess (Arcade `inferrable: false`)
     json input_schema;                 ///< object schema of the arguments
     std::optional<json> output_schema;  ///< object schema of structuredContent, when typed
     bool wraps_result = false;         ///< structuredContent is `{"result": value}` (non-object returns)
@@ -61,6 +63,14 @@ struct tool_spec {
         return *this;
     }
     tool_spec& deprecated(std::string message) { deprecation_message = std::move(message); return *this; }
+    /// The engine must not let the model infer this parameter (it asks the user instead).
+    /// Throws std::invalid_argument when the tool has no such parameter.
+    tool_spec& not_inferrable(std::string parameter) {
+        if (!input_schema.value("properties", json::object()).contains(parameter))
+            throw std::invalid_argument("tool '" + name + "': not_inferrable names no parameter: " + parameter);
+        non_inferrable.push_back(std::move(parameter));
+        return *this;
+    }
 };
 
 namespace detail {

@@ -183,6 +183,14 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
         bool keep_alive = false;
         if (is_mcp_path(to_std(req.target()))) {
             keep_alive = co_await serve_mcp(stream, req, shared);
+        } else if (to_std(req.target()).substr(0, to_std(req.target()).find('?')) == "/healthz") {
+            // Liveness/readiness for orchestrators, with or without the worker secret; 503 while
+            // draining so a load balancer stops sending new requests.
+            const bool draining = shared->draining.load();
+            json health = json::object();
+            health["status"] = draining ? "draining" : "ok";
+            keep_alive = co_await write_response(stream, req, draining ? bhttp::status::service_unavailable : bhttp::status::ok,
+                                                 std::move(health), req.keep_alive() && !draining);
         } else if (shared->worker && worker_api::is_worker_path(to_std(req.target()))) {
             keep_alive = co_await serve_worker(stream, req, shared);
         } else {

@@ -1,0 +1,376 @@
+#!/usr/bin/env bash
+# Scale-out rehearsal: three arcade-eval-ref processes behind nginx (Debian package) on loopback,
+# configured like the ingress in deploy/k8s (see docs/deploy.md, "Sessions or stateless").
+#
+#   usage: deploy/scale-out/test.sh path/to/arcade-eval-ref
+#
+#   a1  sessions, nginx `hash $http_mcp_session_id consistent` (the naive header affinity):
+#       measured and reported, not asserted -- `initialize` carries no session id, so the replica
+#       that creates a session is chosen without it (nginx round-robins an empty key; ingress-nginx's
+#       chash sends every empty key to one fixed pod), and its later requests go to hash(session
+#       id), usually another replica: 404 unknown session.
+#   a2  sessions, nginx `hash $remote_addr consistent` (client-address affinity, what the /mcp
+#       Ingress of overlays/example does): clients from 127.0.0.2..127.0.0.7, each a full MCP
+#       session (initialize, notifications/initialized, 5 tools/call Add, DELETE) through the
+#       balancer; every answer right, every request of a session on one replica.
+#   c   worker calls (/worker/tools/invoke, HS256 token minted here with openssl) round-robin:
+#       each replica serves some, every answer right.
+#   b   stateless (backends restarted with ARCADE_SERVER_STATELESS=true), round-robin /mcp:
+#       tools/call without initialize or session, every answer right, all replicas used.
+#   d   stateless, three clients send worker calls while one replica gets SIGKILL; nginx passes
+#       refused connections to the next upstream (proxy_next_upstream, as ingress-nginx does by
+#       default) and a client retries a failed call with the same execution_id like the engine;
+#       every execution_id must be answered exactly once with the right value.
+#
+# Needs: nginx (installed from Debian with apt-get when missing: root or sudo), curl, openssl,
+# jq. Binds 127.0.0.1 only; every wait is bounded; everything started is stopped by PID.
+set -euo pipefail
+
+BIN=${1:?usage: $0 path/to/arcade-eval-ref}
+[ -x "$BIN" ] || { echo "not executable: $BIN" >&2; exit 2; }
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+HOST_NAME=arcade-eval-ref.st.dev       # the ingress host, as in overlays/example
+SECRET="scale-out-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+start_time=$(date +%s)
+
+need_pkgs=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx-light)
+for c in curl openssl jq; do command -v "$c" >/dev/null 2>&1 || need_pkgs+=("$c"); done
+if ((${#need_pkgs[@]})); then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing: ${need_pkgs[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+WORK=$(mktemp -d /tmp/arcade-scale-out.XXXXXX)
+chmod 755 "$WORK"
+BACKEND_PIDS=()
+NGINX_PID=""
+CLIENT_PIDS=()
+
+stop_pid() {  # stop_pid PID: TERM, wait up to 5 s, then KILL
+  local pid=$1 i
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+stop_backends() {
+  local p
+  for p in "${BACKEND_PIDS[@]}"; do stop_pid "$p"; done
+  BACKEND_PIDS=()
+}
+stop_nginx() { [ -z "$NGINX_PID" ] || stop_pid "$NGINX_PID"; NGINX_PID=""; }
+cleanup() {
+  local rc=$? p
+  for p in "${CLIENT_PIDS[@]}"; do stop_pid "$p"; done
+  stop_nginx
+  stop_backends
+  if [ "$rc" -ne 0 ]; then
+    echo "--- FAILED (exit $rc); logs in $WORK:" >&2
+    for f in "$WORK"/*.log; do [ -f "$f" ] && { echo "== $f" >&2; tail -n 15 "$f" >&2; }; done
+  else
+    rm -rf "$WORK"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# ---- token: HS256 JWT {"aud":"worker","ver":"1","iat","exp"} minted with openssl ------------------
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+mint_token() {
+  local now header payload sig
+  now=$(date +%s)
+  header=$(printf '{"alg":"HS256","typ":"JWT"}' | b64url)
+  payload=$(printf '{"aud":"worker","ver":"1","iat":%d,"exp":%d}' "$now" "$((now + 600))" | b64url)
+  sig=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -hmac "$SECRET" -binary | b64url)
+  printf '%s.%s.%s' "$header" "$payload" "$sig"
+}
+TOKEN=$(mint_token)
+
+# ---- backends ---------------------------------------------------------------------------------------
+PORTS=()
+start_backends() {  # start_backends STATELESS(true|false)
+  local stateless=$1 i log port
+  PORTS=()
+  for i in 1 2 3; do
+    log="$WORK/backend$i-$([ "$stateless" = true ] && echo stateless || echo sessions).log"
+    ARCADE_SERVER_TRANSPORT=http ARCADE_SERVER_HOST=127.0.0.1 ARCADE_SERVER_PORT=0 \
+      ARCADE_WORKER_SECRET="$SECRET" ARCADE_SERVER_STATELESS="$stateless" \
+      ARCADE_UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN=2 MCP_TRANSPORT_ALLOWED_HOSTS="$HOST_NAME" \
+      "$BIN" </dev/null 2>"$log" &
+    BACKEND_PIDS+=($!)
+  done
+  for i in 1 2 3; do
+    log="$WORK/backend$i-$([ "$stateless" = true ] && echo stateless || echo sessions).log"
+    port=""
+    for _ in $(seq 100); do
+      port=$(sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\)/mcp.*#\1#p' "$log" | head -n1)
+      [ -n "$port" ] && break
+      kill -0 "${BACKEND_PIDS[$((i - 1))]}" 2>/dev/null || fail "backend $i exited: $(cat "$log")"
+      sleep 0.1
+    done
+    [ -n "$port" ] || fail "backend $i did not print its port within 10 s"
+    PORTS+=("$port")
+  done
+  echo "backends (stateless=$stateless): ports ${PORTS[*]}, pids ${BACKEND_PIDS[*]}"
+}
+
+# ---- nginx ------------------------------------------------------------------------------------------
+NGINX_PORT=""
+start_nginx() {  # start_nginx MCP_BALANCING_DIRECTIVE (e.g. "hash $remote_addr consistent;" or "")
+  local mcp_balance=$1 attempt port p servers="" ok
+  for p in "${PORTS[@]}"; do servers+="    server 127.0.0.1:$p max_fails=1 fail_timeout=10s;"$'\n'; done
+  mkdir -p "$WORK/nginx"
+  for attempt in 1 2 3 4 5; do
+    port=$((20000 + RANDOM % 30000))
+    cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events { worker_connections 512; }
+http {
+  log_format upstreams '\$remote_addr "\$request" \$status up=\$upstream_addr us=\$upstream_status sid=\$http_mcp_session_id';
+  access_log $WORK/nginx-access.log upstreams;
+  client_body_temp_path $WORK/nginx/body;
+  proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi;
+  uwsgi_temp_path $WORK/nginx/uwsgi;
+  scgi_temp_path $WORK/nginx/scgi;
+
+  # /mcp: the balancing under test (ingress-nginx: upstream-hash-by on the /mcp Ingress).
+  upstream mcp {
+    $mcp_balance
+$servers    keepalive 16;
+  }
+  # /worker: round-robin (the /worker Ingress has no affinity: the engine sends no session).
+  upstream worker {
+$servers    keepalive 16;
+  }
+  server {
+    listen 127.0.0.1:$port;
+    server_name $HOST_NAME;
+    client_max_body_size 1m;           # ARCADE_SERVER_MAX_BODY_BYTES
+    proxy_http_version 1.1;
+    proxy_set_header Connection "";
+    proxy_set_header Host \$host;
+    proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+    proxy_set_header X-Forwarded-Proto http;
+    proxy_buffering off;               # SSE answers stream through
+    proxy_connect_timeout 2s;
+    proxy_read_timeout 30s;
+    # ingress-nginx defaults: retry the next upstream on connect errors and timeouts, at most
+    # 3 tries; a POST already sent to a replica is not resent (non_idempotent not set).
+    proxy_next_upstream error timeout;
+    proxy_next_upstream_tries 3;
+    add_header X-Upstream \$upstream_addr always;
+    location /mcp { proxy_pass http://mcp; }
+    location /worker/ { proxy_pass http://worker; }
+  }
+}
+EOF
+    "$NGINX" -e "$WORK/nginx-error.log" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -t >"$WORK/nginx-t.log" 2>&1 \
+      || fail "nginx -t: $(cat "$WORK/nginx-t.log")"
+    "$NGINX" -e "$WORK/nginx-error.log" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' \
+      </dev/null >>"$WORK/nginx-stdout.log" 2>&1 &
+    NGINX_PID=$!
+    ok=""
+    for _ in $(seq 50); do
+      if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; then ok=1; break; fi
+      kill -0 "$NGINX_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    if [ -n "$ok" ]; then NGINX_PORT=$port; echo "nginx on 127.0.0.1:$port (/mcp: ${mcp_balance:-round-robin})"; return 0; fi
+    stop_nginx   # port taken or slow start: try another port
+  done
+  fail "nginx did not start (see $WORK/nginx-error.log)"
+}
+
+# ---- HTTP helpers -----------------------------------------------------------------------------------
+# post_mcp FROM_ADDR SESSION BODY -> sets STATUS, SID_OUT, UPSTREAM, BODY_OUT
+post_mcp() {
+  local from=$1 sid=$2 body=$3 hdr="$WORK/h.$$" out="$WORK/b.$$"
+  local args=(-s --max-time 10 --interface "$from" -o "$out" -D "$hdr" -w '%{http_code}'
+              -H "Host: $HOST_NAME" -H 'Content-Type: application/json'
+              -H 'Accept: application/json, text/event-stream' -H 'MCP-Protocol-Version: 2025-06-18')
+  [ -n "$sid" ] && args+=(-H "Mcp-Session-Id: $sid")
+  STATUS=$(curl "${args[@]}" --data-binary "$body" "http://127.0.0.1:$NGINX_PORT/mcp" || echo 000)
+  SID_OUT=$(tr -d '\r' <"$hdr" 2>/dev/null | sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: *//p' | tail -n1)
+  UPSTREAM=$(tr -d '\r' <"$hdr" 2>/dev/null | sed -n 's/^[Xx]-[Uu]pstream: *//p' | tail -n1)
+  BODY_OUT=$(cat "$out" 2>/dev/null || true)
+  # An SSE answer carries the JSON-RPC message on a data: line.
+  case "$BODY_OUT" in event:*|data:*|:*) BODY_OUT=$(printf '%s\n' "$BODY_OUT" | sed -n 's/^data: *//p' | tail -n1) ;; esac
+  rm -f "$hdr" "$out"
+}
+INIT='{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"scale-out","version":"1"}}}'
+INITIALIZED='{"jsonrpc":"2.0","method":"notifications/initialized"}'
+add_call() { printf '{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"ArcadeEvalRef_Add","arguments":{"a":%d,"b":%d}}}' "$1" "$2" "$3"; }
+add_result() { printf '%s' "$1" | jq -r '.result.structuredContent.result // (.result.content[0].text // empty)' 2>/dev/null; }
+
+# run_session FROM_ADDR -> 0 when every step worked; prints one line
+run_session() {
+  local from=$1 sid first_up ups i a b want got bad=""
+  post_mcp "$from" "" "$INIT"
+  [ "$STATUS" = 200 ] || { echo "  $from: initialize -> $STATUS"; return 1; }
+  sid=$SID_OUT; first_up=$UPSTREAM
+  [ -n "$sid" ] || { echo "  $from: initialize gave no Mcp-Session-Id"; return 1; }
+  ups="$UPSTREAM"
+  post_mcp "$from" "$sid" "$INITIALIZED"
+  [ "$STATUS" = 202 ] || bad+=" initialized->$STATUS@$UPSTREAM"
+  ups+=" $UPSTREAM"
+  for i in 1 2 3 4 5; do
+    a=$((RANDOM % 1000)); b=$((RANDOM % 1000)); want=$((a + b))
+    post_mcp "$from" "$sid" "$(add_call "$i" "$a" "$b")"
+    ups+=" $UPSTREAM"
+    got=$(add_result "$BODY_OUT")
+    [ "$STATUS" = 200 ] && [ "$got" = "$want" ] || bad+=" call$i->$STATUS@$UPSTREAM(${got:-no result})"
+  done
+  curl -s -o /dev/null --max-time 5 --interface "$from" -X DELETE -H "Host: $HOST_NAME" -H "Mcp-Session-Id: $sid" \
+    "http://127.0.0.1:$NGINX_PORT/mcp" || true
+  if [ -n "$bad" ]; then
+    echo "  $from: session created on $first_up, then:$bad"
+    return 1
+  fi
+  local distinct; distinct=$(tr ' ' '\n' <<<"$ups" | sort -u | grep -c . || true)
+  [ "$distinct" = 1 ] || { echo "  $from: requests of one session went to $distinct replicas: $ups"; return 1; }
+  echo "  $from: session on $first_up: initialize, initialized, 5 x Add all right"
+  SESSION_UPSTREAMS+=("$first_up")
+  return 0
+}
+
+# invoke_add EXEC_ID A B -> sets STATUS, BODY_OUT, UPSTREAM (one attempt)
+invoke_add() {
+  local hdr="$WORK/wh.$BASHPID" out="$WORK/wb.$BASHPID"
+  STATUS=$(curl -s --max-time 10 -o "$out" -D "$hdr" -w '%{http_code}' -H "Host: $HOST_NAME" \
+    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    --data-binary "$(printf '{"run_id":"scale-out","execution_id":"%s","created_at":"2026-01-01T00:00:00Z","tool":{"name":"Add","toolkit":"ArcadeEvalRef","version":null},"inputs":{"a":%d,"b":%d},"context":{"authorization":null,"secrets":[],"metadata":[],"user_id":"scale-out"}}' "$1" "$2" "$3")" \
+    "http://127.0.0.1:$NGINX_PORT/worker/tools/invoke" || echo 000)
+  UPSTREAM=$(tr -d '\r' <"$hdr" 2>/dev/null | sed -n 's/^[Xx]-[Uu]pstream: *//p' | tail -n1)
+  BODY_OUT=$(cat "$out" 2>/dev/null || true)
+  rm -f "$hdr" "$out"
+}
+invoke_ok() {  # invoke_ok EXEC_ID WANT: the last answer is a success for this id with this value
+  [ "$STATUS" = 200 ] && [ "$(printf '%s' "$BODY_OUT" | jq -r 'select(.success == true and .execution_id == "'"$1"'") | .output.value' 2>/dev/null)" = "$2" ]
+}
+
+SUMMARY=()
+
+# ==== a: sessions ====================================================================================
+start_backends false
+
+echo "== a1: sessions behind 'hash \$http_mcp_session_id consistent' (naive header affinity; measured, not asserted)"
+start_nginx 'hash $http_mcp_session_id consistent;'
+SESSION_UPSTREAMS=()
+a1_ok=0
+for n in 2 3 4 5 6 7; do
+  if run_session "127.0.0.$n"; then a1_ok=$((a1_ok + 1)); fi
+done
+SUMMARY+=("a1 header-hash affinity: $a1_ok/6 sessions survived (initialize has no Mcp-Session-Id to hash; later requests hash to another replica: the pitfall in docs/deploy.md)")
+stop_nginx
+
+echo "== a2: sessions behind 'hash \$remote_addr consistent' (client-address affinity, overlays/example /mcp)"
+start_nginx 'hash $remote_addr consistent;'
+SESSION_UPSTREAMS=()
+a2_ok=0
+for n in 2 3 4 5 6 7; do
+  run_session "127.0.0.$n" && a2_ok=$((a2_ok + 1))
+done
+[ "$a2_ok" = 6 ] || fail "a2: only $a2_ok/6 sessions worked through the balancer"
+a2_spread=$(printf '%s\n' "${SESSION_UPSTREAMS[@]}" | sort -u | grep -c .)
+SUMMARY+=("a2 client-address affinity: 6/6 sessions (7 requests each, all on one replica), spread over $a2_spread replica(s)")
+
+echo "== c: worker calls, round-robin, on every replica"
+c_ok=0; declare -A c_seen=()
+for i in $(seq 1 30); do
+  a=$((RANDOM % 1000)); b=$((RANDOM % 1000))
+  invoke_add "c-$i" "$a" "$b"
+  invoke_ok "c-$i" "$((a + b))" || fail "c: worker call c-$i -> $STATUS $BODY_OUT"
+  c_ok=$((c_ok + 1)); c_seen[$UPSTREAM]=1
+done
+[ "${#c_seen[@]}" = 3 ] || fail "c: worker calls reached ${#c_seen[@]} replica(s), expected 3: ${!c_seen[*]}"
+SUMMARY+=("c worker calls: $c_ok/30 right, served by all 3 replicas")
+stop_nginx
+stop_backends
+
+# ==== b: stateless ===================================================================================
+start_backends true
+start_nginx ''
+echo "== b: stateless, round-robin, tools/call without a session"
+b_ok=0; declare -A b_seen=()
+for i in $(seq 1 15); do
+  a=$((RANDOM % 1000)); b=$((RANDOM % 1000))
+  post_mcp 127.0.0.1 "" "$(add_call "$i" "$a" "$b")"
+  got=$(add_result "$BODY_OUT")
+  [ "$STATUS" = 200 ] && [ "$got" = "$((a + b))" ] || fail "b: call $i -> $STATUS ${BODY_OUT:0:200}"
+  [ -z "$SID_OUT" ] || fail "b: stateless answer carried Mcp-Session-Id"
+  b_ok=$((b_ok + 1)); b_seen[$UPSTREAM]=1
+done
+post_mcp 127.0.0.1 "" "$INIT"
+[ "$STATUS" = 200 ] || fail "b: stateless initialize -> $STATUS"
+[ "${#b_seen[@]}" = 3 ] || fail "b: calls reached ${#b_seen[@]} replica(s), expected 3"
+SUMMARY+=("b stateless: $b_ok/15 tools/call Add right without a session, on all 3 replicas; initialize 200 without Mcp-Session-Id")
+
+# ==== d: kill one replica under worker traffic =====================================================
+echo "== d: 3 clients x 40 worker calls; SIGKILL replica 2 (port ${PORTS[1]}) mid-run; client retries like the engine"
+client() {  # client N: 40 calls, up to 5 attempts each with the same execution_id; one result line per id
+  local n=$1 i a b want attempt answered
+  for i in $(seq 1 40); do
+    a=$((RANDOM % 1000)); b=$((RANDOM % 1000)); want=$((a + b)); answered=""
+    for attempt in 1 2 3 4 5; do
+      invoke_add "d-$n-$i" "$a" "$b"
+      if invoke_ok "d-$n-$i" "$want"; then
+        echo "d-$n-$i $want $(printf '%s' "$BODY_OUT" | jq -r .output.value) attempt=$attempt up=$UPSTREAM" >>"$WORK/d-answers-$n.txt"
+        answered=1; break
+      fi
+      echo "d-$n-$i attempt=$attempt status=$STATUS up=$UPSTREAM" >>"$WORK/d-retries.txt"
+      sleep 0.2
+    done
+    [ -n "$answered" ] || echo "d-$n-$i LOST" >>"$WORK/d-answers-$n.txt"
+    sleep 0.02
+  done
+}
+: >"$WORK/d-retries.txt"
+for n in 1 2 3; do client "$n" & CLIENT_PIDS+=($!); done
+# Kill once the clients are well under way (at least 30 answers), bounded at 10 s.
+for _ in $(seq 100); do
+  [ "$(cat "$WORK"/d-answers-*.txt 2>/dev/null | wc -l)" -ge 30 ] && break
+  sleep 0.1
+done
+before_kill=$(cat "$WORK"/d-answers-*.txt 2>/dev/null | wc -l)
+{ kill -KILL "${BACKEND_PIDS[1]}"; wait "${BACKEND_PIDS[1]}"; } 2>/dev/null || true
+echo "   SIGKILL sent to replica 2 after $before_kill answers"
+deadline=$(( $(date +%s) + 120 ))
+for p in "${CLIENT_PIDS[@]}"; do
+  while kill -0 "$p" 2>/dev/null; do
+    [ "$(date +%s)" -lt "$deadline" ] || fail "d: clients still running after 120 s"
+    sleep 0.2
+  done
+  wait "$p" || true
+done
+CLIENT_PIDS=()
+cat "$WORK"/d-answers-*.txt >"$WORK/d-all.txt"
+total=$(wc -l <"$WORK/d-all.txt")
+lost=$(grep -c LOST "$WORK/d-all.txt" || true)
+dups=$(awk '{print $1}' "$WORK/d-all.txt" | sort | uniq -d | wc -l)
+wrong=$(awk '$2 != $3 && $2 != "LOST"' "$WORK/d-all.txt" | wc -l)
+retried=$(awk '{print $1}' "$WORK/d-retries.txt" | sort -u | grep -c . || true)
+nginx_next=$(grep -c "us=[0-9]*, " "$WORK/nginx-access.log" || true)
+echo "   $total ids answered, $lost lost, $dups answered twice, $wrong wrong; $retried id(s) retried by the client; nginx passed $nginx_next request(s) to a next upstream"
+[ "$total" = 120 ] || fail "d: expected 120 execution ids, got $total"
+[ "$lost" = 0 ] || fail "d: $lost call(s) lost: $(grep LOST "$WORK/d-all.txt" | head -5 | tr '\n' ' ')"
+[ "$dups" = 0 ] || fail "d: $dups execution id(s) answered twice"
+[ "$wrong" = 0 ] || fail "d: $wrong wrong value(s)"
+survivors=0
+for i in 0 2; do kill -0 "${BACKEND_PIDS[$i]}" 2>/dev/null && survivors=$((survivors + 1)); done
+[ "$survivors" = 2 ] || fail "d: a surviving replica died"
+SUMMARY+=("d replica killed under load: 120/120 execution ids answered exactly once with the right value; $retried retried by the client, $nginx_next passed on by nginx (proxy_next_upstream)")
+
+echo
+echo "== scale-out summary ($(( $(date +%s) - start_time )) s)"
+for s in "${SUMMARY[@]}"; do echo "  $s"; done
+echo "scale-out: 4 passed, 0 failed"
