@@ -21,4 +21,12 @@ for preset in ${PRESETS:-asan release}; do
   echo "== $preset: test"
   ctest --preset "$preset" -j2 --timeout 600
 done
+# Deployment checks: workflows, Kubernetes objects and Terraform against real validators, and the
+# scale-out rehearsal (three replicas behind nginx) on the Release binary.
+if [[ " ${PRESETS:-asan release} " == *" release "* ]]; then
+  echo "== deploy: validators"
+  deploy/validate/validate.sh
+  echo "== deploy: scale-out rehearsal"
+  deploy/scale-out/test.sh build/release/bin/arcade-eval-ref
+fi
 echo "== all tests passed (${PRESETS:-asan release})"
