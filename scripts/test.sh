@@ -2,7 +2,8 @@
 # Set-up command 2 of the README: installs what is missing (apt packages, the pinned npm
 # packages of tests/e2e), then builds and runs every test under ASan + UBSan and in Release:
 # unit tests, golden transcripts, the TypeScript SDK end-to-end tests over stdio and HTTP with
-# schema validation, the example and the installed-package consumer. PRESETS overrides the list.
+# schema validation, the example and the installed-package consumer; then the deployment
+# validators and the scale-out rehearsal on the Release binary. PRESETS overrides the presets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --with-e2e
