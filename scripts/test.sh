@@ -3,7 +3,8 @@
 # packages of tests/e2e), then builds and runs every test under ASan + UBSan and in Release:
 # unit tests, golden transcripts, the TypeScript SDK end-to-end tests over stdio and HTTP with
 # schema validation, the example and the installed-package consumer; then the deployment
-# validators and the scale-out rehearsal on the Release binary. PRESETS overrides the presets.
+# validators, the scale-out rehearsal on the Release binary and the container image test.
+# PRESETS overrides the presets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --with-e2e
@@ -29,5 +30,9 @@ if [[ " ${PRESETS:-asan release} " == *" release "* ]]; then
   deploy/validate/validate.sh
   echo "== deploy: scale-out rehearsal"
   deploy/scale-out/test.sh build/release/bin/arcade-eval-ref
+  echo "== deploy: container image (buildah, unmodified Dockerfile)"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo deploy/docker/test-image.sh
 fi
 echo "== all tests passed (${PRESETS:-asan release})"
