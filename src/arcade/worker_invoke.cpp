@@ -3,6 +3,7 @@
 // metadata, authorization), and answer a ToolCallResponse: HTTP 200 for every executed call,
 // success or tool error (worker protocol §6).
 #include <cctype>
+#include "util/ascii.hpp"
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -15,12 +16,6 @@
 
 namespace arcade_mcp::detail {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 /// The engine's context for one call. Progress and client logging have no meaning here: no-ops.
 class worker_scope final : public tool_context {
@@ -46,7 +41,7 @@ public:
 
 private:
     static std::optional<std::string> lookup(const std::map<std::string, std::string>& m, std::string_view key) {
-        auto it = m.find(lower(key));
+        auto it = m.find(ascii_lower(key));
         if (it == m.end()) return std::nullopt;
         return it->second;
     }
@@ -62,7 +57,7 @@ bool read_pairs(const json& list, std::map<std::string, std::string>& out, bool 
         if (!value.is_string() && !value.is_null()) return false;
         const auto key = item["key"].get<std::string>();
         if (drop_reserved && is_reserved_secret(key)) continue;  // never handed to tool code
-        out[lower(key)] = value.is_string() ? value.get<std::string>() : std::string();
+        out[ascii_lower(key)] = value.is_string() ? value.get<std::string>() : std::string();
     }
     return true;
 }

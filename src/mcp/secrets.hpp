@@ -3,18 +3,13 @@
 #pragma once
 
 #include <algorithm>
+#include "util/ascii.hpp"
 #include <cctype>
 #include <string_view>
 
 #include "arcade_mcp/mcp/tool.hpp"
 
 namespace arcade_mcp::detail {
-
-inline bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-    });
-}
 
 /// ARCADE_WORKER_SECRET and ARCADE_API_KEY (any case).
 inline bool is_reserved_secret(std::string_view key) {

@@ -1,5 +1,6 @@
 // tool_catalog implementation (see tool_catalog.hpp).
 #include "mcp/tool_catalog.hpp"
+#include "util/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -11,20 +12,8 @@ namespace arcade_mcp::detail {
 
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 bool listed(const std::vector<std::string>& list, std::string_view value) {
-    const auto v = lower(value);
-    return std::any_of(list.begin(), list.end(), [&](const std::string& item) {
-        auto i = lower(item);
-        i.erase(0, i.find_first_not_of(" \t"));
-        i.erase(i.find_last_not_of(" \t") + 1);
-        return i == v;
-    });
+    return std::any_of(list.begin(), list.end(), [&](const std::string& item) { return iequals(trim_blanks(item), value); });
 }
 
 std::string_view operation_name(operation op) {
@@ -68,13 +57,13 @@ json arcade_requirements_json(const tool_requirements& r) {
     json secrets = nullptr;
     for (const auto& key : r.secrets) {
         if (secrets.is_null()) secrets = json::array();
-        const bool seen = std::any_of(secrets.begin(), secrets.end(), [&](const json& s) { return lower(s["key"].get<std::string>()) == lower(key); });
+        const bool seen = std::any_of(secrets.begin(), secrets.end(), [&](const json& s) { return ascii_lower(s["key"].get<std::string>()) == ascii_lower(key); });
         if (!seen) secrets.push_back(json{{"key", key}});
     }
     json metadata = nullptr;
     for (const auto& key : r.metadata_keys) {
         if (metadata.is_null()) metadata = json::array();
-        const json entry{{"key", lower(key)}};
+        const json entry{{"key", ascii_lower(key)}};
         if (std::find(metadata.begin(), metadata.end(), entry) == metadata.end()) metadata.push_back(entry);
     }
     return json{{"authorization", std::move(authorization)}, {"secrets", std::move(secrets)}, {"metadata", std::move(metadata)}};
@@ -111,7 +100,7 @@ tool_catalog::tool_catalog(const server& srv, const catalog_options& options)
     for (std::size_t i = 0; i < entries_.size(); ++i) {
         by_name_.emplace(entries_[i].mcp_name, i);
         by_name_.emplace(entries_[i].fqn, i);
-        by_lower_fqn_.emplace(lower(toolkit + "." + entries_[i].tool_name), i);
+        by_lower_fqn_.emplace(ascii_lower(toolkit + "." + entries_[i].tool_name), i);
     }
 }
 
@@ -124,8 +113,8 @@ std::vector<const catalog_entry*> tool_catalog::in_registration_order() const {
 
 const catalog_entry* tool_catalog::find_for_worker(std::string_view toolkit, std::string_view name,
                                                     const std::optional<std::string>& version) const {
-    if (version && lower(*version) != lower(version_)) return nullptr;
-    auto it = by_lower_fqn_.find(lower(std::string(toolkit) + "." + std::string(name)));
+    if (version && ascii_lower(*version) != ascii_lower(version_)) return nullptr;
+    auto it = by_lower_fqn_.find(ascii_lower(std::string(toolkit) + "." + std::string(name)));
     return it == by_lower_fqn_.end() ? nullptr : &entries_[it->second];
 }
 

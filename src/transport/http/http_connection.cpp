@@ -2,6 +2,7 @@
 // read), the request-smuggling guard for Beast 1.74 (design/cpp-stack.md §3.6), read and
 // keep-alive deadlines, routing to /mcp, and plain responses.
 #include "transport/http/http_connection.hpp"
+#include "util/ascii.hpp"
 
 #include <algorithm>
 #include <array>
@@ -13,17 +14,6 @@
 namespace arcade_mcp::detail {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                      [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); });
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
 /// Framings Beast 1.74 accepts but a front proxy may read differently: refuse them.
 bool smuggling_risk(const bhttp::request_header<>& h) {
     auto te = h.equal_range(bhttp::field::transfer_encoding);
@@ -34,7 +24,7 @@ bool smuggling_risk(const bhttp::request_header<>& h) {
     if (n_te > 1 || n_cl > 1) return true;
     if (n_te == 1) {
         if (h.version() < 11) return true;
-        if (!iequals(trim(to_std(te.first->value())), "chunked")) return true;
+        if (!iequals(trim_blanks(to_std(te.first->value())), "chunked")) return true;
     }
     if (n_cl == 1) {
         const auto v = to_std(cl.first->value());

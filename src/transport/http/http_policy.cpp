@@ -1,5 +1,6 @@
 // Host / Origin / Accept / Content-Type policy (see http_policy.hpp).
 #include "transport/http/http_policy.hpp"
+#include "util/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,31 +8,19 @@
 namespace arcade_mcp::detail {
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
 bool valid_port(std::string_view p) {
     return !p.empty() && p.size() <= 5 && std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 /// The media type of one list element, lower-case, without parameters.
-std::string media_type(std::string_view element) { return lower(trim(element.substr(0, element.find(';')))); }
+std::string media_type(std::string_view element) { return ascii_lower(trim_blanks(element.substr(0, element.find(';')))); }
 
 /// True for a media range with `q=0` (explicitly not acceptable, RFC 9110 §12.4.2).
 bool zero_quality(std::string_view element) {
     for (auto pos = element.find(';'); pos != std::string_view::npos; pos = element.find(';', pos + 1)) {
-        auto param = trim(element.substr(pos + 1, element.find(';', pos + 1) - pos - 1));
+        auto param = trim_blanks(element.substr(pos + 1, element.find(';', pos + 1) - pos - 1));
         if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
-            const auto v = trim(param.substr(2));
+            const auto v = trim_blanks(param.substr(2));
             return !v.empty() && v.find_first_not_of("0.") == std::string_view::npos;
         }
     }
@@ -41,7 +30,7 @@ bool zero_quality(std::string_view element) {
 }  // namespace
 
 bool is_loopback_host(std::string_view host) {
-    const auto h = lower(host);
+    const auto h = ascii_lower(host);
     return h == "localhost" || h == "127.0.0.1" || h == "::1" || h == "[::1]";
 }
 
@@ -52,18 +41,18 @@ std::optional<std::pair<std::string, std::string>> split_authority(std::string_v
         if (close == std::string_view::npos) return std::nullopt;
         auto rest = a.substr(close + 1);
         if (!rest.empty() && (rest.front() != ':' || !valid_port(rest.substr(1)))) return std::nullopt;
-        return std::pair{lower(a.substr(0, close + 1)), std::string(rest.empty() ? "" : rest.substr(1))};
+        return std::pair{ascii_lower(a.substr(0, close + 1)), std::string(rest.empty() ? "" : rest.substr(1))};
     }
     const auto colon = a.rfind(':');
-    if (colon == std::string_view::npos) return std::pair{lower(a), std::string()};
+    if (colon == std::string_view::npos) return std::pair{ascii_lower(a), std::string()};
     if (!valid_port(a.substr(colon + 1)) || a.substr(0, colon).find(':') != std::string_view::npos) return std::nullopt;
-    return std::pair{lower(a.substr(0, colon)), std::string(a.substr(colon + 1))};
+    return std::pair{ascii_lower(a.substr(0, colon)), std::string(a.substr(colon + 1))};
 }
 
 origin_policy::origin_policy(std::string_view bind_host, std::vector<std::string> allowed_hosts, std::vector<std::string> allowed_origins) {
-    for (auto& h : allowed_hosts) hosts_.push_back(lower(trim(h)));
+    for (auto& h : allowed_hosts) hosts_.push_back(ascii_lower(trim_blanks(h)));
     for (auto& o : allowed_origins) {
-        auto v = lower(trim(o));
+        auto v = ascii_lower(trim_blanks(o));
         while (!v.empty() && v.back() == '/') v.pop_back();
         origins_.push_back(std::move(v));
     }
@@ -83,12 +72,12 @@ bool origin_policy::host_name_allowed(std::string_view host, std::string_view po
 
 bool origin_policy::host_allowed(std::string_view host_header) const {
     if (!check_host_) return true;
-    auto parts = split_authority(trim(host_header));
+    auto parts = split_authority(trim_blanks(host_header));
     return parts && host_name_allowed(parts->first, parts->second);
 }
 
 bool origin_policy::origin_allowed(std::string_view origin) const {
-    auto o = lower(trim(origin));
+    auto o = ascii_lower(trim_blanks(origin));
     while (!o.empty() && o.back() == '/') o.pop_back();
     if (std::find(origins_.begin(), origins_.end(), o) != origins_.end()) return true;
     std::string_view rest = o;
@@ -101,7 +90,7 @@ bool origin_policy::origin_allowed(std::string_view origin) const {
 }
 
 bool accepts(std::string_view accept_header, std::string_view type) {
-    const auto wanted = lower(type);
+    const auto wanted = ascii_lower(type);
     const auto family = wanted.substr(0, wanted.find('/')) + "/*";
     while (!accept_header.empty()) {
         const auto comma = accept_header.find(',');
@@ -114,7 +103,7 @@ bool accepts(std::string_view accept_header, std::string_view type) {
     return false;
 }
 
-bool content_type_is(std::string_view content_type, std::string_view type) { return media_type(content_type) == lower(type); }
+bool content_type_is(std::string_view content_type, std::string_view type) { return media_type(content_type) == ascii_lower(type); }
 
 bool is_mcp_path(std::string_view target) {
     const auto path = target.substr(0, target.find('?'));

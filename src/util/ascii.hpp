@@ -1,0 +1,30 @@
+// ASCII text helpers shared across the library: case folding and comparison (header names,
+// tool and toolkit names, secret keys) and trimming of spaces and tabs. Locale-independent.
+#pragma once
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+
+namespace arcade_mcp::detail {
+
+inline char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+inline std::string ascii_lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](char c) { return ascii_lower(c); });
+    return out;
+}
+
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+}
+
+/// Without leading and trailing spaces and tabs.
+inline std::string_view trim_blanks(std::string_view s) noexcept {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace arcade_mcp::detail
