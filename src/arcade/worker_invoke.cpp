@@ -26,7 +26,7 @@ public:
     std::map<std::string, std::string> metadata_;  ///< lower-cased key -> value
     std::optional<std::string> token;
     json info = json::object();
-    std::stop_source stop;
+    std::shared_ptr<in_flight_call> call = std::make_shared<in_flight_call>();  ///< stopped at shutdown
 
     std::string_view user_id() const override { return user; }
     std::optional<std::string> secret(std::string_view key) const override { return lookup(secrets, key); }
@@ -34,7 +34,7 @@ public:
     std::optional<std::string> authorization_token() const override { return token; }
     json user_info() const override { return info; }
     std::string_view protocol_version() const override { return "arcade-worker"; }
-    std::stop_token stop_token() const override { return stop.get_token(); }
+    std::stop_token stop_token() const override { return call->stop.get_token(); }
     std::string request_id() const override { return execution_id; }
     void log(mcp_log_level, json, std::optional<std::string>) override {}
     void report_progress(double, std::optional<double>, std::optional<std::string>) override {}
@@ -136,7 +136,8 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
         core_.catalog().find_for_worker(toolkit, name, version.is_string() ? std::optional(version.get<std::string>()) : std::nullopt);
     if (entry == nullptr) return respond(http_answer{404, json{{"detail", "Tool '" + toolkit + "." + name + "' not found"}}, {}});
 
-    auto job = [entry, ctx, inputs = std::move(inputs), respond = std::move(respond)]() mutable {
+    core_.track_call(ctx->call);
+    auto job = [this, entry, ctx, inputs = std::move(inputs), respond = std::move(respond)]() mutable {
         const auto started = std::chrono::steady_clock::now();
         json value = nullptr;
         std::optional<tool_error> error;
@@ -153,6 +154,7 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
         } catch (...) {
             error = tool_error::fatal("An unhandled exception was raised by the tool.");
         }
+        core_.untrack_call(ctx->call);
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
         json logs = nullptr;
         if (!error && entry->spec->deprecation_message)

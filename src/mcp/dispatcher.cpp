@@ -74,6 +74,16 @@ void dispatcher::stop_all_calls() {
     for (const auto& call : calls_) call->stop.request_stop();
 }
 
+void dispatcher::track_call(const std::shared_ptr<in_flight_call>& call) {
+    std::lock_guard l(calls_mu_);
+    calls_.insert(call);
+}
+
+void dispatcher::untrack_call(const std::shared_ptr<in_flight_call>& call) {
+    std::lock_guard l(calls_mu_);
+    calls_.erase(call);
+}
+
 void dispatcher::handle(const std::shared_ptr<session_state>& session, const json& payload, const std::shared_ptr<outbound_sink>& sink) {
     if (payload.is_array()) {
         handle_batch(session, payload, sink);

@@ -46,6 +46,9 @@ public:
 
     /// Signals every running tool call's stop token (shutdown after the grace period).
     void stop_all_calls();
+    /// Registers a running call (MCP or worker) so stop_all_calls reaches it; untrack when done.
+    void track_call(const std::shared_ptr<in_flight_call>& call);
+    void untrack_call(const std::shared_ptr<in_flight_call>& call);
     const tool_catalog& catalog() const noexcept { return catalog_; }
     const server& srv() const noexcept { return server_; }
 

@@ -143,6 +143,19 @@ TEST_F(DispatcherTest, DuplicateInFlightIdIsRefused) {
     ASSERT_TRUE(first->wait_for_reply());
 }
 
+TEST_F(DispatcherTest, TrackedCallsOutsideTheDispatcherAreStoppedAtShutdown) {
+    worker_pool pool(1);
+    dispatcher d(srv_, pool, {});
+    auto worker_call = std::make_shared<in_flight_call>();  // as worker_invoke.cpp registers one
+    auto finished = std::make_shared<in_flight_call>();
+    d.track_call(worker_call);
+    d.track_call(finished);
+    d.untrack_call(finished);
+    d.stop_all_calls();
+    EXPECT_TRUE(worker_call->stop.stop_requested());
+    EXPECT_FALSE(finished->stop.stop_requested());
+}
+
 TEST_F(DispatcherTest, UserIdComesFromOptionsElseFromTheSession) {
     worker_pool pool(1);
     dispatcher configured(srv_, pool, dispatcher_options::with_user("alice"));

@@ -135,10 +135,7 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
     auto call = std::make_shared<in_flight_call>();
     const std::string key = req.id.key();
     if (!session->add_call(key, call)) return fail(jsonrpc::error_code::invalid_request, "Invalid Request: request id is already in use");
-    {
-        std::lock_guard l(calls_mu_);
-        calls_.insert(call);
-    }
+    track_call(call);
 
     const std::string revision = session->revision();
     auto job = [this, session, sink, call, key, tool, revision, progress_token = std::move(progress_token),
@@ -184,10 +181,7 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
             reply = jsonrpc::make_result(req.id, error_result(tool_error::fatal("An unhandled exception was raised by the tool."), tool->spec->name));
         }
         session->remove_call(key);
-        {
-            std::lock_guard l(calls_mu_);
-            calls_.erase(call);
-        }
+        untrack_call(call);
         if (call->cancelled) {
             reply.reset();  // cancelled by the client: no response
             outcome_name = "cancelled";
