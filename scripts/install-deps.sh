@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
 # Installs what building and testing need on Debian 12, only what is missing: the C++ toolchain
 # and libraries from Debian's archive, and Node.js for the end-to-end tests (Debian's nodejs when
-# no node is on PATH). Then the pinned npm packages of tests/e2e from its committed lockfile.
+# no node is on PATH). Then, on request, pinned npm projects from their committed lockfiles:
+#   --with-e2e          tests/e2e (the end-to-end tests)
+#   --with-conformance  tools/node22 (Node 22 binary), tools/conformance (MCP conformance suite
+#                       0.1.16) and tools/conformance-next (0.2.0-alpha.12), for scripts/conformance.sh
+# Flags may be given in any order. A folder whose node_modules matches its lockfile is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+with_e2e=0 with_conformance=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-e2e) with_e2e=1 ;;
+    --with-conformance) with_conformance=1 ;;
+    *) echo "usage: $0 [--with-e2e] [--with-conformance]" >&2; exit 2 ;;
+  esac
+done
 
 packages=(cmake ninja-build g++ pkg-config libboost-dev nlohmann-json3-dev libssl-dev libfmt-dev
           libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev curl ca-certificates)
@@ -21,6 +34,22 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ "${1:-}" = "--with-e2e" ]; then
+# npm ci in folder $1 unless node_modules/.lock-stamp holds the hash of its package-lock.json.
+npm_ci() {
+  local dir=$1 want
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$dir/node_modules/.lock-stamp" 2>/dev/null)" = "$want" ]; then
+    echo "$dir: node_modules up to date"
+    return
+  fi
+  echo "$dir: npm ci"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" >"$dir/node_modules/.lock-stamp"
+}
+
+if ((with_e2e)); then
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if ((with_conformance)); then
+  for dir in tools/node22 tools/conformance tools/conformance-next; do npm_ci "$dir"; done
 fi
