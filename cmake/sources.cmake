@@ -13,6 +13,13 @@ set(ARCADE_MCP_SOURCES
   src/mcp/tool_catalog.cpp
   src/mcp/dispatcher.cpp
   src/mcp/tool_call.cpp
+  src/mcp/request_scope.cpp
+  src/mcp/resource_methods.cpp
+  src/mcp/prompt_methods.cpp
+  src/mcp/paging.cpp
+  src/mcp/uri_template.cpp
+  src/mcp/content.cpp
+  src/mcp/client_requests.cpp
   src/mcp/worker_pool.cpp
   src/util/base64url.cpp
   src/arcade/jwt.cpp
@@ -28,6 +35,7 @@ set(ARCADE_MCP_SOURCES
   src/transport/stdio/stdio_transport.cpp
   src/transport/http/http_policy.cpp
   src/transport/http/session_table.cpp
+  src/transport/http/event_stream.cpp
   ${ARCADE_MCP_ASIO_SOURCES}
 )
 # Unit tests that live beside the code they test.

@@ -22,7 +22,7 @@ public:
 
 const tool_spec& find(const server& srv, const std::string& name) {
     for (const auto& t : srv.tools())
-        if (t.name == name) return t;
+        if (t->name == name) return *t;  // the server keeps the spec alive
     throw std::runtime_error("no tool " + name);
 }
 

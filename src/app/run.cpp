@@ -102,7 +102,7 @@ int run(server& srv, int argc, char** argv) {
     dispatcher core(srv, pool, core_options);
     const auto grace = std::chrono::duration_cast<std::chrono::milliseconds>(config.shutdown_grace);
     log(log_level::info, "starting", {{"server", srv.info().name}, {"version", srv.info().version},
-                                      {"tools", std::to_string(core.catalog().entries().size())},
+                                      {"tools", std::to_string(core.catalog()->entries().size())},
                                       {"transport", config.transport == transport_kind::http ? "http" : "stdio"}});
 
     int code = 0;

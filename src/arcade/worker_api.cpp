@@ -22,11 +22,20 @@ http_answer detail_answer(int status, std::string detail) { return http_answer{s
 }  // namespace
 
 worker_api::worker_api(dispatcher& core, worker_pool& pool, worker_settings settings)
-    : core_(core), pool_(pool), settings_(std::move(settings)) {
-    const auto tools = core_.catalog().in_registration_order();
-    health_ = json{{"status", "ok"}, {"tool_count", std::to_string(tools.size())}};
-    definitions_ = json::array();
-    for (const auto* e : tools) definitions_.push_back(to_tool_definition(*e, core_.srv().info()));
+    : core_(core), pool_(pool), settings_(std::move(settings)) {}
+
+std::shared_ptr<const worker_api::catalog_view> worker_api::view() {
+    auto catalog = core_.catalog();
+    std::lock_guard l(view_mu_);
+    if (view_ && view_->catalog == catalog) return view_;
+    auto fresh = std::make_shared<catalog_view>();
+    const auto tools = catalog->in_registration_order();
+    fresh->health = json{{"status", "ok"}, {"tool_count", std::to_string(tools.size())}};
+    fresh->definitions = json::array();
+    for (const auto* e : tools) fresh->definitions.push_back(to_tool_definition(*e, core_.srv().info()));
+    fresh->catalog = std::move(catalog);
+    view_ = fresh;
+    return view_;
 }
 
 bool worker_api::is_worker_path(std::string_view target) {
@@ -53,12 +62,12 @@ void worker_api::handle(std::string_view method, std::string_view target, std::s
     const bool is_post = method == "POST";
     if (path == "/worker/health") {
         if (!is_get) return respond(http_answer{405, json{{"detail", "Method Not Allowed"}}, {{"Allow", "GET"}}});
-        return respond(http_answer{200, health_, {}});
+        return respond(http_answer{200, view()->health, {}});
     }
     if (path == "/worker/tools") {
         if (!is_get) return respond(http_answer{405, json{{"detail", "Method Not Allowed"}}, {{"Allow", "GET"}}});
         if (auto refused = authenticate(authorization)) return respond(std::move(*refused));
-        return respond(http_answer{200, definitions_, {}});
+        return respond(http_answer{200, view()->definitions, {}});
     }
     if (path == "/worker/tools/invoke") {
         if (!is_post) return respond(http_answer{405, json{{"detail", "Method Not Allowed"}}, {{"Allow", "POST"}}});

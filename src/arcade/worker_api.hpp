@@ -44,8 +44,16 @@ private:
     dispatcher& core_;
     worker_pool& pool_;
     worker_settings settings_;
-    json health_;
-    json definitions_;
+    /// Health and ToolDefinitions of the current catalog, rebuilt when the catalog changed.
+    struct catalog_view {
+        std::shared_ptr<const tool_catalog> catalog;
+        json health;
+        json definitions;
+    };
+    std::shared_ptr<const catalog_view> view();
+
+    std::mutex view_mu_;
+    std::shared_ptr<const catalog_view> view_;
 };
 
 }  // namespace arcade_mcp::detail

@@ -132,12 +132,13 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
 
     const auto toolkit = tool["toolkit"].get<std::string>();
     const auto name = tool["name"].get<std::string>();
+    const auto catalog = core_.catalog();
     const catalog_entry* entry =
-        core_.catalog().find_for_worker(toolkit, name, version.is_string() ? std::optional(version.get<std::string>()) : std::nullopt);
+        catalog->find_for_worker(toolkit, name, version.is_string() ? std::optional(version.get<std::string>()) : std::nullopt);
     if (entry == nullptr) return respond(http_answer{404, json{{"detail", "Tool '" + toolkit + "." + name + "' not found"}}, {}});
 
     core_.track_call(ctx->call);
-    auto job = [this, entry, ctx, inputs = std::move(inputs), respond = std::move(respond)]() mutable {
+    auto job = [this, catalog, entry, ctx, inputs = std::move(inputs), respond = std::move(respond)]() mutable {
         const auto started = std::chrono::steady_clock::now();
         json value = nullptr;
         std::optional<tool_error> error;
@@ -148,6 +149,8 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
             else error = bad_input_error(std::get<decode_error>(outcome.value));
         } catch (const tool_exception& e) {
             error = e.error();
+        } catch (const client_request_error& e) {
+            error = tool_error::execution(e.what());  // the worker protocol cannot ask the client
         } catch (const std::exception& e) {
             log(log_level::warning, "tool raised an exception", {{"tool", entry->fqn}, {"execution_id", ctx->execution_id}, {"error", e.what()}});
             error = tool_error::fatal("An unhandled exception was raised by the tool.");

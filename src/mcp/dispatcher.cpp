@@ -5,8 +5,9 @@
 #include <atomic>
 #include <vector>
 
+#include "log/logger.hpp"
+#include "mcp/paging.hpp"
 #include "mcp/protocol_version.hpp"
-#include "util/base64url.hpp"
 
 namespace arcade_mcp::detail {
 
@@ -60,8 +61,48 @@ private:
 
 }  // namespace
 
-dispatcher::dispatcher(const server& srv, worker_pool& pool, dispatcher_options options)
-    : server_(srv), pool_(pool), options_(std::move(options)), catalog_(srv, options_.catalog) {}
+dispatcher::dispatcher(server& srv, worker_pool& pool, dispatcher_options options)
+    : server_(srv), pool_(pool), options_(std::move(options)), catalog_(std::make_shared<const tool_catalog>(srv, options_.catalog)) {
+    server_.add_observer(this);
+}
+
+dispatcher::~dispatcher() { server_.remove_observer(this); }
+
+std::shared_ptr<const tool_catalog> dispatcher::catalog() const {
+    std::lock_guard l(catalog_mu_);
+    return catalog_;
+}
+
+void dispatcher::broadcast(const json& message, const std::function<bool(const session_state&)>& wanted) {
+    std::vector<std::shared_ptr<session_state>> live;
+    {
+        std::lock_guard l(sessions_mu_);
+        std::erase_if(sessions_, [](const std::weak_ptr<session_state>& w) { return w.expired(); });
+        for (const auto& w : sessions_)
+            if (auto s = w.lock(); s && !s->closed()) live.push_back(std::move(s));
+    }
+    for (const auto& s : live)
+        if (s->initialize_done() && wanted(*s)) s->notify(message);
+}
+
+void dispatcher::list_changed(list_kind kind) {
+    std::string_view method = "notifications/tools/list_changed";
+    if (kind == list_kind::tools) {
+        auto rebuilt = std::make_shared<const tool_catalog>(server_, options_.catalog);
+        std::lock_guard l(catalog_mu_);
+        catalog_ = std::move(rebuilt);
+    } else if (kind == list_kind::resources) {
+        method = "notifications/resources/list_changed";
+    } else {
+        method = "notifications/prompts/list_changed";
+    }
+    broadcast(jsonrpc::make_notification(method, json::object()), [](const session_state&) { return true; });
+}
+
+void dispatcher::resource_updated(const std::string& uri) {
+    broadcast(jsonrpc::make_notification("notifications/resources/updated", json{{"uri", uri}}),
+              [&](const session_state& s) { return s.subscribed(uri); });
+}
 
 bool dispatcher::is_initialize_request(const json& payload) {
     if (!payload.is_object()) return false;
@@ -122,8 +163,11 @@ void dispatcher::handle_one(const std::shared_ptr<session_state>& session, const
     } else if (auto* n = std::get_if<jsonrpc::notification>(&msg)) {
         handle_notification(*session, *n);
         sink->finish(std::nullopt);
-    } else if (std::get_if<jsonrpc::response>(&msg)) {
-        sink->finish(std::nullopt);  // no server-to-client requests are pending in this version
+    } else if (auto* r = std::get_if<jsonrpc::response>(&msg)) {
+        // The client answered a request of ours (sampling, elicitation); unknown ids are ignored.
+        if (!session->settle_client_request(*r))
+            log(log_level::debug, "response to no pending request ignored", {{"session_id", session->id()}});
+        sink->finish(std::nullopt);
     } else {
         handle_request(session, std::move(std::get<jsonrpc::request>(msg)), sink);
     }
@@ -153,6 +197,23 @@ void dispatcher::handle_request(const std::shared_ptr<session_state>& session, j
         return;
     } else if (req.method == "tools/list") {
         result = list_tools(*session, req, err);
+    } else if (req.method == "resources/list") {
+        result = list_resources(*session, req, err);
+    } else if (req.method == "resources/templates/list") {
+        result = list_resource_templates(*session, req, err);
+    } else if (req.method == "resources/read") {
+        read_resource(session, std::move(req), sink);
+        return;
+    } else if (req.method == "resources/subscribe" || req.method == "resources/unsubscribe") {
+        result = subscribe(*session, req, req.method == "resources/subscribe", err);
+    } else if (req.method == "prompts/list") {
+        result = list_prompts(*session, req, err);
+    } else if (req.method == "prompts/get") {
+        get_prompt(session, std::move(req), sink);
+        return;
+    } else if (req.method == "completion/complete") {
+        complete(session, std::move(req), sink);
+        return;
     } else if (req.method == "logging/setLevel") {
         result = set_log_level(*session, req, err);
     } else {
@@ -161,7 +222,7 @@ void dispatcher::handle_request(const std::shared_ptr<session_state>& session, j
     sink->finish(err ? jsonrpc::make_error(req.id, *err) : jsonrpc::make_result(req.id, std::move(result)));
 }
 
-json dispatcher::initialize(session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const {
+json dispatcher::initialize(session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) {
     if (session.initialize_done()) {
         err = make_err(jsonrpc::error_code::invalid_request, "Invalid Request: Server already initialized");
         return {};
@@ -179,42 +240,39 @@ json dispatcher::initialize(session_state& session, const jsonrpc::request& req,
     }
     const std::string revision = negotiate_revision(version->get<std::string>());
     session.set_initialized(revision, std::move(capabilities), std::move(client_info));
+    if (!session.stateless()) {
+        std::lock_guard l(sessions_mu_);
+        sessions_.push_back(session.weak_from_this());
+    }
 
     const auto& info = server_.info();
     json server_info{{"name", info.name}, {"version", info.version}};
     if (revision_at_least(revision, rev_2025_06_18)) server_info["title"] = info.title.value_or(info.name);
     json result{{"protocolVersion", revision},
-                {"capabilities", {{"tools", {{"listChanged", false}}}, {"logging", json::object()}}},
+                {"capabilities", server_capabilities()},
                 {"serverInfo", std::move(server_info)}};
     if (info.instructions) result["instructions"] = *info.instructions;
     return result;
 }
 
+json dispatcher::server_capabilities() const {
+    json caps{{"tools", {{"listChanged", true}}}, {"logging", json::object()}};
+    const bool has_resources = !server_.resources().empty() || !server_.resource_templates().empty();
+    const bool has_prompts = !server_.prompts().empty();
+    if (has_resources) caps["resources"] = json{{"subscribe", true}, {"listChanged", true}};
+    if (has_prompts) caps["prompts"] = json{{"listChanged", true}};
+    if (has_resources || has_prompts) caps["completions"] = json::object();
+    return caps;
+}
+
 json dispatcher::list_tools(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const {
-    std::size_t offset = 0;
-    if (auto c = req.params.find("cursor"); c != req.params.end() && !c->is_null()) {
-        const auto decoded = c->is_string() ? base64url_decode(c->get<std::string>()) : std::nullopt;
-        const std::string prefix = "tools:";
-        bool ok = decoded && decoded->rfind(prefix, 0) == 0 && decoded->size() > prefix.size() && decoded->size() < prefix.size() + 10;
-        if (ok) {
-            for (std::size_t i = prefix.size(); i < decoded->size(); ++i) {
-                const char ch = (*decoded)[i];
-                if (ch < '0' || ch > '9') ok = false;
-                else offset = offset * 10 + static_cast<std::size_t>(ch - '0');
-            }
-        }
-        if (!ok || offset == 0 || offset >= catalog_.entries().size()) {
-            err = make_err(jsonrpc::error_code::invalid_params, "Invalid params: invalid cursor");
-            return {};
-        }
-    }
-    const auto& entries = catalog_.entries();
-    const std::size_t end = std::min(entries.size(), offset + server_.info().page_size);
+    const auto snapshot = catalog();
+    const auto& entries = snapshot->entries();
     const std::string revision = session.revision();
-    json tools = json::array();
-    for (std::size_t i = offset; i < end; ++i) tools.push_back(catalog_.to_mcp_tool(entries[i], revision));
-    json result{{"tools", std::move(tools)}};
-    if (end < entries.size()) result["nextCursor"] = base64url_encode("tools:" + std::to_string(end));
+    bool bad = false;
+    json result = page_of(req.params, "tools", "tools", entries.size(), server_.info().page_size,
+                          [&](std::size_t i) { return snapshot->to_mcp_tool(entries[i], revision); }, bad);
+    if (bad) err = make_err(jsonrpc::error_code::invalid_params, "Invalid params: invalid cursor");
     return result;
 }
 

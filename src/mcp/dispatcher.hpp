@@ -1,14 +1,19 @@
 // The transport-free MCP core: takes one inbound JSON payload of a session (a message, or a
 // batch on 2025-03-26), applies the lifecycle rules, routes methods, and reports replies and
-// request-related notifications to an outbound_sink. Tool handlers run on the worker pool; all
-// other methods answer inline. Thread-safe: one dispatcher serves every session and connection.
+// request-related messages to an outbound_sink. Handlers of the application (tools, resource
+// readers, prompts, completers) run on the worker pool; the rest answers inline. Observes the
+// server: rebuilds the tool catalog and tells initialized sessions when a list changes, and
+// subscribed sessions when a resource is updated. Thread-safe: one dispatcher serves every
+// session and connection.
 #pragma once
 
 #include <memory>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "arcade_mcp/json.hpp"
 #include "arcade_mcp/jsonrpc/message.hpp"
@@ -34,9 +39,14 @@ struct dispatcher_options {
     }
 };
 
-class dispatcher {
+class request_scope;
+
+class dispatcher final : public server_observer {
 public:
-    dispatcher(const server& srv, worker_pool& pool, dispatcher_options options);
+    dispatcher(server& srv, worker_pool& pool, dispatcher_options options);
+    ~dispatcher() override;
+    dispatcher(const dispatcher&) = delete;
+    dispatcher& operator=(const dispatcher&) = delete;
 
     /// Handles one payload. `sink->finish` is called exactly once (maybe from a worker thread).
     void handle(const std::shared_ptr<session_state>& session, const json& payload, const std::shared_ptr<outbound_sink>& sink);
@@ -49,24 +59,51 @@ public:
     /// Registers a running call (MCP or worker) so stop_all_calls reaches it; untrack when done.
     void track_call(const std::shared_ptr<in_flight_call>& call);
     void untrack_call(const std::shared_ptr<in_flight_call>& call);
-    const tool_catalog& catalog() const noexcept { return catalog_; }
+    /// The current tool catalog; entries stay valid while the snapshot is held.
+    std::shared_ptr<const tool_catalog> catalog() const;
     const server& srv() const noexcept { return server_; }
 
+    // server_observer: the server changed while serving.
+    void list_changed(list_kind kind) override;
+    void resource_updated(const std::string& uri) override;
+
 private:
+    /// Produces the reply of a request handled on the pool (a result or an error message), or
+    /// std::nullopt for none.
+    using request_work = std::function<std::optional<json>(request_scope&, const jsonrpc::request&)>;
+    /// Runs `work` on the pool as a cancellable call with a request_scope; `spec` is the tool, if any.
+    void run_on_pool(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink,
+                     std::shared_ptr<const tool_spec> spec, request_work work);
+    /// Sends `message` to every live initialized session that `wanted` selects.
+    void broadcast(const json& message, const std::function<bool(const session_state&)>& wanted);
+
     void handle_one(const std::shared_ptr<session_state>& session, const json& value, const std::shared_ptr<outbound_sink>& sink);
     void handle_request(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink);
     void handle_notification(session_state& session, const jsonrpc::notification& n);
     void handle_batch(const std::shared_ptr<session_state>& session, const json& batch, const std::shared_ptr<outbound_sink>& sink);
 
-    json initialize(session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
+    json initialize(session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err);
     json list_tools(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
     json set_log_level(session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
+    json server_capabilities() const;
     void call_tool(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink);
+    // resource_methods.cpp
+    json list_resources(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
+    json list_resource_templates(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
+    void read_resource(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink);
+    json subscribe(session_state& session, const jsonrpc::request& req, bool on, std::optional<jsonrpc::error>& err) const;
+    // prompt_methods.cpp
+    json list_prompts(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
+    void get_prompt(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink);
+    void complete(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink);
 
-    const server& server_;
+    server& server_;
     worker_pool& pool_;
     dispatcher_options options_;
-    tool_catalog catalog_;
+    mutable std::mutex catalog_mu_;
+    std::shared_ptr<const tool_catalog> catalog_;
+    std::mutex sessions_mu_;
+    std::vector<std::weak_ptr<session_state>> sessions_;  ///< initialized sessions, for broadcasts
     std::mutex calls_mu_;
     std::unordered_set<std::shared_ptr<in_flight_call>> calls_;  ///< every running tool call
 };

@@ -18,6 +18,9 @@ public:
     /// The reply (a response, or an array of responses for a batch); std::nullopt when nothing is
     /// to be answered (notifications, client responses, cancelled requests).
     virtual void finish(std::optional<json> reply) = 0;
+    /// The handler asked to end the response stream early (SEP-1699 polling); the client resumes
+    /// with Last-Event-ID. Only Streamable HTTP does something.
+    virtual void close_stream() {}
 };
 
 }  // namespace arcade_mcp::detail

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "mcp/uri_template.hpp"
+
 namespace arcade_mcp {
 namespace {
 
@@ -114,14 +116,157 @@ tool_spec& server::add_tool(tool_spec spec) {
     // With a toolkit, Arcade identifies tools by PascalCase name, case-insensitively; without one,
     // names are verbatim and exact.
     const bool arcade = !info_.toolkit.empty();
-    const auto clash = std::find_if(tools_.begin(), tools_.end(), [&](const tool_spec& t) {
-        if (!arcade) return t.name == spec.name;
-        auto a = snake_to_pascal_case(t.name), b = snake_to_pascal_case(spec.name);
-        return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) { return to_lower(x) == to_lower(y); });
-    });
-    if (clash != tools_.end()) throw std::invalid_argument("duplicate tool name '" + spec.name + "'");
-    tools_.push_back(std::move(spec));
-    return tools_.back();
+    tool_spec* added = nullptr;
+    {
+        std::lock_guard l(mu_);
+        const auto clash = std::find_if(tools_.begin(), tools_.end(), [&](const auto& t) {
+            if (!arcade) return t->name == spec.name;
+            auto a = snake_to_pascal_case(t->name), b = snake_to_pascal_case(spec.name);
+            return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) { return to_lower(x) == to_lower(y); });
+        });
+        if (clash != tools_.end()) throw std::invalid_argument("duplicate tool name '" + spec.name + "'");
+        tools_.push_back(std::make_shared<tool_spec>(std::move(spec)));
+        added = tools_.back().get();
+    }
+    changed(list_kind::tools);
+    return *added;
+}
+
+namespace {
+
+/// Erases the first item whose key equals `key`; true when one was erased.
+template <class Vector, class Key>
+bool erase_by(Vector& items, Key key, std::string_view wanted) {
+    const auto it = std::find_if(items.begin(), items.end(), [&](const auto& item) { return key(*item) == wanted; });
+    if (it == items.end()) return false;
+    items.erase(it);
+    return true;
+}
+
+}  // namespace
+
+bool server::remove_tool(std::string_view name) {
+    bool removed = false;
+    {
+        std::lock_guard l(mu_);
+        removed = erase_by(tools_, [](const tool_spec& t) -> const std::string& { return t.name; }, name);
+    }
+    if (removed) changed(list_kind::tools);
+    return removed;
+}
+
+resource_spec& server::add_resource(resource_spec spec) {
+    if (spec.info.uri.empty() || spec.info.name.empty()) throw std::invalid_argument("a resource needs a uri and a name");
+    if (!spec.read) throw std::invalid_argument("resource '" + spec.info.uri + "' has no reader");
+    resource_spec* added = nullptr;
+    {
+        std::lock_guard l(mu_);
+        for (const auto& r : resources_)
+            if (r->info.uri == spec.info.uri) throw std::invalid_argument("duplicate resource uri '" + spec.info.uri + "'");
+        resources_.push_back(std::make_shared<resource_spec>(std::move(spec)));
+        added = resources_.back().get();
+    }
+    changed(list_kind::resources);
+    return *added;
+}
+
+resource_template_spec& server::add_resource_template(resource_template_spec spec) {
+    if (spec.info.uri.empty() || spec.info.name.empty()) throw std::invalid_argument("a resource template needs a uri template and a name");
+    if (!spec.read) throw std::invalid_argument("resource template '" + spec.info.uri + "' has no reader");
+    const detail::uri_template parsed(spec.info.uri);  // throws std::invalid_argument when malformed
+    for (const auto& [variable, c] : spec.completers)
+        if (std::find(parsed.variables().begin(), parsed.variables().end(), variable) == parsed.variables().end())
+            throw std::invalid_argument("resource template '" + spec.info.uri + "' has no variable '" + variable + "' to complete");
+    resource_template_spec* added = nullptr;
+    {
+        std::lock_guard l(mu_);
+        for (const auto& t : templates_)
+            if (t->info.uri == spec.info.uri) throw std::invalid_argument("duplicate resource template '" + spec.info.uri + "'");
+        templates_.push_back(std::make_shared<resource_template_spec>(std::move(spec)));
+        added = templates_.back().get();
+    }
+    changed(list_kind::resources);
+    return *added;
+}
+
+bool server::remove_resource(std::string_view uri) {
+    bool removed = false;
+    {
+        std::lock_guard l(mu_);
+        const auto key = [](const auto& r) -> const std::string& { return r.info.uri; };
+        removed = erase_by(resources_, key, uri) || erase_by(templates_, key, uri);
+    }
+    if (removed) changed(list_kind::resources);
+    return removed;
+}
+
+void server::notify_resource_updated(const std::string& uri) {
+    std::vector<server_observer*> observers;
+    {
+        std::lock_guard l(mu_);
+        observers = observers_;
+    }
+    for (auto* o : observers) o->resource_updated(uri);
+}
+
+prompt_spec& server::add_prompt(prompt_spec spec) {
+    if (spec.name.empty() || spec.name.size() > 128) throw std::invalid_argument("invalid prompt name '" + spec.name + "'");
+    if (!spec.get) throw std::invalid_argument("prompt '" + spec.name + "' has no handler");
+    for (const auto& [argument, c] : spec.completers)
+        if (std::none_of(spec.arguments.begin(), spec.arguments.end(), [&](const prompt_argument& a) { return a.name == argument; }))
+            throw std::invalid_argument("prompt '" + spec.name + "' has no argument '" + argument + "' to complete");
+    prompt_spec* added = nullptr;
+    {
+        std::lock_guard l(mu_);
+        for (const auto& p : prompts_)
+            if (p->name == spec.name) throw std::invalid_argument("duplicate prompt name '" + spec.name + "'");
+        prompts_.push_back(std::make_shared<prompt_spec>(std::move(spec)));
+        added = prompts_.back().get();
+    }
+    changed(list_kind::prompts);
+    return *added;
+}
+
+bool server::remove_prompt(std::string_view name) {
+    bool removed = false;
+    {
+        std::lock_guard l(mu_);
+        removed = erase_by(prompts_, [](const prompt_spec& p) -> const std::string& { return p.name; }, name);
+    }
+    if (removed) changed(list_kind::prompts);
+    return removed;
+}
+
+namespace {
+template <class T>
+std::vector<std::shared_ptr<const T>> snapshot(std::mutex& mu, const std::vector<std::shared_ptr<T>>& items) {
+    std::lock_guard l(mu);
+    return {items.begin(), items.end()};
+}
+}  // namespace
+
+std::vector<std::shared_ptr<const tool_spec>> server::tools() const { return snapshot(mu_, tools_); }
+std::vector<std::shared_ptr<const resource_spec>> server::resources() const { return snapshot(mu_, resources_); }
+std::vector<std::shared_ptr<const resource_template_spec>> server::resource_templates() const { return snapshot(mu_, templates_); }
+std::vector<std::shared_ptr<const prompt_spec>> server::prompts() const { return snapshot(mu_, prompts_); }
+
+void server::add_observer(server_observer* observer) {
+    std::lock_guard l(mu_);
+    observers_.push_back(observer);
+}
+
+void server::remove_observer(server_observer* observer) {
+    std::lock_guard l(mu_);
+    observers_.erase(std::remove(observers_.begin(), observers_.end(), observer), observers_.end());
+}
+
+void server::changed(list_kind kind) {
+    std::vector<server_observer*> observers;
+    {
+        std::lock_guard l(mu_);
+        observers = observers_;
+    }
+    for (auto* o : observers) o->list_changed(kind);
 }
 
 }  // namespace arcade_mcp

@@ -119,11 +119,11 @@ TEST(AddTool, RegistersInOrderWithSchemas) {
     t.with_title("Echo");
     srv.add_tool<no_arguments>("ping.v2", "Ping.", [](const no_arguments&) { return true; });
     ASSERT_EQ(srv.tools().size(), 2u);
-    EXPECT_EQ(srv.tools()[0].name, "echo");
-    EXPECT_EQ(srv.tools()[0].title, std::optional<std::string>("Echo"));
-    EXPECT_EQ(srv.tools()[0].input_schema["required"], json::array({"message"}));
-    EXPECT_EQ(srv.tools()[1].name, "ping.v2");
-    EXPECT_TRUE(srv.tools()[1].wraps_result);
+    EXPECT_EQ(srv.tools()[0]->name, "echo");
+    EXPECT_EQ(srv.tools()[0]->title, std::optional<std::string>("Echo"));
+    EXPECT_EQ(srv.tools()[0]->input_schema["required"], json::array({"message"}));
+    EXPECT_EQ(srv.tools()[1]->name, "ping.v2");
+    EXPECT_TRUE(srv.tools()[1]->wraps_result);
 }
 
 TEST(AddTool, EmptyDescriptionThrows) {
@@ -187,7 +187,7 @@ TEST(AddTool, ToolListKeepsAuthorNames) {
     server srv(make_info("srv", "1.0.0", "Kit"));
     srv.add_tool<msg_args>("get_user_id", "d", echo);
     ASSERT_EQ(srv.tools().size(), 1u);
-    EXPECT_EQ(srv.tools().front().name, "get_user_id");
+    EXPECT_EQ(srv.tools().front()->name, "get_user_id");
 }
 
 TEST(AddTool, WithoutToolkitNamesAreExactAndCaseSensitive) {

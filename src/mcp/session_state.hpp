@@ -1,20 +1,28 @@
-// Per-session protocol state (negotiated revision, client capabilities, log level) kept apart from
-// per-request state (request_scope in tool_call.cpp). A stdio process has one session; Streamable
-// HTTP has one per Mcp-Session-Id, or a throwaway one per request in stateless mode.
+// Per-session protocol state (negotiated revision, client capabilities, log level, resource
+// subscriptions, requests sent to the client and awaiting an answer, and the channel for
+// messages unrelated to any request) kept apart from per-request state (request_scope in
+// tool_call.cpp). A stdio process has one session; Streamable HTTP has one per Mcp-Session-Id,
+// or a throwaway one per request in stateless mode.
 // Thread-safety: all members behind `mu`; use the accessors.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <stop_token>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <variant>
 
 #include "arcade_mcp/json.hpp"
+#include "arcade_mcp/jsonrpc/message.hpp"
 #include "arcade_mcp/mcp/tool_context.hpp"
+#include "mcp/outbound_sink.hpp"
 
 namespace arcade_mcp::detail {
 
@@ -24,7 +32,22 @@ struct in_flight_call {
     std::atomic<bool> cancelled{false};  ///< the client cancelled: send no response
 };
 
-class session_state {
+/// A request this server sent to the client, waiting for its response.
+struct pending_client_request {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<std::variant<json, jsonrpc::error>> outcome;  ///< set once: result or error
+    void settle(std::variant<json, jsonrpc::error> o) {
+        {
+            std::lock_guard l(mu);
+            if (outcome) return;
+            outcome = std::move(o);
+        }
+        cv.notify_all();
+    }
+};
+
+class session_state : public std::enable_shared_from_this<session_state> {
 public:
     explicit session_state(std::string id, std::string fallback_user_id)
         : id_(std::move(id)), fallback_user_id_(std::move(fallback_user_id)) {}
@@ -44,6 +67,10 @@ public:
     }
     /// Stateless HTTP: no initialize; the revision comes from the request header.
     void assume_revision(std::string revision) { std::lock_guard l(mu_); revision_ = std::move(revision); initialized_ = true; }
+
+    /// Stateless HTTP: no later request can reach this session, so it cannot ask the client.
+    void set_stateless() { std::lock_guard l(mu_); stateless_ = true; }
+    bool stateless() const { std::lock_guard l(mu_); return stateless_; }
 
     void mark_initialized_notification() { std::lock_guard l(mu_); initialized_ = true; }
     bool initialized_notification_received() const { std::lock_guard l(mu_); return initialized_; }
@@ -73,6 +100,70 @@ public:
     }
     std::size_t calls_in_flight() const { std::lock_guard l(mu_); return calls_.size(); }
 
+    /// Where messages unrelated to a request go (list_changed, resources/updated): stdout for
+    /// stdio, the standalone GET stream's buffer for HTTP. Unset: such messages are dropped.
+    void set_notifier(std::shared_ptr<outbound_sink> notifier) { std::lock_guard l(mu_); notifier_ = std::move(notifier); }
+    void notify(json message) {
+        std::shared_ptr<outbound_sink> n;
+        {
+            std::lock_guard l(mu_);
+            if (closed_) return;
+            n = notifier_;
+        }
+        if (n) n->send(std::move(message));
+    }
+
+    void subscribe(const std::string& uri) { std::lock_guard l(mu_); subscriptions_.insert(uri); }
+    void unsubscribe(const std::string& uri) { std::lock_guard l(mu_); subscriptions_.erase(uri); }
+    bool subscribed(const std::string& uri) const { std::lock_guard l(mu_); return subscriptions_.count(uri) > 0; }
+
+    /// Registers a request to the client under a fresh integer id; nullptr once the session closed.
+    std::pair<jsonrpc::request_id, std::shared_ptr<pending_client_request>> open_client_request() {
+        std::lock_guard l(mu_);
+        jsonrpc::request_id id(next_client_request_id_++);
+        if (closed_) return {id, nullptr};
+        auto pending = std::make_shared<pending_client_request>();
+        pending_.emplace(id.key(), pending);
+        return {id, pending};
+    }
+    void forget_client_request(const jsonrpc::request_id& id) { std::lock_guard l(mu_); pending_.erase(id.key()); }
+    /// The client answered one of our requests; false when no such request is waiting.
+    bool settle_client_request(const jsonrpc::response& r) {
+        if (!r.id) return false;
+        std::shared_ptr<pending_client_request> pending;
+        {
+            std::lock_guard l(mu_);
+            auto it = pending_.find(r.id->key());
+            if (it == pending_.end()) return false;
+            pending = std::move(it->second);
+            pending_.erase(it);
+        }
+        pending->settle(r.outcome);
+        return true;
+    }
+
+    /// The session ended (DELETE, expiry, eviction, EOF): running calls are stopped, requests
+    /// waiting for the client fail, and nothing more is sent.
+    void close() {
+        {
+            std::lock_guard l(mu_);
+            closed_ = true;
+            notifier_.reset();
+            for (auto& [key, call] : calls_) call->stop.request_stop();
+        }
+        fail_client_requests();
+    }
+    /// The client can no longer answer (stdio EOF): requests waiting for it fail now.
+    void fail_client_requests() {
+        std::unordered_map<std::string, std::shared_ptr<pending_client_request>> pending;
+        {
+            std::lock_guard l(mu_);
+            pending.swap(pending_);
+        }
+        for (auto& [key, p] : pending) p->settle(jsonrpc::error{jsonrpc::error_code::internal_error, "The session ended", std::nullopt});
+    }
+    bool closed() const { std::lock_guard l(mu_); return closed_; }
+
 private:
     mutable std::mutex mu_;
     const std::string id_;
@@ -83,6 +174,12 @@ private:
     json client_info_ = json::object();
     mcp_log_level log_level_ = mcp_log_level::info;
     std::unordered_map<std::string, std::shared_ptr<in_flight_call>> calls_;
+    bool closed_ = false;
+    bool stateless_ = false;
+    std::shared_ptr<outbound_sink> notifier_;
+    std::unordered_set<std::string> subscriptions_;
+    std::int64_t next_client_request_id_ = 0;
+    std::unordered_map<std::string, std::shared_ptr<pending_client_request>> pending_;
 };
 
 }  // namespace arcade_mcp::detail

@@ -8,65 +8,12 @@
 #include "log/logger.hpp"
 #include "mcp/dispatcher.hpp"
 #include "mcp/protocol_version.hpp"
+#include "mcp/request_scope.hpp"
 #include "mcp/secrets.hpp"
 #include "mcp/tool_errors.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
-
-std::string_view level_name(mcp_log_level level) {
-    static constexpr std::string_view names[] = {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"};
-    return names[static_cast<int>(level)];
-}
-
-/// Per-request state: everything a handler may reach, nothing of the server's secrets.
-class request_scope final : public tool_context {
-public:
-    request_scope(const tool_spec& spec, std::shared_ptr<session_state> session, std::shared_ptr<outbound_sink> sink, jsonrpc::request_id id,
-                  std::string revision, std::string user_id, std::optional<json> progress_token, std::stop_token stop)
-        : spec_(&spec), session_(std::move(session)), sink_(std::move(sink)), id_(std::move(id)), revision_(std::move(revision)),
-          user_id_(std::move(user_id)), progress_token_(std::move(progress_token)), stop_(std::move(stop)) {}
-
-    std::string_view user_id() const override { return user_id_; }
-    /// MCP mode: only secrets the tool declared, from the environment (.env included), never a
-    /// reserved server secret.
-    std::optional<std::string> secret(std::string_view key) const override {
-        if (is_reserved_secret(key) || !declares_secret(*spec_, key)) return std::nullopt;
-        for (const auto& declared : spec_->requirements.secrets) {
-            if (!iequals(declared, key)) continue;
-            if (const char* v = std::getenv(declared.c_str())) return std::string(v);
-        }
-        return std::nullopt;
-    }
-    std::string_view protocol_version() const override { return revision_; }
-    std::stop_token stop_token() const override { return stop_; }
-    std::string request_id() const override { return id_.to_json().dump(); }
-
-    void log(mcp_log_level level, json data, std::optional<std::string> logger) override {
-        if (level < session_->log_level()) return;
-        json params{{"level", level_name(level)}, {"data", std::move(data)}};
-        if (logger) params["logger"] = *logger;
-        sink_->send(jsonrpc::make_notification("notifications/message", std::move(params)));
-    }
-
-    void report_progress(double progress, std::optional<double> total, std::optional<std::string> message) override {
-        if (!progress_token_) return;
-        json params{{"progressToken", *progress_token_}, {"progress", number_json(progress)}};
-        if (total) params["total"] = number_json(*total);
-        if (message) params["message"] = *message;
-        sink_->send(jsonrpc::make_notification("notifications/progress", std::move(params)));
-    }
-
-private:
-    const tool_spec* spec_;
-    std::shared_ptr<session_state> session_;
-    std::shared_ptr<outbound_sink> sink_;
-    jsonrpc::request_id id_;
-    std::string revision_;
-    std::string user_id_;
-    std::optional<json> progress_token_;
-    std::stop_token stop_;
-};
 
 /// Why a tool cannot run in MCP mode, if it cannot: a reserved or missing declared secret, or
 /// requirements that HTTP without front-door auth must not serve.
@@ -102,7 +49,8 @@ json error_result(const tool_error& e, const std::string& source_name) {
     return json{{"content", json::array({text_block(std::move(text))})}, {"isError", true}, {"_meta", {{"arcade", std::move(arcade)}}}};
 }
 
-json success_result(const catalog_entry& tool, json value, std::string_view revision) {
+json success_result(const catalog_entry& tool, json value, bool is_content, std::string_view revision) {
+    if (is_content) return json{{"content", std::move(value)}, {"isError", false}};
     std::string text = value.is_string() ? value.get<std::string>() : value.dump();
     json result{{"content", json::array({text_block(std::move(text))})}};
     if (revision_at_least(revision, rev_2025_06_18) && tool.spec->output_schema) {
@@ -113,6 +61,41 @@ json success_result(const catalog_entry& tool, json value, std::string_view revi
 }
 
 }  // namespace
+
+void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink,
+                             std::shared_ptr<const tool_spec> spec, request_work work) {
+    std::optional<json> progress_token;
+    if (auto meta = req.params.find("_meta"); meta != req.params.end() && meta->is_object()) {
+        if (auto t = meta->find("progressToken"); t != meta->end() && (t->is_string() || t->is_number_integer())) progress_token = *t;
+    }
+    auto call = std::make_shared<in_flight_call>();
+    const std::string key = req.id.key();
+    if (!session->add_call(key, call)) {
+        sink->finish(jsonrpc::make_error(req.id, jsonrpc::error{jsonrpc::error_code::invalid_request, "Invalid Request: request id is already in use", std::nullopt}));
+        return;
+    }
+    track_call(call);
+    const std::string revision = session->revision();
+    auto job = [this, session, sink, call, key, revision, spec = std::move(spec), progress_token = std::move(progress_token), req = std::move(req),
+                work = std::move(work)]() mutable {
+        request_scope ctx(spec, session, sink, req.id, revision, options_.user_id.value_or(session->fallback_user_id()), progress_token,
+                          call->stop.get_token());
+        std::optional<json> reply;
+        try {
+            reply = work(ctx, req);
+        } catch (const std::exception& e) {
+            log(log_level::warning, "handler raised an exception", {{"method", req.method}, {"request_id", ctx.request_id()}, {"error", e.what()}});
+            reply = jsonrpc::make_error(req.id, jsonrpc::error{jsonrpc::error_code::internal_error, "Internal error", std::nullopt});
+        } catch (...) {
+            reply = jsonrpc::make_error(req.id, jsonrpc::error{jsonrpc::error_code::internal_error, "Internal error", std::nullopt});
+        }
+        session->remove_call(key);
+        untrack_call(call);
+        if (call->cancelled) reply.reset();  // cancelled by the client: no response
+        sink->finish(std::move(reply));
+    };
+    pool_.post(std::move(job));
+}
 
 void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink) {
     const auto fail = [&](int code, std::string message) {
@@ -125,25 +108,15 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
         if (!a->is_object()) return fail(jsonrpc::error_code::invalid_params, "Invalid params: arguments must be an object");
         arguments = *a;
     }
-    const catalog_entry* tool = catalog_.find(name->get_ref<const std::string&>());
+    auto snapshot = catalog();
+    const catalog_entry* tool = snapshot->find(name->get_ref<const std::string&>());
     if (tool == nullptr) return fail(jsonrpc::error_code::invalid_params, "Unknown tool: " + name->get<std::string>());
 
-    std::optional<json> progress_token;
-    if (auto meta = req.params.find("_meta"); meta != req.params.end()) {
-        if (auto t = meta->find("progressToken"); t != meta->end() && (t->is_string() || t->is_number_integer())) progress_token = *t;
-    }
-    auto call = std::make_shared<in_flight_call>();
-    const std::string key = req.id.key();
-    if (!session->add_call(key, call)) return fail(jsonrpc::error_code::invalid_request, "Invalid Request: request id is already in use");
-    track_call(call);
-
-    const std::string revision = session->revision();
-    auto job = [this, session, sink, call, key, tool, revision, progress_token = std::move(progress_token),
-                req = std::move(req), arguments = std::move(arguments)]() mutable {
+    auto spec = tool->spec;
+    auto work = [this, snapshot, tool, session_id = session->id(), arguments = std::move(arguments)](request_scope& ctx, const jsonrpc::request& req) -> std::optional<json> {
         const auto started = std::chrono::steady_clock::now();
+        const std::string revision(ctx.protocol_version());
         std::string_view outcome_name = "ok";
-        request_scope ctx(*tool->spec, session, sink, req.id, revision, options_.user_id.value_or(session->fallback_user_id()), progress_token,
-                          call->stop.get_token());
         std::optional<json> reply;
         try {
             if (auto refusal = requirement_refusal(*tool->spec, options_.refuse_tools_with_requirements)) {
@@ -152,7 +125,7 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
             }
             tool_outcome outcome = tool->spec->invoke(ctx, arguments);
             if (auto* value = std::get_if<json>(&outcome.value)) {
-                reply = jsonrpc::make_result(req.id, success_result(*tool, std::move(*value), revision));
+                reply = jsonrpc::make_result(req.id, success_result(*tool, std::move(*value), outcome.is_content, revision));
             } else if (auto* error = std::get_if<tool_error>(&outcome.value)) {
                 outcome_name = to_string(error->kind);
                 reply = jsonrpc::make_result(req.id, error_result(*error, tool->spec->name));
@@ -171,6 +144,9 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
         } catch (const tool_exception& e) {
             outcome_name = to_string(e.error().kind);
             reply = jsonrpc::make_result(req.id, error_result(e.error(), tool->spec->name));
+        } catch (const client_request_error& e) {
+            outcome_name = "client_request_failed";
+            reply = jsonrpc::make_result(req.id, error_result(tool_error::execution(e.what()), tool->spec->name));
         } catch (const std::exception& e) {
             outcome_name = "exception";
             log(log_level::warning, "tool raised an exception", {{"tool", tool->fqn}, {"request_id", ctx.request_id()}, {"error", e.what()}});
@@ -180,22 +156,16 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
             log(log_level::warning, "tool raised a non-standard exception", {{"tool", tool->fqn}, {"request_id", ctx.request_id()}});
             reply = jsonrpc::make_result(req.id, error_result(tool_error::fatal("An unhandled exception was raised by the tool."), tool->spec->name));
         }
-        session->remove_call(key);
-        untrack_call(call);
-        if (call->cancelled) {
-            reply.reset();  // cancelled by the client: no response
-            outcome_name = "cancelled";
-        }
         if (log_enabled(log_level::info)) {
             const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
             char ms[32];
             std::snprintf(ms, sizeof ms, "%.3f", static_cast<double>(us) / 1000.0);
-            log(log_level::info, "tool call", {{"tool", tool->fqn}, {"request_id", ctx.request_id()}, {"session_id", session->id()},
-                                               {"outcome", std::string(outcome_name)}, {"duration_ms", ms}});
+            log(log_level::info, "tool call", {{"tool", tool->fqn}, {"request_id", ctx.request_id()}, {"session_id", session_id},
+                                               {"outcome", std::string(ctx.stop_token().stop_requested() ? "stopped" : outcome_name)}, {"duration_ms", ms}});
         }
-        sink->finish(std::move(reply));
+        return reply;
     };
-    pool_.post(std::move(job));
+    run_on_pool(session, std::move(req), sink, std::move(spec), std::move(work));
 }
 
 }  // namespace arcade_mcp::detail

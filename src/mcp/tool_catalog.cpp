@@ -75,9 +75,10 @@ tool_catalog::tool_catalog(const server& srv, const catalog_options& options)
     const std::string_view separator = options.separator;
     if (listed(options.disabled_toolkits, toolkit) && !toolkit.empty()) return;
     std::size_t index = 0;
-    for (const auto& spec : srv.tools()) {
+    for (const auto& shared_spec : srv.tools()) {
+        const tool_spec& spec = *shared_spec;
         catalog_entry e;
-        e.spec = &spec;
+        e.spec = shared_spec;
         e.registration_index = index++;
         if (toolkit.empty()) {
             e.tool_name = e.fqn = e.mcp_name = spec.name;

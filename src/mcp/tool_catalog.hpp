@@ -1,8 +1,10 @@
 // The served tool catalog: each registered tool with its Arcade names (PascalCase name, FQN
 // `Toolkit.Tool`, MCP name `Toolkit_Tool`), sorted by FQN, looked up by MCP name or FQN, and
-// rendered as MCP `Tool` objects per revision. Built once when serving starts; read-only after.
+// rendered as MCP `Tool` objects per revision. A snapshot: built when serving starts and again
+// whenever the server's tools change; read-only after construction.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,7 +17,7 @@
 namespace arcade_mcp::detail {
 
 struct catalog_entry {
-    const tool_spec* spec = nullptr;
+    std::shared_ptr<const tool_spec> spec;  ///< kept alive while any catalog snapshot holds it
     std::string tool_name;  ///< PascalCase name (or the verbatim name without a toolkit)
     std::string fqn;        ///< "Toolkit.Tool" (or the name without a toolkit)
     std::string mcp_name;   ///< "Toolkit_Tool" (or the name without a toolkit)

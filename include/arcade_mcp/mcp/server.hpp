@@ -1,6 +1,9 @@
 /// @file server.hpp
-/// An MCP server: identity, instructions and the tool catalog. Register tools before serving;
-/// while serving, the server is read-only and safe to share across threads. Serving is done by
+/// An MCP server: identity, instructions, and what it offers: tools, resources, resource
+/// templates and prompts. Register them before serving, or while serving: every method is
+/// thread-safe, and connected clients get `notifications/{tools,resources,prompts}/list_changed`
+/// when a list changes at run time (configure a spec fully before adding it at run time).
+/// `notify_resource_updated` tells subscribed clients a resource changed. Serving is done by
 /// `arcade_mcp::run` (run.hpp) or directly by the transports (transport/*.hpp).
 ///
 /// Example:
@@ -10,11 +13,14 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "arcade_mcp/mcp/prompts.hpp"
+#include "arcade_mcp/mcp/resources.hpp"
 #include "arcade_mcp/mcp/tool.hpp"
 
 namespace arcade_mcp {
@@ -29,7 +35,18 @@ struct server_info {
     /// names are used verbatim.
     std::string toolkit;
     std::string toolkit_description;
-    std::size_t page_size = 100;         ///< tools per tools/list page
+    std::size_t page_size = 100;         ///< items per page of tools/list, resources/list, ...
+};
+
+/// Which list changed (see server_observer).
+enum class list_kind { tools, resources, prompts };
+
+/// Told about changes of a server while it is served (the transports' core implements it).
+class server_observer {
+public:
+    virtual ~server_observer() = default;
+    virtual void list_changed(list_kind kind) = 0;
+    virtual void resource_updated(const std::string& uri) = 0;
 };
 
 class server {
@@ -46,13 +63,52 @@ public:
         return add_tool(make_tool<Args>(std::move(name), std::move(description), std::move(handler)));
     }
     tool_spec& add_tool(tool_spec spec);
+    /// Removes a tool by the name it was registered with; false when there is none. Calls already
+    /// running finish normally.
+    bool remove_tool(std::string_view name);
 
-    /// Registered tools, in registration order. References stay valid for the server's life.
-    const std::deque<tool_spec>& tools() const noexcept { return tools_; }
+    /// Registers a resource (a fixed URI). Throws std::invalid_argument on a duplicate or empty URI
+    /// or name, or a missing reader.
+    resource_spec& add_resource(resource_spec spec);
+    resource_spec& add_resource(resource_info info, resource_reader reader) {
+        return add_resource(resource_spec{std::move(info), std::move(reader)});
+    }
+    /// Registers a URI template (RFC 6570 `{var}` / `{+var}`). Throws std::invalid_argument on an
+    /// invalid or duplicate template.
+    resource_template_spec& add_resource_template(resource_template_spec spec);
+    /// Removes a resource or template by URI (template text for templates); false when unknown.
+    bool remove_resource(std::string_view uri);
+    /// Tells the sessions subscribed to `uri` that it changed (`notifications/resources/updated`).
+    void notify_resource_updated(const std::string& uri);
+
+    /// Registers a typed prompt (see prompts.hpp). Throws std::invalid_argument on a duplicate name.
+    template <described Args, class Handler>
+    prompt_spec& add_prompt(std::string name, std::string description, Handler handler) {
+        return add_prompt(make_prompt<Args>(std::move(name), std::move(description), std::move(handler)));
+    }
+    prompt_spec& add_prompt(prompt_spec spec);
+    bool remove_prompt(std::string_view name);
+
+    /// Snapshots, in registration order; the specs stay valid while the snapshot is held.
+    std::vector<std::shared_ptr<const tool_spec>> tools() const;
+    std::vector<std::shared_ptr<const resource_spec>> resources() const;
+    std::vector<std::shared_ptr<const resource_template_spec>> resource_templates() const;
+    std::vector<std::shared_ptr<const prompt_spec>> prompts() const;
+
+    /// Observers are told of changes until removed (the served core registers itself).
+    void add_observer(server_observer* observer);
+    void remove_observer(server_observer* observer);
 
 private:
+    void changed(list_kind kind);
+
     server_info info_;
-    std::deque<tool_spec> tools_;
+    mutable std::mutex mu_;
+    std::vector<std::shared_ptr<tool_spec>> tools_;
+    std::vector<std::shared_ptr<resource_spec>> resources_;
+    std::vector<std::shared_ptr<resource_template_spec>> templates_;
+    std::vector<std::shared_ptr<prompt_spec>> prompts_;
+    std::vector<server_observer*> observers_;
 };
 
 /// Arcade's snake_to_pascal_case (e.g. "get_user_id" -> "GetUserId", "myTool" -> "Mytool").

@@ -3,7 +3,8 @@
 /// arguments and runs the typed handler. `make_tool<Args>(...)` builds one from a described
 /// argument struct (fields.hpp) and a handler; the server registers it.
 ///
-/// Handler forms (R is any type with a value_codec, e.g. std::string, std::int64_t, a described struct):
+/// Handler forms (R is any type with a value_codec, e.g. std::string, std::int64_t, a described
+/// struct, or `tool_content` for rich content blocks used verbatim):
 ///   R handler(tool_context&, const Args&)          result<R> handler(tool_context&, const Args&)
 ///   R handler(const Args&)                         result<R> handler(const Args&)
 /// A handler that throws `tool_exception` reports its `tool_error`; any other exception becomes a
@@ -20,6 +21,7 @@
 #include <variant>
 #include <vector>
 
+#include "arcade_mcp/mcp/content.hpp"
 #include "arcade_mcp/mcp/fields.hpp"
 #include "arcade_mcp/mcp/result.hpp"
 #include "arcade_mcp/mcp/tool_context.hpp"
@@ -28,9 +30,11 @@
 
 namespace arcade_mcp {
 
-/// What one call produced: arguments that did not decode, a tool error, or a value.
+/// What one call produced: arguments that did not decode, a tool error, or a value. With
+/// `is_content`, the value is an array of content blocks (tool_content) to send verbatim.
 struct tool_outcome {
     std::variant<json, tool_error, decode_error> value;
+    bool is_content = false;
 };
 
 struct tool_spec {
@@ -82,10 +86,27 @@ struct unwrap_result<result<T>> { using type = T; };
 
 /// Schema of structuredContent: objects as they are, anything else wrapped in `result`.
 template <class R>
-json output_schema_for() {
-    json s = value_codec<R>::schema();
-    if (s.value("type", json()) == "object") return s;
-    return json{{"type", "object"}, {"properties", {{"result", std::move(s)}}}};
+std::optional<json> output_schema_for() {
+    if constexpr (std::is_same_v<R, tool_content>) {
+        return std::nullopt;
+    } else {
+        json s = value_codec<R>::schema();
+        if (s.value("type", json()) == "object") return s;
+        return json{{"type", "object"}, {"properties", {{"result", std::move(s)}}}};
+    }
+}
+
+/// The outcome of a handler's return value (content blocks or a value to encode).
+template <class R>
+tool_outcome outcome_of(R&& value) {
+    using T = std::decay_t<R>;
+    if constexpr (std::is_same_v<T, tool_content>) {
+        json blocks = json::array();
+        for (const auto& b : value) blocks.push_back(b.to_json());
+        return tool_outcome{std::move(blocks), true};
+    } else {
+        return tool_outcome{value_codec<T>::encode(value), false};
+    }
 }
 
 template <class Args, class Handler>
@@ -112,7 +133,8 @@ tool_spec make_tool(std::string name, std::string description, Handler handler) 
     spec.description = std::move(description);
     spec.input_schema = value_codec<Args>::schema();
     spec.output_schema = detail::output_schema_for<value_type>();
-    spec.wraps_result = value_codec<value_type>::schema().value("type", json()) != "object";
+    if constexpr (!std::is_same_v<value_type, tool_content>)
+        spec.wraps_result = value_codec<value_type>::schema().value("type", json()) != "object";
     spec.invoke = [h = std::move(handler)](tool_context& ctx, const json& arguments) mutable -> tool_outcome {
         Args args{};
         decode_error err;
@@ -120,12 +142,17 @@ tool_spec make_tool(std::string name, std::string description, Handler handler) 
         if constexpr (is_result<std::decay_t<raw_return>>::value) {
             auto r = detail::call_handler<Args>(h, ctx, args);
             if (!r) return {std::move(r).error()};
-            return {value_codec<value_type>::encode(r.value())};
+            return detail::outcome_of(std::move(r).value());
         } else {
-            return {value_codec<value_type>::encode(detail::call_handler<Args>(h, ctx, args))};
+            return detail::outcome_of(detail::call_handler<Args>(h, ctx, args));
         }
     };
     return spec;
 }
+
+/// A tool whose input schema is given verbatim (any JSON Schema, e.g. 2020-12 with `$defs` and
+/// `$ref`) and whose handler receives the raw arguments object. The handler checks them itself.
+using raw_tool_handler = std::function<result<tool_content>(tool_context&, const json& arguments)>;
+tool_spec make_raw_tool(std::string name, std::string description, json input_schema, raw_tool_handler handler);
 
 }  // namespace arcade_mcp

@@ -1,17 +1,21 @@
 /// @file tool_context.hpp
-/// What a running tool handler may use: who called, the protocol revision, a stop token that is
-/// signalled on cancellation or shutdown, and notifications to the client (log messages and
-/// progress) that travel with the request. One context per call; valid only during the call.
+/// What a running handler (tool, resource reader, prompt, completer) may use: who called, the
+/// protocol revision, a stop token that is signalled on cancellation or shutdown, notifications
+/// to the client (log messages and progress) and requests to the client (sampling, elicitation)
+/// that travel with the request. One context per call; valid only during the call.
 /// Safe to use from the handler's thread. Secrets of the server (the worker secret, API keys)
 /// are never reachable from here.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <stop_token>
 #include <string>
 #include <string_view>
 
 #include "arcade_mcp/json.hpp"
+#include "arcade_mcp/mcp/client_requests.hpp"
+#include "arcade_mcp/mcp/value_codec.hpp"
 
 namespace arcade_mcp {
 
@@ -47,6 +51,44 @@ public:
     /// `progress` must increase with every call.
     virtual void report_progress(double progress, std::optional<double> total = {},
                                  std::optional<std::string> message = {}) = 0;
+
+    /// Sends a request to the client and blocks until its answer (over HTTP it travels on this
+    /// request's SSE stream and the answer arrives as a separate POST). Returns the result;
+    /// throws client_request_error on an error answer, after `timeout`, on cancellation, or when
+    /// the transport cannot carry requests (the Arcade worker protocol).
+    virtual json request_client(const std::string& method, json params,
+                                std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
+        (void)method, (void)params, (void)timeout;
+        throw client_request_error(-32603, "This transport cannot send requests to the client");
+    }
+    /// True when the client declared the capability (e.g. "sampling", "elicitation", "roots").
+    virtual bool client_supports(std::string_view capability) const { (void)capability; return false; }
+
+    /// `sampling/createMessage`: asks the client's model. `params` is CreateMessageRequest.params
+    /// (messages, maxTokens, systemPrompt, ...). Throws client_request_error (see request_client).
+    sampling_result create_message(json params);
+    /// Shorthand: one user text message.
+    sampling_result create_message(std::string user_text, int max_tokens);
+
+    /// `elicitation/create` in form mode: asks the user to fill `requested_schema` (a flat object
+    /// schema of strings, numbers, booleans and enums, with defaults if wanted).
+    elicitation_result elicit(std::string message, json requested_schema);
+    /// Typed form: the schema comes from a described struct; std::nullopt unless the user accepted
+    /// and the answer decodes. Throws client_request_error as above.
+    template <class T>
+    std::optional<T> elicit_as(std::string message) {
+        auto answer = elicit(std::move(message), value_codec<T>::schema());
+        if (!answer.accepted()) return std::nullopt;
+        T out{};
+        decode_error err;
+        if (!value_codec<T>::decode(answer.content, out, "", err)) return std::nullopt;
+        return out;
+    }
+
+    /// Streamable HTTP: ends this request's SSE response now (SEP-1699 polling); the client
+    /// reconnects with Last-Event-ID and receives what follows. No-op on other transports and
+    /// when the stream could not be resumed (revisions before 2025-11-25).
+    virtual void close_stream() {}
 };
 
 }  // namespace arcade_mcp

@@ -106,11 +106,18 @@ json transport_error(int code, std::string message) {
 
 net::awaitable<bool> write_response(beast::tcp_stream& stream, const http_request& req, bhttp::status status, json body,
                                     bool keep_alive, std::vector<std::pair<std::string, std::string>> headers) {
+    std::string text;
+    if (!body.is_null()) text = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    co_return co_await write_raw_json(stream, req, status, std::move(text), keep_alive, std::move(headers));
+}
+
+net::awaitable<bool> write_raw_json(beast::tcp_stream& stream, const http_request& req, bhttp::status status, std::string body,
+                                    bool keep_alive, std::vector<std::pair<std::string, std::string>> headers) {
     bhttp::response<bhttp::string_body> res{status, req.version()};
     for (auto& [name, value] : headers) res.set(name, value);
-    if (!body.is_null()) {
+    if (!body.empty()) {
         res.set(bhttp::field::content_type, "application/json");
-        res.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
+        res.body() = std::move(body);
     }
     res.keep_alive(keep_alive);
     res.prepare_payload();

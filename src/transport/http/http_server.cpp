@@ -111,7 +111,7 @@ int serve_http(dispatcher& core, worker_pool& pool, const http_options& options,
     if (shared->worker)
         log(log_level::info, options.worker_auth_disabled ? "worker routes enabled WITHOUT authentication (ARCADE_AUTH_DISABLED)"
                                                           : "worker routes enabled",
-            {{"tools", std::to_string(core.catalog().entries().size())}});
+            {{"tools", std::to_string(core.catalog()->entries().size())}});
     if (options.worker_auth_disabled && shared->worker) log(log_level::warning, "ARCADE_AUTH_DISABLED=true: /worker/* accepts requests without a token");
     if (!shared->policy.checks_host())
         log(log_level::warning, "Host header not checked: bound off loopback without MCP_TRANSPORT_ALLOWED_HOSTS");

@@ -4,6 +4,7 @@
 
 #include "log/logger.hpp"
 #include "mcp/protocol_version.hpp"
+#include "transport/http/event_stream.hpp"
 #include "transport/http/http_connection.hpp"
 #include "util/random.hpp"
 
@@ -12,73 +13,54 @@ namespace {
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
-/// Collects what the dispatcher produces for one POST; touched only on the connection's strand
-/// (send/finish post onto it), so the waiting coroutine needs no lock.
-class reply_channel final : public outbound_sink, public std::enable_shared_from_this<reply_channel> {
+/// Wakes the connection coroutine that follows an event_stream: producers call the waker from
+/// any thread, which posts onto the connection's strand. Also the handle by which the session
+/// table closes an open GET stream.
+class wake_signal final : public standalone_stream, public std::enable_shared_from_this<wake_signal> {
 public:
-    explicit reply_channel(net::any_io_executor ex) : ex_(ex), wake_(ex, net::steady_timer::time_point::max()) {}
+    explicit wake_signal(net::any_io_executor ex) : ex_(ex), timer_(ex) {}
 
-    void send(json message) override {
-        net::post(ex_, [self = shared_from_this(), m = std::move(message)]() mutable {
-            self->events_.push_back(std::move(m));
-            self->wake_.cancel();
-        });
+    std::function<void()> waker() {
+        return [w = weak_from_this(), ex = ex_] {
+            net::post(ex, [w] {
+                if (auto self = w.lock()) self->poke();
+            });
+        };
     }
-    void finish(std::optional<json> reply) override {
-        net::post(ex_, [self = shared_from_this(), r = std::move(reply)]() mutable {
-            self->reply_ = std::move(r);
-            self->finished_ = true;
-            self->wake_.cancel();
-        });
-    }
-    /// Waits until an event is queued or the reply is in. Call on the strand only.
-    net::awaitable<void> wait() {
-        while (events_.empty() && !finished_) {
-            boost::system::error_code ec;  // operation_aborted == woken up
-            co_await wake_.async_wait(net::redirect_error(net::use_awaitable, ec));
-        }
-    }
-    bool finished() const { return finished_; }
-    std::deque<json>& events() { return events_; }
-    std::optional<json>& reply() { return reply_; }
-
-private:
-    net::any_io_executor ex_;
-    net::steady_timer wake_;
-    std::deque<json> events_;
-    bool finished_ = false;
-    std::optional<json> reply_;
-};
-
-/// The server end of a GET stream: woken to close, or after the keep-alive interval.
-class get_stream final : public standalone_stream, public std::enable_shared_from_this<get_stream> {
-public:
-    explicit get_stream(net::any_io_executor ex) : ex_(ex), wake_(ex) {}
     void close() override {
         net::post(ex_, [self = shared_from_this()] {
             self->closed_ = true;
-            self->wake_.cancel();
+            self->poke();
         });
     }
-    /// Returns false once closed; true after `interval` passed (time for a keep-alive comment).
-    net::awaitable<bool> wait(std::chrono::seconds interval) {
-        if (closed_) co_return false;
-        wake_.expires_after(interval);
-        boost::system::error_code ec;
-        co_await wake_.async_wait(net::redirect_error(net::use_awaitable, ec));
-        co_return !closed_;
+    /// Waits until poked or `timeout` passed; returns false on timeout. Strand only.
+    net::awaitable<bool> wait(std::chrono::steady_clock::duration timeout) {
+        if (!poked_) {
+            timer_.expires_after(timeout);
+            boost::system::error_code ec;  // operation_aborted == poked
+            co_await timer_.async_wait(net::redirect_error(net::use_awaitable, ec));
+        }
+        const bool was_poked = poked_;
+        poked_ = false;
+        co_return was_poked;
     }
+    bool closed() const { return closed_; }
 
 private:
+    void poke() {
+        poked_ = true;
+        timer_.cancel();
+    }
     net::any_io_executor ex_;
-    net::steady_timer wake_;
+    net::steady_timer timer_;
+    bool poked_ = false;
     bool closed_ = false;
 };
 
 /// Writes SSE events as HTTP chunks after a header sent once (design/cpp-stack.md §3.7).
 class sse_writer {
 public:
-    sse_writer(beast::tcp_stream& stream, std::chrono::seconds timeout) : stream_(stream), timeout_(timeout), stream_id_(random_hex(6)) {}
+    sse_writer(beast::tcp_stream& stream, std::chrono::seconds timeout) : stream_(stream), timeout_(timeout) {}
 
     net::awaitable<bool> start(const http_request& req, const header_list& headers) {
         bhttp::response<bhttp::empty_body> res{bhttp::status::ok, req.version()};
@@ -95,12 +77,13 @@ public:
         ok_ = !ec;
         co_return ok_;
     }
-    /// SEP-1699 priming event: an id and empty data, so the client can resume from here.
-    net::awaitable<bool> prime() { co_return co_await raw("id: " + next_id() + "\nretry: 3000\ndata: \n\n"); }
-    net::awaitable<bool> event(const json& message) {
-        co_return co_await raw("id: " + next_id() + "\nevent: message\ndata: " +
-                               message.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n");
+    /// SEP-1699 priming event: an id and empty data, so the client can resume from here, and
+    /// how long to wait before reconnecting.
+    net::awaitable<bool> prime(const std::string& id) { co_return co_await raw("id: " + id + "\nretry: " + std::to_string(retry_ms) + "\ndata: \n\n"); }
+    net::awaitable<bool> event(const std::string& id, const std::string& data) {
+        co_return co_await raw("id: " + id + "\nevent: message\ndata: " + data + "\n\n");
     }
+    static constexpr int retry_ms = 1000;
     net::awaitable<bool> comment() { co_return co_await raw(": keep-alive\n\n"); }
     net::awaitable<bool> end() {
         if (!ok_) co_return false;
@@ -111,7 +94,6 @@ public:
     }
 
 private:
-    std::string next_id() { return stream_id_ + "::" + std::to_string(seq_++); }
     net::awaitable<bool> raw(std::string text) {
         if (!ok_) co_return false;
         beast::error_code ec;
@@ -123,8 +105,6 @@ private:
 
     beast::tcp_stream& stream_;
     std::chrono::seconds timeout_;
-    std::string stream_id_;
-    std::uint64_t seq_ = 0;
     bool ok_ = false;
 };
 
@@ -133,6 +113,28 @@ net::awaitable<bool> reject(beast::tcp_stream& stream, const http_request& req, 
                             bool keep, header_list headers) {
     const bool sent = co_await write_response(stream, req, status, transport_error(code, std::move(message)), keep, std::move(headers));
     co_return sent && keep;
+}
+
+/// How following an event stream ended.
+enum class pump_end { finished, closed_by_handler, connection_lost, stopped };
+
+/// Writes the events of `es` after `cursor` to a started SSE response and follows the stream:
+/// until it finished (reply written), the handler closed it (only when `resumable`), the session
+/// or server stopped it, another reader took over, or the connection broke. Sends a keep-alive
+/// comment after `keep_alive` of silence.
+net::awaitable<pump_end> pump(sse_writer& sse, event_stream& es, std::uint64_t generation, std::uint64_t cursor, wake_signal& wake,
+                              bool resumable, std::chrono::seconds keep_alive) {
+    while (true) {
+        auto v = es.read_after(cursor, generation);
+        if (v.superseded || v.terminated || wake.closed()) co_return pump_end::stopped;
+        for (const auto& e : v.events) {
+            if (!co_await sse.event(es.event_id(e.seq), e.data)) co_return pump_end::connection_lost;
+            cursor = e.seq;
+        }
+        if (v.finished && (v.events.empty() || v.events.back().is_reply || cursor >= es.last_seq())) co_return pump_end::finished;
+        if (v.close_requested && resumable) co_return pump_end::closed_by_handler;
+        if (!co_await wake.wait(keep_alive) && !co_await sse.comment()) co_return pump_end::connection_lost;
+    }
 }
 
 std::string header(const http_request& req, std::string_view name) {
@@ -184,32 +186,49 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
 
     header_list headers;
     if (!session->id().empty()) headers.emplace_back("Mcp-Session-Id", session->id());
-    auto channel = std::make_shared<reply_channel>(co_await net::this_coro::executor);
-    shared->core.handle(session, payload, channel);
-    co_await channel->wait();
+    // Per-POST event stream: the handler's notifications and requests, then the reply.
+    constexpr std::size_t post_stream_capacity = 256;
+    auto es = std::make_shared<event_stream>(random_hex(8), post_stream_capacity);
+    auto wake = std::make_shared<wake_signal>(co_await net::this_coro::executor);
+    const auto generation = es->attach(wake->waker());
+    shared->core.handle(session, payload, es);
 
-    if (channel->finished() && channel->events().empty()) {
-        auto& reply = channel->reply();
-        if (created && (!reply || reply->contains("error"))) shared->sessions.erase(session->id());  // failed initialize
-        if (!reply) co_return co_await write_response(stream, req, bhttp::status::accepted, nullptr, keep, headers) && keep;
-        co_return co_await write_response(stream, req, bhttp::status::ok, std::move(*reply), keep, headers) && keep;
+    // Answer with plain JSON (or 202) when the reply comes before any other message.
+    event_stream::view first;
+    while (true) {
+        first = es->read_after(0, generation);
+        if (first.finished || !first.events.empty() || first.terminated || first.close_requested) break;
+        co_await wake->wait(std::chrono::hours(24));
     }
-    // A handler sent a notification first: answer as an SSE stream that ends with the reply.
+    const bool only_reply = first.finished && !first.close_requested &&
+                            (first.events.empty() || (first.events.size() == 1 && first.events.front().is_reply));
+    if (only_reply || first.terminated) {
+        if (created && (first.events.empty() || json::parse(first.events.front().data, nullptr, false).contains("error")))
+            shared->sessions.erase(session->id());  // failed initialize
+        if (first.events.empty()) co_return co_await write_response(stream, req, bhttp::status::accepted, nullptr, keep, headers) && keep;
+        co_return co_await write_raw_json(stream, req, bhttp::status::ok, first.events.front().data, keep, headers) && keep;
+    }
+    // A handler sent a notification or request first: answer as an SSE stream that ends with the
+    // reply. From 2025-11-25 on (by the session's revision) it is primed and resumable.
     sse_writer sse(stream, shared->options.write_timeout);
     bool ok = co_await sse.start(req, headers);
-    if (ok && revision_at_least(session->revision(), rev_2025_11_25)) ok = co_await sse.prime();
-    while (true) {
-        while (!channel->events().empty()) {
-            json next = std::move(channel->events().front());
-            channel->events().pop_front();
-            if (ok) ok = co_await sse.event(next);  // keep draining after a write failure
-        }
-        if (channel->finished()) break;
-        co_await channel->wait();
+    const bool resumable = !session->id().empty() && revision_at_least(session->revision(), rev_2025_11_25);
+    if (ok && resumable) {
+        ok = co_await sse.prime(es->event_id(0));
+        shared->sessions.keep_stream(session->id(), es);
     }
-    if (ok && channel->reply()) ok = co_await sse.event(*channel->reply());
-    if (ok) ok = co_await sse.end();
-    co_return ok && keep;
+    if (!ok) co_return false;
+    if (first.close_requested && resumable) {
+        // The handler ended the response at once (SEP-1699 polling): the client resumes with GET.
+        for (const auto& e : first.events)
+            if (!co_await sse.event(es->event_id(e.seq), e.data)) co_return false;
+        co_await sse.end();
+        co_return false;
+    }
+    const auto end = co_await pump(sse, *es, generation, 0, *wake, resumable, shared->options.sse_keep_alive);
+    if (end == pump_end::connection_lost) co_return false;
+    ok = co_await sse.end();
+    co_return ok && keep && end == pump_end::finished;
 }
 
 net::awaitable<bool> get(beast::tcp_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared) {
@@ -229,16 +248,40 @@ net::awaitable<bool> get(beast::tcp_stream& stream, const http_request& req, std
     if (!session) co_return co_await reject(stream, req, bhttp::status::not_found, -32001, "Session not found", keep, no_headers);
     if (shared->draining.load()) co_return co_await reject(stream, req, bhttp::status::service_unavailable, -32000, "Service Unavailable: shutting down", false, no_headers);
 
-    auto channel = std::make_shared<get_stream>(co_await net::this_coro::executor);
-    if (!shared->sessions.attach_stream(session_id, channel))
-        co_return co_await reject(stream, req, bhttp::status::conflict, -32000, "Conflict: only one GET stream per session", keep, no_headers);
+    auto wake = std::make_shared<wake_signal>(co_await net::this_coro::executor);
     sse_writer sse(stream, shared->options.write_timeout);
     const header_list session_header{{"Mcp-Session-Id", session_id}};
+
+    // Resumption: Last-Event-ID names a kept stream of this session; replay what followed it and
+    // go on following that stream.
+    std::shared_ptr<event_stream> es;
+    std::uint64_t cursor = 0;
+    if (const auto last = header(req, "Last-Event-ID"); !last.empty()) {
+        if (auto parsed = event_stream::parse_event_id(last)) {
+            es = shared->sessions.find_stream(session_id, parsed->first);
+            cursor = parsed->second;
+        }
+    }
+    auto standalone = shared->sessions.standalone_events(session_id);
+    if (!standalone) co_return co_await reject(stream, req, bhttp::status::not_found, -32001, "Session not found", keep, no_headers);
+    if (es && es != standalone) {
+        const auto generation = es->attach(wake->waker());
+        if (!co_await sse.start(req, session_header)) co_return false;
+        const auto end = co_await pump(sse, *es, generation, cursor, *wake, true, shared->options.sse_keep_alive);
+        if (end != pump_end::connection_lost) co_await sse.end();
+        co_return false;
+    }
+    // The standalone stream: one GET connection per session at a time.
+    if (!es) cursor = standalone->last_seq();  // a fresh stream starts now; no replay
+    if (!shared->sessions.attach_stream(session_id, wake))
+        co_return co_await reject(stream, req, bhttp::status::conflict, -32000, "Conflict: only one GET stream per session", keep, no_headers);
+    const auto generation = standalone->attach(wake->waker());
     bool ok = co_await sse.start(req, session_header);
-    if (ok && revision_at_least(session->revision(), rev_2025_11_25)) ok = co_await sse.prime();
-    while (ok && co_await channel->wait(shared->options.sse_keep_alive)) ok = co_await sse.comment();
-    shared->sessions.detach_stream(session_id, channel.get());
-    if (ok) co_await sse.end();
+    if (ok && revision_at_least(session->revision(), rev_2025_11_25)) ok = co_await sse.prime(standalone->event_id(cursor));
+    pump_end end = pump_end::connection_lost;
+    if (ok) end = co_await pump(sse, *standalone, generation, cursor, *wake, false, shared->options.sse_keep_alive);
+    shared->sessions.detach_stream(session_id, wake.get());
+    if (end != pump_end::connection_lost) co_await sse.end();
     co_return false;  // a long-lived stream's connection is not reused
 }
 

@@ -10,9 +10,12 @@ session_table::session_table(std::size_t max_sessions, std::chrono::seconds idle
     : max_sessions_(max_sessions), idle_timeout_(idle_timeout) {}
 
 void session_table::end(entry& e) {
-    e.state->stop_all_calls();
+    e.state->close();
     if (e.stream) e.stream->close();
     e.stream.reset();
+    if (e.standalone) e.standalone->terminate();
+    for (auto& s : e.kept) s->terminate();
+    e.kept.clear();
 }
 
 std::shared_ptr<session_state> session_table::create(clock::time_point now) {
@@ -30,7 +33,11 @@ std::shared_ptr<session_state> session_table::create(clock::time_point now) {
     }
     std::string id = random_hex(16);
     auto state = std::make_shared<session_state>(id, random_uuid_v4());
-    sessions_.emplace(id, entry{state, now, nullptr});
+    // Messages unrelated to a request wait here for the GET stream (the last 128 are kept).
+    constexpr std::size_t standalone_capacity = 128;
+    auto standalone = std::make_shared<event_stream>(random_hex(8), standalone_capacity);
+    state->set_notifier(standalone);
+    sessions_.emplace(id, entry{state, now, nullptr, std::move(standalone), {}});
     return state;
 }
 
@@ -82,6 +89,31 @@ void session_table::detach_stream(const std::string& id, const standalone_stream
         it->second.stream.reset();
         it->second.last_used = clock::now();
     }
+}
+
+std::shared_ptr<event_stream> session_table::standalone_events(const std::string& id) {
+    std::lock_guard l(mu_);
+    auto it = sessions_.find(id);
+    return it == sessions_.end() ? nullptr : it->second.standalone;
+}
+
+void session_table::keep_stream(const std::string& id, std::shared_ptr<event_stream> stream) {
+    constexpr std::size_t max_kept = 16;  // resumable POST streams per session
+    std::lock_guard l(mu_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return;
+    it->second.kept.push_back(std::move(stream));
+    if (it->second.kept.size() > max_kept) it->second.kept.pop_front();
+}
+
+std::shared_ptr<event_stream> session_table::find_stream(const std::string& id, const std::string& stream_id) {
+    std::lock_guard l(mu_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return nullptr;
+    if (it->second.standalone && it->second.standalone->id() == stream_id) return it->second.standalone;
+    for (const auto& s : it->second.kept)
+        if (s->id() == stream_id) return s;
+    return nullptr;
 }
 
 void session_table::close_all() {

@@ -1,17 +1,20 @@
 // The sessions of the Streamable HTTP transport: created by `initialize`, found by
 // Mcp-Session-Id, ended by DELETE or after an idle timeout, capped in number (the longest-idle
 // session without running calls or an open GET stream is evicted for a new one). Also holds each
-// session's standalone GET stream. Boost-free; thread-safe (one mutex).
+// session's open GET connection, its standalone event stream (messages unrelated to a request)
+// and the recent resumable POST streams, for Last-Event-ID. Boost-free; thread-safe (one mutex).
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
 
 #include "mcp/session_state.hpp"
+#include "transport/http/event_stream.hpp"
 
 namespace arcade_mcp::detail {
 
@@ -40,6 +43,12 @@ public:
     /// Registers the session's GET stream; false when one is already open (or no such session).
     bool attach_stream(const std::string& id, std::shared_ptr<standalone_stream> stream);
     void detach_stream(const std::string& id, const standalone_stream* stream);
+    /// The session's standalone event stream, or nullptr for an unknown session.
+    std::shared_ptr<event_stream> standalone_events(const std::string& id);
+    /// Keeps a primed POST stream for resumption (the oldest kept one goes beyond the limit).
+    void keep_stream(const std::string& id, std::shared_ptr<event_stream> stream);
+    /// A kept stream (POST or standalone) of the session by its stream id, or nullptr.
+    std::shared_ptr<event_stream> find_stream(const std::string& id, const std::string& stream_id);
     /// Ends every session (shutdown).
     void close_all();
     std::size_t size() const;
@@ -49,6 +58,8 @@ private:
         std::shared_ptr<session_state> state;
         clock::time_point last_used;
         std::shared_ptr<standalone_stream> stream;
+        std::shared_ptr<event_stream> standalone;
+        std::deque<std::shared_ptr<event_stream>> kept;
     };
     bool busy(const entry& e) const { return e.stream != nullptr || e.state->calls_in_flight() > 0; }
     void end(entry& e);

@@ -69,6 +69,7 @@ void handle_stdio_line(dispatcher& core, const std::shared_ptr<session_state>& s
 int serve_stdio(dispatcher& core, worker_pool& pool, const stdio_options& options, const std::atomic<bool>& stop) {
     auto out = std::make_shared<line_writer>(options.out_fd);
     auto session = std::make_shared<session_state>(std::string(), random_uuid_v4());
+    session->set_notifier(std::make_shared<stdio_sink>(out));  // list_changed, resources/updated
     std::string pending;
     bool discarding = false;  // inside an over-long line: skip to its newline
     char buf[64 * 1024];
@@ -106,12 +107,15 @@ int serve_stdio(dispatcher& core, worker_pool& pool, const stdio_options& option
         }
     }
     // Drain: let running tool calls finish within the grace period, then signal their stop tokens.
+    // Requests to the client can no longer be answered.
+    session->fail_client_requests();
     const auto deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
     while (pool.busy() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     if (pool.busy() > 0) {
         log(log_level::warning, "grace period over; cancelling running tool calls");
         core.stop_all_calls();
     }
+    session->close();
     log(log_level::info, "stdio session ended");
     return 0;
 }

@@ -1,0 +1,103 @@
+/// @file prompts.hpp
+/// Prompts: message templates the client lists and fills (`prompts/list`, `prompts/get`).
+/// `make_prompt<Args>` derives the argument list from a described struct whose members are
+/// `std::string` (required) or `std::optional<std::string>` (optional); the handler receives
+/// the decoded struct and returns messages with any content (text, image, audio, resources).
+///
+/// Example:
+///   struct review_args { std::string code; std::optional<std::string> focus;
+///       static auto describe() { return fields(field("code", &review_args::code, "Code to review"),
+///                                              field("focus", &review_args::focus, "What to look at")); } };
+///   srv.add_prompt<review_args>("code_review", "Review a piece of code", [](tool_context&, const review_args& a) {
+///       return prompt_result{{}, {prompt_message::user(content_block::text("Review:\n" + a.code))}};
+///   });
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "arcade_mcp/mcp/completion.hpp"
+#include "arcade_mcp/mcp/content.hpp"
+#include "arcade_mcp/mcp/fields.hpp"
+#include "arcade_mcp/mcp/result.hpp"
+#include "arcade_mcp/mcp/tool_context.hpp"
+
+namespace arcade_mcp {
+
+struct prompt_argument {
+    std::string name;
+    std::optional<std::string> description;
+    bool required = false;
+};
+
+struct prompt_message {
+    std::string role;  ///< "user" or "assistant"
+    content_block content;
+
+    static prompt_message user(content_block c) { return prompt_message{"user", std::move(c)}; }
+    static prompt_message assistant(content_block c) { return prompt_message{"assistant", std::move(c)}; }
+};
+
+struct prompt_result {
+    std::optional<std::string> description;
+    std::vector<prompt_message> messages;
+};
+
+/// A prompt, type-erased: `get` receives the client's arguments as JSON (an object of strings)
+/// and returns messages, a tool_error, or a decode_error for bad arguments.
+struct prompt_spec {
+    std::string name;
+    std::optional<std::string> title;
+    std::string description;
+    std::vector<prompt_argument> arguments;
+    std::function<std::variant<prompt_result, tool_error, decode_error>(tool_context&, const json& arguments)> get;
+    std::map<std::string, completer> completers;  ///< by argument name
+
+    prompt_spec& with_title(std::string t) { title = std::move(t); return *this; }
+    /// Suggests values for an argument in completion/complete.
+    prompt_spec& complete(std::string argument, completer c) {
+        completers[std::move(argument)] = std::move(c);
+        return *this;
+    }
+};
+
+/// Builds a prompt from a described argument struct and a handler
+/// `prompt_result|result<prompt_result> (tool_context&, const Args&)`.
+template <described Args, class Handler>
+prompt_spec make_prompt(std::string name, std::string description, Handler handler) {
+    prompt_spec spec;
+    spec.name = std::move(name);
+    spec.description = std::move(description);
+    const json schema = value_codec<Args>::schema();
+    const json required = schema.value("required", json::array());
+    const json properties = schema.value("properties", json::object());
+    for (const auto& [arg, prop] : properties.items()) {
+        prompt_argument a;
+        a.name = arg;
+        if (prop.contains("description")) a.description = prop["description"].template get<std::string>();
+        for (const auto& r : required) a.required = a.required || r == arg;
+        spec.arguments.push_back(std::move(a));
+    }
+    spec.get = [h = std::move(handler)](tool_context& ctx, const json& arguments) mutable
+        -> std::variant<prompt_result, tool_error, decode_error> {
+        Args args{};
+        decode_error err;
+        if (!value_codec<Args>::decode(arguments, args, "", err)) return err;
+        using R = std::decay_t<decltype(h(ctx, args))>;
+        if constexpr (is_result<R>::value) {
+            auto r = h(ctx, args);
+            if (!r) return std::move(r).error();
+            return std::move(r).value();
+        } else {
+            return h(ctx, args);
+        }
+    };
+    return spec;
+}
+
+}  // namespace arcade_mcp

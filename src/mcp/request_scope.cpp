@@ -1,0 +1,84 @@
+// request_scope implementation (see request_scope.hpp).
+#include "mcp/request_scope.hpp"
+
+#include <cstdlib>
+#include <mutex>
+
+#include "mcp/secrets.hpp"
+#include "util/ascii.hpp"
+
+namespace arcade_mcp::detail {
+
+std::string_view mcp_level_name(mcp_log_level level) {
+    static constexpr std::string_view names[] = {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"};
+    return names[static_cast<int>(level)];
+}
+
+request_scope::request_scope(std::shared_ptr<const tool_spec> spec, std::shared_ptr<session_state> session, std::shared_ptr<outbound_sink> sink,
+                             jsonrpc::request_id id, std::string revision, std::string user_id, std::optional<json> progress_token,
+                             std::stop_token stop)
+    : spec_(std::move(spec)), session_(std::move(session)), sink_(std::move(sink)), id_(std::move(id)), revision_(std::move(revision)),
+      user_id_(std::move(user_id)), progress_token_(std::move(progress_token)), stop_(std::move(stop)) {}
+
+/// MCP mode: only secrets the tool declared, from the environment (.env included), never a
+/// reserved server secret.
+std::optional<std::string> request_scope::secret(std::string_view key) const {
+    if (!spec_ || is_reserved_secret(key) || !declares_secret(*spec_, key)) return std::nullopt;
+    for (const auto& declared : spec_->requirements.secrets) {
+        if (!iequals(declared, key)) continue;
+        if (const char* v = std::getenv(declared.c_str())) return std::string(v);
+    }
+    return std::nullopt;
+}
+
+void request_scope::log(mcp_log_level level, json data, std::optional<std::string> logger) {
+    if (level < session_->log_level()) return;
+    json params{{"level", mcp_level_name(level)}, {"data", std::move(data)}};
+    if (logger) params["logger"] = *logger;
+    sink_->send(jsonrpc::make_notification("notifications/message", std::move(params)));
+}
+
+void request_scope::report_progress(double progress, std::optional<double> total, std::optional<std::string> message) {
+    if (!progress_token_) return;
+    json params{{"progressToken", *progress_token_}, {"progress", number_json(progress)}};
+    if (total) params["total"] = number_json(*total);
+    if (message) params["message"] = *message;
+    sink_->send(jsonrpc::make_notification("notifications/progress", std::move(params)));
+}
+
+bool request_scope::client_supports(std::string_view capability) const {
+    if (session_->stateless()) return false;  // the answer could not find its way back
+    const json caps = session_->client_capabilities();
+    const auto it = caps.find(std::string(capability));
+    return it != caps.end() && it->is_object();
+}
+
+json request_scope::request_client(const std::string& method, json params, std::chrono::milliseconds timeout) {
+    if (session_->stateless()) throw client_request_error(jsonrpc::error_code::internal_error, "Stateless HTTP cannot send requests to the client");
+    auto [id, pending] = session_->open_client_request();
+    if (!pending) throw client_request_error(jsonrpc::error_code::internal_error, "The session ended");
+    // Wake the wait on cancellation; registered before taking the lock, since it runs at once
+    // when the stop was already requested.
+    std::stop_callback wake(stop_, [p = pending] {
+        { std::lock_guard g(p->mu); }
+        p->cv.notify_all();
+    });
+    sink_->send(jsonrpc::make_request(id, method, std::move(params)));
+    std::unique_lock l(pending->mu);
+    pending->cv.wait_for(l, timeout, [&] { return pending->outcome.has_value() || stop_.stop_requested(); });
+    if (!pending->outcome) {
+        l.unlock();
+        session_->forget_client_request(id);
+        const bool cancelled = stop_.stop_requested();
+        const std::string why = cancelled ? "The request was cancelled" : "The client did not answer " + method + " in time";
+        sink_->send(jsonrpc::make_notification("notifications/cancelled", json{{"requestId", id.to_json()}, {"reason", why}}));
+        throw client_request_error(jsonrpc::error_code::internal_error, why);
+    }
+    auto outcome = std::move(*pending->outcome);
+    l.unlock();
+    if (auto* err = std::get_if<jsonrpc::error>(&outcome))
+        throw client_request_error(err->code, "The client answered " + method + " with an error: " + err->message);
+    return std::get<json>(std::move(outcome));
+}
+
+}  // namespace arcade_mcp::detail

@@ -1,0 +1,51 @@
+// The per-request context handed to handlers (tools, resource readers, prompts, completers):
+// who called, the revision, the stop token, log/progress notifications and requests to the
+// client, all travelling on the sink of the request. Nothing of the server's secrets is
+// reachable: a tool sees only the secrets it declared.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+
+#include "arcade_mcp/jsonrpc/message.hpp"
+#include "arcade_mcp/mcp/tool.hpp"
+#include "mcp/outbound_sink.hpp"
+#include "mcp/session_state.hpp"
+
+namespace arcade_mcp::detail {
+
+class request_scope final : public tool_context {
+public:
+    /// `spec` is the tool being called (for its declared secrets), or nullptr for other handlers.
+    request_scope(std::shared_ptr<const tool_spec> spec, std::shared_ptr<session_state> session, std::shared_ptr<outbound_sink> sink,
+                  jsonrpc::request_id id, std::string revision, std::string user_id, std::optional<json> progress_token,
+                  std::stop_token stop);
+
+    std::string_view user_id() const override { return user_id_; }
+    std::optional<std::string> secret(std::string_view key) const override;
+    std::string_view protocol_version() const override { return revision_; }
+    std::stop_token stop_token() const override { return stop_; }
+    std::string request_id() const override { return id_.to_json().dump(); }
+    void log(mcp_log_level level, json data, std::optional<std::string> logger) override;
+    void report_progress(double progress, std::optional<double> total, std::optional<std::string> message) override;
+    json request_client(const std::string& method, json params, std::chrono::milliseconds timeout) override;
+    bool client_supports(std::string_view capability) const override;
+    void close_stream() override { sink_->close_stream(); }
+
+private:
+    std::shared_ptr<const tool_spec> spec_;
+    std::shared_ptr<session_state> session_;
+    std::shared_ptr<outbound_sink> sink_;
+    jsonrpc::request_id id_;
+    std::string revision_;
+    std::string user_id_;
+    std::optional<json> progress_token_;
+    std::stop_token stop_;
+};
+
+/// "debug", "info", ... for a level.
+std::string_view mcp_level_name(mcp_log_level level);
+
+}  // namespace arcade_mcp::detail
