@@ -227,6 +227,48 @@ void add_prompts(server& srv) {
     });
 }
 
+struct wait_args {
+    double seconds = 5;
+    static auto describe() { return fields(field("seconds", &wait_args::seconds, "How long to wait").minimum(0).maximum(60).default_value(5.0)); }
+};
+
+/// Beyond the suite: tools that change the server at run time (list_changed, resources/updated)
+/// and a slow tool to cancel, used by our own tests (tests/e2e/conformance_*.test.mjs).
+void add_dynamic_tools(server& srv) {
+    srv.add_tool<no_args>("test_toggle_dynamic_tool", "Adds test_dynamic_tool, or removes it when present", [&srv](const no_args&) {
+        if (srv.remove_tool("test_dynamic_tool")) return std::string("removed");
+        srv.add_tool<no_args>("test_dynamic_tool", "A tool added at run time", [](const no_args&) { return std::string("dynamic"); });
+        return std::string("added");
+    });
+    srv.add_tool<no_args>("test_toggle_dynamic_resource", "Adds test://dynamic-resource, or removes it when present", [&srv](const no_args&) {
+        if (srv.remove_resource("test://dynamic-resource")) return std::string("removed");
+        resource_info info;
+        info.uri = "test://dynamic-resource";
+        info.name = "dynamic-resource";
+        srv.add_resource(info, [](tool_context&, const std::string& uri) { return std::vector{resource_contents::text_of(uri, "dynamic")}; });
+        return std::string("added");
+    });
+    srv.add_tool<no_args>("test_toggle_dynamic_prompt", "Adds test_dynamic_prompt, or removes it when present", [&srv](const no_args&) {
+        if (srv.remove_prompt("test_dynamic_prompt")) return std::string("removed");
+        srv.add_prompt<no_args>("test_dynamic_prompt", "A prompt added at run time", [](tool_context&, const no_args&) {
+            return prompt_result{{}, {prompt_message::user(content_block::text("dynamic"))}};
+        });
+        return std::string("added");
+    });
+    srv.add_tool<no_args>("test_update_watched_resource", "Tells subscribers that test://watched-resource changed", [&srv](const no_args&) {
+        srv.notify_resource_updated("test://watched-resource");
+        return std::string("notified");
+    });
+    srv.add_tool<wait_args>("test_slow_tool", "Waits, or stops early when cancelled", [](tool_context& ctx, const wait_args& in) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(in.seconds);
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (ctx.stop_token().stop_requested()) return std::string("cancelled");
+            std::this_thread::sleep_for(10ms);
+        }
+        return std::string("completed");
+    });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -238,6 +280,7 @@ int main(int argc, char** argv) {
     add_notifying_tools(srv);
     add_client_request_tools(srv);
     add_schema_tool(srv);
+    add_dynamic_tools(srv);
     add_resources(srv);
     add_prompts(srv);
     return run(srv, argc, argv);
