@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Set-up command 2 of the README: installs what is missing (apt packages, the pinned npm
-# packages of tests/e2e), then builds and runs every test under ASan + UBSan and in Release:
-# unit tests, golden transcripts, the TypeScript SDK end-to-end tests over stdio and HTTP with
-# schema validation, the example and the installed-package consumer; then the deployment
-# validators, the scale-out rehearsal on the Release binary and the container image test.
+# packages of tests/e2e and of the conformance suites), then builds and runs every test under
+# ASan + UBSan and in Release: unit tests, golden transcripts, the TypeScript SDK end-to-end tests
+# over stdio and HTTP with schema validation, the examples and the installed-package consumer;
+# and the official MCP conformance suites (0.1.16 --suite all and 0.2.0-alpha.12) against
+# examples/conformance-server; then, once, on the Release build: the deployment validators, the
+# scale-out rehearsal and the container image test.
 # PRESETS overrides the presets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh --with-e2e
+scripts/install-deps.sh --with-e2e --with-conformance
 
 if [ -z "${MCP_SCHEMA_DIR:-}" ] && [ ! -d ../shared/mcp-schema ]; then
   # The official schemas are not on npm; they come with the shared reference folder. Without it
@@ -22,6 +24,8 @@ for preset in ${PRESETS:-asan release}; do
   cmake --build --preset "$preset"
   echo "== $preset: test"
   ctest --preset "$preset" -j2 --timeout 600
+  echo "== $preset: the official MCP conformance suites (pinned) against examples/conformance-server"
+  scripts/conformance.sh "build/$preset/bin/conformance-server"
 done
 # Deployment checks: workflows, Kubernetes objects and Terraform against real validators, and the
 # scale-out rehearsal (three replicas behind nginx) on the Release binary.
