@@ -44,6 +44,10 @@ set(ARCADE_MCP_UNIT_TESTS
   src/mcp/value_codec_test.cpp
   src/mcp/server_test.cpp
   src/mcp/dispatcher_test.cpp
+  src/mcp/features_test.cpp
+  src/mcp/uri_template_test.cpp
+  src/mcp/paging_test.cpp
+  src/mcp/content_test.cpp
   src/util/base64url_test.cpp
   src/arcade/jwt_test.cpp
   src/arcade/value_schema_test.cpp
@@ -53,4 +57,5 @@ set(ARCADE_MCP_UNIT_TESTS
   src/app/runtime_config_test.cpp
   src/transport/http/http_policy_test.cpp
   src/transport/http/session_table_test.cpp
+  src/transport/http/event_stream_test.cpp
 )

@@ -61,7 +61,7 @@ content_block content_block::resource_link(std::string uri, std::string name, st
 
 content_block content_block::from_json(json block) {
     static constexpr std::string_view known[] = {"text", "image", "audio", "resource", "resource_link"};
-    const auto type = block.is_object() ? block.value("type", std::string()) : std::string();
+    const auto type = block.is_object() && block.value("type", json()).is_string() ? block["type"].get<std::string>() : std::string();
     for (auto k : known)
         if (type == k) return content_block(std::move(block));
     throw std::invalid_argument("unknown content block type '" + type + "'");

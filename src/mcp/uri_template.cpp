@@ -58,6 +58,8 @@ uri_template::uri_template(std::string_view text) {
         if (expr.empty()) throw std::invalid_argument("URI template: empty expression");
         for (char c : expr)
             if (!valid_var_char(c)) throw std::invalid_argument("URI template: unsupported expression {" + std::string(expr) + "}");
+        // RFC 6570 varname: '.' only between characters; a leading one is the label operator.
+        if (expr.front() == '.' || expr.back() == '.' || expr.find("..") != std::string_view::npos) throw std::invalid_argument("URI template: unsupported expression {" + std::string(expr) + "}");
         if (!parts_.empty() && parts_.back().is_variable) throw std::invalid_argument("URI template: adjacent expressions are ambiguous");
         p.text = std::string(expr);
         variables_.push_back(p.text);
