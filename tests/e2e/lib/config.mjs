@@ -1,5 +1,6 @@
 // Settings of the end-to-end tests, all read from the environment:
-// the server binary (ARCADE_EVAL_REF_BIN, required), the MCP schema folder
+// the server binary (ARCADE_EVAL_REF_BIN, required; CONFORMANCE_SERVER_BIN for the
+// conformance-server tests), the MCP schema folder
 // (MCP_SCHEMA_DIR, default <repo>/../shared/mcp-schema, or "skip"), and the
 // environment every spawned server gets.
 import { existsSync } from 'node:fs';
@@ -14,20 +15,27 @@ export const REPO_DIR = path.resolve(E2E_DIR, '..', '..');
 /** The user id every server gets unless a test sets another. */
 export const DEFAULT_USER_ID = 'e2e-user@example.com';
 
-/** Absolute path of the arcade-eval-ref binary; throws a clear error when unset or missing. */
-export function serverBinary() {
-  const bin = process.env.ARCADE_EVAL_REF_BIN;
+/** Absolute path of the binary named by environment variable `name`; throws a clear error when unset or missing. */
+function binaryFromEnv(name, example) {
+  const bin = process.env[name];
   if (!bin) {
-    throw new Error(
-      'ARCADE_EVAL_REF_BIN is not set: point it at the arcade-eval-ref binary, e.g. ' +
-        'ARCADE_EVAL_REF_BIN=build/release/bin/arcade-eval-ref node --test'
-    );
+    throw new Error(`${name} is not set: point it at the ${example} binary, e.g. ` + `${name}=build/release/bin/${example} node --test`);
   }
   const abs = path.resolve(bin);
   if (!existsSync(abs)) {
-    throw new Error(`ARCADE_EVAL_REF_BIN=${bin} does not exist (resolved to ${abs})`);
+    throw new Error(`${name}=${bin} does not exist (resolved to ${abs})`);
   }
   return abs;
+}
+
+/** Absolute path of the arcade-eval-ref binary; throws a clear error when unset or missing. */
+export function serverBinary() {
+  return binaryFromEnv('ARCADE_EVAL_REF_BIN', 'arcade-eval-ref');
+}
+
+/** Absolute path of the conformance-server binary (CONFORMANCE_SERVER_BIN); same rules as serverBinary(). */
+export function conformanceServerBinary() {
+  return binaryFromEnv('CONFORMANCE_SERVER_BIN', 'conformance-server');
 }
 
 /**

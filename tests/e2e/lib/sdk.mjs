@@ -13,8 +13,14 @@ export const REQUEST_OPTIONS = { timeout: 10000 };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
-function newClient() {
-  return new Client({ name: 'arcade-mcp-cpp-e2e', version: '0.0.0' });
+/**
+ * A client, optionally declaring `capabilities` (e.g. { sampling: {}, elicitation: {} }), and
+ * `setup(client)` run before connecting (to register request and notification handlers).
+ */
+function newClient({ capabilities, setup } = {}) {
+  const client = new Client({ name: 'arcade-mcp-cpp-e2e', version: '0.0.0' }, capabilities ? { capabilities } : undefined);
+  setup?.(client);
+  return client;
 }
 
 /** Closes a client within `ms`, whatever the transport does. */
@@ -25,12 +31,14 @@ async function closeBounded(client, ms = 6000) {
 /**
  * Spawns the server over stdio through the SDK and initializes.
  * Resolves { client, transport, recorder, pid, stderr(), close() }.
+ * Options: `env` extras, `binary` (default serverBinary()), and the client's
+ * `capabilities` and `setup(client)` (see newClient).
  */
-export async function connectStdio({ env = {} } = {}) {
+export async function connectStdio({ env = {}, binary, capabilities, setup } = {}) {
   const recorder = new MessageRecorder();
   const transport = recordTransport(
     new StdioClientTransport({
-      command: serverBinary(),
+      command: binary ?? serverBinary(),
       env: serverEnv({ ARCADE_SERVER_TRANSPORT: 'stdio', ...env }),
       stderr: 'pipe',
     }),
@@ -48,7 +56,7 @@ export async function connectStdio({ env = {} } = {}) {
     pid = transport.pid;
     trackPid(pid);
   };
-  const client = newClient();
+  const client = newClient({ capabilities, setup });
   const close = async () => {
     recorder.closing = true;
     await closeBounded(client);
@@ -67,11 +75,16 @@ export async function connectStdio({ env = {} } = {}) {
 /**
  * Connects over Streamable HTTP to a server started by startHttpServer and initializes.
  * Resolves { client, transport, recorder, close() }; close() does not stop the server.
+ * Options: the client's `capabilities` and `setup(client)` (see newClient), and `fetch`,
+ * a fetch function the transport uses instead of the global one.
  */
-export async function connectHttp(server) {
+export async function connectHttp(server, { capabilities, setup, fetch } = {}) {
   const recorder = new MessageRecorder();
-  const transport = recordTransport(new StreamableHTTPClientTransport(new URL(server.url)), recorder);
-  const client = newClient();
+  const transport = recordTransport(
+    new StreamableHTTPClientTransport(new URL(server.url), fetch ? { fetch } : undefined),
+    recorder
+  );
+  const client = newClient({ capabilities, setup });
   const close = async () => {
     recorder.closing = true;
     await closeBounded(client);

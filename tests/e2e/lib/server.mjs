@@ -15,10 +15,11 @@ function keepTail(text) {
 
 /**
  * Starts an HTTP server. Resolves { child, pid, port, origin, url, stderr(), stop() }.
- * `env` entries are added to (and override) the default server environment.
+ * `env` entries are added to (and override) the default server environment; `binary`
+ * replaces serverBinary().
  */
-export async function startHttpServer({ env = {}, startTimeoutMs = 10000 } = {}) {
-  const child = spawn(serverBinary(), [], {
+export async function startHttpServer({ env = {}, startTimeoutMs = 10000, binary } = {}) {
+  const child = spawn(binary ?? serverBinary(), [], {
     env: serverEnv({
       ARCADE_SERVER_TRANSPORT: 'http',
       ARCADE_SERVER_HOST: '127.0.0.1',
@@ -85,9 +86,10 @@ export async function startHttpServer({ env = {}, startTimeoutMs = 10000 } = {})
 /**
  * Starts a stdio server with raw pipes. Resolves
  * { child, pid, lines, send(text|object), closeStdin(), stderr(), stop() }.
+ * `binary` replaces serverBinary().
  */
-export async function startStdioServer({ env = {} } = {}) {
-  const child = spawn(serverBinary(), [], {
+export async function startStdioServer({ env = {}, binary } = {}) {
+  const child = spawn(binary ?? serverBinary(), [], {
     env: serverEnv({ ARCADE_SERVER_TRANSPORT: 'stdio', ...env }),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
