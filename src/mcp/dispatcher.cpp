@@ -96,7 +96,8 @@ void dispatcher::list_changed(list_kind kind) {
     } else {
         method = "notifications/prompts/list_changed";
     }
-    broadcast(jsonrpc::make_notification(method, json::object()), [](const session_state&) { return true; });
+    const std::string capability = kind == list_kind::tools ? "tools" : kind == list_kind::resources ? "resources" : "prompts";
+    broadcast(jsonrpc::make_notification(method, json::object()), [&](const session_state& s) { return s.advertised(capability); });
 }
 
 void dispatcher::resource_updated(const std::string& uri) {
@@ -240,6 +241,7 @@ json dispatcher::initialize(session_state& session, const jsonrpc::request& req,
     }
     const std::string revision = negotiate_revision(version->get<std::string>());
     session.set_initialized(revision, std::move(capabilities), std::move(client_info));
+    session.set_server_capabilities(server_capabilities());
     if (!session.stateless()) {
         std::lock_guard l(sessions_mu_);
         sessions_.push_back(session.weak_from_this());
@@ -249,7 +251,7 @@ json dispatcher::initialize(session_state& session, const jsonrpc::request& req,
     json server_info{{"name", info.name}, {"version", info.version}};
     if (revision_at_least(revision, rev_2025_06_18)) server_info["title"] = info.title.value_or(info.name);
     json result{{"protocolVersion", revision},
-                {"capabilities", server_capabilities()},
+                {"capabilities", session.advertised_capabilities()},
                 {"serverInfo", std::move(server_info)}};
     if (info.instructions) result["instructions"] = *info.instructions;
     return result;
@@ -257,8 +259,8 @@ json dispatcher::initialize(session_state& session, const jsonrpc::request& req,
 
 json dispatcher::server_capabilities() const {
     json caps{{"tools", {{"listChanged", true}}}, {"logging", json::object()}};
-    const bool has_resources = !server_.resources().empty() || !server_.resource_templates().empty();
-    const bool has_prompts = !server_.prompts().empty();
+    const bool has_resources = server_.info().advertise_resources || !server_.resources().empty() || !server_.resource_templates().empty();
+    const bool has_prompts = server_.info().advertise_prompts || !server_.prompts().empty();
     if (has_resources) caps["resources"] = json{{"subscribe", true}, {"listChanged", true}};
     if (has_prompts) caps["prompts"] = json{{"listChanged", true}};
     if (has_resources || has_prompts) caps["completions"] = json::object();

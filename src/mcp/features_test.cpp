@@ -585,7 +585,24 @@ TEST_F(FeaturesTest, AddingAndRemovingAToolNotifiesAndChangesToolsList) {
     EXPECT_EQ(a_notes->sent().size(), 2u) << "removing nothing changes nothing";
 }
 
+TEST_F(FeaturesTest, ListChangesReachOnlySessionsTheCapabilityWasDeclaredTo) {
+    auto [a, notes] = open_with_notifier();  // initialized while the server had no resources or prompts
+    srv().add_resource(info_of("x://new", "new"), text_reader("N"));
+    srv().add_prompt<no_arguments>("hello", "Say hello", [](tool_context&, const no_arguments&) {
+        return prompt_result{{}, {prompt_message::user(content_block::text("hello"))}};
+    });
+    EXPECT_TRUE(notes->sent().empty());
+    auto [b, b_notes] = open_with_notifier();  // now both are declared to it
+    EXPECT_TRUE(init_result["capabilities"].contains("resources"));
+    srv().remove_prompt("hello");
+    EXPECT_EQ(methods_of(b_notes->sent()), std::vector<std::string>{"notifications/prompts/list_changed"});
+    EXPECT_TRUE(notes->sent().empty());
+}
+
 TEST_F(FeaturesTest, ResourceChangesNotifyResourcesListChanged) {
+    server_info info = test_info();
+    info.advertise_resources = true;
+    reset(info);
     auto [a, notes] = open_with_notifier();
     const json changed = json::parse(R"({"jsonrpc":"2.0","method":"notifications/resources/list_changed","params":{}})");
     srv().add_resource(info_of("x://new", "new"), text_reader("N"));
@@ -606,6 +623,9 @@ TEST_F(FeaturesTest, ResourceChangesNotifyResourcesListChanged) {
 }
 
 TEST_F(FeaturesTest, PromptChangesNotifyPromptsListChanged) {
+    server_info info = test_info();
+    info.advertise_prompts = true;
+    reset(info);
     auto [a, notes] = open_with_notifier();
     const json changed = json::parse(R"({"jsonrpc":"2.0","method":"notifications/prompts/list_changed","params":{}})");
     srv().add_prompt<no_arguments>("hello", "Say hello", [](tool_context&, const no_arguments&) {

@@ -75,6 +75,10 @@ public:
     void mark_initialized_notification() { std::lock_guard l(mu_); initialized_ = true; }
     bool initialized_notification_received() const { std::lock_guard l(mu_); return initialized_; }
     json client_capabilities() const { std::lock_guard l(mu_); return client_capabilities_; }
+    /// What initialize advertised to this client (list_changed goes only where it was declared).
+    void set_server_capabilities(json caps) { std::lock_guard l(mu_); server_capabilities_ = std::move(caps); }
+    json advertised_capabilities() const { std::lock_guard l(mu_); return server_capabilities_; }
+    bool advertised(std::string_view capability) const { std::lock_guard l(mu_); return server_capabilities_.contains(std::string(capability)); }
 
     mcp_log_level log_level() const { std::lock_guard l(mu_); return log_level_; }
     void set_log_level(mcp_log_level level) { std::lock_guard l(mu_); log_level_ = level; }
@@ -149,9 +153,10 @@ public:
             std::lock_guard l(mu_);
             closed_ = true;
             notifier_.reset();
-            for (auto& [key, call] : calls_) call->stop.request_stop();
         }
-        fail_client_requests();
+        fail_client_requests();  // first, so a waiting handler learns why: the session ended
+        std::lock_guard l(mu_);
+        for (auto& [key, call] : calls_) call->stop.request_stop();
     }
     /// The client can no longer answer (stdio EOF): requests waiting for it fail now.
     void fail_client_requests() {
@@ -172,6 +177,7 @@ private:
     bool initialized_ = false;
     json client_capabilities_ = json::object();
     json client_info_ = json::object();
+    json server_capabilities_ = json::object();
     mcp_log_level log_level_ = mcp_log_level::info;
     std::unordered_map<std::string, std::shared_ptr<in_flight_call>> calls_;
     bool closed_ = false;

@@ -70,28 +70,40 @@ uri_template::uri_template(std::string_view text) {
 }
 
 std::optional<std::map<std::string, std::string>> uri_template::match(std::string_view uri) const {
-    // Backtracking is polynomial in the URI's length with the number of variables as exponent;
-    // resource URIs are short, longer input is refused outright.
+    // Backtracking with memoized failures: at most parts x length states, each trying at most
+    // `length` splits, so a hostile URI costs O(parts * n^2) (milliseconds at the cap), never
+    // exponential. Longer URIs are refused outright.
     constexpr std::size_t max_uri_bytes = 2048;
     if (uri.size() > max_uri_bytes) return std::nullopt;
     std::map<std::string, std::string> out;
-    if (!match_from(0, uri, out)) return std::nullopt;
+    std::vector<bool> failed((parts_.size() + 1) * (uri.size() + 1), false);
+    if (!match_from(0, uri, out, failed)) return std::nullopt;
     return out;
 }
 
-bool uri_template::match_from(std::size_t index, std::string_view rest, std::map<std::string, std::string>& out) const {
+bool uri_template::match_from(std::size_t index, std::string_view rest, std::map<std::string, std::string>& out,
+                              std::vector<bool>& failed) const {
     if (index == parts_.size()) return rest.empty();
+    const std::size_t state = index * (failed.size() / (parts_.size() + 1)) + rest.size();
+    if (failed[state]) return false;
+    const bool matched = try_part(index, rest, out, failed);
+    if (!matched) failed[state] = true;
+    return matched;
+}
+
+bool uri_template::try_part(std::size_t index, std::string_view rest, std::map<std::string, std::string>& out,
+                            std::vector<bool>& failed) const {
     const part& p = parts_[index];
     if (!p.is_variable) {
         if (rest.substr(0, p.text.size()) != p.text) return false;
-        return match_from(index + 1, rest.substr(p.text.size()), out);
+        return match_from(index + 1, rest.substr(p.text.size()), out, failed);
     }
     // A variable takes a non-empty prefix of `rest`; try the shortest first, so a literal that
     // follows anchors it. Simple expressions stop at '/', '?' and '#'.
     for (std::size_t len = 1; len <= rest.size(); ++len) {
         const char c = rest[len - 1];
         if (!p.reserved && (c == '/' || c == '?' || c == '#')) break;
-        if (match_from(index + 1, rest.substr(len), out)) {
+        if (match_from(index + 1, rest.substr(len), out, failed)) {
             out[p.text] = percent_decode(rest.substr(0, len));
             return true;
         }

@@ -322,12 +322,7 @@ describe('conformance-server: raw Streamable HTTP', { timeout: 120000 }, () => {
   // is the answer to an accepted notification or response.
   test(
     'a cancelled request POST is not answered 202: SSE without the response, or the connection closed',
-    {
-      ...T,
-      todo:
-        'SERVER BUG: conformance-server answers the POST of a cancelled tools/call with "202 Accepted", ' +
-        'empty body (the transport answers a request like a notification)',
-    },
+    T,
     async () => {
       const session = await newSession();
       const id = session.nextId++;

@@ -36,6 +36,10 @@ struct server_info {
     std::string toolkit;
     std::string toolkit_description;
     std::size_t page_size = 100;         ///< items per page of tools/list, resources/list, ...
+    /// Declare the resources / prompts capability even while none is registered, for servers that
+    /// add them at run time (clients hear `list_changed` only for capabilities declared to them).
+    bool advertise_resources = false;
+    bool advertise_prompts = false;
 };
 
 /// Which list changed (see server_observer).

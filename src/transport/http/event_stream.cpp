@@ -1,7 +1,9 @@
 // event_stream implementation (see event_stream.hpp).
 #include "transport/http/event_stream.hpp"
 
+#include <atomic>
 #include <charconv>
+#include <cstdio>
 
 namespace arcade_mcp::detail {
 
@@ -90,6 +92,13 @@ void event_stream::wake_reader() {
         wake = wake_;
     }
     if (wake) wake();
+}
+
+std::string event_stream::next_id() {
+    static std::atomic<std::uint64_t> counter{0};
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "s%llx", static_cast<unsigned long long>(counter.fetch_add(1, std::memory_order_relaxed) + 1));
+    return buf;
 }
 
 std::optional<std::pair<std::string, std::uint64_t>> event_stream::parse_event_id(std::string_view event_id) {

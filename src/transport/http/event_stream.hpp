@@ -55,6 +55,8 @@ public:
     std::uint64_t last_seq() const;
     /// `<id>-<seq>`, the SSE event id.
     std::string event_id(std::uint64_t seq) const { return id_ + "-" + std::to_string(seq); }
+    /// A process-unique stream id (hex). Not secret: streams are only found within their session.
+    static std::string next_id();
     /// Splits an SSE event id into stream id and sequence number.
     static std::optional<std::pair<std::string, std::uint64_t>> parse_event_id(std::string_view event_id);
 

@@ -1,5 +1,6 @@
 // The /mcp endpoint of Streamable HTTP (2025 era): Origin/Host checks, POST (JSON answer, or an
 // SSE stream once a handler sends a notification), the standalone GET stream, and DELETE.
+#include <algorithm>
 #include <deque>
 
 #include "log/logger.hpp"
@@ -137,6 +138,13 @@ net::awaitable<pump_end> pump(sse_writer& sse, event_stream& es, std::uint64_t g
     }
 }
 
+/// Whether a POSTed payload holds a request (which must be answered with JSON or a stream).
+bool carries_request(const json& payload) {
+    const auto is_request = [](const json& m) { return m.is_object() && m.contains("id") && m.contains("method"); };
+    if (payload.is_array()) return std::any_of(payload.begin(), payload.end(), is_request);
+    return is_request(payload);
+}
+
 std::string header(const http_request& req, std::string_view name) {
     return std::string(to_std(req[boost::beast::string_view(name.data(), name.size())]));
 }
@@ -167,6 +175,7 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
     const header_list retry_after{{"Retry-After", "5"}};
     if (shared->options.stateless) {
         session = std::make_shared<session_state>(std::string(), random_uuid_v4());
+        session->set_stateless();
         if (!is_init) session->assume_revision(version_header.empty() ? std::string(rev_2025_03_26) : version_header);
     } else if (!session_id.empty()) {
         session = shared->sessions.find(session_id, session_table::clock::now());
@@ -188,7 +197,7 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
     if (!session->id().empty()) headers.emplace_back("Mcp-Session-Id", session->id());
     // Per-POST event stream: the handler's notifications and requests, then the reply.
     constexpr std::size_t post_stream_capacity = 256;
-    auto es = std::make_shared<event_stream>(random_hex(8), post_stream_capacity);
+    auto es = std::make_shared<event_stream>(event_stream::next_id(), post_stream_capacity);
     auto wake = std::make_shared<wake_signal>(co_await net::this_coro::executor);
     const auto generation = es->attach(wake->waker());
     shared->core.handle(session, payload, es);
@@ -205,7 +214,14 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
     if (only_reply || first.terminated) {
         if (created && (first.events.empty() || json::parse(first.events.front().data, nullptr, false).contains("error")))
             shared->sessions.erase(session->id());  // failed initialize
-        if (first.events.empty()) co_return co_await write_response(stream, req, bhttp::status::accepted, nullptr, keep, headers) && keep;
+        if (first.events.empty() && !carries_request(payload))
+            co_return co_await write_response(stream, req, bhttp::status::accepted, nullptr, keep, headers) && keep;
+        if (first.events.empty()) {
+            // A request with nothing to answer (the client cancelled it): a request's POST gets a
+            // stream, never 202; it ends without a response.
+            sse_writer sse(stream, shared->options.write_timeout);
+            co_return co_await sse.start(req, headers) && co_await sse.end() && keep;
+        }
         co_return co_await write_raw_json(stream, req, bhttp::status::ok, first.events.front().data, keep, headers) && keep;
     }
     // A handler sent a notification or request first: answer as an SSE stream that ends with the

@@ -35,7 +35,7 @@ std::shared_ptr<session_state> session_table::create(clock::time_point now) {
     auto state = std::make_shared<session_state>(id, random_uuid_v4());
     // Messages unrelated to a request wait here for the GET stream (the last 128 are kept).
     constexpr std::size_t standalone_capacity = 128;
-    auto standalone = std::make_shared<event_stream>(random_hex(8), standalone_capacity);
+    auto standalone = std::make_shared<event_stream>(event_stream::next_id(), standalone_capacity);
     state->set_notifier(standalone);
     sessions_.emplace(id, entry{state, now, nullptr, std::move(standalone), {}});
     return state;
