@@ -21,7 +21,9 @@ set(ARCADE_MCP_SOURCES
   src/mcp/content.cpp
   src/mcp/client_requests.cpp
   src/mcp/worker_pool.cpp
+  src/mcp/call_watchdog.cpp
   src/util/base64url.cpp
+  src/util/json_limits.cpp
   src/arcade/jwt.cpp
   src/arcade/value_schema.cpp
   src/arcade/tool_definition.cpp
@@ -36,6 +38,7 @@ set(ARCADE_MCP_SOURCES
   src/transport/http/http_policy.cpp
   src/transport/http/session_table.cpp
   src/transport/http/event_stream.cpp
+  src/transport/http/framing_guard.cpp
   ${ARCADE_MCP_ASIO_SOURCES}
 )
 # Unit tests that live beside the code they test.
@@ -58,4 +61,5 @@ set(ARCADE_MCP_UNIT_TESTS
   src/transport/http/http_policy_test.cpp
   src/transport/http/session_table_test.cpp
   src/transport/http/event_stream_test.cpp
+  src/transport/http/framing_guard_test.cpp
 )

@@ -99,6 +99,10 @@ int run(server& srv, int argc, char** argv) {
     core_options.catalog.disabled_tools = config.disabled_tools;
     core_options.catalog.disabled_toolkits = config.disabled_toolkits;
     core_options.refuse_tools_with_requirements = config.transport == transport_kind::http;
+    core_options.json_input.max_depth = config.max_json_depth;
+    core_options.json_input.max_string_bytes = config.max_string_bytes;
+    core_options.tool_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config.tool_timeout);
+    core_options.max_pending_client_requests = config.max_pending_client_requests;
     dispatcher core(srv, pool, core_options);
     const auto grace = std::chrono::duration_cast<std::chrono::milliseconds>(config.shutdown_grace);
     log(log_level::info, "starting", {{"server", srv.info().name}, {"version", srv.info().version},
@@ -120,6 +124,11 @@ int run(server& srv, int argc, char** argv) {
         options.allowed_hosts = config.allowed_hosts;
         options.allowed_origins = config.allowed_origins;
         options.max_body_bytes = config.max_body_bytes;
+        options.max_connections = config.max_connections;
+        options.max_sessions_per_client = config.max_sessions_per_client;
+        options.max_requests_per_session = config.max_requests_per_session;
+        options.read_timeout = config.read_timeout;
+        options.keep_alive_timeout = config.keep_alive_timeout;
         options.shutdown_grace = grace;
         options.worker_secret = config.worker_secret;
         options.worker_auth_disabled = config.auth_disabled;

@@ -208,7 +208,11 @@ constexpr std::string_view env_help_footer =
     "  MCP_TRANSPORT_SESSION_TIMEOUT_SECONDS, MCP_TRANSPORT_MAX_SESSIONS,\n"
     "  MCP_TRANSPORT_ALLOWED_HOSTS (comma list), MCP_TRANSPORT_ALLOWED_ORIGINS (comma list),\n"
     "  ARCADE_SERVER_MAX_BODY_BYTES, ARCADE_UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN,\n"
-    "  ARCADE_WORKER_THREADS.\n"
+    "  ARCADE_WORKER_THREADS, ARCADE_SERVER_MAX_CONNECTIONS, MCP_TRANSPORT_MAX_SESSIONS_PER_CLIENT,\n"
+    "  ARCADE_SERVER_MAX_REQUESTS_PER_SESSION, ARCADE_SERVER_MAX_JSON_DEPTH,\n"
+    "  ARCADE_SERVER_MAX_STRING_BYTES, ARCADE_SERVER_MAX_PENDING_CLIENT_REQUESTS,\n"
+    "  ARCADE_TOOL_TIMEOUT_SECONDS, ARCADE_SERVER_READ_TIMEOUT_SECONDS,\n"
+    "  ARCADE_SERVER_KEEP_ALIVE_TIMEOUT_SECONDS.\n"
     "Arcade worker routes (/worker/*, HTTP only), environment only:\n"
     "  ARCADE_WORKER_SECRET (enables them; HS256 key of the engine's tokens),\n"
     "  ARCADE_AUTH_DISABLED (skip the token check), ARCADE_TOOL_NAME_SEPARATOR (default '.'),\n"
@@ -233,6 +237,19 @@ constexpr const char* text_flags[][3] = {
     {"--shutdown-grace", "SECONDS",
      "Graceful shutdown timeout in seconds (env ARCADE_UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN, default 15)"},
     {"--worker-threads", "N", "Worker threads, 0 = max(4, CPUs) (env ARCADE_WORKER_THREADS)"},
+    {"--max-connections", "N", "Open HTTP connections; more get 503 (env ARCADE_SERVER_MAX_CONNECTIONS, default 1024)"},
+    {"--max-sessions-per-client", "N",
+     "Sessions per client address (env MCP_TRANSPORT_MAX_SESSIONS_PER_CLIENT, default 100)"},
+    {"--max-requests-per-session", "N",
+     "Requests and streams in progress per session; more get 429 (env ARCADE_SERVER_MAX_REQUESTS_PER_SESSION, default 32)"},
+    {"--max-json-depth", "N", "Nesting depth of JSON input (env ARCADE_SERVER_MAX_JSON_DEPTH, default 64)"},
+    {"--max-string-bytes", "BYTES", "Length of one JSON string (env ARCADE_SERVER_MAX_STRING_BYTES, default 1048576)"},
+    {"--max-pending-client-requests", "N",
+     "Unanswered sampling/elicitation requests per session (env ARCADE_SERVER_MAX_PENDING_CLIENT_REQUESTS, default 16)"},
+    {"--tool-timeout", "SECONDS", "Time limit of one tool call, 0 = none (env ARCADE_TOOL_TIMEOUT_SECONDS, default 300)"},
+    {"--read-timeout", "SECONDS", "Time to receive one whole HTTP request (env ARCADE_SERVER_READ_TIMEOUT_SECONDS, default 30)"},
+    {"--keep-alive-timeout", "SECONDS",
+     "Idle time of a kept-alive HTTP connection (env ARCADE_SERVER_KEEP_ALIVE_TIMEOUT_SECONDS, default 60)"},
     {"--env-file", "PATH", "Extra .env file; variables already set in the environment win"},
 };
 
@@ -356,6 +373,23 @@ config_outcome parse_runtime_config(int argc, const char* const* argv, const env
         if (auto v = resolve("--worker-threads", "ARCADE_WORKER_THREADS", false, uint_in(0, 1024))) {
             c.worker_threads = static_cast<std::size_t>(*v);
         }
+        const auto set_size = [&](const char* flag, const char* env_name, std::uint64_t min, std::uint64_t max, std::size_t& target,
+                                  std::string_view unit = {}) {
+            if (auto v = resolve(flag, env_name, false, uint_in(min, max, unit))) target = static_cast<std::size_t>(*v);
+        };
+        const auto set_seconds = [&](const char* flag, const char* env_name, std::uint64_t min, std::chrono::seconds& target) {
+            if (auto v = resolve(flag, env_name, false, uint_in(min, 31536000, "seconds")))
+                target = std::chrono::seconds(static_cast<std::int64_t>(*v));
+        };
+        set_size("--max-connections", "ARCADE_SERVER_MAX_CONNECTIONS", 1, 1000000, c.max_connections);
+        set_size("--max-sessions-per-client", "MCP_TRANSPORT_MAX_SESSIONS_PER_CLIENT", 1, 1000000, c.max_sessions_per_client);
+        set_size("--max-requests-per-session", "ARCADE_SERVER_MAX_REQUESTS_PER_SESSION", 1, 100000, c.max_requests_per_session);
+        set_size("--max-json-depth", "ARCADE_SERVER_MAX_JSON_DEPTH", 2, 10000, c.max_json_depth);
+        set_size("--max-string-bytes", "ARCADE_SERVER_MAX_STRING_BYTES", 16, std::uint64_t{1} << 30, c.max_string_bytes, "bytes");
+        set_size("--max-pending-client-requests", "ARCADE_SERVER_MAX_PENDING_CLIENT_REQUESTS", 1, 100000, c.max_pending_client_requests);
+        set_seconds("--tool-timeout", "ARCADE_TOOL_TIMEOUT_SECONDS", 0, c.tool_timeout);
+        set_seconds("--read-timeout", "ARCADE_SERVER_READ_TIMEOUT_SECONDS", 1, c.read_timeout);
+        set_seconds("--keep-alive-timeout", "ARCADE_SERVER_KEEP_ALIVE_TIMEOUT_SECONDS", 1, c.keep_alive_timeout);
         const auto resolve_list = [&](const std::string& flag, const std::vector<std::string>& values,
                                       std::string_view env_name, auto parse_entry) {
             std::vector<raw_value> flag_raw;

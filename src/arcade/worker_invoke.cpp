@@ -97,8 +97,11 @@ http_answer bad_request(std::string detail) { return http_answer{400, json{{"det
 }  // namespace
 
 void worker_api::invoke(const std::string& body, std::function<void(http_answer)> respond) {
-    const json request = json::parse(body, nullptr, false);
-    if (request.is_discarded() || !request.is_object()) return respond(bad_request("Request body must be a JSON object"));
+    std::string why;
+    const auto parsed = core_.parse_limited(body, why);
+    if (parsed && !parsed->is_object()) return respond(bad_request("Request body must be a JSON object"));
+    if (!parsed) return respond(bad_request(why.rfind("Parse error", 0) == 0 ? "Request body must be a JSON object" : why));
+    const json& request = *parsed;
     const json tool = request.value("tool", json());
     if (!tool.is_object() || !tool.value("name", json()).is_string() || !tool.value("toolkit", json()).is_string())
         return respond(bad_request("tool.name and tool.toolkit must be strings"));
@@ -138,8 +141,39 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
     if (entry == nullptr) return respond(http_answer{404, json{{"detail", "Tool '" + toolkit + "." + name + "' not found"}}, {}});
 
     core_.track_call(ctx->call);
-    auto job = [this, catalog, entry, ctx, inputs = std::move(inputs), respond = std::move(respond)]() mutable {
-        const auto started = std::chrono::steady_clock::now();
+    // Exactly one answer: the tool's, or the timeout error when it runs past its limit.
+    const auto started = std::chrono::steady_clock::now();
+    auto deliver = [ctx, entry, started, respond = std::make_shared<std::function<void(http_answer)>>(std::move(respond))](
+                       json value, std::optional<tool_error> error) {
+        if (ctx->call->answered.exchange(true)) return;
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        json logs = nullptr;
+        if (!error && entry->spec->deprecation_message)
+            logs = json::array({{{"message", *entry->spec->deprecation_message}, {"level", "warning"}, {"subtype", "deprecation"}}});
+        if (!error && value.is_null()) value = "";  // a typed tool's null result, as Python reports it
+        json output{{"value", error ? json(nullptr) : std::move(value)},
+                    {"logs", std::move(logs)},
+                    {"error", error ? error_json(*error, entry->spec->name) : json(nullptr)},
+                    {"requires_authorization", nullptr}};
+        log(log_level::info, "worker tool call",
+            {{"tool", entry->fqn}, {"execution_id", ctx->execution_id}, {"outcome", error ? std::string(to_string(error->kind)) : "ok"}});
+        (*respond)(http_answer{200,
+                               json{{"execution_id", ctx->execution_id},
+                                    {"finished_at", finished_at_now()},
+                                    {"duration", ms},
+                                    {"success", !error},
+                                    {"output", std::move(output)}},
+                               {}});
+    };
+    const auto limit = entry->spec->timeout ? *entry->spec->timeout : core_.options().tool_timeout;
+    std::optional<std::uint64_t> watch;
+    if (limit.count() > 0) {
+        watch = core_.watchdog().watch(call_watchdog::clock::now() + limit, [ctx, limit, deliver] {
+            ctx->call->stop.request_stop();
+            deliver(nullptr, timeout_error(limit));
+        });
+    }
+    auto job = [this, catalog, entry, ctx, watch, deliver, inputs = std::move(inputs)]() mutable {
         json value = nullptr;
         std::optional<tool_error> error;
         try {
@@ -157,25 +191,9 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
         } catch (...) {
             error = tool_error::fatal("An unhandled exception was raised by the tool.");
         }
+        if (watch) core_.watchdog().cancel(*watch);
         core_.untrack_call(ctx->call);
-        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-        json logs = nullptr;
-        if (!error && entry->spec->deprecation_message)
-            logs = json::array({{{"message", *entry->spec->deprecation_message}, {"level", "warning"}, {"subtype", "deprecation"}}});
-        if (!error && value.is_null()) value = "";  // a typed tool's null result, as Python reports it
-        json output{{"value", error ? json(nullptr) : std::move(value)},
-                    {"logs", std::move(logs)},
-                    {"error", error ? error_json(*error, entry->spec->name) : json(nullptr)},
-                    {"requires_authorization", nullptr}};
-        log(log_level::info, "worker tool call",
-            {{"tool", entry->fqn}, {"execution_id", ctx->execution_id}, {"outcome", error ? std::string(to_string(error->kind)) : "ok"}});
-        respond(http_answer{200,
-                            json{{"execution_id", ctx->execution_id},
-                                 {"finished_at", finished_at_now()},
-                                 {"duration", ms},
-                                 {"success", !error},
-                                 {"output", std::move(output)}},
-                            {}});
+        deliver(std::move(value), std::move(error));
     };
     pool_.post(std::move(job));
 }

@@ -68,6 +68,19 @@ dispatcher::dispatcher(server& srv, worker_pool& pool, dispatcher_options option
 
 dispatcher::~dispatcher() { server_.remove_observer(this); }
 
+std::optional<json> dispatcher::parse_limited(std::string_view text, std::string& why) const {
+    if (auto exceeded = exceeds_json_limits(text, options_.json_input)) {
+        why = "Invalid Request: " + *exceeded;
+        return std::nullopt;
+    }
+    json value = json::parse(text, nullptr, false);
+    if (value.is_discarded()) {
+        why = "Parse error: invalid JSON";
+        return std::nullopt;
+    }
+    return value;
+}
+
 std::shared_ptr<const tool_catalog> dispatcher::catalog() const {
     std::lock_guard l(catalog_mu_);
     return catalog_;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -18,10 +19,12 @@
 #include "arcade_mcp/json.hpp"
 #include "arcade_mcp/jsonrpc/message.hpp"
 #include "arcade_mcp/mcp/server.hpp"
+#include "mcp/call_watchdog.hpp"
 #include "mcp/outbound_sink.hpp"
 #include "mcp/session_state.hpp"
 #include "mcp/tool_catalog.hpp"
 #include "mcp/worker_pool.hpp"
+#include "util/json_limits.hpp"
 
 namespace arcade_mcp::detail {
 
@@ -31,6 +34,13 @@ struct dispatcher_options {
     /// MCP over HTTP without front-door auth: tools that need an OAuth2 token or secrets are
     /// refused (anyone reaching the port could use them), as arcade-mcp-server does.
     bool refuse_tools_with_requirements = false;
+    /// Limits on untrusted JSON (every transport checks them before parsing).
+    json_limits json_input;
+    /// A tool (MCP or worker) running longer is signalled to stop and answered with a timeout
+    /// error; 0 = no limit. Per tool: tool_spec::timeout.
+    std::chrono::milliseconds tool_timeout{std::chrono::minutes(5)};
+    /// Requests a session may have sent to the client and not yet had answered.
+    std::size_t max_pending_client_requests = 16;
 
     static dispatcher_options with_user(std::optional<std::string> user) {
         dispatcher_options o;
@@ -62,6 +72,12 @@ public:
     /// The current tool catalog; entries stay valid while the snapshot is held.
     std::shared_ptr<const tool_catalog> catalog() const;
     const server& srv() const noexcept { return server_; }
+    const dispatcher_options& options() const noexcept { return options_; }
+    /// Deadlines of running calls (the worker protocol uses it too).
+    call_watchdog& watchdog() noexcept { return watchdog_; }
+    /// Parses untrusted JSON text within the limits; std::nullopt with `why` set when it is too
+    /// deep or long, or not JSON ("Parse error: ...").
+    std::optional<json> parse_limited(std::string_view text, std::string& why) const;
 
     // server_observer: the server changed while serving.
     void list_changed(list_kind kind) override;
@@ -71,9 +87,13 @@ private:
     /// Produces the reply of a request handled on the pool (a result or an error message), or
     /// std::nullopt for none.
     using request_work = std::function<std::optional<json>(request_scope&, const jsonrpc::request&)>;
-    /// Runs `work` on the pool as a cancellable call with a request_scope; `spec` is the tool, if any.
+    /// The reply sent when a call outlives its time limit.
+    using timeout_reply = std::function<json(const jsonrpc::request_id&, std::chrono::milliseconds limit)>;
+    /// Runs `work` on the pool as a cancellable call with a request_scope; `spec` is the tool, if
+    /// any (its own timeout wins over the default). Past the time limit the call's stop token is
+    /// signalled and `on_timeout` (default: JSON-RPC -32001) answers instead.
     void run_on_pool(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink,
-                     std::shared_ptr<const tool_spec> spec, request_work work);
+                     std::shared_ptr<const tool_spec> spec, request_work work, timeout_reply on_timeout = {});
     /// Sends `message` to every live initialized session that `wanted` selects.
     void broadcast(const json& message, const std::function<bool(const session_state&)>& wanted);
 
@@ -106,6 +126,7 @@ private:
     std::vector<std::weak_ptr<session_state>> sessions_;  ///< initialized sessions, for broadcasts
     std::mutex calls_mu_;
     std::unordered_set<std::shared_ptr<in_flight_call>> calls_;  ///< every running tool call
+    call_watchdog watchdog_;  ///< last: stopped before anything its callbacks might touch
 };
 
 }  // namespace arcade_mcp::detail

@@ -1127,7 +1127,7 @@ TEST_F(FeaturesTest, SessionCloseFailsPendingClientRequests) {
     // close() stops the call and fails the request; the handler may see either first.
     EXPECT_TRUE(text.find("The session ended") != std::string::npos || text.find("cancelled") != std::string::npos) << text;
     // Once closed, nothing more can be asked.
-    EXPECT_FALSE(s->open_client_request().second);
+    EXPECT_FALSE(s->open_client_request(16).second);
 }
 
 TEST_F(FeaturesTest, ClientGoneFailsPendingClientRequests) {

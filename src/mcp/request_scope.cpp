@@ -55,8 +55,10 @@ bool request_scope::client_supports(std::string_view capability) const {
 
 json request_scope::request_client(const std::string& method, json params, std::chrono::milliseconds timeout) {
     if (session_->stateless()) throw client_request_error(jsonrpc::error_code::internal_error, "Stateless HTTP cannot send requests to the client");
-    auto [id, pending] = session_->open_client_request();
-    if (!pending) throw client_request_error(jsonrpc::error_code::internal_error, "The session ended");
+    auto [id, pending] = session_->open_client_request(max_pending_);
+    if (!pending)
+        throw client_request_error(jsonrpc::error_code::internal_error,
+                                   session_->closed() ? "The session ended" : "Too many requests to the client are waiting for an answer");
     // Wake the wait on cancellation; registered before taking the lock, since it runs at once
     // when the stop was already requested.
     std::stop_callback wake(stop_, [p = pending] {

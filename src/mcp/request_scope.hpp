@@ -33,6 +33,8 @@ public:
     json request_client(const std::string& method, json params, std::chrono::milliseconds timeout) override;
     bool client_supports(std::string_view capability) const override;
     void close_stream() override { sink_->close_stream(); }
+    /// Requests to the client this session may have waiting at once (default 16).
+    void limit_pending_client_requests(std::size_t max) { max_pending_ = max; }
 
 private:
     std::shared_ptr<const tool_spec> spec_;
@@ -43,6 +45,7 @@ private:
     std::string user_id_;
     std::optional<json> progress_token_;
     std::stop_token stop_;
+    std::size_t max_pending_ = 16;
 };
 
 /// "debug", "info", ... for a level.

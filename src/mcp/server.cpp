@@ -212,9 +212,11 @@ void server::notify_resource_updated(const std::string& uri) {
 prompt_spec& server::add_prompt(prompt_spec spec) {
     if (spec.name.empty() || spec.name.size() > 128) throw std::invalid_argument("invalid prompt name '" + spec.name + "'");
     if (!spec.get) throw std::invalid_argument("prompt '" + spec.name + "' has no handler");
-    for (const auto& [argument, c] : spec.completers)
+    for (const auto& entry : spec.completers) {
+        const std::string& argument = entry.first;  // not a structured binding: clang 14 cannot capture those
         if (std::none_of(spec.arguments.begin(), spec.arguments.end(), [&](const prompt_argument& a) { return a.name == argument; }))
             throw std::invalid_argument("prompt '" + spec.name + "' has no argument '" + argument + "' to complete");
+    }
     prompt_spec* added = nullptr;
     {
         std::lock_guard l(mu_);

@@ -30,6 +30,7 @@ namespace arcade_mcp::detail {
 struct in_flight_call {
     std::stop_source stop;
     std::atomic<bool> cancelled{false};  ///< the client cancelled: send no response
+    std::atomic<bool> answered{false};   ///< the reply (or the timeout error) went out
 };
 
 /// A request this server sent to the client, waiting for its response.
@@ -122,10 +123,11 @@ public:
     bool subscribed(const std::string& uri) const { std::lock_guard l(mu_); return subscriptions_.count(uri) > 0; }
 
     /// Registers a request to the client under a fresh integer id; nullptr once the session closed.
-    std::pair<jsonrpc::request_id, std::shared_ptr<pending_client_request>> open_client_request() {
+    /// Also nullptr when `max_pending` requests already wait.
+    std::pair<jsonrpc::request_id, std::shared_ptr<pending_client_request>> open_client_request(std::size_t max_pending) {
         std::lock_guard l(mu_);
         jsonrpc::request_id id(next_client_request_id_++);
-        if (closed_) return {id, nullptr};
+        if (closed_ || pending_.size() >= max_pending) return {id, nullptr};
         auto pending = std::make_shared<pending_client_request>();
         pending_.emplace(id.key(), pending);
         return {id, pending};
@@ -169,6 +171,16 @@ public:
     }
     bool closed() const { std::lock_guard l(mu_); return closed_; }
 
+    /// Counts a request being answered on this session (HTTP: a POST or GET in progress); false
+    /// when `max` are already in progress.
+    bool begin_request(std::size_t max) {
+        std::lock_guard l(mu_);
+        if (active_requests_ >= max) return false;
+        ++active_requests_;
+        return true;
+    }
+    void end_request() { std::lock_guard l(mu_); --active_requests_; }
+
 private:
     mutable std::mutex mu_;
     const std::string id_;
@@ -185,6 +197,7 @@ private:
     std::shared_ptr<outbound_sink> notifier_;
     std::unordered_set<std::string> subscriptions_;
     std::int64_t next_client_request_id_ = 0;
+    std::size_t active_requests_ = 0;
     std::unordered_map<std::string, std::shared_ptr<pending_client_request>> pending_;
 };
 

@@ -63,7 +63,7 @@ json success_result(const catalog_entry& tool, json value, bool is_content, std:
 }  // namespace
 
 void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink,
-                             std::shared_ptr<const tool_spec> spec, request_work work) {
+                             std::shared_ptr<const tool_spec> spec, request_work work, timeout_reply on_timeout) {
     std::optional<json> progress_token;
     if (auto meta = req.params.find("_meta"); meta != req.params.end() && meta->is_object()) {
         if (auto t = meta->find("progressToken"); t != meta->end() && (t->is_string() || t->is_number_integer())) progress_token = *t;
@@ -76,10 +76,22 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
     }
     track_call(call);
     const std::string revision = session->revision();
-    auto job = [this, session, sink, call, key, revision, spec = std::move(spec), progress_token = std::move(progress_token), req = std::move(req),
-                work = std::move(work)]() mutable {
+    const auto limit = spec && spec->timeout ? *spec->timeout : options_.tool_timeout;
+    std::optional<std::uint64_t> watch;
+    if (limit.count() > 0) {
+        watch = watchdog_.watch(call_watchdog::clock::now() + limit, [call, sink, id = req.id, limit, on_timeout = std::move(on_timeout)] {
+            call->stop.request_stop();
+            if (call->cancelled || call->answered.exchange(true)) return;
+            sink->finish(on_timeout ? on_timeout(id, limit)
+                                    : jsonrpc::make_error(id, jsonrpc::error{-32001, "Request timed out after " + std::to_string(limit.count()) + " ms",
+                                                                             std::nullopt}));
+        });
+    }
+    auto job = [this, session, sink, call, key, revision, watch, spec = std::move(spec), progress_token = std::move(progress_token),
+                req = std::move(req), work = std::move(work)]() mutable {
         request_scope ctx(spec, session, sink, req.id, revision, options_.user_id.value_or(session->fallback_user_id()), progress_token,
                           call->stop.get_token());
+        ctx.limit_pending_client_requests(options_.max_pending_client_requests);
         std::optional<json> reply;
         try {
             reply = work(ctx, req);
@@ -89,9 +101,11 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
         } catch (...) {
             reply = jsonrpc::make_error(req.id, jsonrpc::error{jsonrpc::error_code::internal_error, "Internal error", std::nullopt});
         }
+        if (watch) watchdog_.cancel(*watch);
         session->remove_call(key);
         untrack_call(call);
-        if (call->cancelled) reply.reset();  // cancelled by the client: no response
+        if (call->answered.exchange(true)) return;  // the timeout error went out already
+        if (call->cancelled) reply.reset();         // cancelled by the client: no response
         sink->finish(std::move(reply));
     };
     pool_.post(std::move(job));
@@ -165,7 +179,10 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
         }
         return reply;
     };
-    run_on_pool(session, std::move(req), sink, std::move(spec), std::move(work));
+    auto on_timeout = [tool](const jsonrpc::request_id& id, std::chrono::milliseconds limit) {
+        return jsonrpc::make_result(id, error_result(timeout_error(limit), tool->spec->name));
+    };
+    run_on_pool(session, std::move(req), sink, std::move(spec), std::move(work), std::move(on_timeout));
 }
 
 }  // namespace arcade_mcp::detail

@@ -74,4 +74,9 @@ tool_error bad_input_error(const decode_error& e) {
                       "ToolInputError", false, 400, std::nullopt, std::nullopt};
 }
 
+tool_error timeout_error(std::chrono::milliseconds limit) {
+    return tool_error{error_kind::tool_runtime_retry, "The tool did not finish within " + std::to_string(limit.count()) + " ms and was stopped",
+                      "ToolTimeoutError", true, 504, std::nullopt, std::nullopt};
+}
+
 }  // namespace arcade_mcp::detail

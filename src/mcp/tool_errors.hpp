@@ -2,6 +2,7 @@
 // "[KIND] Class during execution of tool 'name': text" and the bad-argument error.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -14,5 +15,7 @@ namespace arcade_mcp::detail {
 std::string arcade_error_message(const tool_error& e, std::string_view source_tool);
 /// A TOOL_RUNTIME_BAD_INPUT_VALUE error naming the JSON pointer (never the value).
 tool_error bad_input_error(const decode_error& e);
+/// A retryable TOOL_RUNTIME_RETRY error: the call ran past its time limit.
+tool_error timeout_error(std::chrono::milliseconds limit);
 
 }  // namespace arcade_mcp::detail

@@ -12,6 +12,7 @@
 /// them on a worker pool, never on an I/O thread.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -49,9 +50,13 @@ struct tool_spec {
     json input_schema;                 ///< object schema of the arguments
     std::optional<json> output_schema;  ///< object schema of structuredContent, when typed
     bool wraps_result = false;         ///< structuredContent is `{"result": value}` (non-object returns)
+    /// Time limit of one call; unset: the server's (ARCADE_TOOL_TIMEOUT_SECONDS). Past it the stop
+    /// token is signalled and the caller gets a retryable timeout error.
+    std::optional<std::chrono::milliseconds> timeout;
     std::function<tool_outcome(tool_context&, const json& arguments)> invoke;
 
     tool_spec& with_title(std::string t) { title = std::move(t); return *this; }
+    tool_spec& with_timeout(std::chrono::milliseconds limit) { timeout = limit; return *this; }
     tool_spec& with_output_description(std::string d) { output_description = std::move(d); return *this; }
     /// Behaviour hints: MCP annotations and Arcade metadata.behavior.
     tool_spec& with_behavior(tool_behavior b) { metadata.behavior = std::move(b); return *this; }

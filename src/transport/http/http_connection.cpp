@@ -2,6 +2,7 @@
 // read), the request-smuggling guard for Beast 1.74 (design/cpp-stack.md §3.6), read and
 // keep-alive deadlines, routing to /mcp, and plain responses.
 #include "transport/http/http_connection.hpp"
+#include "transport/http/framing_guard.hpp"
 #include "util/ascii.hpp"
 
 #include <algorithm>
@@ -13,25 +14,6 @@
 
 namespace arcade_mcp::detail {
 namespace {
-
-/// Framings Beast 1.74 accepts but a front proxy may read differently: refuse them.
-bool smuggling_risk(const bhttp::request_header<>& h) {
-    auto te = h.equal_range(bhttp::field::transfer_encoding);
-    auto cl = h.equal_range(bhttp::field::content_length);
-    const auto n_te = std::distance(te.first, te.second);
-    const auto n_cl = std::distance(cl.first, cl.second);
-    if (n_te > 0 && n_cl > 0) return true;
-    if (n_te > 1 || n_cl > 1) return true;
-    if (n_te == 1) {
-        if (h.version() < 11) return true;
-        if (!iequals(trim_blanks(to_std(te.first->value())), "chunked")) return true;
-    }
-    if (n_cl == 1) {
-        const auto v = to_std(cl.first->value());
-        if (v.empty() || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) return true;
-    }
-    return false;
-}
 
 /// A minimal response for requests that never reached a handler (no Beast request object).
 net::awaitable<void> write_early(beast::tcp_stream& stream, bhttp::status status, std::string message) {
@@ -128,6 +110,10 @@ net::awaitable<bool> write_raw_json(beast::tcp_stream& stream, const http_reques
 }
 
 net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<http_shared> shared) {
+    struct connection_count {  // counted by the accept loop; released when the connection ends
+        std::atomic<std::size_t>& n;
+        ~connection_count() { n.fetch_sub(1); }
+    } counted{shared->connections};
     const auto& opt = shared->options;
     beast::flat_buffer buffer;
     bool first = true;
@@ -154,7 +140,7 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
             co_await write_early(stream, bhttp::status::bad_request, "Bad Request: malformed HTTP request");
             break;
         }
-        if (smuggling_risk(parser.get().base())) {
+        if (ambiguous_framing(framing_of(parser.get().base()))) {
             co_await write_early(stream, bhttp::status::bad_request, "Bad Request: ambiguous message framing");
             break;
         }

@@ -18,7 +18,7 @@ namespace arcade_mcp::detail {
 struct http_shared {
     http_shared(dispatcher& c, worker_pool& pool, const http_options& o)
         : core(c), options(o), policy(o.host, o.allowed_hosts, o.allowed_origins),
-          sessions(o.max_sessions, o.session_idle_timeout) {
+          sessions(o.max_sessions, o.session_idle_timeout, o.max_sessions_per_client) {
         if (o.worker_secret) worker = std::make_unique<worker_api>(c, pool, worker_settings{*o.worker_secret, o.worker_auth_disabled});
     }
     dispatcher& core;
@@ -27,6 +27,7 @@ struct http_shared {
     const origin_policy policy;
     session_table sessions;
     std::atomic<int> in_flight{0};      ///< requests being answered
+    std::atomic<std::size_t> connections{0};  ///< open connections (max_connections)
     std::atomic<bool> draining{false};  ///< shutting down: no keep-alive, no new streams
 };
 

@@ -40,6 +40,17 @@ bool stop_trigger::fired() const {
 
 namespace {
 
+/// Over max_connections: a short 503 and close, so clients back off instead of hanging.
+net::awaitable<void> refuse_connection(net::ip::tcp::socket socket) {
+    static constexpr std::string_view answer =
+        "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+    beast::tcp_stream stream(std::move(socket));
+    stream.expires_after(std::chrono::seconds(2));
+    beast::error_code ec;
+    co_await net::async_write(stream, net::buffer(answer.data(), answer.size()), net::redirect_error(net::use_awaitable, ec));
+    stream.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
+}
+
 net::awaitable<void> accept_loop(net::ip::tcp::acceptor& acceptor, std::shared_ptr<http_shared> shared) {
     while (acceptor.is_open()) {
         beast::error_code ec;
@@ -51,6 +62,11 @@ net::awaitable<void> accept_loop(net::ip::tcp::acceptor& acceptor, std::shared_p
         }
         socket.set_option(net::ip::tcp::no_delay(true), ec);
         auto ex = socket.get_executor();
+        if (shared->connections.fetch_add(1) >= shared->options.max_connections) {
+            shared->connections.fetch_sub(1);
+            net::co_spawn(ex, refuse_connection(std::move(socket)), net::detached);
+            continue;
+        }
         net::co_spawn(ex, run_connection(beast::tcp_stream(std::move(socket)), shared), net::detached);
     }
 }

@@ -20,6 +20,9 @@ struct http_options {
     std::uint16_t port = 8000;  ///< 0 = ephemeral (the bound port is logged)
     bool stateless = false;
     std::size_t max_sessions = 1000;
+    std::size_t max_sessions_per_client = 100;  ///< by remote address (behind a proxy: the proxy's)
+    std::size_t max_connections = 1024;         ///< open TCP connections; more are answered 503 and closed
+    std::size_t max_requests_per_session = 32;  ///< POSTs and GET streams in progress on one session (429 beyond)
     std::chrono::seconds session_idle_timeout{300};
     std::vector<std::string> allowed_hosts;
     std::vector<std::string> allowed_origins;

@@ -116,6 +116,22 @@ net::awaitable<bool> reject(beast::tcp_stream& stream, const http_request& req, 
     co_return sent && keep;
 }
 
+/// Counts a POST or GET in progress on its session (max_requests_per_session).
+class request_slot {
+public:
+    request_slot(session_state& s, std::size_t max) : session_(s), held_(s.begin_request(max)) {}
+    ~request_slot() {
+        if (held_) session_.end_request();
+    }
+    request_slot(const request_slot&) = delete;
+    request_slot& operator=(const request_slot&) = delete;
+    explicit operator bool() const { return held_; }
+
+private:
+    session_state& session_;
+    bool held_;
+};
+
 /// How following an event stream ended.
 enum class pump_end { finished, closed_by_handler, connection_lost, stopped };
 
@@ -162,9 +178,13 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
     if (!version_header.empty() && !is_supported_revision(version_header))
         co_return co_await reject(stream, req, bhttp::status::bad_request, -32000, "Bad Request: Unsupported protocol version: " + version_header +
                                                                         " (supported versions: " + supported_revisions_text() + ")", keep, no_headers);
-    json payload = json::parse(req.body(), nullptr, false);
-    if (payload.is_discarded())
-        co_return co_await reject(stream, req, bhttp::status::bad_request, jsonrpc::error_code::parse_error, "Parse error: invalid JSON", keep, no_headers);
+    std::string why;
+    auto parsed = shared->core.parse_limited(req.body(), why);
+    if (!parsed) {
+        const int code = why.rfind("Parse error", 0) == 0 ? jsonrpc::error_code::parse_error : jsonrpc::error_code::invalid_request;
+        co_return co_await reject(stream, req, bhttp::status::bad_request, code, why, keep, no_headers);
+    }
+    json payload = std::move(*parsed);
     if (!payload.is_object() && !payload.is_array())
         co_return co_await reject(stream, req, bhttp::status::bad_request, jsonrpc::error_code::invalid_request, "Invalid Request: expected a JSON-RPC message", keep, no_headers);
 
@@ -183,7 +203,9 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
         if (is_init)
             co_return co_await reject(stream, req, bhttp::status::bad_request, jsonrpc::error_code::invalid_request, "Invalid Request: Server already initialized", keep, no_headers);
     } else if (is_init) {
-        session = shared->sessions.create(session_table::clock::now());
+        beast::error_code ec;
+        const auto peer = stream.socket().remote_endpoint(ec);
+        session = shared->sessions.create(session_table::clock::now(), ec ? std::string() : peer.address().to_string());
         if (!session) co_return co_await reject(stream, req, bhttp::status::service_unavailable, -32000, "Service Unavailable: too many sessions", keep, retry_after);
         created = true;
     } else {
@@ -193,6 +215,10 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
         co_return co_await reject(stream, req, bhttp::status::bad_request, jsonrpc::error_code::invalid_request,
                                 "Invalid Request: batches are only supported in protocol revision 2025-03-26", keep, no_headers);
 
+    request_slot slot(*session, shared->options.max_requests_per_session);
+    if (!slot)
+        co_return co_await reject(stream, req, bhttp::status::too_many_requests, -32000,
+                                  "Too Many Requests: too many requests in progress on this session", keep, retry_after);
     header_list headers;
     if (!session->id().empty()) headers.emplace_back("Mcp-Session-Id", session->id());
     // Per-POST event stream: the handler's notifications and requests, then the reply.
@@ -264,6 +290,12 @@ net::awaitable<bool> get(beast::tcp_stream& stream, const http_request& req, std
     if (!session) co_return co_await reject(stream, req, bhttp::status::not_found, -32001, "Session not found", keep, no_headers);
     if (shared->draining.load()) co_return co_await reject(stream, req, bhttp::status::service_unavailable, -32000, "Service Unavailable: shutting down", false, no_headers);
 
+    request_slot slot(*session, shared->options.max_requests_per_session);
+    if (!slot) {
+        const header_list retry_after{{"Retry-After", "5"}};
+        co_return co_await reject(stream, req, bhttp::status::too_many_requests, -32000,
+                                  "Too Many Requests: too many requests in progress on this session", keep, retry_after);
+    }
     auto wake = std::make_shared<wake_signal>(co_await net::this_coro::executor);
     sse_writer sse(stream, shared->options.write_timeout);
     const header_list session_header{{"Mcp-Session-Id", session_id}};

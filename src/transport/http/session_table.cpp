@@ -6,10 +6,11 @@
 
 namespace arcade_mcp::detail {
 
-session_table::session_table(std::size_t max_sessions, std::chrono::seconds idle_timeout)
-    : max_sessions_(max_sessions), idle_timeout_(idle_timeout) {}
+session_table::session_table(std::size_t max_sessions, std::chrono::seconds idle_timeout, std::size_t max_per_client)
+    : max_sessions_(max_sessions), max_per_client_(max_per_client), idle_timeout_(idle_timeout) {}
 
 void session_table::end(entry& e) {
+    if (auto n = per_client_.find(e.client); n != per_client_.end() && --n->second == 0) per_client_.erase(n);
     e.state->close();
     if (e.stream) e.stream->close();
     e.stream.reset();
@@ -18,26 +19,33 @@ void session_table::end(entry& e) {
     e.kept.clear();
 }
 
-std::shared_ptr<session_state> session_table::create(clock::time_point now) {
-    std::lock_guard l(mu_);
-    if (sessions_.size() >= max_sessions_) {
-        auto victim = sessions_.end();
-        for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
-            if (busy(it->second)) continue;
-            if (victim == sessions_.end() || it->second.last_used < victim->second.last_used) victim = it;
-        }
-        if (victim == sessions_.end()) return nullptr;
-        log(log_level::info, "session evicted: session cap reached", {{"session_id", victim->first}});
-        end(victim->second);
-        sessions_.erase(victim);
+bool session_table::evict_one(const std::string* client) {
+    auto victim = sessions_.end();
+    for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+        if (busy(it->second) || (client && it->second.client != *client)) continue;
+        if (victim == sessions_.end() || it->second.last_used < victim->second.last_used) victim = it;
     }
+    if (victim == sessions_.end()) return false;
+    log(log_level::info, client ? "session evicted: per-client session cap reached" : "session evicted: session cap reached",
+        {{"session_id", victim->first}});
+    end(victim->second);
+    sessions_.erase(victim);
+    return true;
+}
+
+std::shared_ptr<session_state> session_table::create(clock::time_point now, const std::string& client) {
+    std::lock_guard l(mu_);
+    const auto held = per_client_.find(client);
+    if (held != per_client_.end() && held->second >= max_per_client_ && !evict_one(&client)) return nullptr;
+    if (sessions_.size() >= max_sessions_ && !evict_one(nullptr)) return nullptr;
     std::string id = random_hex(16);
     auto state = std::make_shared<session_state>(id, random_uuid_v4());
     // Messages unrelated to a request wait here for the GET stream (the last 128 are kept).
     constexpr std::size_t standalone_capacity = 128;
     auto standalone = std::make_shared<event_stream>(event_stream::next_id(), standalone_capacity);
     state->set_notifier(standalone);
-    sessions_.emplace(id, entry{state, now, nullptr, std::move(standalone), {}});
+    sessions_.emplace(id, entry{state, now, nullptr, std::move(standalone), {}, client});
+    ++per_client_[client];
     return state;
 }
 

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -30,10 +31,13 @@ class session_table {
 public:
     using clock = std::chrono::steady_clock;
 
-    session_table(std::size_t max_sessions, std::chrono::seconds idle_timeout);
+    session_table(std::size_t max_sessions, std::chrono::seconds idle_timeout, std::size_t max_per_client = SIZE_MAX);
 
-    /// A new session with a fresh 128-bit id, or nullptr when the table is full of busy sessions.
-    std::shared_ptr<session_state> create(clock::time_point now);
+    /// A new session with a fresh 128-bit id for `client` (its address), or nullptr when the
+    /// table, or the client's share of it, is full of busy sessions. At either cap the
+    /// longest-idle session without running calls or an open stream (the client's own, at the
+    /// client cap) is evicted for the new one.
+    std::shared_ptr<session_state> create(clock::time_point now, const std::string& client = {});
     /// The live session with this id (and marks it used), or nullptr.
     std::shared_ptr<session_state> find(const std::string& id, clock::time_point now);
     /// Ends a session; false when unknown.
@@ -60,12 +64,17 @@ private:
         std::shared_ptr<standalone_stream> stream;
         std::shared_ptr<event_stream> standalone;
         std::deque<std::shared_ptr<event_stream>> kept;
+        std::string client;
     };
+    /// Evicts the longest-idle non-busy session (of `client` when given); false when none.
+    bool evict_one(const std::string* client);
     bool busy(const entry& e) const { return e.stream != nullptr || e.state->calls_in_flight() > 0; }
     void end(entry& e);
 
     mutable std::mutex mu_;
     std::size_t max_sessions_;
+    std::size_t max_per_client_;
+    std::unordered_map<std::string, std::size_t> per_client_;
     std::chrono::seconds idle_timeout_;
     std::unordered_map<std::string, entry> sessions_;
 };

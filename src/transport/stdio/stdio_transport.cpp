@@ -58,12 +58,14 @@ private:
 
 void handle_stdio_line(dispatcher& core, const std::shared_ptr<session_state>& session, std::string_view line,
                        const std::shared_ptr<outbound_sink>& sink) {
-    json payload = json::parse(line, nullptr, false);
-    if (payload.is_discarded()) {
-        sink->finish(jsonrpc::make_error(std::nullopt, {jsonrpc::error_code::parse_error, "Parse error: invalid JSON", std::nullopt}));
+    std::string why;
+    auto payload = core.parse_limited(line, why);
+    if (!payload) {
+        const int code = why.rfind("Parse error", 0) == 0 ? jsonrpc::error_code::parse_error : jsonrpc::error_code::invalid_request;
+        sink->finish(jsonrpc::make_error(std::nullopt, {code, why, std::nullopt}));
         return;
     }
-    core.handle(session, payload, sink);
+    core.handle(session, *payload, sink);
 }
 
 int serve_stdio(dispatcher& core, worker_pool& pool, const stdio_options& options, const std::atomic<bool>& stop) {
