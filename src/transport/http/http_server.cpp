@@ -3,6 +3,10 @@
 // finish within the grace period, then stops.
 #include "transport/http/http_server.hpp"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -71,6 +75,14 @@ net::awaitable<void> accept_loop(net::ip::tcp::acceptor& acceptor, std::shared_p
     }
 }
 
+/// Hands memory freed by expired sessions back to the OS (glibc keeps it in its arenas
+/// otherwise, and RSS would stay at the peak after a burst of abandoned sessions).
+void release_free_memory() {
+#if defined(__GLIBC__)
+    ::malloc_trim(0);
+#endif
+}
+
 net::awaitable<void> expire_sessions(std::shared_ptr<http_shared> shared) {
     net::steady_timer timer(co_await net::this_coro::executor);
     const auto period = std::max<std::chrono::seconds>(std::chrono::seconds(1), std::min<std::chrono::seconds>(shared->options.session_idle_timeout / 4, std::chrono::seconds(30)));
@@ -78,7 +90,7 @@ net::awaitable<void> expire_sessions(std::shared_ptr<http_shared> shared) {
         timer.expires_after(period);
         beast::error_code ec;
         co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
-        shared->sessions.expire_idle(session_table::clock::now());
+        if (shared->sessions.expire_idle(session_table::clock::now()) > 0) release_free_memory();
     }
 }
 
