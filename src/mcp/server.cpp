@@ -145,11 +145,30 @@ bool erase_by(Vector& items, Key key, std::string_view wanted) {
 
 }  // namespace
 
+namespace {
+
+/// Appends `spec` unless an item has the same key; std::invalid_argument names `what` otherwise.
+template <class T, class Key>
+T& append_unique(std::mutex& mu, std::vector<std::shared_ptr<T>>& items, T spec, Key key, const char* what) {
+    std::lock_guard l(mu);
+    for (const auto& item : items)
+        if (key(*item) == key(spec)) throw std::invalid_argument(std::string("duplicate ") + what + " '" + key(spec) + "'");
+    items.push_back(std::make_shared<T>(std::move(spec)));
+    return *items.back();
+}
+
+const std::string& uri_of(const resource_spec& r) { return r.info.uri; }
+const std::string& uri_of(const resource_template_spec& t) { return t.info.uri; }
+const std::string& name_of(const prompt_spec& p) { return p.name; }
+const std::string& name_of(const tool_spec& t) { return t.name; }
+
+}  // namespace
+
 bool server::remove_tool(std::string_view name) {
     bool removed = false;
     {
         std::lock_guard l(mu_);
-        removed = erase_by(tools_, [](const tool_spec& t) -> const std::string& { return t.name; }, name);
+        removed = erase_by(tools_, [](const tool_spec& t) -> const std::string& { return name_of(t); }, name);
     }
     if (removed) changed(list_kind::tools);
     return removed;
@@ -158,16 +177,10 @@ bool server::remove_tool(std::string_view name) {
 resource_spec& server::add_resource(resource_spec spec) {
     if (spec.info.uri.empty() || spec.info.name.empty()) throw std::invalid_argument("a resource needs a uri and a name");
     if (!spec.read) throw std::invalid_argument("resource '" + spec.info.uri + "' has no reader");
-    resource_spec* added = nullptr;
-    {
-        std::lock_guard l(mu_);
-        for (const auto& r : resources_)
-            if (r->info.uri == spec.info.uri) throw std::invalid_argument("duplicate resource uri '" + spec.info.uri + "'");
-        resources_.push_back(std::make_shared<resource_spec>(std::move(spec)));
-        added = resources_.back().get();
-    }
+    auto& added = append_unique(mu_, resources_, std::move(spec), [](const resource_spec& r) -> const std::string& { return uri_of(r); },
+                                "resource uri");
     changed(list_kind::resources);
-    return *added;
+    return added;
 }
 
 resource_template_spec& server::add_resource_template(resource_template_spec spec) {
@@ -177,16 +190,10 @@ resource_template_spec& server::add_resource_template(resource_template_spec spe
     for (const auto& [variable, c] : spec.completers)
         if (std::find(parsed.variables().begin(), parsed.variables().end(), variable) == parsed.variables().end())
             throw std::invalid_argument("resource template '" + spec.info.uri + "' has no variable '" + variable + "' to complete");
-    resource_template_spec* added = nullptr;
-    {
-        std::lock_guard l(mu_);
-        for (const auto& t : templates_)
-            if (t->info.uri == spec.info.uri) throw std::invalid_argument("duplicate resource template '" + spec.info.uri + "'");
-        templates_.push_back(std::make_shared<resource_template_spec>(std::move(spec)));
-        added = templates_.back().get();
-    }
+    auto& added = append_unique(mu_, templates_, std::move(spec),
+                                [](const resource_template_spec& t) -> const std::string& { return uri_of(t); }, "resource template");
     changed(list_kind::resources);
-    return *added;
+    return added;
 }
 
 bool server::remove_resource(std::string_view uri) {
@@ -201,12 +208,7 @@ bool server::remove_resource(std::string_view uri) {
 }
 
 void server::notify_resource_updated(const std::string& uri) {
-    std::vector<server_observer*> observers;
-    {
-        std::lock_guard l(mu_);
-        observers = observers_;
-    }
-    for (auto* o : observers) o->resource_updated(uri);
+    for (auto* o : observers()) o->resource_updated(uri);
 }
 
 prompt_spec& server::add_prompt(prompt_spec spec) {
@@ -217,23 +219,17 @@ prompt_spec& server::add_prompt(prompt_spec spec) {
         if (std::none_of(spec.arguments.begin(), spec.arguments.end(), [&](const prompt_argument& a) { return a.name == argument; }))
             throw std::invalid_argument("prompt '" + spec.name + "' has no argument '" + argument + "' to complete");
     }
-    prompt_spec* added = nullptr;
-    {
-        std::lock_guard l(mu_);
-        for (const auto& p : prompts_)
-            if (p->name == spec.name) throw std::invalid_argument("duplicate prompt name '" + spec.name + "'");
-        prompts_.push_back(std::make_shared<prompt_spec>(std::move(spec)));
-        added = prompts_.back().get();
-    }
+    auto& added = append_unique(mu_, prompts_, std::move(spec), [](const prompt_spec& p) -> const std::string& { return name_of(p); },
+                                "prompt name");
     changed(list_kind::prompts);
-    return *added;
+    return added;
 }
 
 bool server::remove_prompt(std::string_view name) {
     bool removed = false;
     {
         std::lock_guard l(mu_);
-        removed = erase_by(prompts_, [](const prompt_spec& p) -> const std::string& { return p.name; }, name);
+        removed = erase_by(prompts_, [](const prompt_spec& p) -> const std::string& { return name_of(p); }, name);
     }
     if (removed) changed(list_kind::prompts);
     return removed;
@@ -262,13 +258,13 @@ void server::remove_observer(server_observer* observer) {
     observers_.erase(std::remove(observers_.begin(), observers_.end(), observer), observers_.end());
 }
 
+std::vector<server_observer*> server::observers() const {
+    std::lock_guard l(mu_);
+    return observers_;
+}
+
 void server::changed(list_kind kind) {
-    std::vector<server_observer*> observers;
-    {
-        std::lock_guard l(mu_);
-        observers = observers_;
-    }
-    for (auto* o : observers) o->list_changed(kind);
+    for (auto* o : observers()) o->list_changed(kind);
 }
 
 }  // namespace arcade_mcp

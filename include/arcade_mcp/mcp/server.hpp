@@ -105,6 +105,7 @@ public:
 
 private:
     void changed(list_kind kind);
+    std::vector<server_observer*> observers() const;
 
     server_info info_;
     mutable std::mutex mu_;
