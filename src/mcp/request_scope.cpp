@@ -55,7 +55,10 @@ bool request_scope::client_supports(std::string_view capability) const {
 
 json request_scope::request_client(const std::string& method, json params, std::chrono::milliseconds timeout) {
     if (session_->stateless()) throw client_request_error(jsonrpc::error_code::internal_error, "Stateless HTTP cannot send requests to the client");
-    auto [id, pending] = session_->open_client_request(max_pending_);
+    // Named members, not a structured binding: clang 14 cannot capture bindings in the lambdas below.
+    auto opened = session_->open_client_request(max_pending_);
+    const auto id = std::move(opened.first);
+    const auto pending = std::move(opened.second);
     if (!pending)
         throw client_request_error(jsonrpc::error_code::internal_error,
                                    session_->closed() ? "The session ended" : "Too many requests to the client are waiting for an answer");
