@@ -5,22 +5,35 @@
 #   --with-e2e          tests/e2e (the end-to-end tests)
 #   --with-conformance  tools/node22 (Node 22 binary), tools/conformance (MCP conformance suite
 #                       0.1.16) and tools/conformance-next (0.2.0-alpha.12), for scripts/conformance.sh
+#   --with-fuzz         clang 14 and its libFuzzer/sanitizer runtimes (libclang-rt-14-dev), for
+#                       scripts/fuzz.sh and the `fuzz` CMake preset
+#   --with-bench        wrk, nginx (nginx-light when no nginx is installed), gnuplot-nox, and
+#                       bench/peers/ts-sdk (the TypeScript SDK peer), for bench/run.sh
 # Flags may be given in any order. A folder whose node_modules matches its lockfile is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-with_e2e=0 with_conformance=0
+with_e2e=0 with_conformance=0 with_fuzz=0
+with_bench=0
 for arg in "$@"; do
   case "$arg" in
     --with-e2e) with_e2e=1 ;;
     --with-conformance) with_conformance=1 ;;
-    *) echo "usage: $0 [--with-e2e] [--with-conformance]" >&2; exit 2 ;;
+    --with-bench) with_bench=1 ;;
+    --with-fuzz) with_fuzz=1 ;;
+    *) echo "usage: $0 [--with-e2e] [--with-conformance] [--with-bench] [--with-fuzz]" >&2; exit 2 ;;
   esac
 done
 
 packages=(cmake ninja-build g++ pkg-config libboost-dev nlohmann-json3-dev libssl-dev libfmt-dev
           libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev curl ca-certificates)
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
+if ((with_bench)); then
+  packages+=(wrk gnuplot-nox)
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || packages+=(nginx-light)
+fi
+# libclang-rt-14-dev is only a Recommends of clang, and --no-install-recommends skips it.
+if ((with_fuzz)); then packages+=(clang libclang-rt-14-dev); fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -53,3 +66,4 @@ fi
 if ((with_conformance)); then
   for dir in tools/node22 tools/conformance tools/conformance-next; do npm_ci "$dir"; done
 fi
+if ((with_bench)); then npm_ci bench/peers/ts-sdk; fi
