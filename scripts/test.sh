@@ -4,12 +4,13 @@
 # ASan + UBSan and in Release: unit tests, golden transcripts, the TypeScript SDK end-to-end tests
 # over stdio and HTTP with schema validation, the examples and the installed-package consumer;
 # and the official MCP conformance suites (0.1.16 --suite all and 0.2.0-alpha.12) against
-# examples/conformance-server; then, once, on the Release build: the deployment validators, the
-# scale-out rehearsal and the container image test.
+# examples/conformance-server; then, once, on the Release build: the fault tests, the deployment
+# validators, the scale-out rehearsal and the container image test; last, the libFuzzer targets
+# (clang, ASan + UBSan) for a bounded time each.
 # PRESETS overrides the presets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh --with-e2e --with-conformance
+scripts/install-deps.sh --with-e2e --with-conformance --with-fuzz
 
 if [ -z "${MCP_SCHEMA_DIR:-}" ] && [ ! -d ../shared/mcp-schema ]; then
   # The official schemas are not on npm; they come with the shared reference folder. Without it
@@ -30,6 +31,8 @@ done
 # Deployment checks: workflows, Kubernetes objects and Terraform against real validators, and the
 # scale-out rehearsal (three replicas behind nginx) on the Release binary.
 if [[ " ${PRESETS:-asan release} " == *" release "* ]]; then
+  echo "== fault tests (Release): SIGTERM under load, disconnects, faulty tools, abandoned sessions, soak"
+  tests/fault/run.sh build/release
   echo "== deploy: validators"
   deploy/validate/validate.sh
   echo "== deploy: scale-out rehearsal"
@@ -39,4 +42,6 @@ if [[ " ${PRESETS:-asan release} " == *" release "* ]]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo deploy/docker/test-image.sh
 fi
+echo "== fuzz: libFuzzer targets under ASan + UBSan, ${FUZZ_SECONDS:-30} s each"
+scripts/fuzz.sh
 echo "== all tests passed (${PRESETS:-asan release})"

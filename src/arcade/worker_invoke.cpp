@@ -166,14 +166,14 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
                                {}});
     };
     const auto limit = entry->spec->timeout ? *entry->spec->timeout : core_.options().tool_timeout;
-    std::optional<std::uint64_t> watch;
-    if (limit.count() > 0) {
-        watch = core_.watchdog().watch(call_watchdog::clock::now() + limit, [ctx, limit, deliver] {
-            ctx->call->stop.request_stop();
-            deliver(nullptr, timeout_error(limit));
-        });
-    }
-    auto job = [this, catalog, entry, ctx, watch, deliver, inputs = std::move(inputs)]() mutable {
+    auto job = [this, catalog, entry, ctx, limit, deliver, inputs = std::move(inputs)]() mutable {
+        std::optional<std::uint64_t> watch;  // the time limit runs from the handler's start
+        if (limit.count() > 0) {
+            watch = core_.watchdog().watch(call_watchdog::clock::now() + limit, [ctx, limit, deliver] {
+                ctx->call->stop.request_stop();
+                deliver(nullptr, timeout_error(limit));
+            });
+        }
         json value = nullptr;
         std::optional<tool_error> error;
         try {

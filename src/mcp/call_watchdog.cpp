@@ -47,8 +47,10 @@ void call_watchdog::run() {
             continue;
         }
         const auto next = by_deadline_.begin();
-        if (clock::now() < next->first) {
-            cv_.wait_until(l, next->first);
+        // A copy: cancel() may erase the entry (and its key) while this thread waits.
+        const auto deadline = next->first;
+        if (clock::now() < deadline) {
+            cv_.wait_until(l, deadline);
             continue;
         }
         const auto id = next->second;

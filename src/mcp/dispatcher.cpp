@@ -91,6 +91,7 @@ void dispatcher::broadcast(const json& message, const std::function<bool(const s
     {
         std::lock_guard l(sessions_mu_);
         std::erase_if(sessions_, [](const std::weak_ptr<session_state>& w) { return w.expired(); });
+        sessions_after_prune_ = sessions_.size();
         for (const auto& w : sessions_)
             if (auto s = w.lock(); s && !s->closed()) live.push_back(std::move(s));
     }
@@ -257,6 +258,11 @@ json dispatcher::initialize(session_state& session, const jsonrpc::request& req,
     session.set_server_capabilities(server_capabilities());
     if (!session.stateless()) {
         std::lock_guard l(sessions_mu_);
+        // Prune ended sessions now and then: each weak_ptr pins its session's memory block.
+        if (sessions_.size() >= 2 * sessions_after_prune_ + 64) {
+            std::erase_if(sessions_, [](const std::weak_ptr<session_state>& w) { return w.expired(); });
+            sessions_after_prune_ = sessions_.size();
+        }
         sessions_.push_back(session.weak_from_this());
     }
 

@@ -124,6 +124,7 @@ private:
     std::shared_ptr<const tool_catalog> catalog_;
     std::mutex sessions_mu_;
     std::vector<std::weak_ptr<session_state>> sessions_;  ///< initialized sessions, for broadcasts
+    std::size_t sessions_after_prune_ = 0;
     std::mutex calls_mu_;
     std::unordered_set<std::shared_ptr<in_flight_call>> calls_;  ///< every running tool call
     call_watchdog watchdog_;  ///< last: stopped before anything its callbacks might touch

@@ -77,18 +77,26 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
     track_call(call);
     const std::string revision = session->revision();
     const auto limit = spec && spec->timeout ? *spec->timeout : options_.tool_timeout;
-    std::optional<std::uint64_t> watch;
-    if (limit.count() > 0) {
-        watch = watchdog_.watch(call_watchdog::clock::now() + limit, [call, sink, id = req.id, limit, on_timeout = std::move(on_timeout)] {
-            call->stop.request_stop();
-            if (call->cancelled || call->answered.exchange(true)) return;
-            sink->finish(on_timeout ? on_timeout(id, limit)
-                                    : jsonrpc::make_error(id, jsonrpc::error{-32001, "Request timed out after " + std::to_string(limit.count()) + " ms",
-                                                                             std::nullopt}));
-        });
-    }
-    auto job = [this, session, sink, call, key, revision, watch, spec = std::move(spec), progress_token = std::move(progress_token),
-                req = std::move(req), work = std::move(work)]() mutable {
+    auto job = [this, session, sink, call, key, revision, limit, spec = std::move(spec), progress_token = std::move(progress_token),
+                req = std::move(req), work = std::move(work), on_timeout = std::move(on_timeout)]() mutable {
+        if (call->cancelled) {  // cancelled while it waited for a thread: never started
+            session->remove_call(key);
+            untrack_call(call);
+            call->answered = true;
+            sink->finish(std::nullopt);
+            return;
+        }
+        // The time limit runs from the handler's start (not from the queue).
+        std::optional<std::uint64_t> watch;
+        if (limit.count() > 0) {
+            watch = watchdog_.watch(call_watchdog::clock::now() + limit, [call, sink, id = req.id, limit, on_timeout = std::move(on_timeout)] {
+                call->stop.request_stop();
+                if (call->cancelled || call->answered.exchange(true)) return;
+                sink->finish(on_timeout ? on_timeout(id, limit)
+                                        : jsonrpc::make_error(id, jsonrpc::error{-32001, "Request timed out after " + std::to_string(limit.count()) + " ms",
+                                                                                 std::nullopt}));
+            });
+        }
         request_scope ctx(spec, session, sink, req.id, revision, options_.user_id.value_or(session->fallback_user_id()), progress_token,
                           call->stop.get_token());
         ctx.limit_pending_client_requests(options_.max_pending_client_requests);

@@ -167,7 +167,7 @@ std::string header(const http_request& req, std::string_view name) {
 
 net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared) {
     in_flight_guard guard(shared->in_flight);
-    const bool keep = req.keep_alive() && !shared->draining.load();
+    bool keep = req.keep_alive() && !shared->draining.load();  // decided again before the answer is written
     const header_list no_headers;
     if (!content_type_is(header(req, "Content-Type"), "application/json"))
         co_return co_await reject(stream, req, bhttp::status::unsupported_media_type, -32000, "Unsupported Media Type: Content-Type must be application/json", keep, no_headers);
@@ -235,6 +235,7 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
         if (first.finished || !first.events.empty() || first.terminated || first.close_requested) break;
         co_await wake->wait(std::chrono::hours(24));
     }
+    keep = req.keep_alive() && !shared->draining.load();  // a drain that began meanwhile closes the connection
     const bool only_reply = first.finished && !first.close_requested &&
                             (first.events.empty() || (first.events.size() == 1 && first.events.front().is_reply));
     if (only_reply || first.terminated) {
@@ -270,7 +271,7 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
     const auto end = co_await pump(sse, *es, generation, 0, *wake, resumable, shared->options.sse_keep_alive);
     if (end == pump_end::connection_lost) co_return false;
     ok = co_await sse.end();
-    co_return ok && keep && end == pump_end::finished;
+    co_return ok && keep && !shared->draining.load() && end == pump_end::finished;
 }
 
 net::awaitable<bool> get(beast::tcp_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared) {
