@@ -361,5 +361,139 @@ TEST(WorkerJwt, ConstantTimeEqual) {
     EXPECT_FALSE(constant_time_equal(std::string("a\0b", 3), "a"));
 }
 
+
+// Hostile tokens not covered by the tables above (alg spellings and confusion, odd typ, the size
+// cap at its exact boundary, characters outside base64url, spliced signatures, duplicate keys,
+// embedded keys, ver/aud/crit shapes; the time boundaries are in TimeClaims). Each is signed with the real HMAC unless the case is about the signature.
+TEST(WorkerJwt, HostileTokenTable) {
+    const std::string h64 = base64url_encode(kHeader);
+    const std::string p64 = base64url_encode(kMinimal);
+    const std::string valid = std::string(kVector1);
+    const std::string valid_sig = valid.substr(valid.rfind('.') + 1);
+    // A validly signed token with other claims; its signature spliced onto other segments.
+    const std::string other = with_claims(R"(,"sub":"someone-else","exp":1800000300)");
+    const std::string other_sig = other.substr(other.rfind('.') + 1);
+    const std::string other_p64 = other.substr(other.find('.') + 1, other.rfind('.') - other.find('.') - 1);
+
+    // A validly signed token of exactly `size` bytes (filler claim), or "" when none has that size.
+    const auto signed_of_size = [](std::size_t size) {
+        // The payload segment takes about 4/3 of the filler; start a little below that.
+        for (std::size_t fill = size * 3 / 4 - 128; fill < size; ++fill) {
+            const std::string t = with_claims(R"(,"x":")" + std::string(fill, 'x') + "\"");
+            if (t.size() == size) return t;
+            if (t.size() > size) break;
+        }
+        return std::string();
+    };
+    const std::string at_cap = signed_of_size(max_worker_token_size);
+    const std::string over_cap = signed_of_size(max_worker_token_size + 1);
+    ASSERT_EQ(at_cap.size(), max_worker_token_size);
+    ASSERT_EQ(over_cap.size(), max_worker_token_size + 1);
+
+    // Replaces the character at `pos` of a segment with `c` (the result keeps its length).
+    const auto poke = [](std::string seg, std::size_t pos, char c) { return seg.replace(pos, 1, 1, c); };
+
+    check_all({
+        // alg: "none" in every spelling, with and without a signature.
+        {"alg None, real HMAC", with_header(R"({"alg":"None","typ":"JWT"})"), "The specified alg value is not allowed"},
+        {"alg NONE, real HMAC", with_header(R"({"alg":"NONE","typ":"JWT"})"), "The specified alg value is not allowed"},
+        {"alg nOnE, real HMAC", with_header(R"({"alg":"nOnE"})"), "The specified alg value is not allowed"},
+        {"alg None, no signature", base64url_encode(R"({"alg":"None"})") + "." + p64 + ".", "Not enough segments"},
+        {"alg NONE, no signature", base64url_encode(R"({"alg":"NONE"})") + "." + p64 + ".", "Not enough segments"},
+        {"alg none, signature 'none'", base64url_encode(R"({"alg":"none"})") + "." + p64 + ".bm9uZQ",
+         "The specified alg value is not allowed"},
+        // Algorithm confusion: another alg named, the HMAC-SHA256 of the real secret attached.
+        {"alg HS512 over an HS256 MAC", with_header(R"({"alg":"HS512","typ":"JWT"})"), "The specified alg value is not allowed"},
+        {"alg ES256 over an HS256 MAC", with_header(R"({"alg":"ES256"})"), "The specified alg value is not allowed"},
+        {"alg PS256 over an HS256 MAC", with_header(R"({"alg":"PS256"})"), "The specified alg value is not allowed"},
+        {"alg with NUL suffix", with_header(R"({"alg":"HS256\u0000"})"), "The specified alg value is not allowed"},
+        {"alg null", with_header(R"({"alg":null})"), "The specified alg value is not allowed"},
+        {"alg object", with_header(R"({"alg":{"HS256":true}})"), "The specified alg value is not allowed"},
+        {"alg missing, empty header object", with_header("{}"), "Algorithm not specified"},
+        // Embedded keys are ignored: a token MACed with the key it carries does not verify.
+        {"jwk header, attacker key", sign(R"({"alg":"HS256","jwk":{"kty":"oct","k":"YXR0YWNrZXI"}})", kMinimal, "attacker"),
+         "Signature verification failed"},
+        {"jku header, attacker key", sign(R"({"alg":"HS256","jku":"https://evil.example.com/k"})", kMinimal, "attacker"),
+         "Signature verification failed"},
+        {"jwk header, real secret", with_header(R"({"alg":"HS256","jwk":{"kty":"oct","k":"YXR0YWNrZXI"}})"), ""},
+        // typ is not checked (spec §3: do not reject on it).
+        {"typ JWE", with_header(R"({"alg":"HS256","typ":"JWE"})"), ""},
+        {"typ number", with_header(R"({"alg":"HS256","typ":1})"), ""},
+        {"typ null", with_header(R"({"alg":"HS256","typ":null})"), ""},
+        {"typ object", with_header(R"({"alg":"HS256","typ":{"a":1}})"), ""},
+        {"typ empty", with_header(R"({"alg":"HS256","typ":""})"), ""},
+        // The size cap at its boundary, on validly signed tokens.
+        {"validly signed, exactly the cap", at_cap, ""},
+        {"validly signed, cap + 1", over_cap, "Token too large"},
+        // Characters outside base64url, and '=' anywhere.
+        {"header with '=' inside", sign_segments(poke(h64, 4, '='), p64), "Invalid header padding"},
+        {"header with '!'", sign_segments(poke(h64, 0, '!'), p64), "Invalid header padding"},
+        {"header with '*'", sign_segments(poke(h64, 1, '*'), p64), "Invalid header padding"},
+        {"header with a space", sign_segments(poke(h64, 2, ' '), p64), "Invalid header padding"},
+        {"header with '%'", sign_segments(poke(h64, 3, '%'), p64), "Invalid header padding"},
+        {"header with a non-ASCII byte", sign_segments(poke(h64, 5, '\xc3'), p64), "Invalid header padding"},
+        {"header with a NUL byte", sign_segments(poke(h64, 6, '\0'), p64), "Invalid header padding"},
+        {"header with a newline", sign_segments(h64 + "\n", p64), "Invalid header padding"},
+        {"header of length 1 mod 4", sign_segments(h64 + "A", p64), "Invalid header padding"},
+        {"header double padded", sign_segments(base64url_encode(R"({"alg":"HS256"})") + "==", p64), "Invalid header padding"},
+        {"payload with '=' inside, validly signed", sign_segments(h64, poke(p64, 4, '=')), "Invalid payload string"},
+        {"payload with '!', validly signed", sign_segments(h64, poke(p64, 0, '!')), "Invalid payload string"},
+        {"payload with a space, validly signed", sign_segments(h64, poke(p64, 2, ' ')), "Invalid payload string"},
+        {"payload with '/', validly signed", sign_segments(h64, poke(p64, 1, '/')), "Invalid payload string"},
+        {"payload with trailing '==', validly signed", sign_segments(h64, base64url_encode(R"({"aud":"worker","ver":"1","z":1})") + "=="),
+         "Invalid payload string"},
+        {"signature with '!'", h64 + "." + p64 + "." + poke(valid_sig, 0, '!'), "Signature verification failed"},
+        {"signature with '='", h64 + "." + p64 + "." + poke(valid_sig, 10, '='), "Signature verification failed"},
+        {"signature with a space", h64 + "." + p64 + "." + poke(valid_sig, 5, ' '), "Signature verification failed"},
+        {"signature with a trailing newline", valid + "\n", "Signature verification failed"},
+        {"signature with a leading space", h64 + "." + p64 + ". " + valid_sig, "Signature verification failed"},
+        // Segment count.
+        {"four segments", valid + ".e30", "Invalid token: too many segments"},
+        {"five segments (JWE shape)", h64 + "." + p64 + ".AAAA.AAAA." + valid_sig, "Invalid token: too many segments"},
+        {"signature segment empty, then more", h64 + "." + p64 + ".." + valid_sig, "Invalid token: too many segments"},
+        // Spliced signatures: a valid signature is bound to its own header and payload.
+        {"other token's signature on the minimal claims", h64 + "." + p64 + "." + other_sig, "Signature verification failed"},
+        {"minimal token's signature on other claims", h64 + "." + other_p64 + "." + valid_sig, "Signature verification failed"},
+        {"signature of the payload alone", h64 + "." + p64 + "." + base64url_encode(raw_mac(kSecret, p64)), "Signature verification failed"},
+        {"signature over the decoded JSON", h64 + "." + p64 + "." + base64url_encode(raw_mac(kSecret, std::string(kHeader) + "." + std::string(kMinimal))),
+         "Signature verification failed"},
+        {"signature over header.payload with a trailing dot", h64 + "." + p64 + "." + base64url_encode(raw_mac(kSecret, h64 + "." + p64 + ".")),
+         "Signature verification failed"},
+        {"segments swapped", p64 + "." + h64 + "." + valid_sig, "Algorithm not specified"},
+        {"signed with another secret, otherwise valid", sign(kHeader, claims(R"(,"exp":1800000300)"), "another-secret"),
+         "Signature verification failed"},
+        {"signed with the secret's prefix", sign(kHeader, kMinimal, kSecret.substr(0, kSecret.size() - 1)), "Signature verification failed"},
+        // Duplicate keys anywhere, including ones an attacker would use to disagree with a proxy.
+        {"duplicate typ", with_header(R"({"alg":"HS256","typ":"JWT","typ":"JWT"})"), "Invalid token: duplicate key"},
+        {"duplicate crit", with_header(R"({"alg":"HS256","crit":["x"],"crit":[]})"), "Invalid token: duplicate key"},
+        {"duplicate alg via escape", with_header(R"({"alg":"none","\u0061lg":"HS256"})"), "Invalid token: duplicate key"},
+        {"duplicate ver", with_payload(R"({"aud":"worker","ver":"2","ver":"1"})"), "Invalid token: duplicate key"},
+        {"duplicate exp", with_payload(R"({"aud":"worker","ver":"1","exp":1,"exp":4102444800})"), "Invalid token: duplicate key"},
+        {"duplicate sub", with_payload(R"({"aud":"worker","ver":"1","sub":"a","sub":"b"})"), "Invalid token: duplicate key"},
+        // ver: only the string "1".
+        {"ver array [\"1\"]", with_payload(R"({"aud":"worker","ver":["1"]})"), R"(Unsupported token version: ["1"])"},
+        {"ver object", with_payload(R"({"aud":"worker","ver":{"v":"1"}})"), R"(Unsupported token version: {"v":"1"})"},
+        {"ver \" 1\"", with_payload(R"({"aud":"worker","ver":" 1"})"), R"(Unsupported token version: " 1")"},
+        {"ver empty string", with_payload(R"({"aud":"worker","ver":""})"), R"(Unsupported token version: "")"},
+        // aud: "worker", or an array of strings containing it (spec §3).
+        {"aud [\"worker\"]", with_payload(R"({"aud":["worker"],"ver":"1"})"), ""},
+        {"aud worker twice", with_payload(R"({"aud":["worker","worker"],"ver":"1"})"), ""},
+        {"aud array, worker last", with_payload(R"({"aud":["a","b","worker"],"ver":"1"})"), ""},
+        {"aud array without worker", with_payload(R"({"aud":["engine","actor"],"ver":"1"})"), "Audience doesn't match"},
+        {"aud array with \"Worker\"", with_payload(R"({"aud":["Worker"],"ver":"1"})"), "Audience doesn't match"},
+        {"aud array with \"worker \"", with_payload(R"({"aud":["worker "],"ver":"1"})"), "Audience doesn't match"},
+        {"aud array of an empty string", with_payload(R"({"aud":[""],"ver":"1"})"), "Audience doesn't match"},
+        {"aud \"worker\\u0000\"", with_payload(R"({"aud":"worker\u0000","ver":"1"})"), "Audience doesn't match"},
+        {"aud true", with_payload(R"({"aud":true,"ver":"1"})"), "Invalid claim format in token"},
+        // crit in any form.
+        {"crit with a registered name", with_header(R"({"alg":"HS256","crit":["exp"]})"), "Unsupported critical extension: exp"},
+        {"crit naming alg", with_header(R"({"alg":"HS256","crit":["alg"]})"), "Unsupported critical extension: alg"},
+        {"crit number", with_header(R"({"alg":"HS256","crit":1})"), "Unsupported critical extension: crit"},
+        {"crit array of a number", with_header(R"({"alg":"HS256","crit":[1]})"), "Unsupported critical extension: crit"},
+        {"crit long name truncated", with_header(R"({"alg":"HS256","crit":[")" + std::string(100, 'c') + "\"]}"),
+         "Unsupported critical extension: " + std::string(64, 'c') + "..."},
+    });
+}
+
 }  // namespace
 }  // namespace arcade_mcp::detail
