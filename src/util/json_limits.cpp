@@ -10,11 +10,14 @@ std::optional<std::string> exceeds_json_limits(std::string_view text, const json
     std::size_t string_bytes = 0;
     for (const char c : text) {
         if (in_string) {
-            if (++string_bytes > limits.max_string_bytes)
-                return "a string is longer than " + std::to_string(limits.max_string_bytes) + " bytes";
             if (escaped) escaped = false;
             else if (c == '\\') escaped = true;
-            else if (c == '"') in_string = false;
+            else if (c == '"') {
+                in_string = false;  // the closing quote is not part of the string
+                continue;
+            }
+            if (++string_bytes > limits.max_string_bytes)
+                return "a string is longer than " + std::to_string(limits.max_string_bytes) + " bytes";
             continue;
         }
         switch (c) {

@@ -15,6 +15,29 @@
 namespace arcade_mcp::detail {
 namespace {
 
+enum class header_block { complete, too_large, folded, broken };
+
+/// Reads until the buffer holds a whole header block (up to the blank line), within `limit`
+/// bytes, and refuses obs-fold (a header line starting with a space or tab), which Beast would
+/// silently join to the previous line while a proxy in front may not.
+net::awaitable<header_block> read_header_block(beast::tcp_stream& stream, beast::flat_buffer& buffer, std::size_t limit) {
+    std::size_t scanned = 0;
+    while (true) {
+        const auto data = static_cast<const char*>(buffer.data().data());
+        const std::string_view text(data, buffer.size());
+        const auto end = text.find("\r\n\r\n", scanned > 3 ? scanned - 3 : 0);
+        const std::string_view block = text.substr(0, end == std::string_view::npos ? text.size() : end + 2);
+        if (block.find("\n ") != std::string_view::npos || block.find("\n\t") != std::string_view::npos) co_return header_block::folded;
+        if (end != std::string_view::npos) co_return end + 4 > limit + 4 ? header_block::too_large : header_block::complete;
+        if (text.size() > limit + 4) co_return header_block::too_large;
+        scanned = text.size();
+        beast::error_code ec;
+        const auto n = co_await stream.async_read_some(buffer.prepare(4096), net::redirect_error(net::use_awaitable, ec));
+        buffer.commit(n);
+        if (ec) co_return header_block::broken;
+    }
+}
+
 /// A minimal response for requests that never reached a handler (no Beast request object).
 net::awaitable<void> write_early(beast::tcp_stream& stream, bhttp::status status, std::string message) {
     bhttp::response<bhttp::string_body> res{status, 11};
@@ -122,10 +145,27 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
         parser.header_limit(static_cast<std::uint32_t>(opt.max_header_bytes));
         parser.body_limit(opt.max_body_bytes);
         beast::error_code ec;
-        // Between requests the connection may idle for keep_alive_timeout; a request, once
-        // started, must arrive whole within read_timeout (slow senders are cut off).
-        stream.expires_after(first || buffer.size() > 0 ? opt.read_timeout : opt.keep_alive_timeout);
+        // Between requests the connection may idle for keep_alive_timeout; once the first byte
+        // of a request is in, the whole request must arrive within read_timeout (slow senders
+        // are cut off).
+        if (buffer.size() == 0) {
+            stream.expires_after(first ? opt.read_timeout : opt.keep_alive_timeout);
+            const auto n = co_await stream.async_read_some(buffer.prepare(4096), net::redirect_error(net::use_awaitable, ec));
+            buffer.commit(n);
+            if (ec) break;  // closed, reset or idle too long
+        }
         first = false;
+        stream.expires_after(opt.read_timeout);
+        const auto header = co_await read_header_block(stream, buffer, opt.max_header_bytes);
+        if (header == header_block::too_large) {
+            co_await write_early(stream, bhttp::status::request_header_fields_too_large, "Request header fields too large");
+            break;
+        }
+        if (header == header_block::broken) break;
+        if (header == header_block::folded) {
+            co_await write_early(stream, bhttp::status::bad_request, "Bad Request: obsolete line folding");
+            break;
+        }
         co_await bhttp::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
         if (ec == bhttp::error::body_limit) {  // a declared Content-Length over the limit: refused unread
             co_await refuse_body(stream, opt.max_body_bytes);
@@ -138,6 +178,10 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
         if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted) break;
         if (ec) {
             co_await write_early(stream, bhttp::status::bad_request, "Bad Request: malformed HTTP request");
+            break;
+        }
+        if (parser.get().count(bhttp::field::host) > 1) {  // RFC 9112 §3.2: exactly one Host
+            co_await write_early(stream, bhttp::status::bad_request, "Bad Request: more than one Host header");
             break;
         }
         if (ambiguous_framing(framing_of(parser.get().base()))) {
