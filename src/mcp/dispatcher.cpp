@@ -99,6 +99,13 @@ void dispatcher::broadcast(const json& message, const std::function<bool(const s
         if (s->initialize_done() && wanted(*s)) s->notify(message);
 }
 
+void dispatcher::forget_ended_sessions() {
+    std::lock_guard l(sessions_mu_);
+    std::erase_if(sessions_, [](const std::weak_ptr<session_state>& w) { return w.expired(); });
+    sessions_.shrink_to_fit();
+    sessions_after_prune_ = sessions_.size();
+}
+
 void dispatcher::list_changed(list_kind kind) {
     std::string_view method = "notifications/tools/list_changed";
     if (kind == list_kind::tools) {

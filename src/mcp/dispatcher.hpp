@@ -79,6 +79,9 @@ public:
     /// deep or long, or not JSON ("Parse error: ...").
     std::optional<json> parse_limited(std::string_view text, std::string& why) const;
 
+    /// Drops the broadcast list's references to ended sessions (after an expiry sweep).
+    void forget_ended_sessions();
+
     // server_observer: the server changed while serving.
     void list_changed(list_kind kind) override;
     void resource_updated(const std::string& uri) override;

@@ -90,7 +90,10 @@ net::awaitable<void> expire_sessions(std::shared_ptr<http_shared> shared) {
         timer.expires_after(period);
         beast::error_code ec;
         co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
-        if (shared->sessions.expire_idle(session_table::clock::now()) > 0) release_free_memory();
+        if (shared->sessions.expire_idle(session_table::clock::now()) > 0) {
+            shared->core.forget_ended_sessions();
+            release_free_memory();
+        }
     }
 }
 

@@ -39,7 +39,9 @@ std::shared_ptr<session_state> session_table::create(clock::time_point now, cons
     if (held != per_client_.end() && held->second >= max_per_client_ && !evict_one(&client)) return nullptr;
     if (sessions_.size() >= max_sessions_ && !evict_one(nullptr)) return nullptr;
     std::string id = random_hex(16);
-    auto state = std::make_shared<session_state>(id, random_uuid_v4());
+    // Not make_shared: weak references elsewhere (the dispatcher's broadcast list) must not keep
+    // an ended session's memory alive.
+    std::shared_ptr<session_state> state(new session_state(id, random_uuid_v4()));
     // Messages unrelated to a request wait here for the GET stream (the last 128 are kept).
     constexpr std::size_t standalone_capacity = 128;
     auto standalone = std::make_shared<event_stream>(event_stream::next_id(), standalone_capacity);
