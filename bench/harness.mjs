@@ -1,0 +1,722 @@
+// The benchmark run behind bench/run.sh (which installs, builds and then starts this with
+// --tmp <dir>): starts arcade-eval-ref and the peers on free 127.0.0.1 ports, drives them with
+// wrk and the same Lua scripts, reads CPU and memory from /proc, and writes the results (JSON,
+// Markdown, PNG chart) into bench/results/<date>-<host>.*. Every child is stopped by PID.
+//
+// Settings (environment; defaults in parentheses):
+//   BENCH_SECONDS (10)          duration of each main workload run, at 1 and 32 connections
+//   BENCH_SWEEP_SECONDS (5)     duration of each point of the connection and size sweeps
+//   BENCH_SWEEP_CONNS (1 2 4 … 1024)   connection counts of the sweep
+//   BENCH_SIZES (10 1024 10240 102400 1048576)  Echo message sizes in bytes
+//   BENCH_SIZE_CONNS (1)        connections for the size sweep
+//   BENCH_STDIO_SECONDS (5)     stdio round trips per server
+//   BENCH_SESSIONS (1000)       sessions opened for RSS per session
+//   BENCH_START_TRIALS (5)      fresh starts per server for start to first answer
+//   BENCH_SOAK_SECONDS (60)     Echo at 32 connections on ours, RSS sampled each second (0: skip)
+//   BENCH_TIMEOUT (5)           wrk --timeout in seconds (a slower answer counts as an error)
+//   BENCH_MICRO_MIN_TIME (0.1)  --benchmark_min_time of the micro-benchmarks (BENCH_MICRO=0: skip)
+//   BENCH_QUICK=1               a short smoke run (results go to the temp dir unless
+//                               BENCH_RESULTS_DIR is set)
+//   node bench/harness.mjs --render bench/results/<file>.json rewrites the .md, .png (and with
+//   BENCH_UPDATE_README=1 the README block) from saved results without running anything.
+//   BENCH_RESULTS_DIR (bench/results), BENCH_BUILD_DIR (build/release), BENCH_NOTE (free text
+//   added to the notes), BENCH_UPDATE_README=1 (rewrite the marked block of README's
+//   Performance section with this run's table)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, closeSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { CLK_TCK, ProcessSet, cpuTicks, machineTicks, memKb, sleep } from './lib/proc.mjs';
+import { firstAnswerMs, freePort, mintWorkerToken, openSession, percentile, stdioRoundTrips } from './lib/client.mjs';
+import { renderConsole, renderMarkdown, renderChart, updateReadme } from './lib/report.mjs';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(BENCH_DIR, '..');
+const env = process.env;
+const argv = process.argv.slice(2);
+const argOf = (name) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+
+const quick = env.BENCH_QUICK === '1';
+const num = (name, def) => (env[name] !== undefined && env[name] !== '' ? Number(env[name]) : def);
+const list = (name, def) => (env[name] ? env[name].split(/[\s,]+/).filter(Boolean).map(Number) : def);
+const cfg = {
+  quick,
+  seconds: num('BENCH_SECONDS', quick ? 2 : 10),
+  sweepSeconds: num('BENCH_SWEEP_SECONDS', quick ? 1 : 5),
+  sweepConns: list('BENCH_SWEEP_CONNS', quick ? [1, 32, 256] : [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]),
+  sizes: list('BENCH_SIZES', [10, 1024, 10240, 102400, 1048576]),
+  sizeConns: num('BENCH_SIZE_CONNS', 1),
+  stdioSeconds: num('BENCH_STDIO_SECONDS', quick ? 1 : 5),
+  sessions: num('BENCH_SESSIONS', quick ? 100 : 1000),
+  startTrials: num('BENCH_START_TRIALS', quick ? 2 : 5),
+  soakSeconds: num('BENCH_SOAK_SECONDS', quick ? 3 : 60),
+  timeout: num('BENCH_TIMEOUT', 5),
+  micro: env.BENCH_MICRO !== '0',
+  microMinTime: env.BENCH_MICRO_MIN_TIME || (quick ? '0.01' : '0.1'),
+  note: env.BENCH_NOTE || '',
+};
+
+const tmp = argOf('tmp') || path.join(os.tmpdir(), `arcade-bench-${process.pid}`);
+mkdirSync(tmp, { recursive: true });
+const runStarted = Number(argOf('started')) || Math.floor(Date.now() / 1000);
+const buildDir = path.resolve(REPO, env.BENCH_BUILD_DIR || 'build/release');
+const bin = (name) => path.join(buildDir, 'bin', name);
+const resultsDir = path.resolve(REPO, env.BENCH_RESULTS_DIR || (quick ? path.join(tmp, 'results') : 'bench/results'));
+const tsDir = path.join(BENCH_DIR, 'peers', 'ts-sdk');
+const luaDir = path.join(BENCH_DIR, 'lua');
+const nginxBin = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'].find(existsSync) || 'nginx';
+
+const procs = new ProcessSet(path.join(tmp, 'pids'));
+let stopping = false;
+/** Thrown between steps once a signal asked the run to stop: nothing is written then. */
+class Stopped extends Error {}
+const checkStop = () => {
+  if (stopping) throw new Stopped('stopped by a signal');
+};
+const shutdown = async (code) => {
+  if (stopping) return;
+  stopping = true;
+  await procs.stopAll();
+  process.exit(code);
+};
+process.on('SIGINT', () => shutdown(130));
+process.on('SIGTERM', () => shutdown(143));
+process.on('exit', () => procs.killAllSync());
+
+const log = (msg) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+/** Output of a short command (stdout, else stderr: `nginx -v` writes there), or null. Bounded. */
+const sh = (cmd, args, opts = {}) => {
+  try {
+    const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30000, ...opts });
+    if (r.error) return null;
+    return (r.stdout || '').trim() || (r.stderr || '').trim() || null;
+  } catch {
+    return null;
+  }
+};
+
+// ---- the servers -----------------------------------------------------------------------------
+
+const workerSecret = randomBytes(24).toString('hex');
+const jwt = mintWorkerToken(workerSecret);
+/** Limits raised so that the load generator is never refused (defaults: docs/security.md). */
+const OURS_BENCH_ENV = {
+  ARCADE_SERVER_MAX_CONNECTIONS: '4096', // default 1024: the sweep's 1,024 connections plus the harness's own
+  ARCADE_SERVER_MAX_REQUESTS_PER_SESSION: '4096', // default 32: up to 1,024 connections share one session
+  ARCADE_SERVER_MAX_BODY_BYTES: String(8 << 20), // default 1 MiB: the size sweep sends 1 MB messages
+  ARCADE_SERVER_MAX_STRING_BYTES: String(8 << 20), // default 1 MiB: same
+};
+
+/** The caller's environment without ARCADE_* / MCP_TRANSPORT_* settings. */
+function cleanEnv(extra = {}) {
+  const out = {};
+  for (const [k, v] of Object.entries(env)) if (!/^(ARCADE_|MCP_TRANSPORT_|BENCH_)/.test(k)) out[k] = v;
+  return { ...out, ...extra };
+}
+
+function nginxConfig(port, dir) {
+  mkdirSync(dir, { recursive: true });
+  const body = '{"id":"w1","jsonrpc":"2.0","result":{"content":[{"text":"hello","type":"text"}],"isError":false,"structuredContent":{"result":"hello"}}}';
+  // Workers run as the current user: `user` only matters (and is only allowed) when started as root.
+  const user = process.getuid() === 0 ? 'user root root;\n' : '';
+  const conf = `# generated by bench/harness.mjs: 1 worker, fixed JSON body (the Echo answer of arcade-eval-ref)
+daemon off;
+master_process on;
+worker_processes 1;
+${user}pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/client_body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  keepalive_requests 100000000;
+  keepalive_timeout 60s;
+  client_max_body_size 8m;
+  server {
+    listen 127.0.0.1:${port};
+    default_type application/json;
+    location / { return 200 '${body}'; }
+  }
+}
+`;
+  writeFileSync(path.join(dir, 'nginx.conf'), conf);
+  return conf;
+}
+
+const SERVERS = {
+  ours: {
+    label: 'arcade-eval-ref',
+    kind: 'mcp',
+    stateful: true,
+    command: (port, extra = {}) => ({
+      cmd: bin('arcade-eval-ref'),
+      args: [],
+      env: cleanEnv({
+        ARCADE_SERVER_TRANSPORT: 'http',
+        ARCADE_SERVER_HOST: '127.0.0.1',
+        ARCADE_SERVER_PORT: String(port),
+        ARCADE_USER_ID: 'bench-user',
+        ARCADE_WORKER_SECRET: workerSecret,
+        ...OURS_BENCH_ENV,
+        ...extra,
+      }),
+    }),
+  },
+  'ours-stateless': {
+    label: 'arcade-eval-ref stateless',
+    kind: 'mcp',
+    stateful: false,
+    command: (port, extra = {}) => SERVERS.ours.command(port, { ARCADE_SERVER_STATELESS: '1', ...extra }),
+  },
+  nginx: {
+    label: 'nginx (fixed body, 1 worker)',
+    kind: 'fixed',
+    stateful: false,
+    command: (port) => {
+      const dir = path.join(tmp, `nginx-${port}`);
+      nginxConfig(port, dir);
+      return { cmd: nginxBin, args: ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], env: cleanEnv() };
+    },
+  },
+  'ts-stateful': {
+    label: 'TS SDK stateful',
+    kind: 'mcp',
+    stateful: true,
+    command: (port) => ({ cmd: process.execPath, args: [path.join(tsDir, 'server.mjs'), '--mode', 'stateful', '--port', String(port)], env: cleanEnv({ ARCADE_USER_ID: 'bench-user' }), cwd: tsDir }),
+  },
+  'ts-stateless': {
+    label: 'TS SDK stateless',
+    kind: 'mcp',
+    stateful: false,
+    command: (port) => ({ cmd: process.execPath, args: [path.join(tsDir, 'server.mjs'), '--mode', 'stateless', '--port', String(port)], env: cleanEnv({ ARCADE_USER_ID: 'bench-user' }), cwd: tsDir }),
+  },
+};
+
+let logSeq = 0;
+/** Starts a server on a free port and waits for its first correct answer (bounded). */
+async function startServer(key, extraEnv = {}) {
+  const def = SERVERS[key];
+  let lastErr;
+  for (let attempt = 0; attempt < 3; ++attempt) {
+    const port = await freePort();
+    const c = def.command(port, extraEnv);
+    const logPath = path.join(tmp, `${key}-${++logSeq}.log`);
+    const fd = openSync(logPath, 'a');
+    const t0 = performance.now();
+    const child = await procs.spawn(key, c.cmd, c.args, { env: c.env, cwd: c.cwd || tmp, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    try {
+      const startMs = await firstAnswerMs(port, def.kind, t0, child, 20000);
+      return { key, def, child, pid: child.pid, port, startMs, logPath };
+    } catch (err) {
+      lastErr = new Error(`${key}: ${err.message}; log: ${tail(logPath)}`);
+      await procs.stop(child);
+    }
+  }
+  throw lastErr;
+}
+
+function tail(file, bytes = 600) {
+  try {
+    const text = readFileSync(file, 'utf8');
+    return text.slice(-bytes).trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Keeps request logs from filling the disk between runs (the servers append; O_APPEND). */
+function trimLog(server) {
+  try {
+    if (statSync(server.logPath).size > 16 << 20) truncateSync(server.logPath, 0);
+  } catch {}
+}
+
+// ---- one wrk run -----------------------------------------------------------------------------
+
+const WORKLOADS = {
+  echo: { script: 'tools_call_echo.lua', session: true, title: 'tools/call Echo, session' },
+  'echo-stateless': { script: 'tools_call_echo.lua', session: false, title: 'tools/call Echo, stateless' },
+  list: { script: 'tools_list.lua', session: true, title: 'tools/list' },
+  initialize: { script: 'initialize.lua', session: false, title: 'initialize' },
+  worker: { script: 'worker_invoke.lua', session: false, path: '/worker/tools/invoke', title: 'worker invoke (JWT)' },
+  'echo-nolua': { script: 'static_post.lua', session: false, title: 'fixed POST, answers unchecked' },
+};
+
+let wrkSeq = 0;
+async function runWrk(server, workloadKey, conns, seconds, { phase, messageBytes, seriesEveryMs } = {}) {
+  const w = WORKLOADS[workloadKey];
+  const rec = {
+    phase,
+    server: server.key,
+    workload: workloadKey,
+    conns,
+    seconds,
+    message_bytes: messageBytes ?? null,
+  };
+  if (server.child.exited) return { ...rec, failed: `server exited earlier (${JSON.stringify(server.child.exitInfo)})` };
+  let sid = null;
+  try {
+    if (w.session && server.def.stateful) sid = await openSession(server.port);
+  } catch (err) {
+    return { ...rec, failed: `session: ${err.message}` };
+  }
+  const n = ++wrkSeq;
+  const out = path.join(tmp, `wrk-${n}.json`);
+  const txt = path.join(tmp, `wrk-${n}.txt`);
+  const wenv = cleanEnv({
+    BENCH_WRK_OUT: out,
+    MCP_SESSION: sid ?? '',
+    BENCH_MESSAGE_BYTES: messageBytes === undefined ? '' : String(messageBytes),
+    BENCH_JWT: jwt,
+    BENCH_EXPECT_SESSION: workloadKey === 'initialize' && server.def.stateful ? '1' : '0',
+  });
+  const args = ['-t1', `-c${conns}`, `-d${seconds}s`, '--latency', '--timeout', `${cfg.timeout}s`, '-s', path.join(luaDir, w.script), `http://127.0.0.1:${server.port}${w.path || '/mcp'}`];
+  const ticks0 = cpuTicks(server.pid);
+  const m0 = machineTicks();
+  const rss0 = memKb(server.pid);
+  let rssMax = rss0;
+  let wrkTicks = 0;
+  const series = [];
+  const t0 = performance.now();
+  const fd = openSync(txt, 'w');
+  const wrk = await procs.spawn('wrk', 'wrk', args, { env: wenv, cwd: tmp, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  let lastSeries = 0;
+  const sampler = setInterval(() => {
+    const r = memKb(server.pid);
+    if (r > rssMax) rssMax = r;
+    const wt = cpuTicks(wrk.pid);
+    if (wt > wrkTicks) wrkTicks = wt;
+    if (seriesEveryMs && performance.now() - lastSeries >= seriesEveryMs) {
+      lastSeries = performance.now();
+      series.push({ t: Math.round(lastSeries - t0) / 1000, rss_kb: r });
+    }
+  }, 100);
+  const finished = await procs.waitExit(wrk, seconds * 1000 + 60000);
+  clearInterval(sampler);
+  if (!finished) await procs.stop(wrk);
+  else procs.forget(wrk);
+  const wall = (performance.now() - t0) / 1000;
+  const ticks1 = cpuTicks(server.pid);
+  const m1 = machineTicks();
+  const rss1 = memKb(server.pid);
+  if (rss1 > rssMax) rssMax = rss1;
+  trimLog(server);
+  if (!finished) return { ...rec, failed: `wrk did not finish in time (killed): ${tail(txt, 300)}` };
+  let s;
+  try {
+    s = JSON.parse(readFileSync(out, 'utf8'));
+  } catch {
+    return { ...rec, failed: `wrk wrote no summary: ${tail(txt, 400)}` };
+  }
+  const serverTicks = ticks1 - ticks0;
+  const machineBusy = m1.busy - m0.busy;
+  const machineTotal = m1.total - m0.total;
+  const secs = s.duration_us / 1e6;
+  const socketErrors = s.errors.connect + s.errors.read + s.errors.write + s.errors.timeout;
+  Object.assign(rec, {
+    requests: s.requests,
+    rps: s.requests / secs,
+    mb_per_s: s.bytes / secs / 1e6,
+    p50_ms: s.latency_us.p50 / 1000,
+    p90_ms: s.latency_us.p90 / 1000,
+    p99_ms: s.latency_us.p99 / 1000,
+    max_ms: s.latency_us.max / 1000,
+    checked: s.checked,
+    wrong: s.bad,
+    socket_errors: s.errors,
+    errors: s.bad + socketErrors,
+    first_wrong: s.first_bad || null,
+    server_cpu_s: serverTicks / CLK_TCK,
+    cpu_s_per_10k: s.requests ? (serverTicks / CLK_TCK / s.requests) * 10000 : null,
+    wrk_cpu_s: wrkTicks / CLK_TCK,
+    other_cpu_pct: machineTotal ? Math.max(0, ((machineBusy - serverTicks - wrkTicks) / machineTotal) * 100) : null,
+    rss_start_kb: rss0,
+    rss_end_kb: rss1,
+    rss_max_kb: rssMax,
+    wall_s: wall,
+  });
+  if (series.length) rec.rss_series = series;
+  if (server.child.exited) rec.failed = `server exited during the run (${JSON.stringify(server.child.exitInfo)}); log: ${tail(server.logPath)}`;
+  const flag = rec.errors ? `  ERRORS ${rec.errors}${rec.first_wrong ? ` (first wrong: ${rec.first_wrong.slice(0, 120)})` : ''}` : '';
+  log(`${server.key.padEnd(14)} ${workloadKey.padEnd(14)} c=${String(conns).padEnd(4)}${messageBytes !== undefined ? ` ${messageBytes} B` : ''} ${Math.round(rec.rps)} req/s p50 ${rec.p50_ms.toFixed(2)} ms p99 ${rec.p99_ms.toFixed(2)} ms cpu/10k ${rec.cpu_s_per_10k?.toFixed(3)} s${flag}`);
+  await sleep(300);
+  return rec;
+}
+
+// ---- phases ----------------------------------------------------------------------------------
+
+function machineInfo() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? 'unknown';
+  const mem = /^MemTotal:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1];
+  let compiler = null;
+  try {
+    const cache = readFileSync(path.join(buildDir, 'CMakeCache.txt'), 'utf8');
+    const cxx = /^CMAKE_CXX_COMPILER:\w+=(.+)$/m.exec(cache)?.[1];
+    const flags = /^CMAKE_CXX_FLAGS_RELEASE:\w+=(.*)$/m.exec(cache)?.[1];
+    const type = /^CMAKE_BUILD_TYPE:\w+=(.*)$/m.exec(cache)?.[1];
+    compiler = `${(sh(cxx, ['--version']) || cxx).split('\n')[0]} (${type}, ${flags})`;
+  } catch {}
+  const lock = JSON.parse(readFileSync(path.join(tsDir, 'package-lock.json'), 'utf8'));
+  const gitHead = sh('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD']);
+  const dirty = (sh('git', ['-C', REPO, 'status', '--porcelain', '--untracked-files=no']) || '').length > 0;
+  return {
+    host: os.hostname().split('.')[0],
+    cpu_model: model,
+    cores: os.cpus().length,
+    memory_gb: mem ? Math.round(Number(mem) / 1048576 * 10) / 10 : null,
+    kernel: `${os.type()} ${os.release()}`,
+    os: /^PRETTY_NAME="?([^"\n]+)"?/m.exec(readText('/etc/os-release') || '')?.[1] ?? null,
+    compiler,
+    node: process.version,
+    nginx: (sh(nginxBin, ['-v']) || '').replace(/^nginx version: /, ''),
+    wrk: (sh('wrk', ['-v']) || '').split('\n')[0].replace(/\s*Copyright.*$/, ''),
+    ts_sdk: lock.packages['node_modules/@modelcontextprotocol/sdk']?.version,
+    express: lock.packages['node_modules/express']?.version,
+    git: gitHead ? `${gitHead}${dirty ? ' (working tree has uncommitted changes)' : ''}` : null,
+  };
+}
+
+function readText(p) {
+  try {
+    return readFileSync(p, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function loadSnapshot() {
+  const load = (readText('/proc/loadavg') || '').split(' ').slice(0, 3).join(' ');
+  const top = (sh('ps', ['-eo', 'pid,pcpu,etimes,comm', '--sort=-pcpu', '--no-headers']) || '')
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 4 && Number(f[1]) >= 5 && Number(f[0]) !== process.pid)
+    .slice(0, 6)
+    .map((f) => `${f.slice(3).join(' ')} (${f[1]}%)`);
+  return { loadavg: load, busy_processes: top };
+}
+
+function sizes() {
+  const binary = bin('arcade-eval-ref');
+  const out = { binary_bytes: null, binary_stripped_bytes: null, image: null };
+  try {
+    out.binary_bytes = statSync(binary).size;
+    const stripped = path.join(tmp, 'arcade-eval-ref.stripped');
+    sh('strip', ['-o', stripped, binary]);
+    out.binary_stripped_bytes = statSync(stripped).size;
+  } catch {}
+  // The container image, if one was built here (deploy/docker/README.md): buildah's private store
+  // of deploy/docker/test-image.sh, then a Docker daemon. Otherwise n/a.
+  const cache = env.ARCADE_IMAGE_TEST_CACHE || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'arcade-mcp-cpp');
+  if (existsSync(path.join(cache, 'containers', 'storage'))) {
+    const r = sh('buildah', ['--root', path.join(cache, 'containers', 'storage'), '--runroot', path.join(cache, 'containers', 'run'), '--storage-driver', 'vfs',
+      'images', '--json', 'arcade-eval-ref:test'], { timeout: 30000 });
+    try {
+      const img = JSON.parse(r)[0];
+      if (img?.size) out.image = { size: img.size, created: img.createdatraw || img.createdat, source: 'buildah store of deploy/docker/test-image.sh, arcade-eval-ref:test' };
+    } catch {
+      // no such image, or no buildah
+    }
+  }
+  if (!out.image) {
+    const r = sh('docker', ['image', 'inspect', '--format', '{{.Size}}|{{.Created}}', 'arcade-eval-ref'], { timeout: 10000 });
+    if (r && /^\d+\|/.test(r)) {
+      const [size, created] = r.split('|');
+      out.image = { size: `${(Number(size) / 1e6).toFixed(1)} MB`, created, source: 'docker image arcade-eval-ref' };
+    }
+  }
+  return out;
+}
+
+async function microBenchmarks() {
+  const exe = bin('micro_bench');
+  if (!cfg.micro) return { skipped: 'BENCH_MICRO=0' };
+  if (!existsSync(exe)) return { skipped: `${exe} not built` };
+  const out = path.join(tmp, 'micro.json');
+  const fd = openSync(path.join(tmp, 'micro.log'), 'w');
+  const child = await procs.spawn('micro_bench', exe, [`--benchmark_min_time=${cfg.microMinTime}`, `--benchmark_out=${out}`, '--benchmark_out_format=json'],
+    { cwd: tmp, stdio: ['ignore', 'ignore', fd] });
+  closeSync(fd);
+  const done = await procs.waitExit(child, 600000);
+  if (!done) {
+    await procs.stop(child);
+    return { skipped: 'micro_bench did not finish within 600 s' };
+  }
+  procs.forget(child);
+  try {
+    const j = JSON.parse(readFileSync(out, 'utf8'));
+    return {
+      min_time: cfg.microMinTime,
+      benchmarks: j.benchmarks.map((b) => ({
+        name: b.name,
+        real_ns: b.time_unit === 'ns' ? b.real_time : b.time_unit === 'us' ? b.real_time * 1e3 : b.time_unit === 'ms' ? b.real_time * 1e6 : b.real_time,
+        cpu_ns: b.time_unit === 'ns' ? b.cpu_time : b.time_unit === 'us' ? b.cpu_time * 1e3 : b.time_unit === 'ms' ? b.cpu_time * 1e6 : b.cpu_time,
+        iterations: b.iterations,
+        bytes_per_second: b.bytes_per_second ?? null,
+        error: b.error_message ?? null,
+      })),
+    };
+  } catch (err) {
+    return { skipped: `micro_bench wrote no results (exit ${JSON.stringify(child.exitInfo)}): ${tail(path.join(tmp, 'micro.log'), 300)}` };
+  }
+}
+
+async function startupTrials(results) {
+  for (const key of ['ours', 'nginx', 'ts-stateful', 'ts-stateless']) {
+    const ms = [];
+    for (let i = 0; i < cfg.startTrials; ++i) {
+      try {
+        const s = await startServer(key);
+        ms.push(s.startMs);
+        await procs.stop(s.child);
+      } catch (err) {
+        results.failures.push(`start ${key}: ${err.message}`);
+        break;
+      }
+    }
+    const sorted = [...ms].sort((a, b) => a - b);
+    results.startup[key] = { trials_ms: ms, median_ms: percentile(sorted, 50), min_ms: sorted[0] ?? null };
+    log(`start to first answer ${key}: ${ms.map((x) => x.toFixed(1)).join(', ')} ms`);
+  }
+}
+
+async function stdioPhase(results) {
+  const defs = {
+    ours: { cmd: bin('arcade-eval-ref'), args: [], env: cleanEnv({ ARCADE_SERVER_TRANSPORT: 'stdio', ARCADE_USER_ID: 'bench-user' }), cwd: tmp },
+    'ts-sdk': { cmd: process.execPath, args: [path.join(tsDir, 'server.mjs'), '--mode', 'stdio'], env: cleanEnv({ ARCADE_USER_ID: 'bench-user' }), cwd: tsDir },
+  };
+  for (const [key, d] of Object.entries(defs)) {
+    const logPath = path.join(tmp, `stdio-${key}.log`);
+    const fd = openSync(logPath, 'a');
+    const t0 = performance.now();
+    let child;
+    try {
+      child = await procs.spawn(`stdio-${key}`, d.cmd, d.args, { env: d.env, cwd: d.cwd, stdio: ['pipe', 'pipe', fd] });
+      closeSync(fd);
+      child.stdin.on('error', () => {});
+      const cpu0 = cpuTicks(child.pid);
+      const r = await Promise.race([
+        stdioRoundTrips(child, t0, cfg.stdioSeconds),
+        sleep((cfg.stdioSeconds + 60) * 1000).then(() => {
+          throw new Error('stdio run did not finish in time');
+        }),
+      ]);
+      const cpu = (cpuTicks(child.pid) - cpu0) / CLK_TCK;
+      const sorted = r.latenciesUs.sort((a, b) => a - b);
+      results.stdio[key] = {
+        start_ms: r.startMs,
+        round_trips: r.roundTrips,
+        per_s: r.roundTrips / r.seconds,
+        p50_us: percentile(sorted, 50),
+        p99_us: percentile(sorted, 99),
+        max_us: sorted[sorted.length - 1],
+        wrong: r.wrong,
+        cpu_s_per_10k: r.roundTrips ? (cpu / r.roundTrips) * 10000 : null,
+        rss_kb: memKb(child.pid),
+      };
+      log(`stdio ${key}: ${Math.round(results.stdio[key].per_s)} round trips/s, p50 ${(results.stdio[key].p50_us / 1000).toFixed(3)} ms, wrong ${r.wrong}, start ${r.startMs.toFixed(1)} ms`);
+    } catch (err) {
+      try {
+        closeSync(fd);
+      } catch {}
+      results.failures.push(`stdio ${key}: ${err.message}; log: ${tail(logPath)}`);
+    } finally {
+      if (child) {
+        child.stdin.end();
+        await procs.stop(child);
+      }
+    }
+  }
+}
+
+async function sessionsPhase(results) {
+  const n = cfg.sessions;
+  for (const key of ['ours', 'ts-stateful']) {
+    let s;
+    try {
+      s = await startServer(key, { MCP_TRANSPORT_MAX_SESSIONS: String(n + 100), MCP_TRANSPORT_MAX_SESSIONS_PER_CLIENT: String(n + 100) });
+      await sleep(500);
+      const before = memKb(s.pid);
+      const t0 = performance.now();
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+      const ids = new Set();
+      for (let i = 0; i < n; i += 8) {
+        const batch = [];
+        for (let j = i; j < Math.min(n, i + 8); ++j) batch.push(openSession(s.port, { agent }));
+        for (const id of await Promise.all(batch)) ids.add(id);
+      }
+      agent.destroy();
+      const openMs = performance.now() - t0;
+      await sleep(1000);
+      const after = memKb(s.pid);
+      results.sessions[key] = { sessions: ids.size, rss_before_kb: before, rss_after_kb: after, per_session_kb: (after - before) / ids.size, open_ms: openMs };
+      log(`RSS per session ${key}: ${((after - before) / ids.size).toFixed(2)} KB (${ids.size} sessions, ${before} -> ${after} KB)`);
+    } catch (err) {
+      results.failures.push(`sessions ${key}: ${err.message}`);
+    } finally {
+      if (s) await procs.stop(s.child);
+    }
+  }
+}
+
+// ---- main ------------------------------------------------------------------------------------
+
+async function main() {
+  const results = {
+    schema: 'arcade-mcp-cpp bench 1',
+    started_at: new Date(runStarted * 1000).toISOString(),
+    config: { ...cfg, ours_env: OURS_BENCH_ENV, wrk: `wrk -t1 -c<N> -d<S>s --latency --timeout ${cfg.timeout}s -s bench/lua/<script>.lua` },
+    machine: machineInfo(),
+    load_before: loadSnapshot(),
+    sizes: sizes(),
+    startup: {},
+    stdio: {},
+    sessions: {},
+    servers: {},
+    runs: [],
+    failures: [],
+  };
+  log(`machine: ${results.machine.cpu_model}, ${results.machine.cores} cores, ${results.machine.kernel}; load ${results.load_before.loadavg}`);
+  if (results.load_before.busy_processes.length) log(`busy processes now: ${results.load_before.busy_processes.join(', ')}`);
+  if (!existsSync(bin('arcade-eval-ref'))) throw new Error(`${bin('arcade-eval-ref')} is missing: build first (cmake --build --preset release)`);
+
+  log('micro-benchmarks');
+  results.micro = await microBenchmarks();
+  checkStop();
+  log('start to first correct answer');
+  await startupTrials(results);
+  checkStop();
+  log('stdio round trips');
+  await stdioPhase(results);
+  checkStop();
+  log(`RSS per open session (${cfg.sessions} sessions)`);
+  await sessionsPhase(results);
+
+  checkStop();
+  log('starting the servers for the load runs');
+  const servers = {};
+  for (const key of Object.keys(SERVERS)) {
+    try {
+      servers[key] = await startServer(key);
+    } catch (err) {
+      results.failures.push(`start ${key}: ${err.message}`);
+      log(`FAILED to start ${key}: ${err.message}`);
+    }
+  }
+  await sleep(1000);
+  for (const [key, s] of Object.entries(servers)) {
+    results.servers[key] = { label: s.def.label, pid: s.pid, port: s.port, start_ms: s.startMs, rss_idle_kb: memKb(s.pid) };
+  }
+  const run = async (key, workload, conns, seconds, opts) => {
+    checkStop();
+    if (!servers[key]) return;
+    const r = await runWrk(servers[key], workload, conns, seconds, opts);
+    checkStop();
+    if (r.failed) {
+      results.failures.push(`${key} ${workload} c=${conns}: ${r.failed}`);
+      log(`FAILED ${key} ${workload} c=${conns}: ${r.failed}`);
+    }
+    results.runs.push(r);
+  };
+
+  log(`main workloads (${cfg.seconds} s each, 1 and 32 connections)`);
+  for (const conns of [1, 32]) {
+    for (const key of ['nginx', 'ours', 'ts-stateful']) await run(key, 'echo', conns, cfg.seconds, { phase: 'main' });
+    for (const key of ['ours-stateless', 'ts-stateless']) await run(key, 'echo-stateless', conns, cfg.seconds, { phase: 'main' });
+    for (const key of ['ours', 'ts-stateful']) await run(key, 'list', conns, cfg.seconds, { phase: 'main' });
+    await run('ours', 'worker', conns, cfg.seconds, { phase: 'main' });
+  }
+  await run('nginx', 'echo-nolua', 32, cfg.seconds, { phase: 'main' });
+
+  log(`connection sweep (${cfg.sweepSeconds} s per point)`);
+  for (const key of ['nginx', 'ours', 'ours-stateless', 'ts-stateful', 'ts-stateless']) {
+    for (const conns of cfg.sweepConns) await run(key, key.endsWith('stateless') ? 'echo-stateless' : 'echo', conns, cfg.sweepSeconds, { phase: 'conn-sweep' });
+  }
+
+  log(`argument size sweep (${cfg.sweepSeconds} s per point, ${cfg.sizeConns} connections)`);
+  for (const key of ['ours', 'ts-stateful']) {
+    for (const bytes of cfg.sizes) await run(key, 'echo', cfg.sizeConns, cfg.sweepSeconds, { phase: 'size-sweep', messageBytes: bytes });
+  }
+
+  if (cfg.soakSeconds > 0) {
+    log(`soak: ours, Echo at 32 connections for ${cfg.soakSeconds} s, RSS each second`);
+    await run('ours', 'echo', 32, cfg.soakSeconds, { phase: 'soak', seriesEveryMs: 1000 });
+  }
+
+  // Last: initialize opens a session per request on stateful servers (the TS SDK keeps them all).
+  log('initialize');
+  for (const conns of [1, 32]) {
+    for (const key of ['ours', 'ours-stateless', 'ts-stateful', 'ts-stateless']) await run(key, 'initialize', conns, cfg.seconds, { phase: 'main' });
+  }
+
+  for (const [key, s] of Object.entries(servers)) {
+    results.servers[key].rss_peak_kb = memKb(s.pid, 'VmHWM');
+    results.servers[key].rss_end_kb = memKb(s.pid);
+    if (s.child.exited) results.failures.push(`${key} exited during the run: ${JSON.stringify(s.child.exitInfo)}; log: ${tail(s.logPath)}`);
+    await procs.stop(s.child);
+  }
+  checkStop();
+  results.load_after = loadSnapshot();
+  results.finished_at = new Date().toISOString();
+  results.runtime_s = Math.round(Date.now() / 1000 - runStarted);
+
+  // ---- output --------------------------------------------------------------------------------
+  mkdirSync(resultsDir, { recursive: true });
+  const date = results.started_at.slice(0, 10);
+  const base = path.join(resultsDir, `${date}-${results.machine.host}`);
+  results.files = { json: `${base}.json`, markdown: `${base}.md`, chart: `${base}.png` };
+  const chart = renderChart(results, base + '.png', tmp);
+  if (!chart.ok) {
+    results.failures.push(`chart: ${chart.error}`);
+    results.files.chart = null;
+  }
+  const rel = (p) => (p && !path.relative(REPO, p).startsWith('..') ? path.relative(REPO, p) : p);
+  writeFileSync(`${base}.md`, renderMarkdown(results, { rel }));
+  const saved = { ...results, files: Object.fromEntries(Object.entries(results.files).map(([k, v]) => [k, rel(v)])) };
+  writeFileSync(`${base}.json`, `${JSON.stringify(saved, null, 2)}\n`);
+  process.stdout.write(`\n${renderConsole(results)}\n`);
+  if (env.BENCH_UPDATE_README === '1') {
+    const r = updateReadme(path.join(REPO, 'README.md'), results, { rel });
+    log(r.ok ? 'README.md: Performance block updated' : `README.md not updated: ${r.error}`);
+  }
+  process.stdout.write(`\nresults: ${rel(`${base}.json`)}\n         ${rel(`${base}.md`)}\n`);
+  process.stdout.write(`chart:   ${results.files.chart ? rel(results.files.chart) : 'not written (see failures)'}\n`);
+  process.stdout.write(`runtime: ${results.runtime_s} s\n`);
+}
+
+/** --render <results.json>: writes the Markdown, chart and console table again from saved results. */
+async function render(file) {
+  const results = JSON.parse(readFileSync(file, 'utf8'));
+  const base = file.replace(/\.json$/, '');
+  results.files = { json: file, markdown: `${base}.md`, chart: results.files?.chart ? `${base}.png` : null };
+  const rel = (p) => (p && !path.relative(REPO, p).startsWith('..') ? path.relative(REPO, p) : p);
+  const chart = renderChart(results, `${base}.png`, tmp);
+  if (!chart.ok) log(`chart: ${chart.error}`);
+  writeFileSync(`${base}.md`, renderMarkdown(results, { rel }));
+  process.stdout.write(`${renderConsole(results)}\n`);
+  if (env.BENCH_UPDATE_README === '1') {
+    const r = updateReadme(path.join(REPO, 'README.md'), results, { rel });
+    log(r.ok ? 'README.md: Performance block updated' : `README.md not updated: ${r.error}`);
+  }
+}
+
+(argOf('render') ? render(path.resolve(argOf('render'))) : main())
+  .then(() => shutdown(0))
+  .catch(async (err) => {
+    if (stopping || err instanceof Stopped) return; // shutdown() exits
+    process.stderr.write(`bench failed: ${err.stack || err}\n`);
+    await shutdown(1);
+  });
