@@ -43,13 +43,16 @@ server_info reference_server_info() {
     return info;
 }
 
+// All three return at once without blocking, so they run inline on the I/O thread.
 void add_reference_tools(server& srv) {
     srv.add_tool<echo_args>("echo", "Echo the message back.", [](const echo_args& in) { return in.message; })
-        .with_output_description("The same message");
-    srv.add_tool<add_args>("add", "Add two integers.", add).with_output_description("The sum a + b");
+        .with_output_description("The same message")
+        .non_blocking();
+    srv.add_tool<add_args>("add", "Add two integers.", add).with_output_description("The sum a + b").non_blocking();
     srv.add_tool<no_arguments>("whoami", "Return the caller's user id.",
                                [](tool_context& ctx, const no_arguments&) { return std::string(ctx.user_id()); })
         .with_output_description("The caller's user id")
+        .non_blocking()
         .with_behavior({.operations = {operation::read}, .read_only = true, .destructive = false, .idempotent = true, .open_world = false});
 }
 

@@ -165,7 +165,8 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
                                     {"output", std::move(output)}},
                                {}});
     };
-    const auto limit = entry->spec->timeout ? *entry->spec->timeout : core_.options().tool_timeout;
+    const bool run_inline = entry->spec->runs_inline;
+    const auto limit = run_inline ? std::chrono::milliseconds(0) : entry->spec->timeout ? *entry->spec->timeout : core_.options().tool_timeout;
     auto job = [this, catalog, entry, ctx, limit, deliver, inputs = std::move(inputs)]() mutable {
         std::optional<std::uint64_t> watch;  // the time limit runs from the handler's start
         if (limit.count() > 0) {
@@ -195,7 +196,8 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
         core_.untrack_call(ctx->call);
         deliver(std::move(value), std::move(error));
     };
-    pool_.post(std::move(job));
+    if (run_inline) job();
+    else pool_.post(std::move(job));
 }
 
 }  // namespace arcade_mcp::detail

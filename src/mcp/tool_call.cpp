@@ -76,7 +76,8 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
     }
     track_call(call);
     const std::string revision = session->revision();
-    const auto limit = spec && spec->timeout ? *spec->timeout : options_.tool_timeout;
+    const bool run_inline = spec && spec->runs_inline;
+    const auto limit = run_inline ? std::chrono::milliseconds(0) : spec && spec->timeout ? *spec->timeout : options_.tool_timeout;
     auto job = [this, session, sink, call, key, revision, limit, spec = std::move(spec), progress_token = std::move(progress_token),
                 req = std::move(req), work = std::move(work), on_timeout = std::move(on_timeout)]() mutable {
         if (call->cancelled) {  // cancelled while it waited for a thread: never started
@@ -116,7 +117,8 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
         if (call->cancelled) reply.reset();         // cancelled by the client: no response
         sink->finish(std::move(reply));
     };
-    pool_.post(std::move(job));
+    if (run_inline) job();
+    else pool_.post(std::move(job));
 }
 
 void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink) {

@@ -53,10 +53,16 @@ struct tool_spec {
     /// Time limit of one call; unset: the server's (ARCADE_TOOL_TIMEOUT_SECONDS). Past it the stop
     /// token is signalled and the caller gets a retryable timeout error.
     std::optional<std::chrono::milliseconds> timeout;
+    /// The handler never blocks (no I/O, no waits, no requests to the client, bounded CPU): it
+    /// runs on the thread that read the request instead of hopping to the worker pool, which
+    /// saves two thread switches per call. Such a call has no time limit and cannot be cancelled.
+    bool runs_inline = false;
     std::function<tool_outcome(tool_context&, const json& arguments)> invoke;
 
     tool_spec& with_title(std::string t) { title = std::move(t); return *this; }
     tool_spec& with_timeout(std::chrono::milliseconds limit) { timeout = limit; return *this; }
+    /// See `runs_inline`: only for handlers that return at once without blocking.
+    tool_spec& non_blocking() { runs_inline = true; return *this; }
     tool_spec& with_output_description(std::string d) { output_description = std::move(d); return *this; }
     /// Behaviour hints: MCP annotations and Arcade metadata.behavior.
     tool_spec& with_behavior(tool_behavior b) { metadata.behavior = std::move(b); return *this; }

@@ -80,6 +80,23 @@ event_stream::view event_stream::read_after(std::uint64_t cursor, std::uint64_t 
     return v;
 }
 
+event_stream::state event_stream::peek() const {
+    std::lock_guard l(mu_);
+    state st;
+    st.finished = finished_;
+    st.terminated = terminated_;
+    st.close_requested = close_requested_;
+    st.events = events_.size();
+    st.only_reply = finished_ && (events_.empty() || (events_.size() == 1 && events_.front().is_reply));
+    return st;
+}
+
+std::string event_stream::take_reply() {
+    std::lock_guard l(mu_);
+    if (events_.size() != 1 || !events_.front().is_reply) return {};
+    return std::move(events_.front().data);
+}
+
 std::uint64_t event_stream::last_seq() const {
     std::lock_guard l(mu_);
     return seq_;

@@ -49,6 +49,17 @@ public:
     std::uint64_t attach(std::function<void()> wake);
     /// Events after `cursor` still kept, and the stream's state, for reader `generation`.
     view read_after(std::uint64_t cursor, std::uint64_t generation);
+    /// The state without copying events: what a POST needs to choose JSON or SSE.
+    struct state {
+        bool finished = false;
+        bool terminated = false;
+        bool close_requested = false;  ///< not taken: read_after still reports it
+        std::size_t events = 0;        ///< kept events, the reply included
+        bool only_reply = false;       ///< finished, and the reply (if any) is the only event
+    };
+    state peek() const;
+    /// Moves the reply out when it is the only event (the JSON answer); "" when there is none.
+    std::string take_reply();
 
     const std::string& id() const noexcept { return id_; }
     /// The sequence number of the newest event (0 before the first).

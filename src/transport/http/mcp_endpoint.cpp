@@ -19,7 +19,7 @@ using header_list = std::vector<std::pair<std::string, std::string>>;
 /// table closes an open GET stream.
 class wake_signal final : public standalone_stream, public std::enable_shared_from_this<wake_signal> {
 public:
-    explicit wake_signal(net::any_io_executor ex) : ex_(ex), timer_(ex) {}
+    explicit wake_signal(net::any_io_executor ex) : ex_(std::move(ex)) {}
 
     std::function<void()> waker() {
         return [w = weak_from_this(), ex = ex_] {
@@ -37,9 +37,10 @@ public:
     /// Waits until poked or `timeout` passed; returns false on timeout. Strand only.
     net::awaitable<bool> wait(std::chrono::steady_clock::duration timeout) {
         if (!poked_) {
-            timer_.expires_after(timeout);
+            if (!timer_) timer_.emplace(ex_);  // made on first need: most answers never wait
+            timer_->expires_after(timeout);
             boost::system::error_code ec;  // operation_aborted == poked
-            co_await timer_.async_wait(net::redirect_error(net::use_awaitable, ec));
+            co_await timer_->async_wait(net::redirect_error(net::use_awaitable, ec));
         }
         const bool was_poked = poked_;
         poked_ = false;
@@ -50,10 +51,10 @@ public:
 private:
     void poke() {
         poked_ = true;
-        timer_.cancel();
+        if (timer_) timer_->cancel();
     }
     net::any_io_executor ex_;
-    net::steady_timer timer_;
+    std::optional<net::steady_timer> timer_;
     bool poked_ = false;
     bool closed_ = false;
 };
@@ -224,33 +225,40 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
     // Per-POST event stream: the handler's notifications and requests, then the reply.
     constexpr std::size_t post_stream_capacity = 256;
     auto es = std::make_shared<event_stream>(event_stream::next_id(), post_stream_capacity);
-    auto wake = std::make_shared<wake_signal>(co_await net::this_coro::executor);
-    const auto generation = es->attach(wake->waker());
     shared->core.handle(session, payload, es);
 
-    // Answer with plain JSON (or 202) when the reply comes before any other message.
-    event_stream::view first;
-    while (true) {
-        first = es->read_after(0, generation);
-        if (first.finished || !first.events.empty() || first.terminated || first.close_requested) break;
-        co_await wake->wait(std::chrono::hours(24));
+    // Answer with plain JSON (or 202) when the reply comes before any other message. An inline
+    // handler has finished by now: no waker is needed. Otherwise attach one, then look again, so
+    // nothing a pool thread adds in between is missed.
+    const auto decided = [](const event_stream::state& st) { return st.finished || st.events > 0 || st.terminated || st.close_requested; };
+    event_stream::state st = es->peek();
+    std::shared_ptr<wake_signal> wake;
+    std::uint64_t generation = 0;
+    const auto attach = [&](net::any_io_executor ex) {
+        wake = std::make_shared<wake_signal>(std::move(ex));
+        generation = es->attach(wake->waker());
+    };
+    if (!decided(st)) {
+        attach(co_await net::this_coro::executor);
+        for (st = es->peek(); !decided(st); st = es->peek()) co_await wake->wait(std::chrono::hours(24));
     }
     keep = req.keep_alive() && !shared->draining.load();  // a drain that began meanwhile closes the connection
-    const bool only_reply = first.finished && !first.close_requested &&
-                            (first.events.empty() || (first.events.size() == 1 && first.events.front().is_reply));
-    if (only_reply || first.terminated) {
-        if (created && (first.events.empty() || json::parse(first.events.front().data, nullptr, false).contains("error")))
+    if ((st.only_reply && !st.close_requested) || st.terminated) {
+        std::string reply = es->take_reply();
+        if (created && (reply.empty() || json::parse(reply, nullptr, false).contains("error")))
             shared->sessions.erase(session->id());  // failed initialize
-        if (first.events.empty() && !carries_request(payload))
+        if (reply.empty() && !carries_request(payload))
             co_return co_await write_response(stream, req, bhttp::status::accepted, nullptr, keep, headers) && keep;
-        if (first.events.empty()) {
+        if (reply.empty()) {
             // A request with nothing to answer (the client cancelled it): a request's POST gets a
             // stream, never 202; it ends without a response.
             sse_writer sse(stream, shared->options.write_timeout);
             co_return co_await sse.start(req, headers) && co_await sse.end() && keep;
         }
-        co_return co_await write_raw_json(stream, req, bhttp::status::ok, first.events.front().data, keep, headers) && keep;
+        co_return co_await write_raw_json(stream, req, bhttp::status::ok, std::move(reply), keep, headers) && keep;
     }
+    if (!wake) attach(co_await net::this_coro::executor);
+    const auto first = es->read_after(0, generation);
     // A handler sent a notification or request first: answer as an SSE stream that ends with the
     // reply. From 2025-11-25 on (by the session's revision) it is primed and resumable.
     sse_writer sse(stream, shared->options.write_timeout);
