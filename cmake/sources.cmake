@@ -47,7 +47,9 @@ set(ARCADE_MCP_UNIT_TESTS
   src/mcp/value_codec_test.cpp
   src/mcp/server_test.cpp
   src/mcp/dispatcher_test.cpp
-  src/mcp/features_test.cpp
+  src/mcp/features_resources_test.cpp
+  src/mcp/features_prompts_test.cpp
+  src/mcp/features_client_requests_test.cpp
   src/mcp/uri_template_test.cpp
   src/mcp/paging_test.cpp
   src/mcp/content_test.cpp
