@@ -22,7 +22,9 @@ set(ARCADE_MCP_SOURCES
   src/mcp/client_requests.cpp
   src/mcp/worker_pool.cpp
   src/mcp/call_watchdog.cpp
+  src/mcp/request_state.cpp
   src/util/base64url.cpp
+  src/util/hmac.cpp
   src/util/json_limits.cpp
   src/arcade/jwt.cpp
   src/arcade/value_schema.cpp
@@ -52,6 +54,7 @@ set(ARCADE_MCP_UNIT_TESTS
   src/mcp/features_client_requests_test.cpp
   src/mcp/uri_template_test.cpp
   src/mcp/paging_test.cpp
+  src/mcp/request_state_test.cpp
   src/mcp/content_test.cpp
   src/util/base64url_test.cpp
   src/arcade/jwt_test.cpp

@@ -3,7 +3,6 @@
 #include "arcade/jwt.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <array>
@@ -16,28 +15,15 @@
 
 #include "arcade_mcp/json.hpp"
 #include "util/base64url.hpp"
+#include "util/hmac.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
 
 using namespace std::string_view_literals;
-using mac = std::array<unsigned char, 32>;
 
 constexpr std::string_view duplicate_key = "Invalid token: duplicate key";
 constexpr std::size_t max_echo = 64;  // longest claim value echoed into a reason
-
-/// HMAC-SHA256 keyed with the raw secret bytes; nullopt for an empty key (never valid) or on error.
-std::optional<mac> hmac_sha256(std::string_view key, std::string_view data) {
-    if (key.empty()) return std::nullopt;
-    mac out{};
-    std::size_t len = 0;
-    if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
-                  reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), out.size(),
-                  &len) == nullptr ||
-        len != out.size())
-        return std::nullopt;
-    return out;
-}
 
 enum class parse_status { ok, invalid, duplicate };
 
@@ -219,11 +205,6 @@ std::string mint_worker_token(std::string_view secret, std::int64_t now_seconds,
     token += '.';
     token += base64url_encode(std::string_view(reinterpret_cast<const char*>(signature->data()), signature->size()));
     return token;
-}
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    return a.empty() || CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace arcade_mcp::detail

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/hmac.hpp"  // constant_time_equal, used with tokens
+
 namespace arcade_mcp::detail {
 
 /// Outcome of a token check. `reason` is empty when ok; otherwise a PyJWT-style message such as
@@ -37,7 +39,5 @@ std::optional<std::string_view> bearer_token(std::string_view authorization_head
 /// and for tests. Throws std::invalid_argument for an empty secret (it could never verify).
 std::string mint_worker_token(std::string_view secret, std::int64_t now_seconds, std::optional<std::int64_t> ttl_seconds);
 
-/// Constant-time equality of two byte strings (only the lengths leak).
-bool constant_time_equal(std::string_view a, std::string_view b);
 
 }  // namespace arcade_mcp::detail
