@@ -23,6 +23,11 @@ set(ARCADE_MCP_SOURCES
   src/mcp/worker_pool.cpp
   src/mcp/call_watchdog.cpp
   src/mcp/request_state.cpp
+  src/mcp/request_meta.cpp
+  src/mcp/input_round.cpp
+  src/mcp/modern_reply.cpp
+  src/mcp/modern_requests.cpp
+  src/mcp/subscriptions_listen.cpp
   src/util/base64url.cpp
   src/util/hmac.cpp
   src/util/json_limits.cpp
@@ -41,6 +46,7 @@ set(ARCADE_MCP_SOURCES
   src/transport/http/session_table.cpp
   src/transport/http/event_stream.cpp
   src/transport/http/framing_guard.cpp
+  src/transport/http/routing_headers.cpp
   ${ARCADE_MCP_ASIO_SOURCES}
 )
 # Unit tests that live beside the code they test.

@@ -2,10 +2,13 @@
 // (@modelcontextprotocol/conformance, see ../shared/spec/conformance.md §6), written with the
 // library's public API only: rich tool content, logging, progress, sampling, elicitation (typed
 // and raw schemas), SSE polling, a raw 2020-12 input schema, resources with a template and a
-// subscribable resource, prompts with every content kind, and completion.
+// subscribable resource, prompts with every content kind, and completion; and the 2026-07-28
+// fixtures (modern_fixtures.cpp).
 // Run: ARCADE_SERVER_TRANSPORT=http ARCADE_SERVER_PORT=3917 build/release/bin/conformance-server
 //      (stdio by default). Checked by scripts/conformance.sh and tests/e2e/conformance_stdio.test.mjs.
 #include <arcade_mcp/mcp.hpp>
+
+#include "modern_fixtures.hpp"
 
 #include <chrono>
 #include <thread>
@@ -280,6 +283,7 @@ int main(int argc, char** argv) {
     add_notifying_tools(srv);
     add_client_request_tools(srv);
     add_schema_tool(srv);
+    add_modern_fixtures(srv);
     add_dynamic_tools(srv);
     add_resources(srv);
     add_prompts(srv);

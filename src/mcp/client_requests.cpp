@@ -1,6 +1,7 @@
 // The typed helpers of tool_context for server-to-client requests (sampling, elicitation), the
-// completion helper, and raw-schema tools. The transport-specific part, request_client, lives in
-// the context implementations (tool_call.cpp).
+// completion helper, and raw-schema tools. The transport-specific part, request_client (which also
+// checks the client declared the capability), lives in the context implementations
+// (request_scope.cpp).
 #include <algorithm>
 
 #include "arcade_mcp/mcp/completion.hpp"
@@ -19,7 +20,6 @@ std::string sampling_result::text() const {
 }
 
 sampling_result tool_context::create_message(json params) {
-    if (!client_supports("sampling")) throw client_request_error(-32603, "The client does not support sampling");
     const json r = request_client("sampling/createMessage", std::move(params));
     sampling_result out;
     out.role = r.value("role", std::string());
@@ -36,7 +36,6 @@ sampling_result tool_context::create_message(std::string user_text, int max_toke
 }
 
 elicitation_result tool_context::elicit(std::string message, json requested_schema) {
-    if (!client_supports("elicitation")) throw client_request_error(-32603, "The client does not support elicitation");
     json params{{"message", std::move(message)}, {"requestedSchema", std::move(requested_schema)}};
     // `mode` is left out: form mode is the default, and clients of 2025-06-18 do not know the member.
     const json r = request_client("elicitation/create", std::move(params));

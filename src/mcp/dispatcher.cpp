@@ -8,6 +8,8 @@
 #include "log/logger.hpp"
 #include "mcp/paging.hpp"
 #include "mcp/protocol_version.hpp"
+#include "mcp/request_meta.hpp"
+#include "util/random.hpp"
 
 namespace arcade_mcp::detail {
 
@@ -23,17 +25,6 @@ std::string supported_revisions_text() {
 namespace {
 
 jsonrpc::error make_err(int code, std::string message) { return jsonrpc::error{code, std::move(message), std::nullopt}; }
-
-std::optional<mcp_log_level> parse_mcp_level(const json& j) {
-    static constexpr std::pair<std::string_view, mcp_log_level> names[] = {
-        {"debug", mcp_log_level::debug},     {"info", mcp_log_level::info},         {"notice", mcp_log_level::notice},
-        {"warning", mcp_log_level::warning}, {"error", mcp_log_level::error},       {"critical", mcp_log_level::critical},
-        {"alert", mcp_log_level::alert},     {"emergency", mcp_log_level::emergency}};
-    if (!j.is_string()) return std::nullopt;
-    for (const auto& [name, level] : names)
-        if (name == j.get_ref<const std::string&>()) return level;
-    return std::nullopt;
-}
 
 /// Collects the replies of a batch's members and finishes the outer sink once all are in.
 class batch_sink final : public outbound_sink {
@@ -62,7 +53,12 @@ private:
 }  // namespace
 
 dispatcher::dispatcher(server& srv, worker_pool& pool, dispatcher_options options)
-    : server_(srv), pool_(pool), options_(std::move(options)), catalog_(std::make_shared<const tool_catalog>(srv, options_.catalog)) {
+    : server_(srv),
+      pool_(pool),
+      options_(std::move(options)),
+      catalog_(std::make_shared<const tool_catalog>(srv, options_.catalog)),
+      state_codec_(options_.request_state_secret.empty() ? random_hex(32) : options_.request_state_secret, options_.request_state_max_age,
+                   options_.request_state_max_bytes) {
     server_.add_observer(this);
 }
 
@@ -100,6 +96,7 @@ void dispatcher::broadcast(const json& message, const std::function<bool(const s
 }
 
 void dispatcher::forget_ended_sessions() {
+    forget_ended_listens();
     std::lock_guard l(sessions_mu_);
     std::erase_if(sessions_, [](const std::weak_ptr<session_state>& w) { return w.expired(); });
     sessions_.shrink_to_fit();
@@ -148,6 +145,14 @@ void dispatcher::untrack_call(const std::shared_ptr<in_flight_call>& call) {
 }
 
 void dispatcher::handle(const std::shared_ptr<session_state>& session, const json& payload, const std::shared_ptr<outbound_sink>& sink) {
+    if (is_modern_message(payload)) {
+        // One channel (stdio) carrying a 2026-07-28 request: it gets a session of its own, whose
+        // calls the channel's session also knows (notifications/cancelled arrives there).
+        auto request_session = std::make_shared<session_state>(std::string(), session->fallback_user_id());
+        request_session->set_parent(session);
+        serve_modern(request_session, payload, sink);
+        return;
+    }
     if (payload.is_array()) {
         handle_batch(session, payload, sink);
         return;

@@ -20,7 +20,9 @@
 #include "arcade_mcp/jsonrpc/message.hpp"
 #include "arcade_mcp/mcp/server.hpp"
 #include "mcp/call_watchdog.hpp"
+#include "mcp/input_round.hpp"
 #include "mcp/outbound_sink.hpp"
+#include "mcp/request_state.hpp"
 #include "mcp/session_state.hpp"
 #include "mcp/tool_catalog.hpp"
 #include "mcp/worker_pool.hpp"
@@ -34,6 +36,11 @@ struct dispatcher_options {
     /// MCP over HTTP without front-door auth: tools that need an OAuth2 token or secrets are
     /// refused (anyone reaching the port could use them), as arcade-mcp-server does.
     bool refuse_tools_with_requirements = false;
+    /// 2026-07-28 request state: the HMAC key (empty: a random one per process, which serves a
+    /// single replica only), how long a state stays valid, and its largest size.
+    std::string request_state_secret;
+    std::chrono::seconds request_state_max_age{std::chrono::minutes(10)};
+    std::size_t request_state_max_bytes = 64 * 1024;
     /// Limits on untrusted JSON (every transport checks them before parsing).
     json_limits json_input;
     /// A tool (MCP or worker) running longer is signalled to stop and answered with a timeout
@@ -63,6 +70,15 @@ public:
 
     /// True when `payload` is a single `initialize` request.
     static bool is_initialize_request(const json& payload);
+    /// True when `payload` is addressed in the 2026-07-28 era: its `_meta` names a revision, or
+    /// it is one of the era's own methods (server/discover, subscriptions/listen).
+    static bool is_modern_message(const json& payload);
+    /// Serves one 2026-07-28 message on `request_session`, a fresh session made for it (its
+    /// `_meta` configures it); `sink->finish` is called exactly once, except for
+    /// subscriptions/listen, which finishes only when the server ends it (end_listens).
+    void serve_modern(const std::shared_ptr<session_state>& request_session, const json& payload, const std::shared_ptr<outbound_sink>& sink);
+    /// Ends every subscriptions/listen stream with its final result (graceful shutdown).
+    void end_listens();
 
     /// Signals every running tool call's stop token (shutdown after the grace period).
     void stop_all_calls();
@@ -109,6 +125,16 @@ private:
     json list_tools(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
     json set_log_level(session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
     json server_capabilities() const;
+    // modern_requests.cpp
+    json discover() const;
+    json server_info_meta() const;
+    std::shared_ptr<input_round> open_input_round(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
+    json input_required_result(const session_state& session, const jsonrpc::request& req, const input_round& round, json requests,
+                               std::optional<jsonrpc::error>& err) const;
+    std::string state_principal() const;
+    // subscriptions_listen.cpp
+    void listen(const std::shared_ptr<session_state>& session, const jsonrpc::request& req, const std::shared_ptr<outbound_sink>& sink);
+    void forget_ended_listens();
     void call_tool(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink);
     // resource_methods.cpp
     json list_resources(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
@@ -130,6 +156,10 @@ private:
     std::size_t sessions_after_prune_ = 0;
     std::mutex calls_mu_;
     std::unordered_set<std::shared_ptr<in_flight_call>> calls_;  ///< every running tool call
+    request_state_codec state_codec_;
+    struct listen_record;
+    std::mutex listens_mu_;
+    std::vector<std::shared_ptr<listen_record>> listens_;  ///< open subscriptions/listen streams
     call_watchdog watchdog_;  ///< last: stopped before anything its callbacks might touch
 };
 

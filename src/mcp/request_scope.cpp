@@ -32,7 +32,7 @@ std::optional<std::string> request_scope::secret(std::string_view key) const {
 }
 
 void request_scope::log(mcp_log_level level, json data, std::optional<std::string> logger) {
-    if (level < session_->log_level()) return;
+    if (!session_->logs_enabled() || level < session_->log_level()) return;
     json params{{"level", mcp_level_name(level)}, {"data", std::move(data)}};
     if (logger) params["logger"] = *logger;
     sink_->send(jsonrpc::make_notification("notifications/message", std::move(params)));
@@ -53,8 +53,54 @@ bool request_scope::client_supports(std::string_view capability) const {
     return it != caps.end() && it->is_object();
 }
 
+std::optional<json> request_scope::request_state() const {
+    if (!round_) return std::nullopt;
+    json state = round_->app_state();
+    if (state.is_null()) return std::nullopt;
+    return state;
+}
+
+void request_scope::set_request_state(json state) {
+    if (round_) round_->set_app_state(std::move(state));
+}
+
+std::map<std::string, json> request_scope::ask_client(const std::vector<input_request>& requests) {
+    if (!round_) {
+        if (session_->modern()) throw client_request_error(jsonrpc::error_code::internal_error, "This request cannot ask the client anything");
+        return tool_context::ask_client(requests);  // one request after another
+    }
+    // 2026-07-28: nothing is sent; the answers come with a retry of this request.
+    json missing = json::object();
+    for (const auto& r : requests) {
+        const auto capability = capability_for(r.method);
+        if (capability.empty())
+            throw client_request_error(jsonrpc::error_code::internal_error, "Only elicitation, sampling and roots can be asked of a 2026-07-28 client");
+        if (!client_supports(capability)) missing[std::string(capability)] = json::object();
+    }
+    if (!missing.empty()) {
+        std::string names;
+        for (const auto& [name, v] : missing.items()) names += (names.empty() ? "" : ", ") + name;
+        throw request_error_signal{jsonrpc::error{-32021, "Missing required client capability: " + names, json{{"requiredCapabilities", std::move(missing)}}}};
+    }
+    std::map<std::string, json> answers;
+    json unanswered = json::object();
+    for (const auto& r : requests) {
+        if (auto answer = round_->answer(r.key, r.method)) answers[r.key] = std::move(*answer);
+        else unanswered[r.key] = json{{"method", r.method}, {"params", r.params}};
+    }
+    if (!unanswered.empty()) throw input_required_signal{std::move(unanswered)};
+    return answers;
+}
+
 json request_scope::request_client(const std::string& method, json params, std::chrono::milliseconds timeout) {
+    if (round_ || session_->modern()) {
+        const std::string key = round_ ? round_->next_key(method) : std::string("input");
+        auto answers = ask_client({input_request{key, method, std::move(params)}});
+        return std::move(answers.begin()->second);
+    }
     if (session_->stateless()) throw client_request_error(jsonrpc::error_code::internal_error, "Stateless HTTP cannot send requests to the client");
+    if (const auto capability = capability_for(method); !capability.empty() && !client_supports(capability))
+        throw client_request_error(jsonrpc::error_code::internal_error, "The client does not support " + std::string(capability));
     // Named members, not a structured binding: clang 14 cannot capture bindings in the lambdas below.
     auto opened = session_->open_client_request(max_pending_);
     const auto id = std::move(opened.first);

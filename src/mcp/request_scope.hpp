@@ -11,6 +11,7 @@
 
 #include "arcade_mcp/jsonrpc/message.hpp"
 #include "arcade_mcp/mcp/tool.hpp"
+#include "mcp/input_round.hpp"
 #include "mcp/outbound_sink.hpp"
 #include "mcp/session_state.hpp"
 
@@ -31,10 +32,16 @@ public:
     void log(mcp_log_level level, json data, std::optional<std::string> logger) override;
     void report_progress(double progress, std::optional<double> total, std::optional<std::string> message) override;
     json request_client(const std::string& method, json params, std::chrono::milliseconds timeout) override;
+    std::map<std::string, json> ask_client(const std::vector<input_request>& requests) override;
     bool client_supports(std::string_view capability) const override;
     void close_stream() override { sink_->close_stream(); }
     /// Requests to the client this session may have waiting at once (default 16).
     void limit_pending_client_requests(std::size_t max) { max_pending_ = max; }
+    /// 2026-07-28: questions to the client are answered from `round` or end the request with an
+    /// InputRequiredResult (input_round.hpp); the handler's own state lives there too.
+    void use_input_round(std::shared_ptr<input_round> round) { round_ = std::move(round); }
+    std::optional<json> request_state() const override;
+    void set_request_state(json state) override;
 
 private:
     std::shared_ptr<const tool_spec> spec_;
@@ -46,6 +53,7 @@ private:
     std::optional<json> progress_token_;
     std::stop_token stop_;
     std::size_t max_pending_ = 16;
+    std::shared_ptr<input_round> round_;
 };
 
 /// "debug", "info", ... for a level.

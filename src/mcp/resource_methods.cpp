@@ -2,6 +2,8 @@
 // MCP core. Reads run on the worker pool; a URI is served by the resource registered under it,
 // else by the first template (in registration order) that matches it.
 #include "mcp/dispatcher.hpp"
+#include "mcp/modern_reply.hpp"
+#include "mcp/request_meta.hpp"
 #include "mcp/paging.hpp"
 #include "mcp/protocol_version.hpp"
 #include "mcp/request_scope.hpp"
@@ -10,7 +12,6 @@
 namespace arcade_mcp::detail {
 namespace {
 
-constexpr int resource_not_found = -32002;
 
 jsonrpc::error invalid(std::string message) { return jsonrpc::error{jsonrpc::error_code::invalid_params, std::move(message), std::nullopt}; }
 
@@ -96,19 +97,22 @@ void dispatcher::read_resource(const std::shared_ptr<session_state>& session, js
         }
     }
     if (!fixed && !family)
-        return sink->finish(jsonrpc::make_error(req.id, jsonrpc::error{resource_not_found, "Resource not found: " + *uri, json{{"uri", *uri}}}));
+        return sink->finish(jsonrpc::make_error(req.id, jsonrpc::error{resource_not_found_code, "Resource not found: " + *uri, json{{"uri", *uri}}}));
 
     auto work = [fixed, family, variables, uri = *uri](request_scope& ctx, const jsonrpc::request& r) -> std::optional<json> {
         auto contents = fixed ? fixed->read(ctx, uri) : family->read(ctx, uri, variables);
         if (!contents) {
             const tool_error& e = contents.error();
             const bool missing = e.status_code && *e.status_code == 404;
-            return jsonrpc::make_error(r.id, jsonrpc::error{missing ? resource_not_found : jsonrpc::error_code::internal_error, e.message,
+            return jsonrpc::make_error(r.id, jsonrpc::error{missing ? resource_not_found_code : jsonrpc::error_code::internal_error, e.message,
                                                             json{{"uri", uri}}});
         }
         json items = json::array();
         for (const auto& c : contents.value()) items.push_back(c.to_json());
-        return jsonrpc::make_result(r.id, json{{"contents", std::move(items)}});
+        json result{{"contents", std::move(items)}};
+        // 2026-07-28: the resource's own caching hint (modern_reply_sink adds the server's default).
+        if (const auto& hint = fixed ? fixed->cache : family->cache; hint && is_modern_revision(ctx.protocol_version())) add_cache_hint(result, *hint);
+        return jsonrpc::make_result(r.id, std::move(result));
     };
     run_on_pool(session, std::move(req), sink, nullptr, std::move(work));
 }

@@ -82,14 +82,50 @@ public:
     bool advertised(std::string_view capability) const { std::lock_guard l(mu_); return server_capabilities_.contains(std::string(capability)); }
 
     mcp_log_level log_level() const { std::lock_guard l(mu_); return log_level_; }
-    void set_log_level(mcp_log_level level) { std::lock_guard l(mu_); log_level_ = level; }
+    void set_log_level(mcp_log_level level) { std::lock_guard l(mu_); log_level_ = level; logs_on_ = true; }
+    /// False for a 2026-07-28 request that set no log level: no notifications/message at all.
+    bool logs_enabled() const { std::lock_guard l(mu_); return logs_on_; }
+
+    /// 2026-07-28: this session serves one request, configured from its `_meta` (revision,
+    /// capabilities, client info, log level). A parent (stdio: the process's session) also
+    /// registers its calls, so notifications/cancelled there reaches them.
+    void set_modern(std::string revision, json client_capabilities, json client_info, std::optional<mcp_log_level> level) {
+        std::lock_guard l(mu_);
+        modern_ = true;
+        initialized_ = true;
+        revision_ = std::move(revision);
+        client_capabilities_ = std::move(client_capabilities);
+        client_info_ = std::move(client_info);
+        logs_on_ = level.has_value();
+        if (level) log_level_ = *level;
+    }
+    void set_parent(std::shared_ptr<session_state> parent) { std::lock_guard l(mu_); parent_ = std::move(parent); }
+    bool modern() const { std::lock_guard l(mu_); return modern_; }
 
     /// Registers a call under its request id key; false when that id is already in flight.
-    bool add_call(const std::string& key, std::shared_ptr<in_flight_call> call) {
-        std::lock_guard l(mu_);
-        return calls_.emplace(key, std::move(call)).second;
+    bool add_call(const std::string& key, const std::shared_ptr<in_flight_call>& call) {
+        std::shared_ptr<session_state> parent;
+        {
+            std::lock_guard l(mu_);
+            if (!calls_.emplace(key, call).second) return false;
+            parent = parent_;
+        }
+        if (parent && !parent->add_call(key, call)) {
+            std::lock_guard l(mu_);
+            calls_.erase(key);
+            return false;
+        }
+        return true;
     }
-    void remove_call(const std::string& key) { std::lock_guard l(mu_); calls_.erase(key); }
+    void remove_call(const std::string& key) {
+        std::shared_ptr<session_state> parent;
+        {
+            std::lock_guard l(mu_);
+            calls_.erase(key);
+            parent = parent_;
+        }
+        if (parent) parent->remove_call(key);
+    }
     /// notifications/cancelled: stop the call and suppress its response.
     void cancel_call(const std::string& key) {
         std::lock_guard l(mu_);
@@ -191,6 +227,9 @@ private:
     json client_info_ = json::object();
     json server_capabilities_ = json::object();
     mcp_log_level log_level_ = mcp_log_level::info;
+    bool logs_on_ = true;
+    bool modern_ = false;
+    std::shared_ptr<session_state> parent_;
     std::unordered_map<std::string, std::shared_ptr<in_flight_call>> calls_;
     bool closed_ = false;
     bool stateless_ = false;

@@ -68,6 +68,16 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
     if (auto meta = req.params.find("_meta"); meta != req.params.end() && meta->is_object()) {
         if (auto t = meta->find("progressToken"); t != meta->end() && (t->is_string() || t->is_number_integer())) progress_token = *t;
     }
+    // 2026-07-28: the answers the client gave so far (a bad request state fails the request here).
+    std::shared_ptr<input_round> round;
+    if (session->modern() && may_require_input(req.method)) {
+        std::optional<jsonrpc::error> err;
+        round = open_input_round(*session, req, err);
+        if (!round) {
+            sink->finish(jsonrpc::make_error(req.id, *err));
+            return;
+        }
+    }
     auto call = std::make_shared<in_flight_call>();
     const std::string key = req.id.key();
     if (!session->add_call(key, call)) {
@@ -78,7 +88,7 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
     const std::string revision = session->revision();
     const bool run_inline = spec && spec->runs_inline;
     const auto limit = run_inline ? std::chrono::milliseconds(0) : spec && spec->timeout ? *spec->timeout : options_.tool_timeout;
-    auto job = [this, session, sink, call, key, revision, limit, spec = std::move(spec), progress_token = std::move(progress_token),
+    auto job = [this, session, sink, call, key, revision, limit, round = std::move(round), spec = std::move(spec), progress_token = std::move(progress_token),
                 req = std::move(req), work = std::move(work), on_timeout = std::move(on_timeout)]() mutable {
         if (call->cancelled) {  // cancelled while it waited for a thread: never started
             session->remove_call(key);
@@ -101,9 +111,18 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
         request_scope ctx(spec, session, sink, req.id, revision, options_.user_id.value_or(session->fallback_user_id()), progress_token,
                           call->stop.get_token());
         ctx.limit_pending_client_requests(options_.max_pending_client_requests);
+        if (round) ctx.use_input_round(round);
         std::optional<json> reply;
         try {
             reply = work(ctx, req);
+        } catch (input_required_signal& asked) {
+            // The handler asked the client something: answer input_required; the retry re-runs it.
+            std::optional<jsonrpc::error> err;
+            json result = round ? input_required_result(*session, req, *round, std::move(asked.requests), err) : json();
+            if (!round) err = jsonrpc::error{jsonrpc::error_code::internal_error, "Internal error", std::nullopt};
+            reply = err ? jsonrpc::make_error(req.id, *err) : jsonrpc::make_result(req.id, std::move(result));
+        } catch (const request_error_signal& failed) {
+            reply = jsonrpc::make_error(req.id, failed.err);
         } catch (const std::exception& e) {
             log(log_level::warning, "handler raised an exception", {{"method", req.method}, {"request_id", ctx.request_id()}, {"error", e.what()}});
             reply = jsonrpc::make_error(req.id, jsonrpc::error{jsonrpc::error_code::internal_error, "Internal error", std::nullopt});
@@ -165,6 +184,12 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
                                                                        json{{"path", bad.path}, {"reason", bad.message}}});
                 }
             }
+        } catch (const input_required_signal&) {
+            outcome_name = "input_required";
+            throw;  // answered by run_on_pool
+        } catch (const request_error_signal&) {
+            outcome_name = "request_error";
+            throw;
         } catch (const tool_exception& e) {
             outcome_name = to_string(e.error().kind);
             reply = jsonrpc::make_result(req.id, error_result(e.error(), tool->spec->name));

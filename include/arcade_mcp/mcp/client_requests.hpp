@@ -1,9 +1,12 @@
 /// @file client_requests.hpp
 /// Types of the requests a running handler may send to the client through its context:
-/// `sampling/createMessage` (ask the client's model) and `elicitation/create` (ask the user).
+/// `sampling/createMessage` (ask the client's model), `elicitation/create` (ask the user) and
+/// `roots/list`. `input_request` names one question under a key of the handler's choosing, for
+/// `tool_context::ask_client`, which asks several at once.
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <stdexcept>
 #include <string>
 
@@ -41,6 +44,23 @@ struct elicitation_result {
     json content;        ///< the submitted values when accepted; null otherwise
 
     bool accepted() const noexcept { return action == "accept"; }
+};
+
+/// One question for the client, under a key the handler chooses (MCP 2026-07-28 shows the keys to
+/// the client in `inputRequests`; they must be unique within one ask).
+struct input_request {
+    std::string key;
+    std::string method;  ///< "elicitation/create", "sampling/createMessage" or "roots/list"
+    json params = json::object();
+
+    /// A form elicitation (see tool_context::elicit).
+    static input_request elicitation(std::string key, std::string message, json requested_schema) {
+        return input_request{std::move(key), "elicitation/create",
+                             json{{"message", std::move(message)}, {"requestedSchema", std::move(requested_schema)}}};
+    }
+    /// A sampling request; `params` is CreateMessageRequest.params (messages, maxTokens, ...).
+    static input_request sampling(std::string key, json params) { return input_request{std::move(key), "sampling/createMessage", std::move(params)}; }
+    static input_request roots(std::string key) { return input_request{std::move(key), "roots/list", json::object()}; }
 };
 
 }  // namespace arcade_mcp

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "arcade_mcp/mcp/caching.hpp"
 #include "arcade_mcp/mcp/completion.hpp"
 #include "arcade_mcp/mcp/content.hpp"
 #include "arcade_mcp/mcp/result.hpp"
@@ -45,12 +46,14 @@ using template_reader = std::function<result<std::vector<resource_contents>>(
 struct resource_spec {
     resource_info info;
     resource_reader read;
+    std::optional<cache_hint> cache;  ///< 2026-07-28 hint for reads; default: server_info::read_cache
 };
 
 struct resource_template_spec {
     resource_info info;  ///< info.uri is the template, e.g. "file:///{path}"
     template_reader read;
     std::map<std::string, completer> completers;  ///< by variable name
+    std::optional<cache_hint> cache;  ///< 2026-07-28 hint for reads; default: server_info::read_cache
 
     /// Suggests values for a template variable in completion/complete.
     resource_template_spec& complete(std::string variable, completer c) {

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "arcade_mcp/mcp/caching.hpp"
 #include "arcade_mcp/mcp/prompts.hpp"
 #include "arcade_mcp/mcp/resources.hpp"
 #include "arcade_mcp/mcp/tool.hpp"
@@ -40,6 +41,12 @@ struct server_info {
     /// add them at run time (clients hear `list_changed` only for capabilities declared to them).
     bool advertise_resources = false;
     bool advertise_prompts = false;
+    /// 2026-07-28 caching hints: tools/list, prompts/list, resources/list and
+    /// resources/templates/list (public lists, 5 minutes), server/discover (1 hour), and
+    /// resources/read unless the resource sets its own (private, not reused).
+    cache_hint list_cache = cache_hint::shared(std::chrono::minutes(5));
+    cache_hint discover_cache = cache_hint::shared(std::chrono::hours(1));
+    cache_hint read_cache = cache_hint::none();
 };
 
 /// Which list changed (see server_observer).
@@ -75,7 +82,7 @@ public:
     /// or name, or a missing reader.
     resource_spec& add_resource(resource_spec spec);
     resource_spec& add_resource(resource_info info, resource_reader reader) {
-        return add_resource(resource_spec{std::move(info), std::move(reader)});
+        return add_resource(resource_spec{std::move(info), std::move(reader), std::nullopt});
     }
     /// Registers a URI template (RFC 6570 `{var}` / `{+var}`). Throws std::invalid_argument on an
     /// invalid or duplicate template.
@@ -84,6 +91,9 @@ public:
     bool remove_resource(std::string_view uri);
     /// Tells the sessions subscribed to `uri` that it changed (`notifications/resources/updated`).
     void notify_resource_updated(const std::string& uri);
+    /// Tells clients a list may have changed without a change here (e.g. what a tool can reach
+    /// changed outside the server): `notifications/{tools,resources,prompts}/list_changed`.
+    void notify_list_changed(list_kind kind) { changed(kind); }
 
     /// Registers a typed prompt (see prompts.hpp). Throws std::invalid_argument on a duplicate name.
     template <described Args, class Handler>

@@ -8,10 +8,12 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "arcade_mcp/json.hpp"
 #include "arcade_mcp/mcp/client_requests.hpp"
@@ -54,15 +56,36 @@ public:
 
     /// Sends a request to the client and blocks until its answer (over HTTP it travels on this
     /// request's SSE stream and the answer arrives as a separate POST). Returns the result;
-    /// throws client_request_error on an error answer, after `timeout`, on cancellation, or when
-    /// the transport cannot carry requests (the Arcade worker protocol).
+    /// throws client_request_error on an error answer, after `timeout`, on cancellation, when the
+    /// client did not declare the capability, or when the transport cannot carry requests (the
+    /// Arcade worker protocol). 2026-07-28: see request_state() for how the answer arrives.
     virtual json request_client(const std::string& method, json params,
                                 std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
         (void)method, (void)params, (void)timeout;
         throw client_request_error(-32603, "This transport cannot send requests to the client");
     }
+    /// Asks the client every question of `requests` and returns the answers (the results) by key.
+    /// 2026-07-28: the questions still unanswered travel together in one InputRequiredResult;
+    /// earlier revisions: one request after another. Throws client_request_error as
+    /// request_client does.
+    virtual std::map<std::string, json> ask_client(const std::vector<input_request>& requests) {
+        std::map<std::string, json> answers;
+        for (const auto& r : requests) answers[r.key] = request_client(r.method, r.params);
+        return answers;
+    }
     /// True when the client declared the capability (e.g. "sampling", "elicitation", "roots").
     virtual bool client_supports(std::string_view capability) const { (void)capability; return false; }
+
+    /// MCP 2026-07-28 keeps no connection between the rounds of a request that asks the client
+    /// something: the handler runs again, from the start, with the answers. request_client (and
+    /// create_message, elicit, ...) return the answer on the run that has it; the earlier runs end
+    /// there (the library unwinds them with a signal that is not a std::exception: do not
+    /// `catch (...)` around these calls). Keep handlers deterministic up to their questions, and
+    /// side effects after them. State a handler wants to carry from one run to the next goes here;
+    /// it travels signed (not encrypted) with the request. Earlier revisions: a real request to the
+    /// client, one run, and no request state (std::nullopt).
+    virtual std::optional<json> request_state() const { return std::nullopt; }
+    virtual void set_request_state(json state) { (void)state; }
 
     /// `sampling/createMessage`: asks the client's model. `params` is CreateMessageRequest.params
     /// (messages, maxTokens, systemPrompt, ...). Throws client_request_error (see request_client).

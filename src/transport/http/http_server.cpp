@@ -153,6 +153,7 @@ int serve_http(dispatcher& core, worker_pool& pool, const http_options& options,
         net::post(ioc, [&ioc, &acceptor, shared] {
             log(log_level::info, "stopping: no new connections; draining in-flight requests");
             shared->draining = true;
+            shared->core.end_listens();  // 2026-07-28 listen streams end with their final result
             beast::error_code ignored;
             acceptor.close(ignored);
             net::co_spawn(ioc, drain(shared, ioc), net::detached);

@@ -1,12 +1,16 @@
-// The /mcp endpoint of Streamable HTTP (2025 era): Origin/Host checks, POST (JSON answer, or an
-// SSE stream once a handler sends a notification), the standalone GET stream, and DELETE.
+// The /mcp endpoint of Streamable HTTP: Origin/Host checks; POST in the 2025 era (sessions, JSON
+// answer or an SSE stream once a handler sends a notification, resumable from 2025-11-25), the
+// standalone GET stream and DELETE; and POST in the 2026-07-28 era (no session, routing-header
+// checks, a stream scoped to the request), chosen per request.
 #include <algorithm>
 #include <deque>
 
 #include "log/logger.hpp"
 #include "mcp/protocol_version.hpp"
+#include "mcp/request_meta.hpp"
 #include "transport/http/event_stream.hpp"
 #include "transport/http/http_connection.hpp"
+#include "transport/http/routing_headers.hpp"
 #include "util/random.hpp"
 
 namespace arcade_mcp::detail {
@@ -82,8 +86,12 @@ public:
     /// SEP-1699 priming event: an id and empty data, so the client can resume from here, and
     /// how long to wait before reconnecting.
     net::awaitable<bool> prime(const std::string& id) { co_return co_await raw("id: " + id + "\nretry: " + std::to_string(retry_ms) + "\ndata: \n\n"); }
+    /// An event; without `id` when it is empty (2026-07-28 streams are never resumed).
     net::awaitable<bool> event(const std::string& id, const std::string& data) {
-        co_return co_await raw("id: " + id + "\nevent: message\ndata: " + data + "\n\n");
+        std::string text;  // built before the co_await: GCC 12 mishandles temporaries of a ?: inside it
+        if (!id.empty()) text = "id: " + id + "\n";
+        text += "event: message\ndata: " + data + "\n\n";
+        co_return co_await raw(std::move(text));
     }
     static constexpr int retry_ms = 1000;
     net::awaitable<bool> comment() { co_return co_await raw(": keep-alive\n\n"); }
@@ -141,12 +149,14 @@ enum class pump_end { finished, closed_by_handler, connection_lost, stopped };
 /// or server stopped it, another reader took over, or the connection broke. Sends a keep-alive
 /// comment after `keep_alive` of silence.
 net::awaitable<pump_end> pump(sse_writer& sse, event_stream& es, std::uint64_t generation, std::uint64_t cursor, wake_signal& wake,
-                              bool resumable, std::chrono::seconds keep_alive) {
+                              bool resumable, std::chrono::seconds keep_alive, bool event_ids = true) {
     while (true) {
         auto v = es.read_after(cursor, generation);
         if (v.superseded || v.terminated || wake.closed()) co_return pump_end::stopped;
         for (const auto& e : v.events) {
-            if (!co_await sse.event(es.event_id(e.seq), e.data)) co_return pump_end::connection_lost;
+            std::string id;  // a named value: GCC 12 mishandles a ?: temporary inside co_await
+            if (event_ids) id = es.event_id(e.seq);
+            if (!co_await sse.event(id, e.data)) co_return pump_end::connection_lost;
             cursor = e.seq;
         }
         if (v.finished && (v.events.empty() || v.events.back().is_reply || cursor >= es.last_seq())) co_return pump_end::finished;
@@ -166,6 +176,113 @@ std::string header(const http_request& req, std::string_view name) {
     return std::string(to_std(req[boost::beast::string_view(name.data(), name.size())]));
 }
 
+/// The HTTP status of a 2026-07-28 answer sent as JSON: 404 for an unknown method, 400 for the
+/// errors the revision assigns to it (bad `_meta` or params, header mismatch, missing client
+/// capability, unsupported revision), 200 otherwise.
+bhttp::status modern_status(const std::string& reply) {
+    const json j = json::parse(reply, nullptr, false);
+    if (!j.is_object() || !j.contains("error")) return bhttp::status::ok;
+    const int code = j["error"].value("code", 0);
+    if (code == jsonrpc::error_code::method_not_found) return bhttp::status::not_found;
+    if (code == jsonrpc::error_code::invalid_params || code == jsonrpc::error_code::invalid_request ||
+        code == jsonrpc::error_code::parse_error || (code <= modern_error::header_mismatch && code >= modern_error::unsupported_protocol_version))
+        return bhttp::status::bad_request;
+    return bhttp::status::ok;
+}
+
+/// A 2026-07-28 POST: no session, no event ids or resumption. Checks, in the order the revision
+/// gives: `_meta` (-32602), MCP-Protocol-Version = `_meta` revision (-32020), a served revision
+/// (-32022), the routing headers (-32020); then a fresh per-request session serves it. Closing
+/// the answer stream cancels the request.
+net::awaitable<bool> post_modern(beast::tcp_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared, json payload, bool keep) {
+    const header_list no_headers;
+    std::optional<jsonrpc::request_id> id;
+    if (payload.is_object())
+        if (auto i = payload.find("id"); i != payload.end()) id = jsonrpc::request_id::from_json(*i);
+    const auto answer_error = [&](const jsonrpc::error& err) -> net::awaitable<bool> {
+        std::string body = jsonrpc::make_error(id, err).dump();
+        const auto status = modern_status(body);
+        co_return co_await write_raw_json(stream, req, status, std::move(body), keep, no_headers) && keep;
+    };
+    // Errors are built as named values first: GCC 12 destroys temporaries made inside a co_await
+    // expression twice (design/cpp-stack.md).
+    if (!payload.is_object()) {
+        const jsonrpc::error batch{jsonrpc::error_code::invalid_request, "Invalid Request: batches do not exist in 2026-07-28", std::nullopt};
+        co_return co_await answer_error(batch);
+    }
+    const bool is_request = payload.contains("id") && payload.contains("method");
+    if (is_request) {
+        auto meta = read_request_meta(payload.value("params", json()));
+        if (auto* err = std::get_if<jsonrpc::error>(&meta)) co_return co_await answer_error(*err);
+        const std::string revision = std::get<request_meta>(meta).revision;
+        const std::string sent = header(req, "MCP-Protocol-Version");
+        if (sent != revision) {
+            const jsonrpc::error mismatch{modern_error::header_mismatch,
+                                          "Header mismatch: MCP-Protocol-Version header value '" + sent + "' does not match body value '" + revision + "'",
+                                          std::nullopt};
+            co_return co_await answer_error(mismatch);
+        }
+        if (auto unsupported = check_served_revision(revision)) co_return co_await answer_error(*unsupported);
+        // Mcp-Param-* follow the called tool's x-mcp-header properties.
+        std::shared_ptr<const tool_catalog> catalog;
+        const json* schema = nullptr;
+        if (payload.value("method", std::string()) == "tools/call") {
+            catalog = shared->core.catalog();
+            const auto params = payload.find("params");
+            if (params != payload.end() && params->is_object())
+                if (auto name = params->find("name"); name != params->end() && name->is_string())
+                    if (const auto* tool = catalog->find(name->get_ref<const std::string&>())) schema = &tool->spec->input_schema;
+        }
+        const header_lookup lookup = [&req](std::string_view name) -> std::optional<std::string> {
+            const auto it = req.find(boost::beast::string_view(name.data(), name.size()));
+            if (it == req.end()) return std::nullopt;
+            return std::string(to_std(it->value()));
+        };
+        if (auto mismatch = check_routing_headers(lookup, payload, schema)) co_return co_await answer_error(*mismatch);
+    }
+
+    auto session = std::make_shared<session_state>(std::string(), random_uuid_v4());
+    constexpr std::size_t post_stream_capacity = 256;
+    auto es = std::make_shared<event_stream>(event_stream::next_id(), post_stream_capacity);
+    shared->core.serve_modern(session, payload, es);
+
+    const auto decided = [](const event_stream::state& st) { return st.finished || st.events > 0 || st.terminated || st.close_requested; };
+    event_stream::state st = es->peek();
+    std::shared_ptr<wake_signal> wake;
+    std::uint64_t generation = 0;
+    const auto attach = [&](net::any_io_executor ex) {
+        wake = std::make_shared<wake_signal>(std::move(ex));
+        generation = es->attach(wake->waker());
+    };
+    if (!decided(st)) {
+        attach(co_await net::this_coro::executor);
+        for (st = es->peek(); !decided(st); st = es->peek()) co_await wake->wait(std::chrono::hours(24));
+    }
+    keep = req.keep_alive() && !shared->draining.load();
+    if (st.only_reply || st.terminated) {
+        std::string reply = es->take_reply();
+        if (reply.empty())
+            co_return co_await write_response(stream, req, bhttp::status::accepted, nullptr, keep, no_headers) && keep;
+        const auto status = modern_status(reply);
+        co_return co_await write_raw_json(stream, req, status, std::move(reply), keep, no_headers) && keep;
+    }
+    // Notifications first (progress, logs; a listen stream's acknowledgement): an SSE stream
+    // scoped to this request, ending with its answer.
+    if (!wake) attach(co_await net::this_coro::executor);
+    sse_writer sse(stream, shared->options.write_timeout);
+    if (!co_await sse.start(req, no_headers)) {
+        session->close();
+        co_return false;
+    }
+    const auto end = co_await pump(sse, *es, generation, 0, *wake, false, shared->options.sse_keep_alive, false);
+    if (end == pump_end::connection_lost) {
+        session->close();  // the client closed the stream: that is the cancellation
+        co_return false;
+    }
+    const bool ok = co_await sse.end();
+    co_return ok && keep && !shared->draining.load() && end == pump_end::finished;
+}
+
 net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared) {
     in_flight_guard guard(shared->in_flight);
     bool keep = req.keep_alive() && !shared->draining.load();  // decided again before the answer is written
@@ -176,9 +293,6 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
     if (!accepts(accept, "application/json") || !accepts(accept, "text/event-stream"))
         co_return co_await reject(stream, req, bhttp::status::not_acceptable, -32000, "Not Acceptable: Accept must list application/json and text/event-stream", keep, no_headers);
     const auto version_header = header(req, "MCP-Protocol-Version");
-    if (!version_header.empty() && !is_supported_revision(version_header))
-        co_return co_await reject(stream, req, bhttp::status::bad_request, -32000, "Bad Request: Unsupported protocol version: " + version_header +
-                                                                        " (supported versions: " + supported_revisions_text() + ")", keep, no_headers);
     std::string why;
     auto parsed = shared->core.parse_limited(req.body(), why);
     if (!parsed) {
@@ -188,6 +302,12 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
     json payload = std::move(*parsed);
     if (!payload.is_object() && !payload.is_array())
         co_return co_await reject(stream, req, bhttp::status::bad_request, jsonrpc::error_code::invalid_request, "Invalid Request: expected a JSON-RPC message", keep, no_headers);
+
+    // Era (spec/mcp-server.md §16.9): 2026-07-28 `_meta` or header, or a revision we do not know,
+    // is served statelessly; the rest is the 2025 era of sessions.
+    if (dispatcher::is_modern_message(payload) || is_modern_revision(version_header) ||
+        (!version_header.empty() && !is_supported_revision(version_header)))
+        co_return co_await post_modern(stream, req, shared, std::move(payload), keep);
 
     const bool is_init = dispatcher::is_initialize_request(payload);
     const auto session_id = header(req, "Mcp-Session-Id");

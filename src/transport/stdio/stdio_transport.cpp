@@ -109,7 +109,8 @@ int serve_stdio(dispatcher& core, worker_pool& pool, const stdio_options& option
         }
     }
     // Drain: let running tool calls finish within the grace period, then signal their stop tokens.
-    // Requests to the client can no longer be answered.
+    // Requests to the client can no longer be answered; 2026-07-28 listen streams end.
+    core.end_listens();
     session->fail_client_requests();
     const auto deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
     while (pool.busy() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
