@@ -9,7 +9,11 @@
 # ARCADE_SERVER_PORT=<port> <binary> [args], then two runs go against http://127.0.0.1:<port>/mcp:
 #   (a) 0.1.16 --suite all          fails on any FAILURE or WARNING check
 #   (b) 0.2.0-alpha.12 active suite  fails on any FAILURE check (warnings are listed only)
-# Exit 0 only if both pass. Install the suites first: scripts/install-deps.sh --with-conformance.
+#   (c) 0.2.0-alpha.12 --requirements 2025-11-25   the frozen set of that revision (sessions)
+#   (d) 0.2.0-alpha.12 --requirements 2026-07-28   the frozen set of the stateless revision
+#       (c, d: the CLI's exit code decides: every scored scenario passes; the tasks extension
+#       and pending scenarios run unscored and their figures are printed)
+# Exit 0 only if all pass. Install the suites first: scripts/install-deps.sh --with-conformance.
 #
 # Environment: CONFORMANCE_PORT (default: a free port), CONFORMANCE_OUT (results folder, kept;
 # default: a temp folder removed on success), CONFORMANCE_RUN_TIMEOUT (seconds per run, default 900).
@@ -135,6 +139,8 @@ for (const d of dirs) {
   }
 }
 const log = fs.existsSync(dir + ".txt") ? fs.readFileSync(dir + ".txt", "utf8") : "";
+const notScored = log.match(/^Not scored for .*$/m);
+if (notScored) notes.unshift("  " + notScored[0]);
 const totals = log.match(/^Total: (\d+) passed, (\d+) failed/gm);
 const total = totals ? totals[totals.length - 1] : null;
 const m = total && total.match(/(\d+) passed, (\d+) failed/);
@@ -149,22 +155,30 @@ process.exit(bad ? 1 : 0);
 EOF
 }
 
-run "0.1.16 --suite all" "$stable" "$out/stable" --suite all
-rc_a=$rc
-if server_dead "during the 0.1.16 run" && [ "$rc_a" -eq 0 ]; then rc_a=1; fi
-if kill -0 "$server_pid" 2>/dev/null; then
-  run "0.2.0-alpha.12 active" "$next" "$out/next"
-  rc_b=$rc
-  if server_dead "during the 0.2.0-alpha.12 run" && [ "$rc_b" -eq 0 ]; then rc_b=1; fi
-else
-  rc_b=1
-fi
+# Every run goes against the same server process: the 2025 era (sessions) and the 2026-07-28 era
+# (stateless, per-request _meta) side by side.
+labels=("0.1.16 --suite all" "0.2.0-alpha.12 active" "0.2.0-alpha.12 --requirements 2025-11-25" "0.2.0-alpha.12 --requirements 2026-07-28")
+clis=("$stable" "$next" "$next" "$next")
+dirs=("$out/stable" "$out/next" "$out/req-2025-11-25" "$out/req-2026-07-28")
+args=("--suite all" "" "--requirements 2025-11-25" "--requirements 2026-07-28")
+# FAILURE/WARNING checks that fail a run; "scored" = the CLI's exit code decides (requirement
+# sets: only scored scenarios count; the tasks extension and pending scenarios are reported).
+fail_on=("FAILURE,WARNING" "FAILURE" "scored" "scored")
+rcs=()
+for i in "${!labels[@]}"; do
+  if ! kill -0 "$server_pid" 2>/dev/null; then rcs+=(1); continue; fi
+  # shellcheck disable=SC2086  # args[i] is a list of words
+  run "${labels[$i]}" "${clis[$i]}" "${dirs[$i]}" ${args[$i]}
+  if server_dead "during the ${labels[$i]} run" && [ "$rc" -eq 0 ]; then rc=1; fi
+  rcs+=("$rc")
+done
 stop_server
 
 echo
 echo "=== conformance summary ==="
 status=0
-report "0.1.16 --suite all" "$out/stable" "$rc_a" FAILURE,WARNING || status=1
-report "0.2.0-alpha.12 active" "$out/next" "$rc_b" FAILURE || status=1
+for i in "${!labels[@]}"; do
+  report "${labels[$i]}" "${dirs[$i]}" "${rcs[$i]}" "${fail_on[$i]}" || status=1
+done
 if [ "$status" -eq 0 ]; then echo "conformance: PASS"; else echo "conformance: FAIL"; fi
 exit "$status"
