@@ -16,6 +16,7 @@
 
 #include "app/dotenv.hpp"
 #include "app/runtime_config.hpp"
+#include "util/hmac.hpp"
 #include "log/logger.hpp"
 #include "mcp/dispatcher.hpp"
 #include "transport/http/http_server.hpp"
@@ -56,6 +57,21 @@ void finish_pool(detail::worker_pool& pool, std::chrono::milliseconds grace) {
 }
 
 }  // namespace
+
+/// The HMAC key of 2026-07-28 request state: MCP_REQUEST_STATE_SECRET; else one derived from the
+/// worker secret (replicas of a worker deployment share it; the derivation does not reveal it);
+/// else empty (the dispatcher picks a random key: one replica only).
+static std::string request_state_key(const detail::runtime_config& config) {
+    if (config.request_state_secret) return *config.request_state_secret;
+    if (config.worker_secret) {
+        if (auto mac = detail::hmac_sha256(*config.worker_secret, "arcade-mcp-cpp request state key v1"))
+            return std::string(reinterpret_cast<const char*>(mac->data()), mac->size());
+    }
+    if (config.transport == detail::transport_kind::http)
+        detail::log(detail::log_level::info, "MCP_REQUEST_STATE_SECRET not set: 2026-07-28 request state is signed with a per-process key "
+                                             "(set it on every replica to continue multi-round requests across replicas)");
+    return {};
+}
 
 int run(server& srv, int argc, char** argv) {
     using namespace detail;
@@ -103,6 +119,8 @@ int run(server& srv, int argc, char** argv) {
     core_options.json_input.max_string_bytes = config.max_string_bytes;
     core_options.tool_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config.tool_timeout);
     core_options.max_pending_client_requests = config.max_pending_client_requests;
+    core_options.request_state_secret = request_state_key(config);
+    core_options.request_state_max_age = config.request_state_max_age;
     dispatcher core(srv, pool, core_options);
     const auto grace = std::chrono::duration_cast<std::chrono::milliseconds>(config.shutdown_grace);
     log(log_level::info, "starting", {{"server", srv.info().name}, {"version", srv.info().version},

@@ -212,7 +212,9 @@ constexpr std::string_view env_help_footer =
     "  ARCADE_SERVER_MAX_REQUESTS_PER_SESSION, ARCADE_SERVER_MAX_JSON_DEPTH,\n"
     "  ARCADE_SERVER_MAX_STRING_BYTES, ARCADE_SERVER_MAX_PENDING_CLIENT_REQUESTS,\n"
     "  ARCADE_TOOL_TIMEOUT_SECONDS, ARCADE_SERVER_READ_TIMEOUT_SECONDS,\n"
-    "  ARCADE_SERVER_KEEP_ALIVE_TIMEOUT_SECONDS.\n"
+    "  ARCADE_SERVER_KEEP_ALIVE_TIMEOUT_SECONDS, MCP_REQUEST_STATE_MAX_AGE_SECONDS.\n"
+    "MCP 2026-07-28 request state, environment only: MCP_REQUEST_STATE_SECRET (HMAC key shared by\n"
+    "  every replica; default: derived from ARCADE_WORKER_SECRET, else random per process).\n"
     "Arcade worker routes (/worker/*, HTTP only), environment only:\n"
     "  ARCADE_WORKER_SECRET (enables them; HS256 key of the engine's tokens),\n"
     "  ARCADE_AUTH_DISABLED (skip the token check), ARCADE_TOOL_NAME_SEPARATOR (default '.'),\n"
@@ -247,6 +249,7 @@ constexpr const char* text_flags[][3] = {
     {"--max-pending-client-requests", "N",
      "Unanswered sampling/elicitation requests per session (env ARCADE_SERVER_MAX_PENDING_CLIENT_REQUESTS, default 16)"},
     {"--tool-timeout", "SECONDS", "Time limit of one tool call, 0 = none (env ARCADE_TOOL_TIMEOUT_SECONDS, default 300)"},
+    {"--request-state-max-age", "SECONDS", "How long a 2026-07-28 request state stays valid (env MCP_REQUEST_STATE_MAX_AGE_SECONDS, default 600)"},
     {"--read-timeout", "SECONDS", "Time to receive one whole HTTP request (env ARCADE_SERVER_READ_TIMEOUT_SECONDS, default 30)"},
     {"--keep-alive-timeout", "SECONDS",
      "Idle time of a kept-alive HTTP connection (env ARCADE_SERVER_KEEP_ALIVE_TIMEOUT_SECONDS, default 60)"},
@@ -390,6 +393,7 @@ config_outcome parse_runtime_config(int argc, const char* const* argv, const env
         set_seconds("--tool-timeout", "ARCADE_TOOL_TIMEOUT_SECONDS", 0, c.tool_timeout);
         set_seconds("--read-timeout", "ARCADE_SERVER_READ_TIMEOUT_SECONDS", 1, c.read_timeout);
         set_seconds("--keep-alive-timeout", "ARCADE_SERVER_KEEP_ALIVE_TIMEOUT_SECONDS", 1, c.keep_alive_timeout);
+        set_seconds("--request-state-max-age", "MCP_REQUEST_STATE_MAX_AGE_SECONDS", 1, c.request_state_max_age);
         const auto resolve_list = [&](const std::string& flag, const std::vector<std::string>& values,
                                       std::string_view env_name, auto parse_entry) {
             std::vector<raw_value> flag_raw;
@@ -411,6 +415,7 @@ config_outcome parse_runtime_config(int argc, const char* const* argv, const env
                 if (secret->empty()) c.worker_secret_empty = true;
                 else c.worker_secret = *secret;
             }
+            if (auto secret = env("MCP_REQUEST_STATE_SECRET"); secret && !secret->empty()) c.request_state_secret = *secret;
         }
         if (auto e = env_value("ARCADE_AUTH_DISABLED")) c.auth_disabled = parse_bool(*e);
         if (auto e = env_value("ARCADE_TOOL_NAME_SEPARATOR")) {

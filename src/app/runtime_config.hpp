@@ -44,6 +44,8 @@ struct runtime_config {
     std::size_t worker_threads = 0;                    // ARCADE_WORKER_THREADS / --worker-threads; 0 = auto
     std::optional<std::string> env_file;               // --env-file PATH
     // Arcade worker protocol (environment only):
+    std::optional<std::string> request_state_secret;   // MCP_REQUEST_STATE_SECRET (env only): signs 2026-07-28 request state
+    std::chrono::seconds request_state_max_age{600};   // MCP_REQUEST_STATE_MAX_AGE_SECONDS / --request-state-max-age
     std::optional<std::string> worker_secret;          // ARCADE_WORKER_SECRET: enables /worker/*
     bool worker_secret_empty = false;                  // set but empty: treated as unset, warned
     bool auth_disabled = false;                        // ARCADE_AUTH_DISABLED: skip the JWT check
