@@ -143,14 +143,20 @@ void add_client_request_tools(server& srv) {
 }
 
 void add_schema_tool(server& srv) {
+    // Composition, conditionals and $anchor too: 2026-07-28 requires them kept verbatim (SEP-2106).
     const json schema = json::parse(R"({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
-        "$defs": {"address": {"type": "object", "properties": {"street": {"type": "string"}, "city": {"type": "string"}}}},
-        "properties": {"name": {"type": "string"}, "address": {"$ref": "#/$defs/address"}},
+        "$defs": {"address": {"$anchor": "addressDef", "type": "object", "properties": {"street": {"type": "string"}, "city": {"type": "string"}}}},
+        "properties": {"name": {"type": "string"}, "address": {"$ref": "#/$defs/address"},
+                       "contactMethod": {"type": "string", "enum": ["phone", "email"]}, "phone": {"type": "string"}, "email": {"type": "string"}},
+        "allOf": [{"anyOf": [{"required": ["phone"]}, {"required": ["email"]}]}],
+        "if": {"properties": {"contactMethod": {"const": "phone"}}, "required": ["contactMethod"]},
+        "then": {"required": ["phone"]},
+        "else": {"required": ["email"]},
         "additionalProperties": false
     })");
-    srv.add_tool(make_raw_tool("json_schema_2020_12_tool", "Has a JSON Schema 2020-12 input schema", schema, [](tool_context&, const json& args) {
+    srv.add_tool(make_raw_tool("json_schema_2020_12_tool", "Tool with JSON Schema 2020-12 features", schema, [](tool_context&, const json& args) {
         return tool_content{content_block::text("Received: " + args.dump())};
     }));
 }

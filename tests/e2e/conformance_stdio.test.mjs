@@ -105,16 +105,20 @@ describe('conformance-server: SDK client over stdio', { timeout: 240000 }, () =>
       }
     });
 
-    test('json_schema_2020_12_tool keeps $schema, $defs and additionalProperties', T, async () => {
+    test('json_schema_2020_12_tool keeps its schema verbatim ($schema, $defs, $anchor, allOf, if/then/else)', T, async () => {
       const { tools } = await conn.client.listTools(undefined, REQUEST_OPTIONS);
       const schema = tools.find((t) => t.name === 'json_schema_2020_12_tool').inputSchema;
       assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema', JSON.stringify(schema));
       assert.deepEqual(schema.$defs, {
-        address: { type: 'object', properties: { street: { type: 'string' }, city: { type: 'string' } } },
+        address: { $anchor: 'addressDef', type: 'object', properties: { street: { type: 'string' }, city: { type: 'string' } } },
       });
-      assert.deepEqual(schema.properties, { name: { type: 'string' }, address: { $ref: '#/$defs/address' } });
+      assert.deepEqual(schema.properties.address, { $ref: '#/$defs/address' });
+      assert.deepEqual(schema.allOf, [{ anyOf: [{ required: ['phone'] }, { required: ['email'] }] }]);
+      assert.deepEqual(schema.if, { properties: { contactMethod: { const: 'phone' } }, required: ['contactMethod'] });
+      assert.deepEqual(schema.then, { required: ['phone'] });
+      assert.deepEqual(schema.else, { required: ['email'] });
       assert.equal(schema.additionalProperties, false);
-      const args = { name: 'Ada', address: { street: '1 Main St', city: 'Springfield' } };
+      const args = { name: 'Ada', address: { street: '1 Main St', city: 'Springfield' }, contactMethod: 'email', email: 'ada@example.com' };
       const result = await call(conn.client, 'json_schema_2020_12_tool', args);
       assertNotError(result);
       const text = onlyText(result);
