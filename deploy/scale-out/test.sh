@@ -16,7 +16,8 @@
 #   c   worker calls (/worker/tools/invoke, HS256 token minted here with openssl) round-robin:
 #       each replica serves some, every answer right.
 #   b   stateless (backends restarted with ARCADE_SERVER_STATELESS=true), round-robin /mcp:
-#       tools/call without initialize or session, every answer right, all replicas used.
+#       tools/call without initialize or session, every answer right, all replicas used; then
+#       (b2) the same with MCP 2026-07-28 requests (revision in _meta, resultType complete).
 #   d   stateless, three clients send worker calls while one replica gets SIGKILL; nginx passes
 #       refused connections to the next upstream (proxy_next_upstream, as ingress-nginx does by
 #       default) and a client retries a failed call with the same execution_id like the engine;
@@ -207,6 +208,20 @@ post_mcp() {
   case "$BODY_OUT" in event:*|data:*|:*) BODY_OUT=$(printf '%s\n' "$BODY_OUT" | sed -n 's/^data: *//p' | tail -n1) ;; esac
   rm -f "$hdr" "$out"
 }
+# post_modern BODY NAME: an MCP 2026-07-28 request (no session; revision in the header and _meta).
+post_modern() {
+  local body=$1 name=$2 hdr="$WORK/h.$$" out="$WORK/b.$$"
+  STATUS=$(curl -s --max-time 10 -o "$out" -D "$hdr" -w '%{http_code}' -H "Host: $HOST_NAME" -H 'Content-Type: application/json' \
+                -H 'Accept: application/json, text/event-stream' -H 'MCP-Protocol-Version: 2026-07-28' \
+                -H 'Mcp-Method: tools/call' -H "Mcp-Name: $name" --data-binary "$body" "http://127.0.0.1:$NGINX_PORT/mcp" || echo 000)
+  SID_OUT=$(tr -d '\r' <"$hdr" 2>/dev/null | sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: *//p' | tail -n1)
+  UPSTREAM=$(tr -d '\r' <"$hdr" 2>/dev/null | sed -n 's/^[Xx]-[Uu]pstream: *//p' | tail -n1)
+  BODY_OUT=$(cat "$out" 2>/dev/null || true)
+  rm -f "$hdr" "$out"
+}
+modern_add_call() {
+  printf '{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"ArcadeEvalRef_Add","arguments":{"a":%d,"b":%d},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}' "$1" "$2" "$3"
+}
 INIT='{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"scale-out","version":"1"}}}'
 INITIALIZED='{"jsonrpc":"2.0","method":"notifications/initialized"}'
 add_call() { printf '{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"ArcadeEvalRef_Add","arguments":{"a":%d,"b":%d}}}' "$1" "$2" "$3"; }
@@ -314,6 +329,19 @@ post_mcp 127.0.0.1 "" "$INIT"
 [ "$STATUS" = 200 ] || fail "b: stateless initialize -> $STATUS"
 [ "${#b_seen[@]}" = 3 ] || fail "b: calls reached ${#b_seen[@]} replica(s), expected 3"
 SUMMARY+=("b stateless: $b_ok/15 tools/call Add right without a session, on all 3 replicas; initialize 200 without Mcp-Session-Id")
+echo "== b2: MCP 2026-07-28 tools/call, round-robin (the revision has no sessions)"
+m_ok=0; declare -A m_seen=()
+for i in $(seq 1 15); do
+  a=$((RANDOM % 1000)); b=$((RANDOM % 1000))
+  post_modern "$(modern_add_call "$i" "$a" "$b")" ArcadeEvalRef_Add
+  got=$(add_result "$BODY_OUT")
+  kind=$(printf '%s' "$BODY_OUT" | jq -r '.result.resultType // empty' 2>/dev/null)
+  [ "$STATUS" = 200 ] && [ "$got" = "$((a + b))" ] && [ "$kind" = complete ] || fail "b2: call $i -> $STATUS ${BODY_OUT:0:200}"
+  [ -z "$SID_OUT" ] || fail "b2: a 2026-07-28 answer carried Mcp-Session-Id"
+  m_ok=$((m_ok + 1)); m_seen[$UPSTREAM]=1
+done
+[ "${#m_seen[@]}" = 3 ] || fail "b2: calls reached ${#m_seen[@]} replica(s), expected 3"
+SUMMARY+=("b2 2026-07-28: $m_ok/15 tools/call Add right (resultType complete, no session id), on all 3 replicas")
 
 # ==== d: kill one replica under worker traffic =====================================================
 echo "== d: 3 clients x 40 worker calls; SIGKILL replica 2 (port ${PORTS[1]}) mid-run; client retries like the engine"
