@@ -2,7 +2,10 @@
 // answer or an SSE stream once a handler sends a notification, resumable from 2025-11-25), the
 // standalone GET stream and DELETE; and POST in the 2026-07-28 era (no session, routing-header
 // checks, a stream scoped to the request), chosen per request.
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <deque>
 
 #include "log/logger.hpp"
@@ -116,6 +119,40 @@ private:
     beast::tcp_stream& stream_;
     std::chrono::seconds timeout_;
     bool ok_ = false;
+};
+
+/// Notices the client closing its connection while its request is being answered (2026-07-28:
+/// closing the answer stream is the cancellation), without waiting for the next write: the socket
+/// turns readable, and a peek reads end-of-stream. Data instead (a pipelined request) ends the
+/// watch. stop() before the connection is used again; the handler then touches nothing.
+class disconnect_watch final : public std::enable_shared_from_this<disconnect_watch> {
+public:
+    disconnect_watch(beast::tcp_stream& stream, std::function<void()> on_close) : stream_(stream), on_close_(std::move(on_close)) {}
+    void start() { arm(); }
+    void stop() {
+        if (stopped_) return;
+        stopped_ = true;
+        boost::system::error_code ignored;
+        stream_.socket().cancel(ignored);
+    }
+
+private:
+    void arm() {
+        stream_.socket().async_wait(net::socket_base::wait_read, [self = shared_from_this()](const boost::system::error_code& ec) {
+            if (ec || self->stopped_) return;
+            char byte = 0;
+            const auto n = ::recv(self->stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+                self->stopped_ = true;
+                self->on_close_();
+            } else if (n < 0) {
+                self->arm();  // spurious wake-up
+            }
+        });
+    }
+    beast::tcp_stream& stream_;
+    std::function<void()> on_close_;
+    bool stopped_ = false;
 };
 
 /// Answers with an HTTP error status and a JSON-RPC error body without id.
@@ -254,12 +291,27 @@ net::awaitable<bool> post_modern(beast::tcp_stream& stream, const http_request& 
         wake = std::make_shared<wake_signal>(std::move(ex));
         generation = es->attach(wake->waker());
     };
+    // While the answer is pending, a client that hangs up cancels the request.
+    std::shared_ptr<disconnect_watch> watch;
+    struct watch_stopper {
+        std::shared_ptr<disconnect_watch>& w;
+        ~watch_stopper() {
+            if (w) w->stop();
+        }
+    } stop_watch_on_exit{watch};
     if (!decided(st)) {
         attach(co_await net::this_coro::executor);
-        for (st = es->peek(); !decided(st); st = es->peek()) co_await wake->wait(std::chrono::hours(24));
+        watch = std::make_shared<disconnect_watch>(stream, [session, w = std::weak_ptr<wake_signal>(wake)] {
+            session->close();
+            if (auto s = w.lock()) s->close();
+        });
+        watch->start();
+        for (st = es->peek(); !decided(st) && !wake->closed(); st = es->peek()) co_await wake->wait(std::chrono::hours(24));
+        if (wake->closed() && !decided(st)) co_return false;  // the client went away
     }
     keep = req.keep_alive() && !shared->draining.load();
     if (st.only_reply || st.terminated) {
+        if (watch) watch->stop();
         std::string reply = es->take_reply();
         if (reply.empty())
             co_return co_await write_response(stream, req, bhttp::status::accepted, nullptr, keep, no_headers) && keep;
@@ -274,11 +326,19 @@ net::awaitable<bool> post_modern(beast::tcp_stream& stream, const http_request& 
         session->close();
         co_return false;
     }
+    if (!watch) {
+        watch = std::make_shared<disconnect_watch>(stream, [session, w = std::weak_ptr<wake_signal>(wake)] {
+            session->close();
+            if (auto s = w.lock()) s->close();
+        });
+        watch->start();
+    }
     const auto end = co_await pump(sse, *es, generation, 0, *wake, false, shared->options.sse_keep_alive, false);
-    if (end == pump_end::connection_lost) {
+    if (end == pump_end::connection_lost || end == pump_end::stopped) {
         session->close();  // the client closed the stream: that is the cancellation
         co_return false;
     }
+    watch->stop();
     const bool ok = co_await sse.end();
     co_return ok && keep && !shared->draining.load() && end == pump_end::finished;
 }
