@@ -5,7 +5,9 @@
 // of an array), then handed to detail::handle_stdio_line with a sink that only counts, into one
 // dispatcher serving a small server: a typed tool taking fuzz::args (fuzz_types.hpp), tools that
 // fail, throw, wait for cancellation and ask the client, a resource, two URI templates with a
-// completer, and a prompt with a completer. Every input gets a fresh session; unless its first
+// completer, and a prompt with a completer. 2026-07-28 lines (with `_meta`) take the modern path
+// (per-request sessions, multi-round answers, request state, listen streams, which are ended
+// before waiting). Every input gets a fresh session; unless its first
 // line is itself an `initialize` request, the session is initialized first (2025-11-25, client
 // capabilities for sampling/elicitation/roots) so every method is reachable. A line's tool call
 // is not awaited before the next line is handled (so later lines can cancel it); at the end of
@@ -240,6 +242,7 @@ void run_input(harness& h, const std::vector<std::string_view>& lines) {
         feed(line);
     }
 
+    h.core.end_listens();  // 2026-07-28 subscriptions/listen streams finish only when ended
     const auto deadline = std::chrono::steady_clock::now() + 3s;
     for (const auto& sink : sinks)
         if (!sink->wait_finished(deadline)) die("a payload was never finished (no reply within 3 s)");

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=${FUZZ_SECONDS:-30}
-all="jsonrpc_dispatch value_codec jwt http_request sse_uri_template"
+all="jsonrpc_dispatch value_codec jwt http_request sse_uri_template request_state"
 targets=${FUZZ_TARGETS:-$all}
 command -v clang++ >/dev/null 2>&1 || { echo "fuzz: clang++ not found; run scripts/install-deps.sh --with-fuzz" >&2; exit 2; }
 
@@ -21,7 +21,7 @@ cmake --build --preset fuzz
 # libFuzzer options per target beyond the common ones.
 extra_args() {
   case "$1" in
-    jsonrpc_dispatch | value_codec) echo "-dict=fuzz/dict/json.dict" ;;
+    jsonrpc_dispatch | value_codec | request_state) echo "-dict=fuzz/dict/json.dict" ;;
     jwt) echo "-dict=fuzz/dict/jwt.dict" ;;
     http_request) echo "-dict=fuzz/dict/http.dict -max_len=12288" ;;  # room for the 8 KiB header limit
     sse_uri_template) echo "-dict=fuzz/dict/sse_uri_template.dict" ;;
