@@ -145,7 +145,9 @@ void dispatcher::untrack_call(const std::shared_ptr<in_flight_call>& call) {
 }
 
 void dispatcher::handle(const std::shared_ptr<session_state>& session, const json& payload, const std::shared_ptr<outbound_sink>& sink) {
-    if (is_modern_message(payload)) {
+    // Notifications (notifications/cancelled in particular) act on the channel's session in
+    // either era; a 2026-07-28 call is registered there too.
+    if (is_modern_message(payload) && payload.contains("id")) {
         // One channel (stdio) carrying a 2026-07-28 request: it gets a session of its own, whose
         // calls the channel's session also knows (notifications/cancelled arrives there).
         auto request_session = std::make_shared<session_state>(std::string(), session->fallback_user_id());

@@ -468,6 +468,9 @@ net::awaitable<bool> get(beast::tcp_stream& stream, const http_request& req, std
     const header_list allow_post{{"Allow", "POST"}};
     if (shared->options.stateless)
         co_return co_await reject(stream, req, bhttp::status::method_not_allowed, -32000, "Method Not Allowed: no GET stream in stateless mode", keep, allow_post);
+    if (is_modern_revision(header(req, "MCP-Protocol-Version")))
+        co_return co_await reject(stream, req, bhttp::status::method_not_allowed, -32000,
+                                  "Method Not Allowed: 2026-07-28 has no GET stream (use subscriptions/listen)", keep, allow_post);
     if (!accepts(header(req, "Accept"), "text/event-stream"))
         co_return co_await reject(stream, req, bhttp::status::not_acceptable, -32000, "Not Acceptable: Accept must list text/event-stream", keep, no_headers);
     const auto version_header = header(req, "MCP-Protocol-Version");
@@ -525,9 +528,9 @@ net::awaitable<bool> get(beast::tcp_stream& stream, const http_request& req, std
 net::awaitable<bool> del(beast::tcp_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared) {
     const bool keep = req.keep_alive() && !shared->draining.load();
     const header_list allow_post{{"Allow", "POST"}};
-    if (shared->options.stateless)
+    if (shared->options.stateless || is_modern_revision(header(req, "MCP-Protocol-Version")))
         co_return co_await write_response(stream, req, bhttp::status::method_not_allowed,
-                                          transport_error(-32000, "Method Not Allowed: no sessions in stateless mode"), keep, allow_post) && keep;
+                                          transport_error(-32000, "Method Not Allowed: no sessions in stateless mode or in 2026-07-28"), keep, allow_post) && keep;
     const auto session_id = header(req, "Mcp-Session-Id");
     if (session_id.empty())
         co_return co_await write_response(stream, req, bhttp::status::bad_request,
