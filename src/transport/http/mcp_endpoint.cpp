@@ -365,8 +365,15 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
 
     // Era (spec/mcp-server.md §16.9): 2026-07-28 `_meta` or header, or a revision we do not know,
     // is served statelessly; the rest is the 2025 era of sessions.
-    if (dispatcher::is_modern_message(payload) || is_modern_revision(version_header) ||
-        (!version_header.empty() && !is_supported_revision(version_header)))
+    const bool unknown_version = !version_header.empty() && !is_supported_revision(version_header) && !is_modern_revision(version_header);
+    if (unknown_version && !carries_request_meta(payload)) {
+        // Neither era: name the revisions served (UnsupportedProtocolVersionError).
+        std::optional<jsonrpc::request_id> id;
+        if (payload.is_object() && payload.contains("id")) id = jsonrpc::request_id::from_json(payload["id"]);
+        std::string body = jsonrpc::make_error(id, unsupported_version_error(version_header)).dump();
+        co_return co_await write_raw_json(stream, req, bhttp::status::bad_request, std::move(body), keep, no_headers) && keep;
+    }
+    if (dispatcher::is_modern_message(payload) || is_modern_revision(version_header) || unknown_version)
         co_return co_await post_modern(stream, req, shared, std::move(payload), keep);
 
     const bool is_init = dispatcher::is_initialize_request(payload);
