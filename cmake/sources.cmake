@@ -61,6 +61,10 @@ set(ARCADE_MCP_UNIT_TESTS
   src/mcp/uri_template_test.cpp
   src/mcp/paging_test.cpp
   src/mcp/request_state_test.cpp
+  src/mcp/request_meta_test.cpp
+  src/mcp/input_round_test.cpp
+  src/mcp/features_modern_test.cpp
+  src/mcp/schema_examples_test.cpp
   src/mcp/content_test.cpp
   src/util/base64url_test.cpp
   src/arcade/jwt_test.cpp
@@ -73,4 +77,5 @@ set(ARCADE_MCP_UNIT_TESTS
   src/transport/http/session_table_test.cpp
   src/transport/http/event_stream_test.cpp
   src/transport/http/framing_guard_test.cpp
+  src/transport/http/routing_headers_test.cpp
 )
