@@ -113,4 +113,21 @@ void add_fixture_tools(server& srv) {
     });
 }
 
+void add_eliciting_tools(server& srv) {
+    srv.add_tool<no_arguments>("confirm", "Ask the user to confirm (ctx.elicit).", [](tool_context& ctx, const no_arguments&) {
+        const json form{{"type", "object"}, {"properties", {{"ok", {{"type", "boolean"}}}}}, {"required", {"ok"}}};
+        const elicitation_result answer = ctx.elicit("Proceed?", form);
+        return answer.action + " " + answer.content.dump();
+    });
+    srv.add_tool<no_arguments>("two_steps", "Ask for a name, then a color (ctx.ask_client twice).", [](tool_context& ctx, const no_arguments&) {
+        const auto form = [](const char* property) {
+            return json{{"type", "object"}, {"properties", {{property, {{"type", "string"}}}}}, {"required", {property}}};
+        };
+        const auto first = ctx.ask_client({input_request::elicitation("name", "Your name?", form("name"))});
+        const auto second = ctx.ask_client({input_request::elicitation("color", "Your favorite color?", form("color"))});
+        const auto text = [](const json& answer, const char* field) { return answer.value("content", json::object()).value(field, std::string()); };
+        return text(first.at("name"), "name") + " likes " + text(second.at("color"), "color");
+    });
+}
+
 }  // namespace fixture

@@ -45,7 +45,7 @@ json string_form(const char* property) {
 }
 
 std::string field_of(const json& answer, const char* name) {
-    const json content = answer.value("content", json::object());
+    json content = answer.value("content", json::object());
     return content.value(name, std::string("?"));
 }
 
@@ -93,7 +93,7 @@ TEST_F(FeaturesTest, DiscoverListsVersionsCapabilitiesAndCacheHints) {
     info.instructions = "Use the tools.";
     reset(info);
     auto s = std::make_shared<session_state>("", "fallback");
-    const json r = result_of(s, modern(1, "server/discover"));
+    json r = result_of(s, modern(1, "server/discover"));
     EXPECT_EQ(r["resultType"], "complete");
     EXPECT_EQ(r["supportedVersions"], json::parse(R"(["2026-07-28","2025-11-25","2025-06-18","2025-03-26"])"));
     EXPECT_EQ(r["capabilities"], json::parse(R"({"tools":{"listChanged":true},"logging":{}})"));
@@ -109,7 +109,7 @@ TEST_F(FeaturesTest, DiscoverAdvertisesResourcesAndPromptsWhenPresent) {
     srv().add_resource(info_of("x://a", "a"), text_reader("A"));
     add_plain_prompt(srv());
     auto s = std::make_shared<session_state>("", "fallback");
-    const json caps = result_of(s, modern(1, "server/discover"))["capabilities"];
+    json caps = result_of(s, modern(1, "server/discover"))["capabilities"];
     EXPECT_EQ(caps["resources"], json::parse(R"({"subscribe":true,"listChanged":true})"));
     EXPECT_EQ(caps["prompts"], json::parse(R"({"listChanged":true})"));
     EXPECT_TRUE(caps.contains("completions"));
@@ -119,14 +119,14 @@ TEST_F(FeaturesTest, ToolsListIsShapedPerEraOnOneChannel) {
     add_modern_tools(srv());
     auto s = open();  // a 2025-11-25 session on this channel
     for (int round = 0; round < 2; ++round) {
-        const json modern_list = result_of(s, modern(10 + round, "tools/list"));
+        json modern_list = result_of(s, modern(10 + round, "tools/list"));
         EXPECT_EQ(modern_list["resultType"], "complete");
         EXPECT_EQ(modern_list["ttlMs"], 300000);
         EXPECT_EQ(modern_list["cacheScope"], "public");
         EXPECT_EQ(modern_list["_meta"]["io.modelcontextprotocol/serverInfo"]["name"], "features");
         EXPECT_EQ(modern_list["tools"].size(), 5u);
 
-        const json legacy_list = result_of(s, rpc(20 + round, "tools/list"));
+        json legacy_list = result_of(s, rpc(20 + round, "tools/list"));
         EXPECT_EQ(keys_of(legacy_list), std::vector<std::string>{"tools"}) << "nothing of 2026-07-28 in a 2025-11-25 answer: " << legacy_list.dump();
         EXPECT_EQ(legacy_list["tools"], modern_list["tools"]) << "the tools themselves are era-agnostic";
     }
@@ -134,8 +134,8 @@ TEST_F(FeaturesTest, ToolsListIsShapedPerEraOnOneChannel) {
     EXPECT_FALSE(s->modern());
 
     // Tool results: the same.
-    const json legacy_call = result_of(s, call_tool(30, "plain"));
-    const json modern_result = result_of(s, modern_call(31, "plain"));
+    json legacy_call = result_of(s, call_tool(30, "plain"));
+    json modern_result = result_of(s, modern_call(31, "plain"));
     EXPECT_FALSE(legacy_call.contains("resultType"));
     EXPECT_FALSE(legacy_call.contains("_meta"));
     EXPECT_EQ(modern_result["resultType"], "complete");
@@ -151,7 +151,7 @@ TEST_F(FeaturesTest, ListCacheHintComesFromServerInfo) {
     info.list_cache = cache_hint::per_caller(std::chrono::seconds(10));
     reset(info);
     auto s = std::make_shared<session_state>("", "fallback");
-    const json r = result_of(s, modern(1, "tools/list"));
+    json r = result_of(s, modern(1, "tools/list"));
     EXPECT_EQ(r["ttlMs"], 10000);
     EXPECT_EQ(r["cacheScope"], "private");
 }
@@ -166,7 +166,7 @@ TEST_F(FeaturesTest, RemovedMethodsAreMethodNotFoundInTheModernEra) {
         json params = json::object();
         if (std::string(method) == "logging/setLevel") params["level"] = "debug";
         if (std::string(method).rfind("resources/", 0) == 0) params["uri"] = "x://a";
-        const json err = error_of(s, modern(1, method, params));
+        json err = error_of(s, modern(1, method, params));
         EXPECT_EQ(err["code"], -32601) << method;
         EXPECT_EQ(err["message"], "Method not found: " + std::string(method));
     }
@@ -178,13 +178,13 @@ TEST_F(FeaturesTest, RemovedMethodsAreMethodNotFoundInTheModernEra) {
 TEST_F(FeaturesTest, MissingResourceIsInvalidParamsInTheModernEraOnly) {
     srv().add_resource(info_of("x://a", "a"), text_reader("A"));
     auto s = open();
-    const json modern_err = error_of(s, modern(1, "resources/read", json{{"uri", "x://missing"}}));
+    json modern_err = error_of(s, modern(1, "resources/read", json{{"uri", "x://missing"}}));
     EXPECT_EQ(modern_err["code"], -32602);
     EXPECT_EQ(modern_err["message"], "Resource not found: x://missing");
-    const json legacy_err = error_of(s, rpc(2, "resources/read", json{{"uri", "x://missing"}}));
+    json legacy_err = error_of(s, rpc(2, "resources/read", json{{"uri", "x://missing"}}));
     EXPECT_EQ(legacy_err["code"], -32002);
 
-    const json found = result_of(s, modern(3, "resources/read", json{{"uri", "x://a"}}));
+    json found = result_of(s, modern(3, "resources/read", json{{"uri", "x://a"}}));
     EXPECT_EQ(found["contents"][0]["text"], "A");
     EXPECT_EQ(found["resultType"], "complete");
     EXPECT_EQ(found["ttlMs"], 0) << "reads are not reused by default";
@@ -194,10 +194,10 @@ TEST_F(FeaturesTest, MissingResourceIsInvalidParamsInTheModernEraOnly) {
 TEST_F(FeaturesTest, ResourceOwnCacheHintWinsInTheModernEraOnly) {
     srv().add_resource(info_of("x://a", "a"), text_reader("A")).cache = cache_hint::shared(std::chrono::seconds(30));
     auto s = open();
-    const json modern_read = result_of(s, modern(1, "resources/read", json{{"uri", "x://a"}}));
+    json modern_read = result_of(s, modern(1, "resources/read", json{{"uri", "x://a"}}));
     EXPECT_EQ(modern_read["ttlMs"], 30000);
     EXPECT_EQ(modern_read["cacheScope"], "public");
-    const json legacy_read = result_of(s, rpc(2, "resources/read", json{{"uri", "x://a"}}));
+    json legacy_read = result_of(s, rpc(2, "resources/read", json{{"uri", "x://a"}}));
     EXPECT_EQ(keys_of(legacy_read), std::vector<std::string>{"contents"}) << legacy_read.dump();
 }
 
@@ -210,14 +210,14 @@ TEST_F(FeaturesTest, RequestMetaIsRequiredAndItsRevisionChecked) {
     EXPECT_EQ(error_of(s, no_caps)["code"], -32602);
 
     // server/discover is modern by its method alone: without _meta it is refused, not served.
-    const json bare_discover{{"jsonrpc", "2.0"}, {"id", 2}, {"method", "server/discover"}};
-    const json err = error_of(s, bare_discover);
+    json bare_discover{{"jsonrpc", "2.0"}, {"id", 2}, {"method", "server/discover"}};
+    json err = error_of(s, bare_discover);
     EXPECT_EQ(err["code"], -32602);
     EXPECT_NE(err["message"].get<std::string>().find("_meta is required"), std::string::npos);
 
     json old = modern(3, "tools/list");
     old["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"] = "2025-11-25";
-    const json unsupported = error_of(s, old);
+    json unsupported = error_of(s, old);
     EXPECT_EQ(unsupported["code"], -32022);
     EXPECT_EQ(unsupported["data"]["requested"], "2025-11-25");
     EXPECT_EQ(unsupported["data"]["supported"][0], "2026-07-28");
@@ -228,7 +228,7 @@ TEST_F(FeaturesTest, ModernBatchesDoNotExist) {
     auto sink = std::make_shared<capture_sink>();
     core().serve_modern(s, json::array({modern(1, "tools/list")}), sink);
     ASSERT_TRUE(sink->wait_finished());
-    const json reply = sink->reply().value_or(json());
+    json reply = sink->reply().value_or(json());
     EXPECT_EQ(reply["error"]["code"], -32600);
     EXPECT_FALSE(reply.contains("id")) << "no id to echo (as for other unreadable messages)";
 }
@@ -241,7 +241,7 @@ TEST_F(FeaturesTest, ModernLogsOnlyWhenTheRequestAsksForThem) {
     auto s = open();
     const auto logs_for = [&](const json& payload) {
         std::vector<json> sent;
-        const json reply = request(s, payload, &sent);
+        json reply = request(s, payload, &sent);
         EXPECT_EQ(reply["result"]["content"][0]["text"], "logged") << reply.dump();
         std::vector<std::string> levels;
         for (const auto& m : sent)
@@ -265,9 +265,9 @@ TEST_F(FeaturesTest, ModernLogsOnlyWhenTheRequestAsksForThem) {
 TEST_F(FeaturesTest, MultiRoundToolCarriesEarlierAnswersInTheRequestState) {
     add_modern_tools(srv());
     auto s = std::make_shared<session_state>("", "fallback");
-    const json first = modern_call(1, "two_steps");
+    json first = modern_call(1, "two_steps");
 
-    const json r1 = result_of(s, first);
+    json r1 = result_of(s, first);
     EXPECT_EQ(r1["resultType"], "input_required");
     EXPECT_EQ(keys_of(r1["inputRequests"]), std::vector<std::string>{"step1"});
     EXPECT_EQ(r1["inputRequests"]["step1"]["method"], "elicitation/create");
@@ -278,20 +278,20 @@ TEST_F(FeaturesTest, MultiRoundToolCarriesEarlierAnswersInTheRequestState) {
     EXPECT_FALSE(r1.contains("content"));
     EXPECT_FALSE(r1.contains("ttlMs")) << "input_required results carry no caching hints";
 
-    const json r2 = result_of(s, retry(first, 2, json{{"step1", accepted(json{{"name", "Ada"}})}}, r1["requestState"]));
+    json r2 = result_of(s, retry(first, 2, json{{"step1", accepted(json{{"name", "Ada"}})}}, r1["requestState"]));
     EXPECT_EQ(r2["resultType"], "input_required");
     EXPECT_EQ(keys_of(r2["inputRequests"]), std::vector<std::string>{"step2"}) << "step1 is answered";
     ASSERT_TRUE(r2["requestState"].is_string());
     EXPECT_NE(r2["requestState"], r1["requestState"]);
 
     // Round 3 carries only step2's answer: step1's comes from the request state.
-    const json r3 = result_of(s, retry(first, 3, json{{"step2", accepted(json{{"color", "blue"}})}}, r2["requestState"]));
+    json r3 = result_of(s, retry(first, 3, json{{"step2", accepted(json{{"color", "blue"}})}}, r2["requestState"]));
     EXPECT_EQ(r3["resultType"], "complete");
     EXPECT_EQ(r3["content"][0]["text"], "Ada likes blue");
     EXPECT_EQ(r3["isError"], false);
 
     // With round 1's state instead, step1's answer is unknown: it is asked again, not an error.
-    const json stale = result_of(s, retry(first, 4, json{{"step2", accepted(json{{"color", "blue"}})}}, r1["requestState"]));
+    json stale = result_of(s, retry(first, 4, json{{"step2", accepted(json{{"color", "blue"}})}}, r1["requestState"]));
     EXPECT_EQ(stale["resultType"], "input_required");
     EXPECT_EQ(keys_of(stale["inputRequests"]), std::vector<std::string>{"step1"});
 }
@@ -299,8 +299,8 @@ TEST_F(FeaturesTest, MultiRoundToolCarriesEarlierAnswersInTheRequestState) {
 TEST_F(FeaturesTest, AllAnswersAtOnceNeedNoState) {
     add_modern_tools(srv());
     auto s = std::make_shared<session_state>("", "fallback");
-    const json answers{{"step1", accepted(json{{"name", "Bo"}})}, {"step2", accepted(json{{"color", "red"}})}, {"extra", {{"ignored", true}}}};
-    const json r = result_of(s, retry(modern_call(1, "two_steps"), 1, answers, nullptr));
+    json answers{{"step1", accepted(json{{"name", "Bo"}})}, {"step2", accepted(json{{"color", "red"}})}, {"extra", {{"ignored", true}}}};
+    json r = result_of(s, retry(modern_call(1, "two_steps"), 1, answers, nullptr));
     EXPECT_EQ(r["resultType"], "complete");
     EXPECT_EQ(r["content"][0]["text"], "Bo likes red") << "unknown extra responses are ignored";
 }
@@ -308,13 +308,13 @@ TEST_F(FeaturesTest, AllAnswersAtOnceNeedNoState) {
 TEST_F(FeaturesTest, TamperedOrMistypedRequestStateIsInvalidParams) {
     add_modern_tools(srv());
     auto s = std::make_shared<session_state>("", "fallback");
-    const json first = modern_call(1, "two_steps");
+    json first = modern_call(1, "two_steps");
     const std::string state = result_of(s, first)["requestState"].get<std::string>();
-    const json answer{{"step1", accepted(json{{"name", "Ada"}})}};
+    json answer{{"step1", accepted(json{{"name", "Ada"}})}};
 
     std::string tampered = state;
     tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
-    const json err = error_of(s, retry(first, 2, answer, tampered));
+    json err = error_of(s, retry(first, 2, answer, tampered));
     EXPECT_EQ(err["code"], -32602);
     EXPECT_NE(err["message"].get<std::string>().find("requestState"), std::string::npos) << err.dump();
 
@@ -328,21 +328,21 @@ TEST_F(FeaturesTest, TamperedOrMistypedRequestStateIsInvalidParams) {
 TEST_F(FeaturesTest, RequestStateIsBoundToItsRequest) {
     add_modern_tools(srv());
     auto s = std::make_shared<session_state>("", "fallback");
-    const json for_ada = modern_call(1, "greet", json{{"who", "Ada"}});
-    const json state = result_of(s, for_ada)["requestState"];
+    json for_ada = modern_call(1, "greet", json{{"who", "Ada"}});
+    json state = result_of(s, for_ada)["requestState"];
     ASSERT_TRUE(state.is_string());
-    const json answer{{"ok", {{"action", "accept"}}}};
+    json answer{{"ok", {{"action", "accept"}}}};
 
-    const json other_args = modern_call(2, "greet", json{{"who", "Bob"}});
-    const json err = error_of(s, retry(other_args, 2, answer, state));
+    json other_args = modern_call(2, "greet", json{{"who", "Bob"}});
+    json err = error_of(s, retry(other_args, 2, answer, state));
     EXPECT_EQ(err["code"], -32602);
     EXPECT_EQ(err["message"], "Invalid params: requestState belongs to another request");
 
-    const json other_tool = modern_call(3, "confirm");
+    json other_tool = modern_call(3, "confirm");
     EXPECT_EQ(error_of(s, retry(other_tool, 3, answer, state))["message"], "Invalid params: requestState belongs to another request");
 
     // The same request with other _meta (capabilities, client info) is still the same request.
-    const json r = result_of(s, retry(for_ada, 4, answer, state));
+    json r = result_of(s, retry(for_ada, 4, answer, state));
     EXPECT_EQ(r["content"][0]["text"], "hello Ada (accept)");
 }
 
@@ -350,7 +350,7 @@ TEST_F(FeaturesTest, AskingWithoutTheCapabilityIsMissingRequiredClientCapability
     add_modern_tools(srv());
     auto s = std::make_shared<session_state>("", "fallback");
     for (const json& caps : {json::object(), json{{"sampling", json::object()}}}) {
-        const json err = error_of(s, modern_call(1, "two_steps", json::object(), caps));
+        json err = error_of(s, modern_call(1, "two_steps", json::object(), caps));
         EXPECT_EQ(err["code"], -32021) << caps.dump();
         EXPECT_EQ(err["data"]["requiredCapabilities"], json::parse(R"({"elicitation":{}})"));
     }
@@ -359,7 +359,7 @@ TEST_F(FeaturesTest, AskingWithoutTheCapabilityIsMissingRequiredClientCapability
 TEST_F(FeaturesTest, MalformedAnswerIsInvalidParams) {
     add_modern_tools(srv());
     auto s = std::make_shared<session_state>("", "fallback");
-    const json err = error_of(s, retry(modern_call(1, "two_steps"), 1, json{{"step1", {{"action", "maybe"}}}}, nullptr));
+    json err = error_of(s, retry(modern_call(1, "two_steps"), 1, json{{"step1", {{"action", "maybe"}}}}, nullptr));
     EXPECT_EQ(err["code"], -32602);
     EXPECT_NE(err["message"].get<std::string>().find("inputResponses.step1"), std::string::npos) << err.dump();
 }
@@ -375,7 +375,7 @@ TEST_F(FeaturesTest, ElicitingToolWorksUnchangedInBothEras) {
     auto sink = std::make_shared<capture_sink>();
     core().handle(s, call_tool(7, "confirm"), sink);
     ASSERT_TRUE(sink->wait_sent(1));
-    const json asked = sink->sent()[0];
+    json asked = sink->sent()[0];
     EXPECT_EQ(asked["method"], "elicitation/create");
     EXPECT_EQ(asked["params"]["message"], "Proceed?");
     EXPECT_EQ(asked["params"]["requestedSchema"], confirm_schema);
@@ -385,22 +385,22 @@ TEST_F(FeaturesTest, ElicitingToolWorksUnchangedInBothEras) {
     ASSERT_TRUE(answer_sink->wait_finished());
     EXPECT_FALSE(answer_sink->reply().has_value());
     ASSERT_TRUE(sink->wait_finished());
-    const json legacy = sink->reply().value_or(json());
+    json legacy = sink->reply().value_or(json());
     EXPECT_EQ(legacy["id"], 7);
     EXPECT_EQ(legacy["result"]["structuredContent"]["result"], R"(accept {"ok":true})");
     EXPECT_FALSE(legacy["result"].contains("resultType"));
 
     // 2026-07-28 on the same channel: nothing is sent to the client; input_required, then a retry.
     std::vector<json> sent;
-    const json call = modern_call(8, "confirm");
-    const json r1 = request(s, call, &sent);
+    json call = modern_call(8, "confirm");
+    json r1 = request(s, call, &sent);
     EXPECT_TRUE(sent.empty()) << "no server-to-client request in 2026-07-28: " << sent.size();
     EXPECT_EQ(r1["id"], 8);
-    const json round1 = r1["result"];
+    json round1 = r1["result"];
     EXPECT_EQ(round1["resultType"], "input_required");
     EXPECT_EQ(round1["inputRequests"],
               (json{{"elicit_1", {{"method", "elicitation/create"}, {"params", {{"message", "Proceed?"}, {"requestedSchema", confirm_schema}}}}}}));
-    const json r2 = request(s, retry(call, 9, json{{"elicit_1", accepted(json{{"ok", true}})}}, round1["requestState"]), &sent);
+    json r2 = request(s, retry(call, 9, json{{"elicit_1", accepted(json{{"ok", true}})}}, round1["requestState"]), &sent);
     EXPECT_TRUE(sent.empty());
     EXPECT_EQ(r2["id"], 9);
     json modern_result = r2["result"];
@@ -415,7 +415,7 @@ TEST_F(FeaturesTest, LegacyElicitationStillNeedsTheSessionCapability) {
     add_modern_tools(srv());
     auto s = open();  // no elicitation declared at initialize
     ASSERT_EQ(result_of(s, modern_call(1, "confirm"))["resultType"], "input_required");
-    const json legacy = result_of(s, call_tool(2, "confirm"));
+    json legacy = result_of(s, call_tool(2, "confirm"));
     EXPECT_EQ(legacy["isError"], true);
     EXPECT_NE(legacy["content"][0]["text"].get<std::string>().find("does not support elicitation"), std::string::npos) << legacy.dump();
 }
@@ -431,7 +431,7 @@ TEST_F(FeaturesTest, ListenAcknowledgesThenCarriesOnlyTheChosenNotificationsTagg
     core().handle(channel, modern("L1", "subscriptions/listen", json{{"notifications", {{"toolsListChanged", true}, {"resourcesListChanged", true}}}}),
                   stream);
     ASSERT_TRUE(stream->wait_sent(1));
-    const json ack = stream->sent()[0];
+    json ack = stream->sent()[0];
     EXPECT_EQ(ack["method"], "notifications/subscriptions/acknowledged");
     EXPECT_FALSE(ack.contains("id"));
     EXPECT_EQ(ack["params"]["notifications"], json::parse(R"({"toolsListChanged":true})")) << "no resources here: not agreed";
@@ -442,7 +442,7 @@ TEST_F(FeaturesTest, ListenAcknowledgesThenCarriesOnlyTheChosenNotificationsTagg
     EXPECT_EQ(stream->sent().size(), 1u);
     srv().notify_list_changed(list_kind::tools);
     ASSERT_TRUE(stream->wait_sent(2));
-    const json tools = stream->sent()[1];
+    json tools = stream->sent()[1];
     EXPECT_EQ(tools["method"], "notifications/tools/list_changed");
     EXPECT_EQ(tools["params"]["_meta"], json::parse(R"({"io.modelcontextprotocol/subscriptionId":"L1"})"));
     EXPECT_EQ(stream->sent().size(), 2u);
@@ -479,7 +479,7 @@ TEST_F(FeaturesTest, ListenForResourceUpdatesOnAFreshSession) {
     srv().notify_list_changed(list_kind::tools);      // not asked for
     srv().notify_resource_updated("x://a");
     ASSERT_TRUE(stream->wait_sent(2));
-    const json updated = stream->sent()[1];
+    json updated = stream->sent()[1];
     EXPECT_EQ(updated["method"], "notifications/resources/updated");
     EXPECT_EQ(updated["params"]["uri"], "x://a");
     EXPECT_EQ(updated["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"], 3);
@@ -502,7 +502,7 @@ TEST_F(FeaturesTest, ListenEndsWithoutAResultWhenTheClientCancels) {
     core().handle(channel, modern(4, "subscriptions/listen", json{{"notifications", {{"toolsListChanged", true}}}}), stream);
     ASSERT_TRUE(stream->wait_sent(1));
     auto note = std::make_shared<capture_sink>();
-    const json cancel{{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 4}}}};
+    json cancel{{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 4}}}};
     core().handle(channel, cancel, note);
     ASSERT_TRUE(note->wait_finished());
     ASSERT_TRUE(stream->wait_finished());

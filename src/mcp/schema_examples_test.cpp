@@ -172,7 +172,7 @@ protected:
     /// its framework argument), the main.rs and config.json resources, and a tool that asks the
     /// questions of the InputRequiredResult example.
     static void add_example_features(server& srv) {
-        const json weather_schema = json::parse(R"({"type":"object","properties":{"location":{"type":"string",
+        json weather_schema = json::parse(R"({"type":"object","properties":{"location":{"type":"string",
             "description":"City name or zip code"}},"required":["location"]})");
         srv.add_tool(make_raw_tool("get_weather", "Get current weather information for a location", weather_schema,
                                    [](tool_context&, const json& args) {
@@ -181,8 +181,8 @@ protected:
                                    }))
             .with_title("Weather Information Provider");
         srv.add_tool<no_arguments>("lookup_login", "Asks for a GitHub login and the capital of France", [](tool_context& ctx, const no_arguments&) {
-            const json login_form = json::parse(R"({"type":"object","properties":{"name":{"type":"string"}},"required":["name"]})");
-            const json question = json::parse(R"({"messages":[{"role":"user","content":{"type":"text",
+            json login_form = json::parse(R"({"type":"object","properties":{"name":{"type":"string"}},"required":["name"]})");
+            json question = json::parse(R"({"messages":[{"role":"user","content":{"type":"text",
                 "text":"What is the capital of France?"}}],"maxTokens":100})");
             const auto answers = ctx.ask_client({input_request::elicitation("github_login", "Please provide your GitHub username", login_form),
                                                  input_request::sampling("capital_of_france", question)});
@@ -254,7 +254,7 @@ TEST_F(SchemaExamples, EveryExampleTypeIsClassified) {
 
 TEST_F(SchemaExamples, ClientMessagesDecodeAndCarryValidRequestMeta) {
     for (const auto& type : received_messages) {
-        for (const auto& e : of(type)) {
+        for (auto e : of(type)) {
             SCOPED_TRACE(e.path.string());
             const auto decoded = jsonrpc::decode(e.value);
             if (type.find("Notification") != std::string::npos) {
@@ -279,14 +279,14 @@ TEST_F(SchemaExamples, ClientMessagesDecodeAndCarryValidRequestMeta) {
 
 TEST_F(SchemaExamples, ClientParamsCarryValidRequestMeta) {
     for (const auto& [type, method] : received_params) {
-        for (const auto& e : of(type)) {
+        for (auto e : of(type)) {
             SCOPED_TRACE(e.path.string());
             if (method.rfind("notifications/", 0) == 0) {
                 const auto decoded = jsonrpc::decode(json{{"jsonrpc", "2.0"}, {"method", method}, {"params", e.value}});
                 EXPECT_TRUE(std::holds_alternative<jsonrpc::notification>(decoded));
                 continue;
             }
-            const json message{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", e.value}};
+            json message{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", e.value}};
             EXPECT_TRUE(std::holds_alternative<jsonrpc::request>(jsonrpc::decode(message)));
             EXPECT_TRUE(carries_request_meta(message));
             const auto meta = read_request_meta(e.value);
@@ -297,9 +297,9 @@ TEST_F(SchemaExamples, ClientParamsCarryValidRequestMeta) {
 }
 
 TEST_F(SchemaExamples, ClientCapabilitiesAreKeptAsSent) {
-    for (const auto& e : of("ClientCapabilities")) {
+    for (auto e : of("ClientCapabilities")) {
         SCOPED_TRACE(e.path.string());
-        const json params{{"_meta", {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"}, {"io.modelcontextprotocol/clientCapabilities", e.value}}}};
+        json params{{"_meta", {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"}, {"io.modelcontextprotocol/clientCapabilities", e.value}}}};
         const auto meta = read_request_meta(params);
         ASSERT_TRUE(std::holds_alternative<request_meta>(meta));
         EXPECT_EQ(std::get<request_meta>(meta).client_capabilities, e.value);
@@ -310,16 +310,16 @@ TEST_F(SchemaExamples, ClientAnswersAreValidForTheQuestionsTheyAnswer) {
     std::size_t checked = 0;
     for (const auto& [type, method] : client_answers) {
         if (method.empty()) continue;
-        for (const auto& e : of(type)) {
+        for (auto e : of(type)) {
             SCOPED_TRACE(e.path.string());
-            const json answer = type == "Root" ? json{{"roots", json::array({e.value})}} : e.value;
+            json answer = type == "Root" ? json{{"roots", json::array({e.value})}} : e.value;
             EXPECT_EQ(invalid_answer(method, answer), std::nullopt);
             ++checked;
         }
     }
     // InputResponses answer the questions of InputRequests, key by key.
-    const json requests = example("InputRequests", "elicitation-and-sampling-input-requests");
-    for (const auto& e : of("InputResponses")) {
+    json requests = example("InputRequests", "elicitation-and-sampling-input-requests");
+    for (auto e : of("InputResponses")) {
         SCOPED_TRACE(e.path.string());
         input_round round(e.value, nullptr);
         for (const auto& [key, answer] : e.value.items()) {
@@ -339,7 +339,7 @@ TEST_F(SchemaExamples, ClientAnswersAreValidForTheQuestionsTheyAnswer) {
 TEST_F(SchemaExamples, EveryClientRequestIsServedWithACompleteResult) {
     for (const auto& type : received_messages) {
         if (type.find("Notification") != std::string::npos) continue;
-        for (const auto& e : of(type)) {
+        for (auto e : of(type)) {
             SCOPED_TRACE(e.path.string());
             if (type == "SubscriptionsListenRequest") {
                 auto stream = std::make_shared<capture_sink>();
@@ -351,7 +351,7 @@ TEST_F(SchemaExamples, EveryClientRequestIsServedWithACompleteResult) {
                 EXPECT_EQ(stream->reply().value_or(json())["result"]["resultType"], "complete");
                 continue;
             }
-            const json reply = serve(e.value);
+            json reply = serve(e.value);
             EXPECT_EQ(reply["id"], e.value["id"]);
             ASSERT_TRUE(reply.contains("result")) << reply.dump();
             EXPECT_EQ(reply["result"]["resultType"], "complete");
@@ -359,19 +359,19 @@ TEST_F(SchemaExamples, EveryClientRequestIsServedWithACompleteResult) {
         }
     }
     // The client's notification gets no answer.
-    for (const auto& e : of("CancelledNotification")) EXPECT_TRUE(serve(e.value).is_null());
+    for (auto e : of("CancelledNotification")) EXPECT_TRUE(serve(e.value).is_null());
 }
 
 TEST_F(SchemaExamples, CallToolAnswerEqualsTheOfficialResponse) {
-    const json reply = serve(example("CallToolRequest", "call-tool-request"));
-    const json official = example("CallToolResultResponse", "call-tool-result-response");
+    json reply = serve(example("CallToolRequest", "call-tool-request"));
+    json official = example("CallToolResultResponse", "call-tool-result-response");
     EXPECT_EQ(reply["id"], official["id"]);
     EXPECT_EQ(without_server_info(reply["result"]), official["result"]);
 }
 
 TEST_F(SchemaExamples, GetPromptAnswerEqualsTheOfficialResponse) {
-    const json reply = serve(example("GetPromptRequest", "get-prompt-request"));
-    const json official = example("GetPromptResultResponse", "get-prompt-result-response");
+    json reply = serve(example("GetPromptRequest", "get-prompt-request"));
+    json official = example("GetPromptResultResponse", "get-prompt-result-response");
     EXPECT_EQ(reply["id"], official["id"]);
     EXPECT_EQ(without_server_info(reply["result"]), official["result"]);
 }
@@ -379,14 +379,14 @@ TEST_F(SchemaExamples, GetPromptAnswerEqualsTheOfficialResponse) {
 TEST_F(SchemaExamples, CompletionWithContextEqualsTheOfficialResult) {
     // The CompleteRequest example completes "language" = "py" while its response shows "flask":
     // the with-context params (framework = "fla") are the ones that answer "flask".
-    const json params = example("CompleteRequestParams", "prompt-argument-completion-with-context");
-    const json reply = serve(json{{"jsonrpc", "2.0"}, {"id", "c"}, {"method", "completion/complete"}, {"params", params}});
+    json params = example("CompleteRequestParams", "prompt-argument-completion-with-context");
+    json reply = serve(json{{"jsonrpc", "2.0"}, {"id", "c"}, {"method", "completion/complete"}, {"params", params}});
     EXPECT_EQ(without_server_info(reply["result"]), example("CompleteResult", "single-completion-value"));
     EXPECT_EQ(without_server_info(reply["result"]), example("CompleteResultResponse", "completion-result-response")["result"]);
 }
 
 TEST_F(SchemaExamples, ReadResourceAnswerEqualsTheOfficialResponseWithTtl) {
-    const json reply = serve(example("ReadResourceRequest", "read-resource-request"));
+    json reply = serve(example("ReadResourceRequest", "read-resource-request"));
     EXPECT_EQ(reply["id"], "read-resource-example");
     EXPECT_EQ(without_server_info(reply["result"]), example("ReadResourceResultResponse", "read-resource-result-response-with-ttl")["result"]);
     // The example without hints has the same contents.
@@ -394,9 +394,9 @@ TEST_F(SchemaExamples, ReadResourceAnswerEqualsTheOfficialResponseWithTtl) {
 }
 
 TEST_F(SchemaExamples, DiscoverAnswerHasTheOfficialShape) {
-    const json reply = serve(example("DiscoverRequest", "server-discover-request"));
-    const json official = example("DiscoverResult", "server-capabilities-discovery");
-    const json ours = reply["result"];
+    json reply = serve(example("DiscoverRequest", "server-discover-request"));
+    json official = example("DiscoverResult", "server-capabilities-discovery");
+    json ours = reply["result"];
     EXPECT_EQ(reply["id"], example("DiscoverResultResponse", "discover-result-response")["id"]);
     for (const auto& [key, value] : official.items()) EXPECT_TRUE(ours.contains(key)) << key;
     for (const auto& [key, value] : ours.items()) EXPECT_TRUE(official.contains(key)) << "member not in the official example: " << key;
@@ -407,27 +407,27 @@ TEST_F(SchemaExamples, DiscoverAnswerHasTheOfficialShape) {
 }
 
 TEST_F(SchemaExamples, ListAnswersHaveTheOfficialShape) {
-    const json tools = serve(example("ListToolsRequest", "list-tools-request"));
-    const json official_tools = example("ListToolsResultResponse", "list-tools-result-response");
+    json tools = serve(example("ListToolsRequest", "list-tools-request"));
+    json official_tools = example("ListToolsResultResponse", "list-tools-result-response");
     EXPECT_EQ(tools["id"], official_tools["id"]);
     for (const char* same : {"resultType", "ttlMs", "cacheScope"}) EXPECT_EQ(tools["result"][same], official_tools["result"][same]) << same;
     EXPECT_TRUE(tools["result"]["nextCursor"].is_string()) << "one tool per page here, as in the example";
     ASSERT_EQ(tools["result"]["tools"].size(), 1u);
-    const json ours = tools["result"]["tools"][0];
-    const json theirs = without_icons(official_tools["result"]["tools"][0]);
+    json ours = tools["result"]["tools"][0];
+    json theirs = without_icons(official_tools["result"]["tools"][0]);
     for (const auto& [key, value] : theirs.items()) EXPECT_EQ(ours[key], value) << key;
 
-    const json resources = serve(example("ListResourcesRequest", "list-resources-request"));
-    const json official_resources = example("ListResourcesResultResponse", "list-resources-result-response");
+    json resources = serve(example("ListResourcesRequest", "list-resources-request"));
+    json official_resources = example("ListResourcesResultResponse", "list-resources-result-response");
     ASSERT_EQ(resources["result"]["resources"].size(), 1u);
     EXPECT_EQ(resources["result"]["resources"][0], without_icons(official_resources["result"]["resources"][0]));
     EXPECT_TRUE(resources["result"]["nextCursor"].is_string());
 }
 
 TEST_F(SchemaExamples, InputRequiredResultAndInputResponsesRoundTrip) {
-    const json call = modern_call_of("lookup_login");
-    const json official = example("InputRequiredResult", "input-required-result-with-elicitation-and-sampling-and-request-state");
-    const json first = serve(call)["result"];
+    json call = modern_call_of("lookup_login");
+    json official = example("InputRequiredResult", "input-required-result-with-elicitation-and-sampling-and-request-state");
+    json first = serve(call)["result"];
     EXPECT_EQ(first["resultType"], official["resultType"]);
     EXPECT_EQ(first["inputRequests"], official["inputRequests"]);
     EXPECT_TRUE(first["requestState"].is_string());
@@ -437,23 +437,23 @@ TEST_F(SchemaExamples, InputRequiredResultAndInputResponsesRoundTrip) {
     retry["id"] = 2;
     retry["params"]["inputResponses"] = example("InputResponses", "elicitation-and-sampling-input-responses");
     retry["params"]["requestState"] = first["requestState"];
-    const json done = serve(retry)["result"];
+    json done = serve(retry)["result"];
     EXPECT_EQ(done["resultType"], "complete");
     EXPECT_EQ(done["content"][0]["text"], "octocat / The capital of France is Paris.");
 }
 
 TEST_F(SchemaExamples, ErrorsMatchTheOfficialOnes) {
     // -32021: the same data as the official example (the client declared sampling only).
-    const json missing = serve(modern_call_of("lookup_login", json{{"sampling", json::object()}}));
-    const json official_missing = example("MissingRequiredClientCapabilityError", "missing-elicitation-capability");
+    json missing = serve(modern_call_of("lookup_login", json{{"sampling", json::object()}}));
+    json official_missing = example("MissingRequiredClientCapabilityError", "missing-elicitation-capability");
     EXPECT_EQ(missing["error"]["code"], official_missing["error"]["code"]);
     EXPECT_EQ(missing["error"]["data"], official_missing["error"]["data"]);
 
     // -32022: the official requested version, our supported list includes the official one.
     json old = example("ListToolsRequest", "list-tools-request");
     old["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"] = "1900-01-01";
-    const json unsupported = serve(old);
-    const json official_unsupported = example("UnsupportedProtocolVersionError", "unsupported-version");
+    json unsupported = serve(old);
+    json official_unsupported = example("UnsupportedProtocolVersionError", "unsupported-version");
     EXPECT_EQ(unsupported["error"]["code"], official_unsupported["error"]["code"]);
     EXPECT_EQ(unsupported["error"]["data"]["requested"], official_unsupported["error"]["data"]["requested"]);
     for (const auto& v : official_unsupported["error"]["data"]["supported"])
@@ -461,7 +461,7 @@ TEST_F(SchemaExamples, ErrorsMatchTheOfficialOnes) {
                   unsupported["error"]["data"]["supported"].end());
 
     // -32020: the official message word for word.
-    const json mismatched = json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/call"}, {"params", {{"name", "bar"}}}};
+    json mismatched = json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/call"}, {"params", {{"name", "bar"}}}};
     const auto err = check_routing_headers(
         [](std::string_view name) -> std::optional<std::string> {
             if (name == "Mcp-Method") return std::string("tools/call");
@@ -528,9 +528,9 @@ TEST_F(SchemaExamples, ServerMessagesSurviveAJsonRoundTrip) {
     std::size_t checked = 0;
     for (const auto* set : {&sent_messages, &sent_other})
         for (const auto& type : *set)
-            for (const auto& e : of(type)) {
+            for (auto e : of(type)) {
                 SCOPED_TRACE(e.path.string());
-                const json parsed = json::parse(e.text);
+                json parsed = json::parse(e.text);
                 EXPECT_EQ(json::parse(parsed.dump()), parsed);
                 EXPECT_EQ(json::parse(parsed.dump(2)), parsed);
                 ++checked;
@@ -540,7 +540,7 @@ TEST_F(SchemaExamples, ServerMessagesSurviveAJsonRoundTrip) {
 
 TEST_F(SchemaExamples, ServerJsonRpcMessagesReencodeWithOurEncoders) {
     for (const auto& type : sent_messages) {
-        for (const auto& e : of(type)) {
+        for (auto e : of(type)) {
             SCOPED_TRACE(e.path.string());
             const auto decoded = jsonrpc::decode(e.value);
             if (const auto* n = std::get_if<jsonrpc::notification>(&decoded)) {
@@ -561,25 +561,25 @@ TEST_F(SchemaExamples, ServerJsonRpcMessagesReencodeWithOurEncoders) {
 
 TEST_F(SchemaExamples, ContentBlocksAreReproducedByOurFactories) {
     for (const char* type : {"TextContent", "ImageContent", "AudioContent", "EmbeddedResource", "ResourceLink"})
-        for (const auto& e : of(type)) EXPECT_EQ(content_block::from_json(e.value).to_json(), e.value) << e.path;
-    for (const auto& e : of("CallToolResult"))
+        for (auto e : of(type)) EXPECT_EQ(content_block::from_json(e.value).to_json(), e.value) << e.path;
+    for (auto e : of("CallToolResult"))
         for (const auto& block : e.value["content"]) EXPECT_NO_THROW((void)content_block::from_json(block)) << e.path;
 
     EXPECT_EQ(content_block::text("Tool result text").to_json(), example("TextContent", "text-content"));
 
-    const json image = example("ImageContent", "image-png-content-with-annotations");
+    json image = example("ImageContent", "image-png-content-with-annotations");
     annotations for_user;
     for_user.audience = {"user"};
     for_user.priority = 0.9;
     EXPECT_EQ(content_block::image(image["data"].get<std::string>(), "image/png").with_annotations(for_user).to_json(), image);
 
-    const json audio = example("AudioContent", "audio-wav-content");
+    json audio = example("AudioContent", "audio-wav-content");
     EXPECT_EQ(content_block::audio(audio["data"].get<std::string>(), "audio/wav").to_json(), audio);
 
     EXPECT_EQ(content_block::resource_link("file:///project/src/main.rs", "main.rs", "text/x-rust", "Primary application entry point").to_json(),
               example("ResourceLink", "file-resource-link"));
 
-    const json embedded = example("EmbeddedResource", "embedded-file-resource-with-annotations");
+    json embedded = example("EmbeddedResource", "embedded-file-resource-with-annotations");
     annotations both;
     both.audience = {"user", "assistant"};
     both.priority = 0.7;
@@ -591,7 +591,7 @@ TEST_F(SchemaExamples, ContentBlocksAreReproducedByOurFactories) {
 
     EXPECT_EQ(resource_contents::text_of("file:///example.txt", "Resource content", "text/plain").to_json(),
               example("TextResourceContents", "text-file-contents"));
-    const json blob = example("BlobResourceContents", "image-file-contents");
+    json blob = example("BlobResourceContents", "image-file-contents");
     EXPECT_EQ(resource_contents::blob_of("file:///example.png", blob["blob"].get<std::string>(), "image/png").to_json(), blob);
 }
 
