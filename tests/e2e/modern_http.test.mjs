@@ -379,7 +379,7 @@ describe(`conformance-server over HTTP: ${MODERN_REVISION} next to ${LEGACY}`, {
 
   test(
     'an unknown MCP-Protocol-Version header on a request without 2026-07-28 _meta → HTTP 400 + -32022 (spec/mcp-server.md §16.9)',
-    { ...T, todo: 'the server answers -32602 "_meta is required" instead (reported)' },
+    T,
     async () => {
       const body = { jsonrpc: '2.0', id: 'v-1', method: 'tools/list', params: {} };
       const r = await httpRequest(server.url, {
@@ -439,7 +439,7 @@ describe(`conformance-server over HTTP: ${MODERN_REVISION} next to ${LEGACY}`, {
 
   test(
     `${MODERN_REVISION}: closing the HTTP answer of a running call cancels it (spec/mcp-server.md §16.7, SHOULD)`,
-    { ...T, todo: 'the release build in use runs the call to its end (no event sent yet, the socket is not watched); commit 1ea60d4 adds a watch: drop this mark once a rebuilt server passes' },
+    T,
     async () => {
       const client = new ModernHttpClient(server.url, { idPrefix: 'cancel' });
       const request = client.buildRequest('tools/call', { name: 'test_slow_tool', arguments: { seconds: 3 } });
