@@ -2,8 +2,8 @@
 // argument size), typed argument decoding (Echo- and Add-shaped structs and a nested fixture-like
 // struct), a whole tools/call through the dispatcher (worker pool hop included), worker JWT
 // verification, session lookup, and SSE framing (event_stream push/read_after plus the text
-// framing the HTTP endpoint writes). Run: build/release/bin/micro_bench; bench/run.sh runs it
-// short and copies the figures into its results.
+// framing the HTTP endpoint writes). The MCP 2026-07-28 path is in modern_bench.cpp. Run:
+// build/release/bin/micro_bench; bench/run.sh runs it short and copies the figures into its results.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -18,6 +18,7 @@
 #include "mcp/dispatcher.hpp"
 #include "transport/http/event_stream.hpp"
 #include "transport/http/session_table.hpp"
+#include "wait_sink.hpp"
 
 namespace {
 using namespace arcade_mcp;
@@ -68,40 +69,17 @@ void BM_TypedDecodeNested(benchmark::State& state) {
 }
 BENCHMARK(BM_TypedDecodeNested);
 
-/// Waits for the dispatcher's reply of one call.
-class wait_sink final : public detail::outbound_sink {
-public:
-    void send(json) override {}
-    void finish(std::optional<json> r) override {
-        std::lock_guard l(mu_);
-        reply_ = std::move(r);
-        done_ = true;
-        cv_.notify_one();
-    }
-    std::optional<json> wait() {
-        std::unique_lock l(mu_);
-        cv_.wait(l, [&] { return done_; });
-        return std::move(reply_);
-    }
-
-private:
-    std::mutex mu_;
-    std::condition_variable cv_;
-    bool done_ = false;
-    std::optional<json> reply_;
-};
-
 void BM_DispatcherToolsCall(benchmark::State& state) {
     server srv(eval_ref::reference_server_info());
     eval_ref::add_reference_tools(srv);
     detail::worker_pool pool(2);
     detail::dispatcher core(srv, pool, detail::dispatcher_options::with_user("bench"));
     auto session = std::make_shared<detail::session_state>("", "u");
-    auto init = std::make_shared<wait_sink>();
+    auto init = std::make_shared<bench::wait_sink>();
     core.handle(session, json::parse(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"b","version":"1"}}})"), init);
     init->wait();
     for (auto _ : state) {
-        auto sink = std::make_shared<wait_sink>();
+        auto sink = std::make_shared<bench::wait_sink>();
         core.handle(session, json::parse(call_text), sink);
         benchmark::DoNotOptimize(sink->wait()->dump());
     }
