@@ -121,6 +121,24 @@ private:
     bool ok_ = false;
 };
 
+/// Events kept per POST stream (its notifications and requests, then the reply).
+constexpr std::size_t post_stream_capacity = 256;
+
+/// Follows the answer of one POST: its event stream and, once the answer is not in at once, the
+/// waker the stream pokes through the connection's strand.
+struct answer_follower {
+    std::shared_ptr<event_stream> es;
+    std::shared_ptr<wake_signal> wake;
+    std::uint64_t generation = 0;
+
+    /// JSON or stream can be decided: a reply, an event, an end, or an early close.
+    static bool decided(const event_stream::state& st) { return st.finished || st.events > 0 || st.terminated || st.close_requested; }
+    void attach(net::any_io_executor ex) {
+        wake = std::make_shared<wake_signal>(std::move(ex));
+        generation = es->attach(wake->waker());
+    }
+};
+
 /// Notices the client closing its connection while its request is being answered (2026-07-28:
 /// closing the answer stream is the cancellation), without waiting for the next write: the socket
 /// turns readable, and a peek reads end-of-stream. Data instead (a pipelined request) ends the
@@ -279,18 +297,15 @@ net::awaitable<bool> post_modern(beast::tcp_stream& stream, const http_request& 
     }
 
     auto session = std::make_shared<session_state>(std::string(), random_uuid_v4());
-    constexpr std::size_t post_stream_capacity = 256;
     auto es = std::make_shared<event_stream>(event_stream::next_id(), post_stream_capacity);
     shared->core.serve_modern(session, payload, es);
 
-    const auto decided = [](const event_stream::state& st) { return st.finished || st.events > 0 || st.terminated || st.close_requested; };
+    answer_follower follow{es, nullptr, 0};
     event_stream::state st = es->peek();
-    std::shared_ptr<wake_signal> wake;
-    std::uint64_t generation = 0;
-    const auto attach = [&](net::any_io_executor ex) {
-        wake = std::make_shared<wake_signal>(std::move(ex));
-        generation = es->attach(wake->waker());
-    };
+    auto& wake = follow.wake;
+    auto& generation = follow.generation;
+    const auto decided = &answer_follower::decided;
+    const auto attach = [&follow](net::any_io_executor ex) { follow.attach(std::move(ex)); };
     // While the answer is pending, a client that hangs up cancels the request.
     std::shared_ptr<disconnect_watch> watch;
     struct watch_stopper {
@@ -410,21 +425,18 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
     header_list headers;
     if (!session->id().empty()) headers.emplace_back("Mcp-Session-Id", session->id());
     // Per-POST event stream: the handler's notifications and requests, then the reply.
-    constexpr std::size_t post_stream_capacity = 256;
     auto es = std::make_shared<event_stream>(event_stream::next_id(), post_stream_capacity);
     shared->core.handle(session, payload, es);
 
     // Answer with plain JSON (or 202) when the reply comes before any other message. An inline
     // handler has finished by now: no waker is needed. Otherwise attach one, then look again, so
     // nothing a pool thread adds in between is missed.
-    const auto decided = [](const event_stream::state& st) { return st.finished || st.events > 0 || st.terminated || st.close_requested; };
+    answer_follower follow{es, nullptr, 0};
     event_stream::state st = es->peek();
-    std::shared_ptr<wake_signal> wake;
-    std::uint64_t generation = 0;
-    const auto attach = [&](net::any_io_executor ex) {
-        wake = std::make_shared<wake_signal>(std::move(ex));
-        generation = es->attach(wake->waker());
-    };
+    auto& wake = follow.wake;
+    auto& generation = follow.generation;
+    const auto decided = &answer_follower::decided;
+    const auto attach = [&follow](net::any_io_executor ex) { follow.attach(std::move(ex)); };
     if (!decided(st)) {
         attach(co_await net::this_coro::executor);
         for (st = es->peek(); !decided(st); st = es->peek()) co_await wake->wait(std::chrono::hours(24));
