@@ -55,6 +55,14 @@ std::shared_ptr<session_state> session_table::find(const std::string& id, clock:
     std::lock_guard l(mu_);
     auto it = sessions_.find(id);
     if (it == sessions_.end()) return nullptr;
+    // Idle past the timeout but not swept yet: expired all the same (a late request must not
+    // revive it, or expiry would depend on the sweep's timing).
+    if (!busy(it->second) && now - it->second.last_used > idle_timeout_) {
+        log(log_level::debug, "session expired", {{"session_id", it->first}});
+        end(it->second);
+        sessions_.erase(it);
+        return nullptr;
+    }
     it->second.last_used = now;
     return it->second.state;
 }

@@ -77,13 +77,24 @@ TEST(SessionTable, FindKeepsSessionAlive) {
     const auto t0 = clock_type::now();
     const auto used = table.create(t0);
     const auto idle = table.create(t0);
-    ASSERT_EQ(table.find(used->id(), t0 + 90min), used);
-    EXPECT_EQ(table.expire_idle(t0 + 2h), 1u);
-    EXPECT_EQ(table.find(used->id(), t0 + 2h), used);
-    EXPECT_EQ(table.find(idle->id(), t0 + 2h), nullptr);
-    EXPECT_EQ(table.expire_idle(t0 + 3h), 0u);  // touched again at t0 + 2h
-    EXPECT_EQ(table.expire_idle(t0 + 3h + 1s), 1u);
+    ASSERT_EQ(table.find(used->id(), t0 + 50min), used);
+    EXPECT_EQ(table.expire_idle(t0 + 70min), 1u);
+    EXPECT_EQ(table.find(used->id(), t0 + 100min), used);
+    EXPECT_EQ(table.find(idle->id(), t0 + 100min), nullptr);
+    EXPECT_EQ(table.expire_idle(t0 + 160min), 0u);  // touched again at t0 + 100 min
+    EXPECT_EQ(table.expire_idle(t0 + 160min + 1s), 1u);
     EXPECT_EQ(table.size(), 0u);
+}
+
+TEST(SessionTable, FindDoesNotReviveASessionIdlePastTheTimeout) {
+    // Expiry must not depend on when the sweep runs: a request after the timeout finds nothing.
+    session_table table(10, 1h);
+    const auto t0 = clock_type::now();
+    const auto s = table.create(t0);
+    EXPECT_EQ(table.find(s->id(), t0 + 1h + 1s), nullptr);
+    EXPECT_TRUE(s->closed());
+    EXPECT_EQ(table.size(), 0u);
+    EXPECT_EQ(table.expire_idle(t0 + 3h), 0u);
 }
 
 TEST(SessionTable, CapEvictsLongestIdle) {
