@@ -128,9 +128,8 @@ private:
     // modern_requests.cpp
     json discover() const;
     json server_info_meta() const;
-    std::shared_ptr<input_round> open_input_round(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
-    json input_required_result(const session_state& session, const jsonrpc::request& req, const input_round& round, json requests,
-                               std::optional<jsonrpc::error>& err) const;
+    std::shared_ptr<input_round> open_input_round(const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
+    json input_required_result(const jsonrpc::request& req, const input_round& round, json requests, std::optional<jsonrpc::error>& err) const;
     std::string state_principal() const;
     // subscriptions_listen.cpp
     void listen(const std::shared_ptr<session_state>& session, const jsonrpc::request& req, const std::shared_ptr<outbound_sink>& sink);

@@ -56,9 +56,7 @@ json dispatcher::discover() const {
 
 std::string dispatcher::state_principal() const { return options_.user_id.value_or(std::string()); }
 
-std::shared_ptr<input_round> dispatcher::open_input_round(const session_state& session, const jsonrpc::request& req,
-                                                          std::optional<jsonrpc::error>& err) const {
-    (void)session;
+std::shared_ptr<input_round> dispatcher::open_input_round(const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const {
     json answers = json::object();
     json app_state = nullptr;
     if (auto state = req.params.find("requestState"); state != req.params.end()) {
@@ -90,9 +88,7 @@ std::shared_ptr<input_round> dispatcher::open_input_round(const session_state& s
     return std::make_shared<input_round>(std::move(answers), std::move(app_state));
 }
 
-json dispatcher::input_required_result(const session_state& session, const jsonrpc::request& req, const input_round& round, json requests,
-                                       std::optional<jsonrpc::error>& err) const {
-    (void)session;
+json dispatcher::input_required_result(const jsonrpc::request& req, const input_round& round, json requests, std::optional<jsonrpc::error>& err) const {
     request_state_body body;
     body.method = req.method;
     body.digest = state_codec_.digest(req.method, salient_params(req.params));

@@ -93,9 +93,8 @@ std::map<std::string, json> request_scope::ask_client(const std::vector<input_re
 }
 
 json request_scope::request_client(const std::string& method, json params, std::chrono::milliseconds timeout) {
-    if (round_ || session_->modern()) {
-        const std::string key = round_ ? round_->next_key(method) : std::string("input");
-        auto answers = ask_client({input_request{key, method, std::move(params)}});
+    if (session_->modern()) {  // the answer comes with a retry of the request (ask_client)
+        auto answers = ask_client({input_request{round_ ? round_->next_key(method) : std::string(), method, std::move(params)}});
         return std::move(answers.begin()->second);
     }
     if (session_->stateless()) throw client_request_error(jsonrpc::error_code::internal_error, "Stateless HTTP cannot send requests to the client");

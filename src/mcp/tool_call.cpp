@@ -72,7 +72,7 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
     std::shared_ptr<input_round> round;
     if (session->modern() && may_require_input(req.method)) {
         std::optional<jsonrpc::error> err;
-        round = open_input_round(*session, req, err);
+        round = open_input_round(req, err);
         if (!round) {
             sink->finish(jsonrpc::make_error(req.id, *err));
             return;
@@ -117,9 +117,9 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
             reply = work(ctx, req);
         } catch (input_required_signal& asked) {
             // The handler asked the client something: answer input_required; the retry re-runs it.
+            // Only a request_scope with an input round throws this (request_scope::ask_client).
             std::optional<jsonrpc::error> err;
-            json result = round ? input_required_result(*session, req, *round, std::move(asked.requests), err) : json();
-            if (!round) err = jsonrpc::error{jsonrpc::error_code::internal_error, "Internal error", std::nullopt};
+            json result = input_required_result(req, *round, std::move(asked.requests), err);
             reply = err ? jsonrpc::make_error(req.id, *err) : jsonrpc::make_result(req.id, std::move(result));
         } catch (const request_error_signal& failed) {
             reply = jsonrpc::make_error(req.id, failed.err);
