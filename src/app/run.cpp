@@ -119,6 +119,8 @@ int run(server& srv, int argc, char** argv) {
     core_options.json_input.max_string_bytes = config.max_string_bytes;
     core_options.tool_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config.tool_timeout);
     core_options.max_pending_client_requests = config.max_pending_client_requests;
+    core_options.max_batch_members = config.max_batch_members;
+    core_options.max_batch_reply_bytes = config.max_batch_reply_bytes;
     core_options.request_state_secret = request_state_key(config);
     core_options.request_state_max_age = config.request_state_max_age;
     dispatcher core(srv, pool, core_options);

@@ -5,8 +5,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <cstdlib>
 #include <map>
 #include <thread>
@@ -96,14 +103,42 @@ transport_kind parse_transport(const raw_value& v) {
     fail(v.name, v.text, "one of stdio, http, streamable-http");
 }
 
+/// A bind address: `localhost` or an IPv4/IPv6 literal (brackets allowed around IPv6). Names
+/// are not resolved: a server binds one address, and a name could resolve to several.
 std::string parse_host(const raw_value& v) {
-    const std::string_view h = trim(v.text);
-    const bool bad = h.empty() || std::any_of(h.begin(), h.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return u <= 0x20 || u == 0x7F || c == '/';
-    });
-    if (bad) fail(v.name, v.text, "a host name or IP address");
-    return std::string(h);
+    std::string_view h = trim(v.text);
+    if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+    const std::string host(h);
+    in6_addr any{};
+    const bool ok = to_lower(host) == "localhost" || ::inet_pton(AF_INET, host.c_str(), &any) == 1 ||
+                    ::inet_pton(AF_INET6, host.c_str(), &any) == 1;
+    if (!ok) fail(v.name, v.text, "an IP address (such as 127.0.0.1, 0.0.0.0 or ::) or localhost");
+    return to_lower(host) == "localhost" ? std::string("localhost") : host;
+}
+
+/// Why `host` cannot be bound on this machine (empty when it can): tried once with port 0, so a
+/// typo'd or foreign address stops the server with the other configuration errors.
+std::string bind_problem(const std::string& host) {
+    const std::string ip = host == "localhost" ? "127.0.0.1" : host;
+    sockaddr_storage addr{};
+    socklen_t len = 0;
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&addr);
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&addr);
+    if (::inet_pton(AF_INET, ip.c_str(), &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        len = sizeof(sockaddr_in);
+    } else if (::inet_pton(AF_INET6, ip.c_str(), &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        len = sizeof(sockaddr_in6);
+    } else {
+        return "not an IP address";
+    }
+    const int fd = ::socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return std::strerror(errno);
+    const int rc = ::bind(fd, reinterpret_cast<const sockaddr*>(&addr), len);
+    const int err = errno;
+    ::close(fd);
+    return rc == 0 ? std::string() : std::string(std::strerror(err));
 }
 
 log_format parse_format(const raw_value& v) {
@@ -211,6 +246,7 @@ constexpr std::string_view env_help_footer =
     "  ARCADE_WORKER_THREADS, ARCADE_SERVER_MAX_CONNECTIONS, MCP_TRANSPORT_MAX_SESSIONS_PER_CLIENT,\n"
     "  ARCADE_SERVER_MAX_REQUESTS_PER_SESSION, ARCADE_SERVER_MAX_JSON_DEPTH,\n"
     "  ARCADE_SERVER_MAX_STRING_BYTES, ARCADE_SERVER_MAX_PENDING_CLIENT_REQUESTS,\n"
+    "  ARCADE_SERVER_MAX_BATCH, ARCADE_SERVER_MAX_BATCH_REPLY_BYTES,\n"
     "  ARCADE_TOOL_TIMEOUT_SECONDS, ARCADE_SERVER_READ_TIMEOUT_SECONDS,\n"
     "  ARCADE_SERVER_KEEP_ALIVE_TIMEOUT_SECONDS, MCP_REQUEST_STATE_MAX_AGE_SECONDS.\n"
     "MCP 2026-07-28 request state, environment only: MCP_REQUEST_STATE_SECRET (HMAC key shared by\n"
@@ -246,6 +282,9 @@ constexpr const char* text_flags[][3] = {
      "Requests and streams in progress per session; more get 429 (env ARCADE_SERVER_MAX_REQUESTS_PER_SESSION, default 32)"},
     {"--max-json-depth", "N", "Nesting depth of JSON input (env ARCADE_SERVER_MAX_JSON_DEPTH, default 64)"},
     {"--max-string-bytes", "BYTES", "Length of one JSON string (env ARCADE_SERVER_MAX_STRING_BYTES, default 1048576)"},
+    {"--max-batch", "N", "Messages in one 2025-03-26 batch; more get one -32600 (env ARCADE_SERVER_MAX_BATCH, default 128)"},
+    {"--max-batch-reply-bytes", "BYTES",
+     "Size of a batch's reply; members past it get -32603 (env ARCADE_SERVER_MAX_BATCH_REPLY_BYTES, default 4194304)"},
     {"--max-pending-client-requests", "N",
      "Unanswered sampling/elicitation requests per session (env ARCADE_SERVER_MAX_PENDING_CLIENT_REQUESTS, default 16)"},
     {"--tool-timeout", "SECONDS", "Time limit of one tool call, 0 = none (env ARCADE_TOOL_TIMEOUT_SECONDS, default 300)"},
@@ -389,6 +428,8 @@ config_outcome parse_runtime_config(int argc, const char* const* argv, const env
         set_size("--max-requests-per-session", "ARCADE_SERVER_MAX_REQUESTS_PER_SESSION", 1, 100000, c.max_requests_per_session);
         set_size("--max-json-depth", "ARCADE_SERVER_MAX_JSON_DEPTH", 2, 10000, c.max_json_depth);
         set_size("--max-string-bytes", "ARCADE_SERVER_MAX_STRING_BYTES", 16, std::uint64_t{1} << 30, c.max_string_bytes, "bytes");
+        set_size("--max-batch", "ARCADE_SERVER_MAX_BATCH", 1, 100000, c.max_batch_members);
+        set_size("--max-batch-reply-bytes", "ARCADE_SERVER_MAX_BATCH_REPLY_BYTES", 1024, std::uint64_t{1} << 30, c.max_batch_reply_bytes, "bytes");
         set_size("--max-pending-client-requests", "ARCADE_SERVER_MAX_PENDING_CLIENT_REQUESTS", 1, 100000, c.max_pending_client_requests);
         set_seconds("--tool-timeout", "ARCADE_TOOL_TIMEOUT_SECONDS", 0, c.tool_timeout);
         set_seconds("--read-timeout", "ARCADE_SERVER_READ_TIMEOUT_SECONDS", 1, c.read_timeout);
@@ -439,6 +480,12 @@ config_outcome parse_runtime_config(int argc, const char* const* argv, const env
         };
         if (auto e = env_value("ARCADE_DISABLED_TOOLS")) c.disabled_tools = split_names(e->text);
         if (auto e = env_value("ARCADE_DISABLED_TOOLKITS")) c.disabled_toolkits = split_names(e->text);
+        if (c.transport == transport_kind::http) {
+            if (const auto problem = bind_problem(c.host); !problem.empty()) {
+                const bool from_env = env_value("ARCADE_SERVER_HOST").has_value();
+                fail(from_env ? "ARCADE_SERVER_HOST" : "--host", c.host, "an address of this machine (" + problem + ")");
+            }
+        }
         outcome.config = std::move(c);
     } catch (const config_error& e) {
         outcome.exit_code = 2;

@@ -36,6 +36,8 @@ struct runtime_config {
     std::size_t max_requests_per_session = 32;         // ARCADE_SERVER_MAX_REQUESTS_PER_SESSION / --max-requests-per-session
     std::size_t max_json_depth = 64;                   // ARCADE_SERVER_MAX_JSON_DEPTH / --max-json-depth
     std::size_t max_string_bytes = 1024 * 1024;        // ARCADE_SERVER_MAX_STRING_BYTES / --max-string-bytes
+    std::size_t max_batch_members = 128;               // ARCADE_SERVER_MAX_BATCH / --max-batch
+    std::size_t max_batch_reply_bytes = 4 * 1024 * 1024;  // ARCADE_SERVER_MAX_BATCH_REPLY_BYTES / --max-batch-reply-bytes
     std::size_t max_pending_client_requests = 16;      // ARCADE_SERVER_MAX_PENDING_CLIENT_REQUESTS / --max-pending-client-requests
     std::chrono::seconds tool_timeout{300};            // ARCADE_TOOL_TIMEOUT_SECONDS / --tool-timeout; 0 = none
     std::chrono::seconds read_timeout{30};             // ARCADE_SERVER_READ_TIMEOUT_SECONDS / --read-timeout

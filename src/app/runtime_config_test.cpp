@@ -211,6 +211,34 @@ TEST(RuntimeConfig, EnvironmentErrors) {
     EXPECT_EQ(outcome.message, "invalid ARCADE_SERVER_PORT 'abc': expected an integer 0-65535");
 }
 
+// Finding 8 of issue 14: an invalid or unbindable ARCADE_SERVER_HOST used to pass the
+// configuration and fail at bind time with exit 1; it is a configuration error (exit 2) now.
+TEST(RuntimeConfig, HostMustBeABindableAddress) {
+    expect_error({}, {{"ARCADE_SERVER_HOST", "my-host.example"}}, "ARCADE_SERVER_HOST", "my-host.example");
+    expect_error({"--host", "999.1.1.1"}, {}, "--host", "999.1.1.1");
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
+    const auto foreign = run({"--transport", "http"}, {{"ARCADE_SERVER_HOST", "192.0.2.1"}});
+    EXPECT_EQ(foreign.exit_code, 2);
+    EXPECT_NE(foreign.message.find("ARCADE_SERVER_HOST"), std::string::npos) << foreign.message;
+    EXPECT_NE(foreign.message.find("an address of this machine"), std::string::npos) << foreign.message;
+    // Over stdio the host is not used, so it is not bound.
+    EXPECT_EQ(run({"--transport", "stdio"}, {{"ARCADE_SERVER_HOST", "192.0.2.1"}}).exit_code, 0);
+    EXPECT_EQ(ok({"--transport", "http", "--host", "[::1]"}).host, "::1");
+    EXPECT_EQ(ok({"--transport", "http", "--host", "LocalHost"}).host, "localhost");
+    EXPECT_EQ(ok({"--transport", "http"}, {{"ARCADE_SERVER_HOST", "0.0.0.0"}}).host, "0.0.0.0");
+}
+
+TEST(RuntimeConfig, BatchLimits) {
+    const auto d = ok({});
+    EXPECT_EQ(d.max_batch_members, 128u);
+    EXPECT_EQ(d.max_batch_reply_bytes, 4u * 1024u * 1024u);
+    const auto c = ok({"--max-batch", "5"}, {{"ARCADE_SERVER_MAX_BATCH_REPLY_BYTES", "65536"}});
+    EXPECT_EQ(c.max_batch_members, 5u);
+    EXPECT_EQ(c.max_batch_reply_bytes, 65536u);
+    expect_error({}, {{"ARCADE_SERVER_MAX_BATCH", "0"}}, "ARCADE_SERVER_MAX_BATCH", "0");
+    expect_error({"--max-batch-reply-bytes", "10"}, {}, "--max-batch-reply-bytes", "10");
+}
+
 TEST(RuntimeConfig, FlagErrors) {
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"--port", "abc"},           {"--port", "70000"},          {"--transport", "sse"},

@@ -30,6 +30,9 @@ enum class parse_status { ok, invalid, duplicate };
 /// Parses a JSON object, reporting duplicate member names at any depth (nlohmann would silently
 /// keep the last one, which lets two parsers disagree about e.g. which "aud" or "alg" counts).
 std::pair<parse_status, json> parse_object(std::string_view text) {
+    // RFC 8259 §8.1: no byte order mark in JSON text. nlohmann skips one, other parsers refuse
+    // it; refusing keeps the two sides of a token in agreement.
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") return {parse_status::invalid, json()};
     std::vector<std::set<std::string>> keys;  // one set per open object
     bool duplicate = false;
     const json::parser_callback_t track = [&](int, json::parse_event_t event, json& value) {

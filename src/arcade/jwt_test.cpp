@@ -153,6 +153,7 @@ TEST(WorkerJwt, RejectsMalformedHeaders) {
         {"header JSON string", with_header(R"("HS256")"), "Invalid header string"},
         {"header trailing garbage", with_header(R"({"alg":"HS256"}x)"), "Invalid header string"},
         {"header invalid UTF-8", with_header("{\"alg\":\"HS256\",\"x\":\"\xff\"}"), "Invalid header string"},
+        {"header after a UTF-8 BOM", with_header("\xEF\xBB\xBF{\"alg\":\"HS256\",\"typ\":\"JWT\"}"), "Invalid header string"},
         {"header padded", sign_segments(base64url_encode(R"({"alg":"HS256"})") + "=", p64), "Invalid header padding"},
         {"header with '+'", sign_segments("+" + base64url_encode(kHeader).substr(1), p64), "Invalid header padding"},
         {"header with '/'", sign_segments("/" + base64url_encode(kHeader).substr(1), p64), "Invalid header padding"},
@@ -241,6 +242,7 @@ TEST(WorkerJwt, RejectsMalformedPayloads) {
         {"duplicate nested", with_claims(R"(,"x":[{"a":1,"a":2}])"), "Invalid token: duplicate key"},
         {"same key in sibling objects", with_claims(R"(,"x":{"aud":1},"y":[{"aud":2},{"aud":3}])"), ""},
         {"whitespace around JSON", with_payload(" {\"aud\" : \"worker\", \"ver\":\"1\"}\n"), ""},
+        {"payload after a UTF-8 BOM", with_payload("\xEF\xBB\xBF{\"aud\":\"worker\",\"ver\":\"1\"}"), "Invalid payload string"},
     });
 }
 

@@ -9,22 +9,32 @@
 #include "arcade_mcp/mcp/tool_context.hpp"
 
 namespace arcade_mcp {
+namespace {
+
+/// `j[key]` when it is a string, else empty: the client's answers are untrusted JSON.
+std::string string_member(const json& j, const char* key) {
+    if (!j.is_object()) return {};
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
 
 std::string sampling_result::text() const {
-    if (content.is_object()) return content.value("type", std::string()) == "text" ? content.value("text", std::string()) : std::string();
+    if (content.is_object()) return string_member(content, "type") == "text" ? string_member(content, "text") : std::string();
     std::string out;
     if (content.is_array())
         for (const auto& block : content)
-            if (block.is_object() && block.value("type", std::string()) == "text") out += block.value("text", std::string());
+            if (string_member(block, "type") == "text") out += string_member(block, "text");
     return out;
 }
 
 sampling_result tool_context::create_message(json params) {
     const json r = request_client("sampling/createMessage", std::move(params));
     sampling_result out;
-    out.role = r.value("role", std::string());
-    out.content = r.value("content", json());
-    out.model = r.value("model", std::string());
+    out.role = string_member(r, "role");
+    out.content = r.is_object() ? r.value("content", json()) : json();
+    out.model = string_member(r, "model");
     if (auto s = r.find("stopReason"); s != r.end() && s->is_string()) out.stop_reason = s->get<std::string>();
     if (out.content.is_null()) throw client_request_error(-32603, "The client's sampling result has no content");
     return out;
@@ -40,10 +50,10 @@ elicitation_result tool_context::elicit(std::string message, json requested_sche
     // `mode` is left out: form mode is the default, and clients of 2025-06-18 do not know the member.
     const json r = request_client("elicitation/create", std::move(params));
     elicitation_result out;
-    out.action = r.value("action", std::string());
+    out.action = string_member(r, "action");
     if (out.action != "accept" && out.action != "decline" && out.action != "cancel")
         throw client_request_error(-32603, "The client's elicitation result has no valid action");
-    out.content = r.value("content", json());
+    out.content = r.is_object() ? r.value("content", json()) : json();
     return out;
 }
 

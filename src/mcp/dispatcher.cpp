@@ -26,16 +26,29 @@ namespace {
 
 jsonrpc::error make_err(int code, std::string message) { return jsonrpc::error{code, std::move(message), std::nullopt}; }
 
-/// Collects the replies of a batch's members and finishes the outer sink once all are in.
+/// Collects the replies of a batch's members and finishes the outer sink once all are in. The
+/// reply is bounded: a member whose serialized reply would take the total past `budget` bytes is
+/// answered with a short -32603 instead (a client could otherwise make us hold a reply many times
+/// its request, e.g. thousands of tools/list).
 class batch_sink final : public outbound_sink {
 public:
-    batch_sink(std::shared_ptr<outbound_sink> outer, std::size_t members) : outer_(std::move(outer)), pending_(members) {}
+    batch_sink(std::shared_ptr<outbound_sink> outer, std::size_t members, std::size_t budget)
+        : outer_(std::move(outer)), pending_(members), budget_(budget) {}
     void send(json message) override { outer_->send(std::move(message)); }
     void finish(std::optional<json> reply) override {
+        std::size_t size = 0;
+        if (reply) size = reply->dump(-1, ' ', false, json::error_handler_t::replace).size();
         bool last = false;
         {
             std::lock_guard l(mu_);
-            if (reply) replies_.push_back(std::move(*reply));
+            if (reply) {
+                if (used_ + size <= budget_) {
+                    used_ += size;
+                    replies_.push_back(std::move(*reply));
+                } else {
+                    replies_.push_back(over_budget(*reply));
+                }
+            }
             last = --pending_ == 0;
         }
         if (!last) return;
@@ -44,9 +57,19 @@ public:
     }
 
 private:
+    json over_budget(const json& reply) const {
+        std::optional<jsonrpc::request_id> id;
+        if (auto i = reply.find("id"); i != reply.end()) id = jsonrpc::request_id::from_json(*i);
+        return jsonrpc::make_error(id, make_err(jsonrpc::error_code::internal_error,
+                                                "Internal error: the batch reply is over its " + std::to_string(budget_) +
+                                                    "-byte limit; send this request on its own"));
+    }
+
     std::shared_ptr<outbound_sink> outer_;
     std::mutex mu_;
     std::size_t pending_;
+    const std::size_t budget_;
+    std::size_t used_ = 0;
     std::vector<json> replies_;
 };
 
@@ -174,7 +197,13 @@ void dispatcher::handle_batch(const std::shared_ptr<session_state>& session, con
         sink->finish(jsonrpc::make_error(std::nullopt, make_err(jsonrpc::error_code::invalid_request, "Invalid Request: empty batch")));
         return;
     }
-    auto collector = std::make_shared<batch_sink>(sink, batch.size());
+    if (batch.size() > options_.max_batch_members) {
+        sink->finish(jsonrpc::make_error(std::nullopt, make_err(jsonrpc::error_code::invalid_request,
+                                                                "Invalid Request: a batch holds at most " + std::to_string(options_.max_batch_members) +
+                                                                    " messages; this one has " + std::to_string(batch.size()))));
+        return;
+    }
+    auto collector = std::make_shared<batch_sink>(sink, batch.size(), options_.max_batch_reply_bytes);
     for (const auto& member : batch) {
         if (is_initialize_request(member)) {
             collector->finish(jsonrpc::make_error(jsonrpc::request_id::from_json(member["id"]),

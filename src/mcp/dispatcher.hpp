@@ -48,6 +48,10 @@ struct dispatcher_options {
     std::chrono::milliseconds tool_timeout{std::chrono::minutes(5)};
     /// Requests a session may have sent to the client and not yet had answered.
     std::size_t max_pending_client_requests = 16;
+    /// 2025-03-26 batches: members of one batch (more: one -32600 for the whole batch), and the
+    /// serialized size of its reply (members whose replies do not fit get -32603 instead).
+    std::size_t max_batch_members = 128;
+    std::size_t max_batch_reply_bytes = 4 * 1024 * 1024;
 
     static dispatcher_options with_user(std::optional<std::string> user) {
         dispatcher_options o;

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <latch>
 #include <mutex>
+#include <set>
 
 namespace arcade_mcp::detail {
 namespace {
@@ -168,6 +169,83 @@ TEST_F(DispatcherTest, UserIdComesFromOptionsElseFromTheSession) {
         const auto who = (*sink->reply)["result"]["structuredContent"]["result"].get<std::string>();
         EXPECT_EQ(who, d == &configured ? std::string("alice") : s->fallback_user_id());
     }
+}
+
+// Issue 14, finding 4: a 2025-03-26 batch is bounded in members and in the size of its reply.
+class DispatcherBatchTest : public DispatcherTest {
+protected:
+    std::shared_ptr<session_state> session_2025_03_26(dispatcher& d) {
+        auto s = std::make_shared<session_state>("", "batch-user");
+        auto init = init_request();
+        init["params"]["protocolVersion"] = "2025-03-26";
+        auto sink = std::make_shared<test_sink>();
+        d.handle(s, init, sink);
+        EXPECT_TRUE(sink->wait_for_reply());
+        return s;
+    }
+    static json batch_of(int members, const std::string& method) {
+        json batch = json::array();
+        for (int i = 1; i <= members; ++i) batch.push_back(json{{"jsonrpc", "2.0"}, {"id", i}, {"method", method}});
+        return batch;
+    }
+};
+
+TEST_F(DispatcherBatchTest, MoreMembersThanTheLimitGetOneError) {
+    worker_pool pool(1);
+    dispatcher_options o;
+    o.max_batch_members = 3;
+    dispatcher d(srv_, pool, o);
+    auto s = session_2025_03_26(d);
+    auto ok = std::make_shared<test_sink>();
+    d.handle(s, batch_of(3, "ping"), ok);
+    ASSERT_TRUE(ok->wait_for_reply());
+    ASSERT_TRUE(ok->reply && ok->reply->is_array());
+    EXPECT_EQ(ok->reply->size(), 3u);
+    auto over = std::make_shared<test_sink>();
+    d.handle(s, batch_of(4, "ping"), over);
+    ASSERT_TRUE(over->wait_for_reply());
+    ASSERT_TRUE(over->reply && over->reply->is_object()) << "one error for the whole batch";
+    EXPECT_EQ((*over->reply)["error"]["code"], jsonrpc::error_code::invalid_request);
+    EXPECT_FALSE(over->reply->contains("id"));
+    EXPECT_NE((*over->reply)["error"]["message"].get<std::string>().find("at most 3"), std::string::npos);
+}
+
+TEST_F(DispatcherBatchTest, RepliesPastTheBudgetBecomeShortErrors) {
+    worker_pool pool(1);
+    dispatcher_options o;
+    const auto one = json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/list"}};
+    std::size_t list_reply = 0;
+    {
+        dispatcher probe(srv_, pool, {});
+        auto s = session_2025_03_26(probe);
+        auto sink = std::make_shared<test_sink>();
+        probe.handle(s, one, sink);
+        EXPECT_TRUE(sink->wait_for_reply());
+        list_reply = sink->reply->dump().size();
+    }
+    o.max_batch_reply_bytes = list_reply * 3 + list_reply / 2;  // room for three replies, not four
+    dispatcher d(srv_, pool, o);
+    auto s = session_2025_03_26(d);
+    auto sink = std::make_shared<test_sink>();
+    d.handle(s, batch_of(10, "tools/list"), sink);
+    ASSERT_TRUE(sink->wait_for_reply());
+    ASSERT_TRUE(sink->reply && sink->reply->is_array());
+    ASSERT_EQ(sink->reply->size(), 10u) << "every member is answered";
+    std::set<int> ids;
+    int results = 0, over_budget = 0;
+    for (const auto& r : *sink->reply) {
+        ids.insert(r["id"].get<int>());
+        if (r.contains("result")) ++results;
+        if (r.contains("error")) {
+            EXPECT_EQ(r["error"]["code"], jsonrpc::error_code::internal_error);
+            EXPECT_NE(r["error"]["message"].get<std::string>().find("batch reply"), std::string::npos);
+            ++over_budget;
+        }
+    }
+    EXPECT_EQ(ids.size(), 10u) << "each id exactly once";
+    EXPECT_EQ(results, 3);
+    EXPECT_EQ(over_budget, 7);
+    EXPECT_LE(sink->reply->dump().size(), o.max_batch_reply_bytes + 7 * 200);
 }
 
 }  // namespace

@@ -88,6 +88,9 @@ void dispatcher::complete(const std::shared_ptr<session_state>& session, jsonrpc
     const json ref = req.params.value("ref", json());
     const json argument = req.params.value("argument", json());
     if (!ref.is_object() || !ref.value("type", json()).is_string()) return fail(invalid("Invalid params: ref {type, name|uri} is required"));
+    for (const char* member : {"name", "uri"})
+        if (const auto m = ref.find(member); m != ref.end() && !m->is_string())
+            return fail(invalid(std::string("Invalid params: ref.") + member + " must be a string"));
     if (!argument.is_object() || !argument.value("name", json()).is_string() || !argument.value("value", json()).is_string())
         return fail(invalid("Invalid params: argument {name, value} (strings) is required"));
     completion_request request;

@@ -11,11 +11,49 @@
 #include <iterator>
 
 #include "log/logger.hpp"
+#include "mcp/request_meta.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
 
-enum class header_block { complete, too_large, folded, broken };
+enum class header_block { complete, too_large, folded, bare_lf, broken };
+
+/// How many bytes the read buffer may hold beyond the header limit. The buffer bounds what a
+/// client can make us hold for a chunk-size line (with extensions) and for the trailer section,
+/// which Beast 1.74 buffers whole with no limit of its own; it must also stay below Beast's 16-bit
+/// field length, past which Beast throws std::length_error from inside the read.
+constexpr std::size_t read_slack_bytes = 8 * 1024;
+constexpr std::size_t max_buffer_bytes = 60 * 1024;
+
+/// True when `block` holds a line feed not preceded by a carriage return (RFC 9112 §2.2 allows a
+/// recipient to accept bare LF; a front proxy may not, so the two would split requests apart).
+bool has_bare_lf(std::string_view block) {
+    for (auto pos = block.find('\n'); pos != std::string_view::npos; pos = block.find('\n', pos + 1))
+        if (pos == 0 || block[pos - 1] != '\r') return true;
+    return false;
+}
+
+/// The client-controlled header fields that may appear at most once: a second copy would let a
+/// proxy and this server act on different values (routing, sessions, authorization).
+bool single_valued_header_repeated(const bhttp::fields& h, std::string& name) {
+    static constexpr std::string_view singles[] = {"Host", "Authorization", "Content-Type", "Origin", "Mcp-Session-Id",
+                                                   "MCP-Protocol-Version", "Mcp-Method", "Mcp-Name", "Last-Event-ID"};
+    for (const auto single : singles) {
+        if (h.count(beast::string_view(single.data(), single.size())) > 1) {
+            name = std::string(single);
+            return true;
+        }
+    }
+    // Mcp-Param-<name>: compared with a tool argument in 2026-07-28.
+    for (auto it = h.begin(); it != h.end(); ++it) {
+        const auto n = to_std(it->name_string());
+        if (n.size() > 10 && iequals(n.substr(0, 10), "Mcp-Param-") && h.count(it->name_string()) > 1) {
+            name = std::string(n);
+            return true;
+        }
+    }
+    return false;
+}
 
 /// Reads until the buffer holds a whole header block (up to the blank line), within `limit`
 /// bytes, and refuses obs-fold (a header line starting with a space or tab), which Beast would
@@ -28,6 +66,7 @@ net::awaitable<header_block> read_header_block(beast::tcp_stream& stream, beast:
         const auto end = text.find("\r\n\r\n", scanned > 3 ? scanned - 3 : 0);
         const std::string_view block = text.substr(0, end == std::string_view::npos ? text.size() : end + 2);
         if (block.find("\n ") != std::string_view::npos || block.find("\n\t") != std::string_view::npos) co_return header_block::folded;
+        if (has_bare_lf(block)) co_return header_block::bare_lf;
         if (end != std::string_view::npos) co_return end + 4 > limit + 4 ? header_block::too_large : header_block::complete;
         if (text.size() > limit + 4) co_return header_block::too_large;
         scanned = text.size();
@@ -39,22 +78,21 @@ net::awaitable<header_block> read_header_block(beast::tcp_stream& stream, beast:
 }
 
 /// A minimal response for requests that never reached a handler (no Beast request object).
-net::awaitable<void> write_early(beast::tcp_stream& stream, bhttp::status status, std::string message) {
+net::awaitable<void> write_early(beast::tcp_stream& stream, bhttp::status status, std::string message, int code = -32000) {
     bhttp::response<bhttp::string_body> res{status, 11};
     res.set(bhttp::field::content_type, "application/json");
     res.keep_alive(false);
-    res.body() = transport_error(-32000, std::move(message)).dump();
+    res.body() = transport_error(code, std::move(message)).dump(-1, ' ', false, json::error_handler_t::replace);
     res.prepare_payload();
     beast::error_code ec;
     stream.expires_after(std::chrono::seconds(5));
     co_await bhttp::async_write(stream, res, net::redirect_error(net::use_awaitable, ec));
 }
 
-/// Answers 413 and closes without resetting the connection: stop sending, then read and drop
-/// what the client still sends (bounded in bytes and time, constant memory) so it can read the
-/// answer instead of seeing a reset.
-net::awaitable<void> refuse_body(beast::tcp_stream& stream, std::size_t limit) {
-    co_await write_early(stream, bhttp::status::payload_too_large, "Payload Too Large: the limit is " + std::to_string(limit) + " bytes");
+/// Stops sending, then reads and drops what the client still sends (bounded in bytes and time,
+/// constant memory), so a client that is still writing can read our answer instead of seeing a
+/// reset that discards it.
+net::awaitable<void> drain_then_close(beast::tcp_stream& stream) {
     beast::error_code ec;
     stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
     std::array<char, 16 * 1024> sink{};
@@ -63,6 +101,12 @@ net::awaitable<void> refuse_body(beast::tcp_stream& stream, std::size_t limit) {
     while (!ec && drained < 8 * 1024 * 1024) {
         drained += co_await stream.async_read_some(net::buffer(sink), net::redirect_error(net::use_awaitable, ec));
     }
+}
+
+/// Answers 413 and closes without resetting the connection.
+net::awaitable<void> refuse_body(beast::tcp_stream& stream, std::size_t limit) {
+    co_await write_early(stream, bhttp::status::payload_too_large, "Payload Too Large: the limit is " + std::to_string(limit) + " bytes");
+    co_await drain_then_close(stream);
 }
 
 /// Waits on the connection's strand for the one answer of an asynchronous worker request.
@@ -105,6 +149,21 @@ net::awaitable<bool> serve_worker(beast::tcp_stream& stream, const http_request&
 
 }  // namespace
 
+void count_connection_failure(http_shared& shared, std::string_view where, std::exception_ptr error) noexcept {
+    const auto n = shared.connection_failures.fetch_add(1) + 1;
+    std::string what = "unknown exception";
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        what = e.what();
+    } catch (...) {
+    }
+    try {
+        log(log_level::error, "connection ended by an exception", {{"where", std::string(where)}, {"error", what}, {"count", std::to_string(n)}});
+    } catch (...) {  // logging must not throw out of here
+    }
+}
+
 json transport_error(int code, std::string message) {
     return json{{"jsonrpc", "2.0"}, {"error", {{"code", code}, {"message", std::move(message)}}}};
 }
@@ -139,6 +198,7 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
     } counted{shared->connections};
     const auto& opt = shared->options;
     beast::flat_buffer buffer;
+    buffer.max_size(std::min(opt.max_header_bytes + read_slack_bytes, max_buffer_bytes));
     bool first = true;
     while (!shared->draining.load()) {
         bhttp::request_parser<bhttp::string_body> parser;
@@ -166,6 +226,10 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
             co_await write_early(stream, bhttp::status::bad_request, "Bad Request: obsolete line folding");
             break;
         }
+        if (header == header_block::bare_lf) {
+            co_await write_early(stream, bhttp::status::bad_request, "Bad Request: a header line ends in a bare LF (CRLF required)");
+            break;
+        }
         co_await bhttp::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
         if (ec == bhttp::error::body_limit) {  // a declared Content-Length over the limit: refused unread
             co_await refuse_body(stream, opt.max_body_bytes);
@@ -180,8 +244,12 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
             co_await write_early(stream, bhttp::status::bad_request, "Bad Request: malformed HTTP request");
             break;
         }
-        if (parser.get().count(bhttp::field::host) > 1) {  // RFC 9112 §3.2: exactly one Host
-            co_await write_early(stream, bhttp::status::bad_request, "Bad Request: more than one Host header");
+        if (std::string repeated; single_valued_header_repeated(parser.get().base(), repeated)) {  // RFC 9112 §3.2: one Host
+            // The 2026-07-28 routing headers answer with the revision's HeaderMismatch code.
+            const bool routing = iequals(repeated, "MCP-Protocol-Version") || iequals(repeated, "Mcp-Method") ||
+                                 iequals(repeated, "Mcp-Name") || iequals(repeated.substr(0, 10), "Mcp-Param-");
+            std::string message = "Bad Request: more than one " + repeated + " header";  // named: GCC 12 (cpp-stack §3.5)
+            co_await write_early(stream, bhttp::status::bad_request, std::move(message), routing ? modern_error::header_mismatch : -32000);
             break;
         }
         if (ambiguous_framing(framing_of(parser.get().base()))) {
@@ -198,13 +266,33 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
                 co_await bhttp::async_write(stream, cont, net::redirect_error(net::use_awaitable, ec));
                 if (ec) break;
             }
+            const auto header_fields = std::distance(parser.get().begin(), parser.get().end());
             stream.expires_after(opt.read_timeout);
             co_await bhttp::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
             if (ec == bhttp::error::body_limit) {
                 co_await refuse_body(stream, opt.max_body_bytes);
                 break;
             }
-            if (ec) break;
+            if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || ec == beast::error::timeout ||
+                ec == net::error::operation_aborted || ec == net::error::connection_reset || ec == net::error::eof)
+                break;  // the client went away or was too slow: nobody to answer
+            if (ec) {
+                // buffer_overflow: a chunk line or the trailer section outgrew the read buffer;
+                // otherwise a chunk size that is not hex, is over 64 bits, a bare LF, ...
+                std::string message = ec == bhttp::error::buffer_overflow
+                                          ? "Bad Request: a chunk line or the trailer section is over " + std::to_string(buffer.max_size()) + " bytes"
+                                          : "Bad Request: malformed chunked body (" + ec.message() + ")";
+                co_await write_early(stream, bhttp::status::bad_request, std::move(message));
+                co_await drain_then_close(stream);  // the client may still be sending the rest
+                break;
+            }
+            // Trailer fields land in the header fields in Beast; RFC 9110 §6.5.1 says they are not
+            // header fields, and a proxy checking Authorization or Mcp-Session-Id would not see
+            // them. MCP has no use for trailers: refuse them.
+            if (std::distance(parser.get().begin(), parser.get().end()) != header_fields) {
+                co_await write_early(stream, bhttp::status::bad_request, "Bad Request: trailer fields are not accepted");
+                break;
+            }
         }
         const http_request& req = parser.get();
         bool keep_alive = false;

@@ -3,7 +3,10 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
+#include <exception>
 #include <memory>
+#include <string_view>
 
 #include "arcade/worker_api.hpp"
 #include "mcp/dispatcher.hpp"
@@ -29,7 +32,12 @@ struct http_shared {
     std::atomic<int> in_flight{0};      ///< requests being answered
     std::atomic<std::size_t> connections{0};  ///< open connections (max_connections)
     std::atomic<bool> draining{false};  ///< shutting down: no keep-alive, no new streams
+    std::atomic<std::uint64_t> connection_failures{0};  ///< connections ended by an exception (logged)
 };
+
+/// Ends a connection whose coroutine or I/O handler threw: logs it with the running count. An
+/// exception on an I/O thread never ends the process; it ends that connection.
+void count_connection_failure(http_shared& shared, std::string_view where, std::exception_ptr error) noexcept;
 
 using http_request = bhttp::request<bhttp::string_body>;
 

@@ -8,8 +8,12 @@
 namespace arcade_mcp::detail {
 namespace {
 
+/// Decimal digits naming a TCP port (0-65535); "99999" is not a port.
 bool valid_port(std::string_view p) {
-    return !p.empty() && p.size() <= 5 && std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (p.empty() || p.size() > 5 || !std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+    unsigned value = 0;
+    for (const char c : p) value = value * 10 + static_cast<unsigned>(c - '0');
+    return value <= 65535;
 }
 
 /// The media type of one list element, lower-case, without parameters.

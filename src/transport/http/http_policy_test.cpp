@@ -201,6 +201,7 @@ TEST(OriginPolicyRebinding, LoopbackDefaultRefusesHostileHosts) {
         "", " ", "\t", " \t ",
         // ports that are not ports
         "localhost:", "localhost:80a", "localhost:+80", "localhost:-1", "localhost: 80", "localhost :80", "localhost:123456",
+        "localhost:99999", "localhost:65536", "[::1]:99999", "127.0.0.1:70000",
         "localhost:8000:8000",
         // userinfo, paths, lists and other separators
         "localhost:8000@evil.com", "evil.com@localhost", "user@localhost", "localhost/evil", "localhost\\evil", "localhost#evil",

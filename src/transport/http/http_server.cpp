@@ -71,7 +71,9 @@ net::awaitable<void> accept_loop(net::ip::tcp::acceptor& acceptor, std::shared_p
             net::co_spawn(ex, refuse_connection(std::move(socket)), net::detached);
             continue;
         }
-        net::co_spawn(ex, run_connection(beast::tcp_stream(std::move(socket)), shared), net::detached);
+        net::co_spawn(ex, run_connection(beast::tcp_stream(std::move(socket)), shared), [shared](std::exception_ptr e) {
+            if (e) count_connection_failure(*shared, "connection", e);
+        });
     }
 }
 
@@ -160,10 +162,22 @@ int serve_http(dispatcher& core, worker_pool& pool, const http_options& options,
         });
     });
 
+    // An exception thrown by an I/O handler (inside Beast or Asio, outside any coroutine's own
+    // try) leaves run(): the handler that threw is gone with its connection; count it and run on.
+    const auto run_loop = [&ioc, shared] {
+        while (true) {
+            try {
+                ioc.run();
+                return;
+            } catch (...) {
+                count_connection_failure(*shared, "I/O handler", std::current_exception());
+            }
+        }
+    };
     std::size_t threads = options.io_threads ? options.io_threads : std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::thread> runners;
-    for (std::size_t i = 1; i < threads; ++i) runners.emplace_back([&ioc] { ioc.run(); });
-    ioc.run();
+    for (std::size_t i = 1; i < threads; ++i) runners.emplace_back(run_loop);
+    run_loop();
     for (auto& t : runners) t.join();
     stop.set_handler(nullptr);
     // Tool calls still running hold sinks that post onto this io_context: it must outlive them.

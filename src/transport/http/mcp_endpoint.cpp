@@ -255,7 +255,8 @@ net::awaitable<bool> post_modern(beast::tcp_stream& stream, const http_request& 
     if (payload.is_object())
         if (auto i = payload.find("id"); i != payload.end()) id = jsonrpc::request_id::from_json(*i);
     const auto answer_error = [&](const jsonrpc::error& err) -> net::awaitable<bool> {
-        std::string body = jsonrpc::make_error(id, err).dump();
+        // Error texts may quote header bytes that are not UTF-8: replaced, so the body stays JSON.
+        std::string body = jsonrpc::make_error(id, err).dump(-1, ' ', false, json::error_handler_t::replace);
         const auto status = modern_status(body);
         co_return co_await write_raw_json(stream, req, status, std::move(body), keep, no_headers) && keep;
     };
@@ -264,6 +265,10 @@ net::awaitable<bool> post_modern(beast::tcp_stream& stream, const http_request& 
     if (!payload.is_object()) {
         const jsonrpc::error batch{jsonrpc::error_code::invalid_request, "Invalid Request: batches do not exist in 2026-07-28", std::nullopt};
         co_return co_await answer_error(batch);
+    }
+    if (const auto method = payload.find("method"); method != payload.end() && !method->is_string()) {
+        const jsonrpc::error bad_method{jsonrpc::error_code::invalid_request, "Invalid Request: method must be a string", std::nullopt};
+        co_return co_await answer_error(bad_method);
     }
     const bool is_request = payload.contains("id") && payload.contains("method");
     if (is_request) {
@@ -385,7 +390,7 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
         // Neither era: name the revisions served (UnsupportedProtocolVersionError).
         std::optional<jsonrpc::request_id> id;
         if (payload.is_object() && payload.contains("id")) id = jsonrpc::request_id::from_json(payload["id"]);
-        std::string body = jsonrpc::make_error(id, unsupported_version_error(version_header)).dump();
+        std::string body = jsonrpc::make_error(id, unsupported_version_error(version_header)).dump(-1, ' ', false, json::error_handler_t::replace);
         co_return co_await write_raw_json(stream, req, bhttp::status::bad_request, std::move(body), keep, no_headers) && keep;
     }
     if (dispatcher::is_modern_message(payload) || is_modern_revision(version_header) || unknown_version)
@@ -417,6 +422,12 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
     if (payload.is_array() && session->revision() != rev_2025_03_26)
         co_return co_await reject(stream, req, bhttp::status::bad_request, jsonrpc::error_code::invalid_request,
                                 "Invalid Request: batches are only supported in protocol revision 2025-03-26", keep, no_headers);
+    if (const auto most = shared->core.options().max_batch_members; payload.is_array() && payload.size() > most) {
+        std::string too_many =  // named: no non-trivial temporaries inside co_await (GCC 12)
+            "Invalid Request: a batch holds at most " + std::to_string(most) + " messages; this one has " + std::to_string(payload.size());
+        co_return co_await reject(stream, req, bhttp::status::bad_request, jsonrpc::error_code::invalid_request, std::move(too_many), keep,
+                                  no_headers);
+    }
 
     request_slot slot(*session, shared->options.max_requests_per_session);
     if (!slot)
@@ -523,11 +534,23 @@ net::awaitable<bool> get(beast::tcp_stream& stream, const http_request& req, std
     }
     auto standalone = shared->sessions.standalone_events(session_id);
     if (!standalone) co_return co_await reject(stream, req, bhttp::status::not_found, -32001, "Session not found", keep, no_headers);
+    // A client that closes the stream is noticed at once (not at the next keep-alive write), so
+    // the session's next GET is not refused with 409 meanwhile and its request slot is freed.
+    auto hung_up = std::make_shared<bool>(false);
+    auto watch = std::make_shared<disconnect_watch>(stream, [hung_up, w = std::weak_ptr<wake_signal>(wake)] {
+        *hung_up = true;
+        if (auto s = w.lock()) s->close();
+    });
+    struct watch_stopper {
+        disconnect_watch& w;
+        ~watch_stopper() { w.stop(); }
+    } stop_watch_on_exit{*watch};
     if (es && es != standalone) {
         const auto generation = es->attach(wake->waker());
         if (!co_await sse.start(req, session_header)) co_return false;
+        watch->start();
         const auto end = co_await pump(sse, *es, generation, cursor, *wake, true, shared->options.sse_keep_alive);
-        if (end != pump_end::connection_lost) co_await sse.end();
+        if (end != pump_end::connection_lost && !*hung_up) co_await sse.end();
         co_return false;
     }
     // The standalone stream: one GET connection per session at a time.
@@ -538,9 +561,12 @@ net::awaitable<bool> get(beast::tcp_stream& stream, const http_request& req, std
     bool ok = co_await sse.start(req, session_header);
     if (ok && revision_at_least(session->revision(), rev_2025_11_25)) ok = co_await sse.prime(standalone->event_id(cursor));
     pump_end end = pump_end::connection_lost;
-    if (ok) end = co_await pump(sse, *standalone, generation, cursor, *wake, false, shared->options.sse_keep_alive);
+    if (ok) {
+        watch->start();
+        end = co_await pump(sse, *standalone, generation, cursor, *wake, false, shared->options.sse_keep_alive);
+    }
     shared->sessions.detach_stream(session_id, wake.get());
-    if (end != pump_end::connection_lost) co_await sse.end();
+    if (end != pump_end::connection_lost && !*hung_up) co_await sse.end();
     co_return false;  // a long-lived stream's connection is not reused
 }
 

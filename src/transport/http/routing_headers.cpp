@@ -82,7 +82,8 @@ std::optional<std::string> decode_header_value(std::string_view raw) {
 }
 
 std::optional<jsonrpc::error> check_routing_headers(const header_lookup& header, const json& request, const json* input_schema) {
-    const std::string method = request.value("method", std::string());
+    const auto method_member = request.find("method");
+    const std::string method = method_member != request.end() && method_member->is_string() ? method_member->get<std::string>() : std::string();
     const auto sent_method = header("Mcp-Method");
     if (!sent_method) return mismatch("the Mcp-Method header is required");
     const auto decoded_method = decode_header_value(*sent_method);
