@@ -84,10 +84,18 @@ private:
     std::atomic<int> sent_{0};
 };
 
+/// The first bytes of `s`, at most `n`, not cutting a UTF-8 sequence (a tool returning invalid
+/// UTF-8 would take the library's exception path instead of the success path under test).
+std::string utf8_prefix(const std::string& s, std::size_t n) {
+    if (s.size() <= n) return s;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    return s.substr(0, n);
+}
+
 /// A tool's answer: a summary of the decoded arguments (exercises encoding too).
 fuzz::item summarize(const fuzz::args& a) {
     fuzz::item out;
-    out.name = a.text.empty() ? "empty" : a.text.substr(0, 16);
+    out.name = a.text.empty() ? "empty" : utf8_prefix(a.text, 16);
     out.count = static_cast<std::int32_t>(a.items.size() + a.tags.size());
     out.where = a.origin;
     out.done = a.flag;
@@ -142,7 +150,8 @@ void build_server(server& srv) {
     items.info = info_of("fuzz://items/{id}/{+rest}", "items");
     items.read = [](tool_context&, const std::string& uri, const std::map<std::string, std::string>& vars) -> result<std::vector<resource_contents>> {
         if (vars.count("id") && vars.at("id") == "missing") return resource_not_found(uri);
-        return std::vector{resource_contents::text_of(uri, json(vars).dump(), "application/json")};
+        // Variables are percent-decoded from a fuzzed URI: any bytes, so not necessarily UTF-8.
+        return std::vector{resource_contents::text_of(uri, json(vars).dump(-1, ' ', false, json::error_handler_t::replace), "application/json")};
     };
     items.complete("id", [](tool_context&, const completion_request& r) { return complete_from(r); });
     srv.add_resource_template(std::move(items));

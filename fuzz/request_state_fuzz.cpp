@@ -34,8 +34,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     detail::request_state_body body;
     body.method = "tools/call";
     body.digest = codec.digest("tools/call", parts);
-    body.principal = parts.is_object() ? parts.value("p", std::string()) : std::string();
-    if (parts.is_object() && parts.contains("a") && parts["a"].is_object()) body.answers = parts["a"];
+    // The fuzzed JSON may hold any type under any key: read only what has the expected type
+    // (json::value() throws type_error.302 on a mismatch, which would be a harness crash).
+    if (parts.is_object()) {
+        if (const auto p = parts.find("p"); p != parts.end() && p->is_string()) body.principal = p->get<std::string>();
+        if (const auto a = parts.find("a"); a != parts.end() && a->is_object()) body.answers = *a;
+    }
     body.app = parts;
     const auto sealed = codec.seal(body, 1000);
     if (!sealed) return 0;  // too large: refused, fine

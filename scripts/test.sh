@@ -3,10 +3,11 @@
 # packages of tests/e2e and of the conformance suites), then builds and runs every test under
 # ASan + UBSan and in Release: unit tests, golden transcripts, the TypeScript SDK end-to-end tests
 # over stdio and HTTP with schema validation, the examples and the installed-package consumer;
-# and the official MCP conformance suites (0.1.16 --suite all and 0.2.0-alpha.12) against
-# examples/conformance-server; then, once, on the Release build: the fault tests, the deployment
-# validators, the scale-out rehearsal and the container image test; last, the libFuzzer targets
-# (clang, ASan + UBSan) for a bounded time each.
+# then, once, on the Release build: the official MCP conformance suites (0.1.16 --suite all,
+# 0.2.0-alpha.12, --requirements) against examples/conformance-server, the fault tests, the
+# deployment validators, the scale-out rehearsal and the container image test; last, the libFuzzer
+# targets (clang, ASan + UBSan): every committed input replayed, then a fixed number of runs from
+# a fixed seed per target, so the same commit gives the same result on any machine.
 # PRESETS overrides the presets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,18 +20,23 @@ if [ -z "${MCP_SCHEMA_DIR:-}" ] && [ ! -d ../shared/mcp-schema ]; then
   export MCP_SCHEMA_DIR=skip
 fi
 
+# Every preset: unit tests, golden transcripts, end-to-end tests, examples (ASan + UBSan catch
+# memory and UB errors there). The long checks run once, on the Release build.
+started=$(date +%s)
+stamp() { echo "   ($(( $(date +%s) - started )) s since the start)"; }
 for preset in ${PRESETS:-asan release}; do
   echo "== $preset: configure and build"
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset"
+  stamp
   echo "== $preset: test"
   ctest --preset "$preset" -j2 --timeout 600
-  echo "== $preset: the official MCP conformance suites (pinned) against examples/conformance-server"
-  scripts/conformance.sh "build/$preset/bin/conformance-server"
+  stamp
 done
-# Deployment checks: workflows, Kubernetes objects and Terraform against real validators, and the
-# scale-out rehearsal (three replicas behind nginx) on the Release binary.
 if [[ " ${PRESETS:-asan release} " == *" release "* ]]; then
+  echo "== release: the official MCP conformance suites (pinned) against examples/conformance-server"
+  scripts/conformance.sh "build/release/bin/conformance-server"
+  stamp
   echo "== fault tests (Release): SIGTERM under load, disconnects, faulty tools, abandoned sessions, soak"
   tests/fault/run.sh build/release
   echo "== deploy: validators"
@@ -41,7 +47,9 @@ if [[ " ${PRESETS:-asan release} " == *" release "* ]]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo deploy/docker/test-image.sh
+  stamp
 fi
-echo "== fuzz: libFuzzer targets under ASan + UBSan, ${FUZZ_SECONDS:-30} s each"
+echo "== fuzz: libFuzzer targets under ASan + UBSan: committed inputs replayed, then fixed runs from fixed seeds"
 scripts/fuzz.sh
+stamp
 echo "== all tests passed (${PRESETS:-asan release})"
