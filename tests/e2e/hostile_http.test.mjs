@@ -22,6 +22,10 @@ import { mcpHeaders, RawConnection, rawRequest, sleep } from './lib/raw_socket.m
 import { MessageRecorder } from './lib/recorder.mjs';
 
 const T = { timeout: 20000 };
+// ASan builds keep freed memory in quarantine and map shadow memory: the same bounded work shows a
+// higher RSS there. The bound that proves the fix (a reply never held for a non-reading client)
+// is 150 MB on Release, where the unfixed server reached 1.1 GB; 400 MB under ASan.
+const RSS_LIMIT_KB = (/\/asan\//.test(process.env.ARCADE_EVAL_REF_BIN ?? '') ? 400 : 150) * 1024;
 const WORKER_ENV = { ARCADE_WORKER_SECRET: WORKER_SECRET };
 const hostLine = (port) => `Host: 127.0.0.1:${port}\r\n`;
 
@@ -260,9 +264,9 @@ describe('hostile HTTP: batch amplification (2025-03-26 and stateless)', { timeo
       size += m.length + 1;
     }
     t.diagnostic(`${members.length} members`);
-    const peak = await neverReadingClients(t, server, `[${members.join(',')}]`, { limitKb: 150 * 1024 });
+    const peak = await neverReadingClients(t, server, `[${members.join(',')}]`, { limitKb: RSS_LIMIT_KB });
     await assertAlive(server);
-    assert.ok(peak < 150 * 1024, `peak RSS ${(peak / 1024).toFixed(0)} MB`);
+    assert.ok(peak < RSS_LIMIT_KB, `peak RSS ${(peak / 1024).toFixed(0)} MB`);
     await assertHealthz(server);
   });
 
@@ -271,9 +275,9 @@ describe('hostile HTTP: batch amplification (2025-03-26 and stateless)', { timeo
     const server = await stateless.get();
     const pad = 'p'.repeat(8000);
     const batch = Array.from({ length: 128 }, (_, i) => ({ jsonrpc: '2.0', id: i + 1, method: 'tools/list', params: { _meta: { pad } } }));
-    const peak = await neverReadingClients(t, server, JSON.stringify(batch), { limitKb: 150 * 1024 });
+    const peak = await neverReadingClients(t, server, JSON.stringify(batch), { limitKb: RSS_LIMIT_KB });
     await assertAlive(server);
-    assert.ok(peak < 150 * 1024, `peak RSS ${(peak / 1024).toFixed(0)} MB`);
+    assert.ok(peak < RSS_LIMIT_KB, `peak RSS ${(peak / 1024).toFixed(0)} MB`);
     await assertHealthz(server);
   });
 });
