@@ -52,6 +52,7 @@ set(ARCADE_MCP_SOURCES
 # Unit tests that live beside the code they test.
 set(ARCADE_MCP_UNIT_TESTS
   src/jsonrpc/message_test.cpp
+  src/util/json_limits_test.cpp
   src/mcp/value_codec_test.cpp
   src/mcp/server_test.cpp
   src/mcp/dispatcher_test.cpp

@@ -82,6 +82,9 @@ dispatcher::dispatcher(server& srv, worker_pool& pool, dispatcher_options option
       catalog_(std::make_shared<const tool_catalog>(srv, options_.catalog)),
       state_codec_(options_.request_state_secret.empty() ? random_hex(32) : options_.request_state_secret, options_.request_state_max_age,
                    options_.request_state_max_bytes) {
+    // The batch bound is applied before parsing too: an oversized batch is refused from a byte
+    // scan, never built as a JSON tree first.
+    options_.json_input.max_batch_members = options_.max_batch_members;
     server_.add_observer(this);
 }
 

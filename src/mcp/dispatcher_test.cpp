@@ -210,6 +210,17 @@ TEST_F(DispatcherBatchTest, MoreMembersThanTheLimitGetOneError) {
     EXPECT_NE((*over->reply)["error"]["message"].get<std::string>().find("at most 3"), std::string::npos);
 }
 
+TEST_F(DispatcherBatchTest, AnOversizedBatchIsRefusedBeforeItIsParsed) {
+    worker_pool pool(1);
+    dispatcher_options o;
+    o.max_batch_members = 3;
+    dispatcher d(srv_, pool, o);
+    std::string why;
+    EXPECT_TRUE(d.parse_limited(batch_of(3, "ping").dump(), why)) << why;
+    EXPECT_FALSE(d.parse_limited(batch_of(4, "ping").dump(), why));
+    EXPECT_EQ(why, "Invalid Request: a batch holds at most 3 messages; this one has 4");
+}
+
 TEST_F(DispatcherBatchTest, RepliesPastTheBudgetBecomeShortErrors) {
     worker_pool pool(1);
     dispatcher_options o;

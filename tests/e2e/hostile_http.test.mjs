@@ -253,7 +253,7 @@ describe('hostile HTTP: batch amplification (2025-03-26 and stateless)', { timeo
     return peak;
   }
 
-  test('24 clients each send a 1 MiB batch of ~21,000 tools/list and never read: RSS stays under 150 MB', { timeout: 40000 }, async (t) => {
+  test('24 clients each send a 1 MiB batch of ~21,000 tools/list and never read: RSS stays bounded', { timeout: 40000 }, async (t) => {
     await stateless.stop();
     const server = await stateless.get();
     const members = [];
@@ -270,7 +270,7 @@ describe('hostile HTTP: batch amplification (2025-03-26 and stateless)', { timeo
     await assertHealthz(server);
   });
 
-  test('24 clients each send a 1 MiB batch of 128 padded tools/list and never read: RSS stays under 150 MB', { timeout: 40000 }, async (t) => {
+  test('24 clients each send a 1 MiB batch of 128 padded tools/list and never read: RSS stays bounded', { timeout: 40000 }, async (t) => {
     await stateless.stop();
     const server = await stateless.get();
     const pad = 'p'.repeat(8000);

@@ -422,12 +422,6 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
     if (payload.is_array() && session->revision() != rev_2025_03_26)
         co_return co_await reject(stream, req, bhttp::status::bad_request, jsonrpc::error_code::invalid_request,
                                 "Invalid Request: batches are only supported in protocol revision 2025-03-26", keep, no_headers);
-    if (const auto most = shared->core.options().max_batch_members; payload.is_array() && payload.size() > most) {
-        std::string too_many =  // named: no non-trivial temporaries inside co_await (GCC 12)
-            "Invalid Request: a batch holds at most " + std::to_string(most) + " messages; this one has " + std::to_string(payload.size());
-        co_return co_await reject(stream, req, bhttp::status::bad_request, jsonrpc::error_code::invalid_request, std::move(too_many), keep,
-                                  no_headers);
-    }
 
     request_slot slot(*session, shared->options.max_requests_per_session);
     if (!slot)
