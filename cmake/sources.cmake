@@ -10,9 +10,15 @@ set(ARCADE_MCP_SOURCES
   src/mcp/value_codec.cpp
   src/mcp/tool_error.cpp
   src/mcp/server.cpp
+  src/mcp/server_lifespan.cpp
+  src/mcp/call_runner.cpp
+  src/mcp/tool_invocation.cpp
+  src/mcp/access_log.cpp
+  src/mcp/request_hooks.cpp
   src/mcp/tool_catalog.cpp
   src/mcp/dispatcher.cpp
   src/mcp/tool_call.cpp
+  src/mcp/request_call.cpp
   src/mcp/request_scope.cpp
   src/mcp/resource_methods.cpp
   src/mcp/prompt_methods.cpp
@@ -53,6 +59,8 @@ set(ARCADE_MCP_SOURCES
 set(ARCADE_MCP_UNIT_TESTS
   src/jsonrpc/message_test.cpp
   src/util/json_limits_test.cpp
+  src/mcp/call_runner_test.cpp
+  src/mcp/middleware_test.cpp
   src/mcp/value_codec_test.cpp
   src/mcp/server_test.cpp
   src/mcp/dispatcher_test.cpp

@@ -163,7 +163,7 @@ void check_answer(std::string_view answer) {
 }
 
 void run_input(harness& h, std::string_view in) {
-    auto shared = std::make_shared<detail::http_shared>(h.core, h.pool, h.options);
+    auto shared = std::make_shared<detail::http_shared>(h.core, h.options);
     tcp::socket client(h.ioc);
     beast::error_code ec;
     // libFuzzer's SIGALRM (-timeout) can interrupt these blocking calls (EINTR); a connect goes on

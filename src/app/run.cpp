@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -43,12 +44,14 @@ void install_signal_thread(std::function<void()> on_signal) {
     }).detach();
 }
 
-/// Waits for running tool calls after the transport stopped; a handler that ignores its stop
-/// token cannot keep the process alive past the grace period.
-void finish_pool(detail::worker_pool& pool, std::chrono::milliseconds grace) {
+/// Waits for running tool calls after the transport stopped, then runs the before_stop hooks; a
+/// handler that ignores its stop token cannot keep the process alive past the grace period.
+void finish(server& srv, detail::worker_pool& pool, std::chrono::milliseconds grace) {
     const auto deadline = std::chrono::steady_clock::now() + grace;
     while (pool.busy() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (pool.busy() > 0) {
+    const bool stuck = pool.busy() > 0;
+    srv.run_stop_hooks();
+    if (stuck) {
         detail::log(detail::log_level::warning, "tool calls still running after the grace period; exiting anyway");
         std::fflush(nullptr);
         std::_Exit(0);
@@ -129,6 +132,15 @@ int run(server& srv, int argc, char** argv) {
                                       {"tools", std::to_string(core.catalog()->entries().size())},
                                       {"transport", config.transport == transport_kind::http ? "http" : "stdio"}});
 
+    try {
+        srv.run_start_hooks();
+    } catch (const std::exception& e) {
+        log(log_level::error, "an on_start hook failed; not serving", {{"error", e.what()}});
+        return 1;
+    } catch (...) {
+        log(log_level::error, "an on_start hook failed; not serving", {});
+        return 1;
+    }
     int code = 0;
     if (config.transport == transport_kind::stdio) {
         stdio_options options;
@@ -157,7 +169,7 @@ int run(server& srv, int argc, char** argv) {
             log(log_level::warning, "ARCADE_AUTH_DISABLED has no effect without ARCADE_WORKER_SECRET");
         code = serve_http(core, pool, options, http_stop);
     }
-    finish_pool(pool, std::chrono::milliseconds(2000));
+    finish(srv, pool, std::chrono::milliseconds(2000));
     return code;
 }
 

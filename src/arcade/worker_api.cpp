@@ -21,8 +21,8 @@ http_answer detail_answer(int status, std::string detail) { return http_answer{s
 
 }  // namespace
 
-worker_api::worker_api(dispatcher& core, worker_pool& pool, worker_settings settings)
-    : core_(core), pool_(pool), settings_(std::move(settings)) {}
+worker_api::worker_api(dispatcher& core, worker_settings settings)
+    : core_(core), settings_(std::move(settings)) {}
 
 std::shared_ptr<const worker_api::catalog_view> worker_api::view() {
     auto catalog = core_.catalog();

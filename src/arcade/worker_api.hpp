@@ -28,7 +28,7 @@ struct worker_settings {
 
 class worker_api {
 public:
-    worker_api(dispatcher& core, worker_pool& pool, worker_settings settings);
+    worker_api(dispatcher& core, worker_settings settings);
 
     /// True for the three worker paths (a trailing slash is accepted too).
     static bool is_worker_path(std::string_view target);
@@ -42,7 +42,6 @@ private:
     void invoke(const std::string& body, std::function<void(http_answer)> respond);
 
     dispatcher& core_;
-    worker_pool& pool_;
     worker_settings settings_;
     /// Health and ToolDefinitions of the current catalog, rebuilt when the catalog changed.
     struct catalog_view {

@@ -1,7 +1,7 @@
 // POST /worker/tools/invoke: parse the ToolCallRequest, find the tool (toolkit, name, version;
-// case-insensitive), run it on the worker pool with the engine's context (user, secrets,
-// metadata, authorization), and answer a ToolCallResponse: HTTP 200 for every executed call,
-// success or tool error (worker protocol §6).
+// case-insensitive), run it through the call runner and the middleware, as MCP's tools/call does,
+// with the engine's context (user, secrets, metadata, authorization), and answer a
+// ToolCallResponse: HTTP 200 for every executed call, success or tool error (worker protocol §6).
 #include <cctype>
 #include "util/ascii.hpp"
 #include <chrono>
@@ -13,6 +13,7 @@
 #include "log/logger.hpp"
 #include "mcp/secrets.hpp"
 #include "mcp/tool_errors.hpp"
+#include "mcp/tool_invocation.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
@@ -140,12 +141,9 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
         catalog->find_for_worker(toolkit, name, version.is_string() ? std::optional(version.get<std::string>()) : std::nullopt);
     if (entry == nullptr) return respond(http_answer{404, json{{"detail", "Tool '" + toolkit + "." + name + "' not found"}}, {}});
 
-    core_.track_call(ctx->call);
     // Exactly one answer: the tool's, or the timeout error when it runs past its limit.
     const auto started = std::chrono::steady_clock::now();
-    auto deliver = [ctx, entry, started, respond = std::make_shared<std::function<void(http_answer)>>(std::move(respond))](
-                       json value, std::optional<tool_error> error) {
-        if (ctx->call->answered.exchange(true)) return;
+    auto answer = [ctx, entry, started](json value, std::optional<tool_error> error) {
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
         json logs = nullptr;
         if (!error && entry->spec->deprecation_message)
@@ -155,49 +153,27 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
                     {"logs", std::move(logs)},
                     {"error", error ? error_json(*error, entry->spec->name) : json(nullptr)},
                     {"requires_authorization", nullptr}};
-        log(log_level::info, "worker tool call",
-            {{"tool", entry->fqn}, {"execution_id", ctx->execution_id}, {"outcome", error ? std::string(to_string(error->kind)) : "ok"}});
-        (*respond)(http_answer{200,
-                               json{{"execution_id", ctx->execution_id},
-                                    {"finished_at", finished_at_now()},
-                                    {"duration", ms},
-                                    {"success", !error},
-                                    {"output", std::move(output)}},
-                               {}});
+        return http_answer{200,
+                           json{{"execution_id", ctx->execution_id},
+                                {"finished_at", finished_at_now()},
+                                {"duration", ms},
+                                {"success", !error},
+                                {"output", std::move(output)}},
+                           {}};
     };
-    const bool run_inline = entry->spec->runs_inline;
-    const auto limit = run_inline ? std::chrono::milliseconds(0) : entry->spec->timeout ? *entry->spec->timeout : core_.options().tool_timeout;
-    auto job = [this, catalog, entry, ctx, limit, deliver, inputs = std::move(inputs)]() mutable {
-        std::optional<std::uint64_t> watch;  // the time limit runs from the handler's start
-        if (limit.count() > 0) {
-            watch = core_.watchdog().watch(call_watchdog::clock::now() + limit, [ctx, limit, deliver] {
-                ctx->call->stop.request_stop();
-                deliver(nullptr, timeout_error(limit));
-            });
-        }
-        json value = nullptr;
-        std::optional<tool_error> error;
-        try {
-            tool_outcome outcome = entry->spec->invoke(*ctx, inputs);
-            if (auto* v = std::get_if<json>(&outcome.value)) value = std::move(*v);
-            else if (auto* e = std::get_if<tool_error>(&outcome.value)) error = std::move(*e);
-            else error = bad_input_error(std::get<decode_error>(outcome.value));
-        } catch (const tool_exception& e) {
-            error = e.error();
-        } catch (const client_request_error& e) {
-            error = tool_error::execution(e.what());  // the worker protocol cannot ask the client
-        } catch (const std::exception& e) {
-            log(log_level::warning, "tool raised an exception", {{"tool", entry->fqn}, {"execution_id", ctx->execution_id}, {"error", e.what()}});
-            error = tool_error::fatal("An unhandled exception was raised by the tool.");
-        } catch (...) {
-            error = tool_error::fatal("An unhandled exception was raised by the tool.");
-        }
-        if (watch) core_.watchdog().cancel(*watch);
-        core_.untrack_call(ctx->call);
-        deliver(std::move(value), std::move(error));
+    const call_plan plan = plan_for(*entry->spec, core_.options().tool_timeout);
+    call_job<http_answer> job;
+    job.body = [this, catalog, entry, ctx, answer, inputs = std::move(inputs)] {
+        tool_run run = invoke_tool(*entry, *ctx, inputs, core_.middleware(), {});
+        if (auto* value = std::get_if<json>(&run.outcome.value)) return answer(std::move(*value), std::nullopt);
+        if (auto* error = std::get_if<tool_error>(&run.outcome.value)) return answer(nullptr, std::move(*error));
+        return answer(nullptr, bad_input_error(std::get<decode_error>(run.outcome.value)));
     };
-    if (run_inline) job();
-    else pool_.post(std::move(job));
+    job.on_timeout = [answer, limit = plan.time_limit] { return answer(nullptr, timeout_error(limit)); };
+    job.on_failure = [answer] { return answer(nullptr, tool_error::fatal("An unhandled exception was raised by the tool.")); };
+    auto reply = std::make_shared<std::function<void(http_answer)>>(std::move(respond));
+    job.deliver = [reply](http_answer a, call_end) { (*reply)(std::move(a)); };
+    if (!core_.runner().run(ctx->call, plan, std::move(job))) (*reply)(answer(nullptr, busy_error(*entry->spec)));
 }
 
 }  // namespace arcade_mcp::detail

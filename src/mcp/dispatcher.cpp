@@ -1,6 +1,8 @@
 // Lifecycle, method routing and batching of the MCP core (see dispatcher.hpp). tools/call lives
 // in tool_call.cpp.
 #include "mcp/dispatcher.hpp"
+#include "mcp/access_log.hpp"
+#include "mcp/request_hooks.hpp"
 
 #include <atomic>
 #include <vector>
@@ -81,10 +83,15 @@ dispatcher::dispatcher(server& srv, worker_pool& pool, dispatcher_options option
       options_(std::move(options)),
       catalog_(std::make_shared<const tool_catalog>(srv, options_.catalog)),
       state_codec_(options_.request_state_secret.empty() ? random_hex(32) : options_.request_state_secret, options_.request_state_max_age,
-                   options_.request_state_max_bytes) {
+                   options_.request_state_max_bytes),
+      runner_(pool, watchdog_) {
     // The batch bound is applied before parsing too: an oversized batch is refused from a byte
     // scan, never built as a JSON tree first.
     options_.json_input.max_batch_members = options_.max_batch_members;
+    if (log_enabled(log_level::info)) chain_.push_back(make_access_log());
+    server_.mark_served();
+    request_chain_ = server_.middlewares();
+    chain_.insert(chain_.end(), request_chain_.begin(), request_chain_.end());
     server_.add_observer(this);
 }
 
@@ -153,21 +160,6 @@ bool dispatcher::is_initialize_request(const json& payload) {
     if (!payload.is_object()) return false;
     auto m = payload.find("method");
     return m != payload.end() && m->is_string() && *m == "initialize" && payload.contains("id");
-}
-
-void dispatcher::stop_all_calls() {
-    std::lock_guard l(calls_mu_);
-    for (const auto& call : calls_) call->stop.request_stop();
-}
-
-void dispatcher::track_call(const std::shared_ptr<in_flight_call>& call) {
-    std::lock_guard l(calls_mu_);
-    calls_.insert(call);
-}
-
-void dispatcher::untrack_call(const std::shared_ptr<in_flight_call>& call) {
-    std::lock_guard l(calls_mu_);
-    calls_.erase(call);
 }
 
 void dispatcher::handle(const std::shared_ptr<session_state>& session, const json& payload, const std::shared_ptr<outbound_sink>& sink) {
@@ -244,7 +236,13 @@ void dispatcher::handle_notification(session_state& session, const jsonrpc::noti
     // Unknown notifications are ignored, as JSON-RPC requires.
 }
 
-void dispatcher::handle_request(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink) {
+void dispatcher::handle_request(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& given_sink) {
+    std::shared_ptr<outbound_sink> hooked;
+    if (!request_chain_.empty()) {
+        hooked = open_request_hooks(request_chain_, *session, req, given_sink);
+        if (!hooked) return;  // a hook refused the request and answered it
+    }
+    const auto& sink = hooked ? hooked : given_sink;
     std::optional<jsonrpc::error> err;
     json result;
     if (req.method == "ping") {

@@ -13,18 +13,19 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "arcade_mcp/json.hpp"
 #include "arcade_mcp/jsonrpc/message.hpp"
 #include "arcade_mcp/mcp/server.hpp"
+#include "mcp/call_runner.hpp"
 #include "mcp/call_watchdog.hpp"
 #include "mcp/input_round.hpp"
 #include "mcp/outbound_sink.hpp"
 #include "mcp/request_state.hpp"
 #include "mcp/session_state.hpp"
 #include "mcp/tool_catalog.hpp"
+#include "mcp/tool_invocation.hpp"
 #include "mcp/worker_pool.hpp"
 #include "util/json_limits.hpp"
 
@@ -85,16 +86,16 @@ public:
     void end_listens();
 
     /// Signals every running tool call's stop token (shutdown after the grace period).
-    void stop_all_calls();
-    /// Registers a running call (MCP or worker) so stop_all_calls reaches it; untrack when done.
-    void track_call(const std::shared_ptr<in_flight_call>& call);
-    void untrack_call(const std::shared_ptr<in_flight_call>& call);
+    void stop_all_calls() { runner_.stop_all(); }
+    /// Runs handler calls, MCP and worker alike (pool, time limit, registry, concurrency).
+    call_runner& runner() noexcept { return runner_; }
+    /// The middleware around requests and tool calls: the access log (when info is logged), then
+    /// the server's, in registration order. Empty: no hooks run.
+    const middleware_chain& middleware() const noexcept { return chain_; }
     /// The current tool catalog; entries stay valid while the snapshot is held.
     std::shared_ptr<const tool_catalog> catalog() const;
     const server& srv() const noexcept { return server_; }
     const dispatcher_options& options() const noexcept { return options_; }
-    /// Deadlines of running calls (the worker protocol uses it too).
-    call_watchdog& watchdog() noexcept { return watchdog_; }
     /// Parses untrusted JSON text within the limits; std::nullopt with `why` set when it is too
     /// deep or long, or not JSON ("Parse error: ...").
     std::optional<json> parse_limited(std::string_view text, std::string& why) const;
@@ -110,13 +111,20 @@ private:
     /// Produces the reply of a request handled on the pool (a result or an error message), or
     /// std::nullopt for none.
     using request_work = std::function<std::optional<json>(request_scope&, const jsonrpc::request&)>;
-    /// The reply sent when a call outlives its time limit.
-    using timeout_reply = std::function<json(const jsonrpc::request_id&, std::chrono::milliseconds limit)>;
-    /// Runs `work` on the pool as a cancellable call with a request_scope; `spec` is the tool, if
-    /// any (its own timeout wins over the default). Past the time limit the call's stop token is
-    /// signalled and `on_timeout` (default: JSON-RPC -32001) answers instead.
+    /// A request whose handler is application code, as run_on_pool runs it.
+    struct pool_call {
+        request_work work;
+        std::shared_ptr<const tool_spec> spec;  ///< the tool, if any (its secrets, for the context)
+        std::optional<call_plan> plan;          ///< unset: on the pool, the server's time limit
+        /// The reply when the call outlives its time limit (unset: JSON-RPC -32001).
+        std::function<json(const jsonrpc::request_id&, std::chrono::milliseconds limit)> on_timeout;
+        /// The reply when the tool is at its concurrency limit.
+        std::function<json(const jsonrpc::request_id&)> on_busy;
+    };
+    /// Runs `call.work` through the call runner as a cancellable call with a request_scope. Past
+    /// the time limit the call's stop token is signalled and `on_timeout` answers instead.
     void run_on_pool(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink,
-                     std::shared_ptr<const tool_spec> spec, request_work work, timeout_reply on_timeout = {});
+                     pool_call call);
     /// Sends `message` to every live initialized session that `wanted` selects.
     void broadcast(const json& message, const std::function<bool(const session_state&)>& wanted);
 
@@ -157,12 +165,13 @@ private:
     std::mutex sessions_mu_;
     std::vector<std::weak_ptr<session_state>> sessions_;  ///< initialized sessions, for broadcasts
     std::size_t sessions_after_prune_ = 0;
-    std::mutex calls_mu_;
-    std::unordered_set<std::shared_ptr<in_flight_call>> calls_;  ///< every running tool call
+    middleware_chain chain_;          ///< tool-call hooks: the access log, then the server's middleware
+    middleware_chain request_chain_;  ///< request hooks: the server's middleware only
     request_state_codec state_codec_;
     struct listen_record;
     std::mutex listens_mu_;
     std::vector<std::shared_ptr<listen_record>> listens_;  ///< open subscriptions/listen streams
+    call_runner runner_;      ///< uses watchdog_ only while calls run
     call_watchdog watchdog_;  ///< last: stopped before anything its callbacks might touch
 };
 

@@ -149,9 +149,9 @@ TEST_F(DispatcherTest, TrackedCallsOutsideTheDispatcherAreStoppedAtShutdown) {
     dispatcher d(srv_, pool, {});
     auto worker_call = std::make_shared<in_flight_call>();  // as worker_invoke.cpp registers one
     auto finished = std::make_shared<in_flight_call>();
-    d.track_call(worker_call);
-    d.track_call(finished);
-    d.untrack_call(finished);
+    d.runner().registry().track(worker_call);
+    d.runner().registry().track(finished);
+    d.runner().registry().untrack(finished);
     d.stop_all_calls();
     EXPECT_TRUE(worker_call->stop.stop_requested());
     EXPECT_FALSE(finished->stop.stop_requested());

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "mcp/dispatcher.hpp"
+#include "mcp/request_hooks.hpp"
 #include "mcp/modern_reply.hpp"
 #include "mcp/protocol_version.hpp"
 #include "mcp/request_meta.hpp"
@@ -104,7 +105,8 @@ json dispatcher::input_required_result(const jsonrpc::request& req, const input_
     return json{{"resultType", "input_required"}, {"inputRequests", std::move(requests)}, {"requestState", std::move(*sealed)}};
 }
 
-void dispatcher::serve_modern(const std::shared_ptr<session_state>& session, const json& payload, const std::shared_ptr<outbound_sink>& sink) {
+void dispatcher::serve_modern(const std::shared_ptr<session_state>& session, const json& payload, const std::shared_ptr<outbound_sink>& given_sink) {
+    std::shared_ptr<outbound_sink> sink = given_sink;
     if (payload.is_array()) {
         sink->finish(jsonrpc::make_error(std::nullopt, make_err(jsonrpc::error_code::invalid_request, "Invalid Request: batches do not exist in 2026-07-28")));
         return;
@@ -134,6 +136,10 @@ void dispatcher::serve_modern(const std::shared_ptr<session_state>& session, con
     session->set_modern(std::move(m.revision), std::move(m.client_capabilities), std::move(m.client_info), m.log_level);
     const json caps = server_capabilities();
     session->set_server_capabilities(caps);
+    if (!request_chain_.empty()) {
+        sink = open_request_hooks(request_chain_, *session, req, given_sink);
+        if (!sink) return;  // a hook refused the request and answered it
+    }
 
     const auto& method = req.method;
     const auto offers = [&](const char* capability) { return caps.contains(capability); };

@@ -78,7 +78,7 @@ void dispatcher::get_prompt(const std::shared_ptr<session_state>& session, jsonr
         if (got.description) result["description"] = *got.description;
         return jsonrpc::make_result(r.id, std::move(result));
     };
-    run_on_pool(session, std::move(req), sink, nullptr, std::move(work));
+    run_on_pool(session, std::move(req), sink, pool_call{std::move(work), nullptr, std::nullopt, {}, {}});
 }
 
 void dispatcher::complete(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink) {
@@ -137,7 +137,7 @@ void dispatcher::complete(const std::shared_ptr<session_state>& session, jsonrpc
         json completion{{"values", std::move(got.values)}, {"total", total}, {"hasMore", got.has_more || truncated}};
         return jsonrpc::make_result(r.id, json{{"completion", std::move(completion)}});
     };
-    run_on_pool(session, std::move(req), sink, nullptr, std::move(work));
+    run_on_pool(session, std::move(req), sink, pool_call{std::move(work), nullptr, std::nullopt, {}, {}});
 }
 
 }  // namespace arcade_mcp::detail

@@ -114,7 +114,7 @@ void dispatcher::read_resource(const std::shared_ptr<session_state>& session, js
         if (const auto& hint = fixed ? fixed->cache : family->cache; hint && is_modern_revision(ctx.protocol_version())) add_cache_hint(result, *hint);
         return jsonrpc::make_result(r.id, std::move(result));
     };
-    run_on_pool(session, std::move(req), sink, nullptr, std::move(work));
+    run_on_pool(session, std::move(req), sink, pool_call{std::move(work), nullptr, std::nullopt, {}, {}});
 }
 
 }  // namespace arcade_mcp::detail

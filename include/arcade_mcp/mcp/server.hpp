@@ -12,7 +12,9 @@
 ///   return arcade_mcp::run(srv, argc, argv);
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "arcade_mcp/mcp/caching.hpp"
+#include "arcade_mcp/mcp/middleware.hpp"
 #include "arcade_mcp/mcp/prompts.hpp"
 #include "arcade_mcp/mcp/resources.hpp"
 #include "arcade_mcp/mcp/tool.hpp"
@@ -109,6 +112,25 @@ public:
     std::vector<std::shared_ptr<const resource_template_spec>> resource_templates() const;
     std::vector<std::shared_ptr<const prompt_spec>> prompts() const;
 
+    /// Adds middleware around every request and tool call (see middleware.hpp), after those
+    /// already added. Only before serving: throws std::logic_error once the server is served.
+    void use(std::shared_ptr<middleware> m);
+    /// Lifespan hooks, for resources the tools share (connection pools, clients). `on_start`
+    /// hooks run in registration order before the first request is accepted; when one throws,
+    /// serving does not start (`run` logs it and returns 1). `before_stop` hooks run in reverse
+    /// order once serving ends, after the last call was answered or stopped, before `run`
+    /// returns; a throwing one is logged and the others still run. Only before serving.
+    void on_start(std::function<void()> hook);
+    void before_stop(std::function<void()> hook);
+    /// The middleware, in registration order (fixed once served).
+    const std::vector<std::shared_ptr<middleware>>& middlewares() const noexcept { return middleware_; }
+    /// For the serving code: fixes the middleware and hooks (use/on_start/before_stop throw after).
+    void mark_served() noexcept { served_ = true; }
+    /// For the serving code: runs the on_start hooks (an exception propagates), or the
+    /// before_stop hooks (exceptions are logged).
+    void run_start_hooks();
+    void run_stop_hooks() noexcept;
+
     /// Observers are told of changes until removed (the served core registers itself).
     void add_observer(server_observer* observer);
     void remove_observer(server_observer* observer);
@@ -124,6 +146,10 @@ private:
     std::vector<std::shared_ptr<resource_template_spec>> templates_;
     std::vector<std::shared_ptr<prompt_spec>> prompts_;
     std::vector<server_observer*> observers_;
+    std::vector<std::shared_ptr<middleware>> middleware_;
+    std::vector<std::function<void()>> start_hooks_;
+    std::vector<std::function<void()>> stop_hooks_;
+    std::atomic<bool> served_{false};
 };
 
 /// Arcade's snake_to_pascal_case (e.g. "get_user_id" -> "GetUserId", "myTool" -> "Mytool").

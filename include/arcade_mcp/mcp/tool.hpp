@@ -57,12 +57,17 @@ struct tool_spec {
     /// runs on the thread that read the request instead of hopping to the worker pool, which
     /// saves two thread switches per call. Such a call has no time limit and cannot be cancelled.
     bool runs_inline = false;
+    /// Calls of this tool queued or running at once, MCP and worker together; one more is answered
+    /// at once with a retryable "busy" tool error. 0: no limit.
+    std::size_t max_concurrency = 0;
     std::function<tool_outcome(tool_context&, const json& arguments)> invoke;
 
     tool_spec& with_title(std::string t) { title = std::move(t); return *this; }
     tool_spec& with_timeout(std::chrono::milliseconds limit) { timeout = limit; return *this; }
     /// See `runs_inline`: only for handlers that return at once without blocking.
     tool_spec& non_blocking() { runs_inline = true; return *this; }
+    /// See `max_concurrency`.
+    tool_spec& with_max_concurrency(std::size_t n) { max_concurrency = n; return *this; }
     tool_spec& with_output_description(std::string d) { output_description = std::move(d); return *this; }
     /// Behaviour hints: MCP annotations and Arcade metadata.behavior.
     tool_spec& with_behavior(tool_behavior b) { metadata.behavior = std::move(b); return *this; }

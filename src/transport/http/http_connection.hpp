@@ -19,10 +19,10 @@ namespace arcade_mcp::detail {
 
 /// State shared by every connection of one server.
 struct http_shared {
-    http_shared(dispatcher& c, worker_pool& pool, const http_options& o)
+    http_shared(dispatcher& c, const http_options& o)
         : core(c), options(o), policy(o.host, o.allowed_hosts, o.allowed_origins),
           sessions(o.max_sessions, o.session_idle_timeout, o.max_sessions_per_client) {
-        if (o.worker_secret) worker = std::make_unique<worker_api>(c, pool, worker_settings{*o.worker_secret, o.worker_auth_disabled});
+        if (o.worker_secret) worker = std::make_unique<worker_api>(c, worker_settings{*o.worker_secret, o.worker_auth_disabled});
     }
     dispatcher& core;
     std::unique_ptr<worker_api> worker;  ///< null: /worker/* is 404

@@ -120,7 +120,7 @@ net::awaitable<void> drain(std::shared_ptr<http_shared> shared, net::io_context&
 
 int serve_http(dispatcher& core, worker_pool& pool, const http_options& options, stop_trigger& stop) {
     net::io_context ioc;
-    auto shared = std::make_shared<http_shared>(core, pool, options);
+    auto shared = std::make_shared<http_shared>(core, options);
     net::ip::tcp::acceptor acceptor(ioc);
     beast::error_code ec;
     const auto address = net::ip::make_address(options.host == "localhost" ? "127.0.0.1" : options.host, ec);

@@ -1,0 +1,132 @@
+// invoke_tool: hooks, handler, exceptions to outcomes (see tool_invocation.hpp).
+#include "mcp/tool_invocation.hpp"
+
+#include <chrono>
+#include <exception>
+
+#include "arcade_mcp/mcp/tool_context.hpp"
+#include "log/logger.hpp"
+#include "mcp/input_round.hpp"
+
+namespace arcade_mcp::detail {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+tool_run error_run(tool_error e, tool_call_status status) { return tool_run{tool_outcome{std::move(e), false}, status}; }
+
+tool_run fatal_run() { return error_run(tool_error::fatal("An unhandled exception was raised by the tool."), tool_call_status::exception); }
+
+/// The handler, with what it throws turned into an outcome (the MCP input-round signals pass).
+tool_run run_handler(const catalog_entry& tool, tool_context& ctx, const json& arguments) {
+    try {
+        tool_outcome outcome = tool.spec->invoke(ctx, arguments);
+        tool_call_status status = tool_call_status::ok;
+        if (std::holds_alternative<tool_error>(outcome.value)) status = tool_call_status::tool_error;
+        else if (std::holds_alternative<decode_error>(outcome.value)) status = tool_call_status::bad_arguments;
+        return tool_run{std::move(outcome), status};
+    } catch (const input_required_signal&) {
+        throw;
+    } catch (const request_error_signal&) {
+        throw;
+    } catch (const tool_exception& e) {
+        return error_run(e.error(), tool_call_status::tool_error);
+    } catch (const client_request_error& e) {
+        return error_run(tool_error::execution(e.what()), tool_call_status::tool_error);
+    } catch (const std::exception& e) {
+        log(log_level::warning, "tool raised an exception", {{"tool", tool.fqn}, {"request_id", ctx.request_id()}, {"error", e.what()}});
+        return fatal_run();
+    } catch (...) {
+        log(log_level::warning, "tool raised a non-standard exception", {{"tool", tool.fqn}, {"request_id", ctx.request_id()}});
+        return fatal_run();
+    }
+}
+
+/// The before hooks in order; returns how many ran (their after hooks are owed) and a refusal.
+std::size_t run_before_hooks(const middleware_chain& chain, const tool_call_info& info, std::optional<tool_run>& refusal) {
+    std::size_t ran = 0;
+    for (const auto& m : chain) {
+        ++ran;
+        try {
+            if (auto refused = m->before_tool_call(info)) {
+                refusal = error_run(std::move(*refused), tool_call_status::refused);
+                break;
+            }
+        } catch (const std::exception& e) {
+            log(log_level::error, "a before_tool_call hook raised an exception", {{"tool", std::string(info.tool)}, {"error", e.what()}});
+            refusal = error_run(tool_error::fatal("The call was refused: a server hook failed."), tool_call_status::refused);
+            break;
+        } catch (...) {
+            log(log_level::error, "a before_tool_call hook raised a non-standard exception", {{"tool", std::string(info.tool)}});
+            refusal = error_run(tool_error::fatal("The call was refused: a server hook failed."), tool_call_status::refused);
+            break;
+        }
+    }
+    return ran;
+}
+
+void run_after_hooks(const middleware_chain& chain, std::size_t owed, const tool_call_info& info, const tool_call_result& result) {
+    for (std::size_t i = owed; i-- > 0;) {
+        try {
+            chain[i]->after_tool_call(info, result);
+        } catch (const std::exception& e) {
+            log(log_level::error, "an after_tool_call hook raised an exception", {{"tool", std::string(info.tool)}, {"error", e.what()}});
+        } catch (...) {
+            log(log_level::error, "an after_tool_call hook raised a non-standard exception", {{"tool", std::string(info.tool)}});
+        }
+    }
+}
+
+tool_call_result result_of(const tool_run& run, clock::duration took, const tool_context& ctx) {
+    tool_call_result r;
+    r.status = run.status;
+    r.error = std::get_if<tool_error>(&run.outcome.value);
+    r.duration = std::chrono::duration_cast<std::chrono::microseconds>(took);
+    r.stopped = ctx.stop_token().stop_requested();
+    return r;
+}
+
+}  // namespace
+
+call_plan plan_for(const tool_spec& spec, std::chrono::milliseconds default_limit) {
+    call_plan plan;
+    plan.run_inline = spec.runs_inline;
+    plan.time_limit = spec.runs_inline ? std::chrono::milliseconds(0) : spec.timeout.value_or(default_limit);
+    plan.max_concurrency = spec.max_concurrency;
+    plan.concurrency_key = spec.max_concurrency ? &spec : nullptr;
+    return plan;
+}
+
+tool_error busy_error(const tool_spec& spec) {
+    return tool_error::retry("The tool is busy: " + std::to_string(spec.max_concurrency) + " calls are already running.",
+                             "Try the call again shortly.", 1000);
+}
+
+tool_run invoke_tool(const catalog_entry& tool, tool_context& ctx, const json& arguments, const middleware_chain& chain,
+                     std::string_view session_id, std::optional<tool_error> precondition) {
+    if (chain.empty()) {  // the common case: no hooks, nothing to time
+        if (precondition) return error_run(std::move(*precondition), tool_call_status::tool_error);
+        return run_handler(tool, ctx, arguments);
+    }
+    const tool_call_info info{tool.fqn, arguments, ctx, session_id};
+    std::optional<tool_run> run;
+    const std::size_t owed = run_before_hooks(chain, info, run);
+    const auto started = clock::now();
+    if (!run && precondition) run = error_run(std::move(*precondition), tool_call_status::tool_error);
+    if (!run) {
+        try {
+            run = run_handler(tool, ctx, arguments);
+        } catch (...) {  // an MCP input-round signal: tell the hooks, then let it pass
+            tool_call_result asked;
+            asked.status = tool_call_status::input_required;
+            asked.duration = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
+            asked.stopped = ctx.stop_token().stop_requested();
+            run_after_hooks(chain, owed, info, asked);
+            throw;
+        }
+    }
+    run_after_hooks(chain, owed, info, result_of(*run, clock::now() - started, ctx));
+    return std::move(*run);
+}
+
+}  // namespace arcade_mcp::detail

@@ -1,0 +1,41 @@
+// Calling one tool, the same for both protocols (MCP tools/call, /worker/tools/invoke): the
+// middleware's before_tool_call hooks (a refusal answers instead of the tool), the handler with
+// everything it throws turned into a typed outcome, then the after_tool_call hooks with the
+// outcome and the handler's run time. The 2026-07-28 input-round signals pass through to the MCP
+// caller (after the hooks were told).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "arcade_mcp/mcp/middleware.hpp"
+#include "arcade_mcp/mcp/tool.hpp"
+#include "mcp/call_runner.hpp"
+#include "mcp/tool_catalog.hpp"
+
+namespace arcade_mcp::detail {
+
+/// What a tool call produced, typed: the value or error to send, and how it ended.
+struct tool_run {
+    tool_outcome outcome;
+    tool_call_status status = tool_call_status::ok;
+};
+
+using middleware_chain = std::vector<std::shared_ptr<middleware>>;
+
+/// Runs `tool` with `arguments` for the caller in `ctx`. `precondition` set: the tool does not run
+/// and the call ends with that error (e.g. a declared secret is missing). `session_id` is for the
+/// hooks ("" when there is none).
+tool_run invoke_tool(const catalog_entry& tool, tool_context& ctx, const json& arguments, const middleware_chain& chain,
+                     std::string_view session_id, std::optional<tool_error> precondition = std::nullopt);
+
+/// How a call of `spec` runs: inline or on the pool, its time limit (its own, else
+/// `default_limit`; none inline), and its concurrency limit.
+call_plan plan_for(const tool_spec& spec, std::chrono::milliseconds default_limit);
+/// The retryable error of a call refused because its tool is at its concurrency limit.
+tool_error busy_error(const tool_spec& spec);
+
+}  // namespace arcade_mcp::detail
