@@ -1,7 +1,8 @@
 // The transport-free MCP core: takes one inbound JSON payload of a session (a message, or a
 // batch on 2025-03-26), applies the lifecycle rules, routes methods, and reports replies and
 // request-related messages to an outbound_sink. Handlers of the application (tools, resource
-// readers, prompts, completers) run on the worker pool; the rest answers inline. Observes the
+// readers, prompts, completers) run through the call runner (on the worker pool, or inline for
+// non_blocking tools); the rest answers inline. Observes the
 // server: rebuilds the tool catalog and tells initialized sessions when a list changes, and
 // subscribed sessions when a resource is updated. Thread-safe: one dispatcher serves every
 // session and connection.

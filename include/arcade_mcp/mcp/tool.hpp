@@ -8,8 +8,10 @@
 ///   R handler(tool_context&, const Args&)          result<R> handler(tool_context&, const Args&)
 ///   R handler(const Args&)                         result<R> handler(const Args&)
 /// A handler that throws `tool_exception` reports its `tool_error`; any other exception becomes a
-/// TOOL_RUNTIME_FATAL error whose text names no internals. Handlers may block: the transports run
-/// them on a worker pool, never on an I/O thread.
+/// TOOL_RUNTIME_FATAL error whose text names no internals. Handlers may block: they run on the
+/// worker pool, under the tool's time limit and concurrency limit, with the middleware's tool
+/// hooks around them (middleware.hpp); only a tool marked `non_blocking()` runs on the thread that
+/// read the request (an I/O thread over HTTP), so it must never block.
 #pragma once
 
 #include <chrono>

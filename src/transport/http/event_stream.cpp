@@ -26,6 +26,12 @@ void event_stream::send(json message) { push(serialize(message), false); }
 
 void event_stream::finish(std::optional<json> reply) {
     if (reply) {
+        if (reply->is_object())
+            if (auto e = reply->find("error"); e != reply->end() && e->is_object())
+                if (auto c = e->find("code"); c != e->end() && c->is_number_integer()) {
+                    std::lock_guard l(mu_);
+                    reply_error_code_ = c->get<int>();
+                }
         push(serialize(*reply), true);
         return;
     }
@@ -91,10 +97,10 @@ event_stream::state event_stream::peek() const {
     return st;
 }
 
-std::string event_stream::take_reply() {
+event_stream::reply event_stream::take_reply() {
     std::lock_guard l(mu_);
     if (events_.size() != 1 || !events_.front().is_reply) return {};
-    return std::move(events_.front().data);
+    return reply{std::move(events_.front().data), reply_error_code_};
 }
 
 std::uint64_t event_stream::last_seq() const {

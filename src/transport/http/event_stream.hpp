@@ -58,8 +58,14 @@ public:
         bool only_reply = false;       ///< finished, and the reply (if any) is the only event
     };
     state peek() const;
-    /// Moves the reply out when it is the only event (the JSON answer); "" when there is none.
-    std::string take_reply();
+    /// The reply, typed: its serialized text and, when it is a JSON-RPC error, its code (read
+    /// from the message as it was finished, so no one re-parses the text to pick a status).
+    struct reply {
+        std::string body;  ///< "" when there is none
+        std::optional<int> error_code;
+    };
+    /// Moves the reply out when it is the only event (the JSON answer).
+    reply take_reply();
 
     const std::string& id() const noexcept { return id_; }
     /// The sequence number of the newest event (0 before the first).
@@ -81,6 +87,7 @@ private:
     std::deque<event> events_;
     std::uint64_t seq_ = 0;
     bool finished_ = false;
+    std::optional<int> reply_error_code_;
     bool close_requested_ = false;
     bool terminated_ = false;
     std::uint64_t generation_ = 0;

@@ -231,13 +231,12 @@ std::string header(const http_request& req, std::string_view name) {
     return std::string(to_std(req[boost::beast::string_view(name.data(), name.size())]));
 }
 
-/// The HTTP status of a 2026-07-28 answer sent as JSON: 404 for an unknown method, 400 for the
-/// errors the revision assigns to it (bad `_meta` or params, header mismatch, missing client
-/// capability, unsupported revision), 200 otherwise.
-bhttp::status modern_status(const std::string& reply) {
-    const json j = json::parse(reply, nullptr, false);
-    if (!j.is_object() || !j.contains("error")) return bhttp::status::ok;
-    const int code = j["error"].value("code", 0);
+/// The HTTP status of a 2026-07-28 answer sent as JSON, from its error code (none: a result):
+/// 404 for an unknown method, 400 for the errors the revision assigns to it (bad `_meta` or
+/// params, header mismatch, missing client capability, unsupported revision), 200 otherwise.
+bhttp::status modern_status(std::optional<int> error_code) {
+    if (!error_code) return bhttp::status::ok;
+    const int code = *error_code;
     if (code == jsonrpc::error_code::method_not_found) return bhttp::status::not_found;
     if (code == jsonrpc::error_code::invalid_params || code == jsonrpc::error_code::invalid_request ||
         code == jsonrpc::error_code::parse_error || (code <= modern_error::header_mismatch && code >= modern_error::unsupported_protocol_version))
@@ -257,7 +256,7 @@ net::awaitable<bool> post_modern(beast::tcp_stream& stream, const http_request& 
     const auto answer_error = [&](const jsonrpc::error& err) -> net::awaitable<bool> {
         // Error texts may quote header bytes that are not UTF-8: replaced, so the body stays JSON.
         std::string body = jsonrpc::make_error(id, err).dump(-1, ' ', false, json::error_handler_t::replace);
-        const auto status = modern_status(body);
+        const auto status = modern_status(err.code);
         co_return co_await write_raw_json(stream, req, status, std::move(body), keep, no_headers) && keep;
     };
     // Errors are built as named values first: GCC 12 destroys temporaries made inside a co_await
@@ -332,11 +331,11 @@ net::awaitable<bool> post_modern(beast::tcp_stream& stream, const http_request& 
     keep = req.keep_alive() && !shared->draining.load();
     if (st.only_reply || st.terminated) {
         if (watch) watch->stop();
-        std::string reply = es->take_reply();
-        if (reply.empty())
+        auto reply = es->take_reply();
+        if (reply.body.empty())
             co_return co_await write_response(stream, req, bhttp::status::accepted, nullptr, keep, no_headers) && keep;
-        const auto status = modern_status(reply);
-        co_return co_await write_raw_json(stream, req, status, std::move(reply), keep, no_headers) && keep;
+        const auto status = modern_status(reply.error_code);
+        co_return co_await write_raw_json(stream, req, status, std::move(reply.body), keep, no_headers) && keep;
     }
     // Notifications first (progress, logs; a listen stream's acknowledgement): an SSE stream
     // scoped to this request, ending with its answer.
@@ -448,8 +447,9 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
     }
     keep = req.keep_alive() && !shared->draining.load();  // a drain that began meanwhile closes the connection
     if ((st.only_reply && !st.close_requested) || st.terminated) {
-        std::string reply = es->take_reply();
-        if (created && (reply.empty() || json::parse(reply, nullptr, false).contains("error")))
+        auto taken = es->take_reply();
+        std::string& reply = taken.body;
+        if (created && (reply.empty() || taken.error_code))
             shared->sessions.erase(session->id());  // failed initialize
         if (reply.empty() && !carries_request(payload))
             co_return co_await write_response(stream, req, bhttp::status::accepted, nullptr, keep, headers) && keep;

@@ -116,19 +116,26 @@ export async function scenarioToolFaults() {
   const duringProblems = echoProblems(0, tHangDone);
   expect(duringProblems.length === 0, `echo answers before/during the faults: ${[...new Set(duringProblems)].slice(0, 3).join('; ')}`);
 
-  // Informational: as many hung handlers as worker threads. Timed-out calls keep their thread,
-  // so other calls wait for a free one.
+  // As many hung handlers as worker threads, each ignoring its stop token past the limit: until
+  // the limit other calls wait for a thread; past it, spare threads stand in for the stuck ones,
+  // so echo is served again while the handlers still hang (asserted on that window).
+  const SAT_HANG_S = 5;
   const tSat = now();
-  const saturate = await Promise.all(range(THREADS).map(() => call('hangs', { seconds: 3 })));
-  await sleep(1500);
+  const saturateP = Promise.all(range(THREADS).map(() => call('hangs', { seconds: SAT_HANG_S })));
+  await sleep(SAT_HANG_S * 1000 - 500);
   const tSatEnd = now();
+  const saturate = await saturateP;
   const satEcho = echoBetween(tSat, tSatEnd);
   const satProblems = echoProblems(tSat, tSatEnd);
+  const pastLimit = echoBetween(tSat + LIMIT_S * 1000 + 300, tSatEnd);
   figure(
-    `${THREADS} hung handlers = worker threads (info, not asserted)`,
+    `${THREADS} hung handlers = worker threads, hanging ${SAT_HANG_S} s past a ${LIMIT_S} s limit`,
     `callers answered in ${saturate.map((r) => ms(r.ms)).join(', ')}; echo meanwhile ${latencySummary(satEcho)}, ` +
-      `${satProblems.length} of them answered with an error: ${[...new Set(satProblems)].map((p) => p.slice(0, 120)).join('; ') || '-'}`
+      `after the limit ${latencySummary(pastLimit)}; ${satProblems.length} answered with an error: ` +
+      `${[...new Set(satProblems)].map((p) => p.slice(0, 120)).join('; ') || '-'}`
   );
+  expect(pastLimit.length > 0, 'echo calls were answered while the handlers hung past their limit');
+  expect(pastLimit.every((x) => x < 1000), `past the limit an echo call took ${Math.max(...pastLimit).toFixed(0)} ms (spare threads should serve it)`);
 
   echo.stop = true;
   await within(echoLoop, 12000);
