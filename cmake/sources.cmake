@@ -17,6 +17,7 @@ set(ARCADE_MCP_SOURCES
   src/mcp/request_hooks.cpp
   src/mcp/tool_catalog.cpp
   src/mcp/dispatcher.cpp
+  src/mcp/method_tables.cpp
   src/mcp/tool_call.cpp
   src/mcp/request_call.cpp
   src/mcp/request_scope.cpp

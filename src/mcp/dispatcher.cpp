@@ -245,38 +245,17 @@ void dispatcher::handle_request(const std::shared_ptr<session_state>& session, j
     const auto& sink = hooked ? hooked : given_sink;
     std::optional<jsonrpc::error> err;
     json result;
-    if (req.method == "ping") {
-        result = json::object();
-    } else if (req.method == "initialize") {
-        result = initialize(*session, req, err);
-    } else if (!session->initialize_done()) {
+    const auto& methods = legacy_methods();
+    const auto found = methods.find(req.method);
+    const method_entry* method = found == methods.end() ? nullptr : &found->second;
+    if (!(method && method->before_initialize) && !session->initialize_done()) {
         err = make_err(jsonrpc::error_code::invalid_request, "Invalid Request: the session is not initialized; send initialize first");
-    } else if (req.method == "tools/call") {
-        call_tool(session, std::move(req), sink);
-        return;
-    } else if (req.method == "tools/list") {
-        result = list_tools(*session, req, err);
-    } else if (req.method == "resources/list") {
-        result = list_resources(*session, req, err);
-    } else if (req.method == "resources/templates/list") {
-        result = list_resource_templates(*session, req, err);
-    } else if (req.method == "resources/read") {
-        read_resource(session, std::move(req), sink);
-        return;
-    } else if (req.method == "resources/subscribe" || req.method == "resources/unsubscribe") {
-        result = subscribe(*session, req, req.method == "resources/subscribe", err);
-    } else if (req.method == "prompts/list") {
-        result = list_prompts(*session, req, err);
-    } else if (req.method == "prompts/get") {
-        get_prompt(session, std::move(req), sink);
-        return;
-    } else if (req.method == "completion/complete") {
-        complete(session, std::move(req), sink);
-        return;
-    } else if (req.method == "logging/setLevel") {
-        result = set_log_level(*session, req, err);
-    } else {
+    } else if (!method) {
         err = make_err(jsonrpc::error_code::method_not_found, "Method not found: " + req.method);
+    } else if (method->serve) {
+        return method->serve(*this, session, std::move(req), sink);
+    } else {
+        result = method->answer(*this, *session, req, err);
     }
     sink->finish(err ? jsonrpc::make_error(req.id, *err) : jsonrpc::make_result(req.id, std::move(result)));
 }

@@ -14,6 +14,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "arcade_mcp/json.hpp"
@@ -128,6 +130,31 @@ private:
                      pool_call call);
     /// Sends `message` to every live initialized session that `wanted` selects.
     void broadcast(const json& message, const std::function<bool(const session_state&)>& wanted);
+
+    /// One method of an era: answered at once (`answer`), or handed on with the request (`serve`:
+    /// handlers that run through the call runner, or streams).
+    struct method_entry {
+        using answer_fn = json (*)(dispatcher&, session_state&, const jsonrpc::request&, std::optional<jsonrpc::error>&);
+        using serve_fn = void (*)(dispatcher&, const std::shared_ptr<session_state>&, jsonrpc::request, const std::shared_ptr<outbound_sink>&);
+        enum class cache { none, list, read };
+        answer_fn answer = nullptr;
+        serve_fn serve = nullptr;
+        bool before_initialize = false;  ///< 2025 era: allowed before initialize completed
+        std::string_view capability;     ///< 2026 era: the server capability it needs ("": none)
+        cache hint = cache::none;        ///< 2026 era: which caching hint its result carries
+        bool unshaped = false;           ///< 2026 era: gets the raw sink (subscriptions/listen)
+
+        static method_entry answered(answer_fn f) { method_entry e; e.answer = f; return e; }
+        static method_entry served(serve_fn f) { method_entry e; e.serve = f; return e; }
+        method_entry allowed_before_initialize() const { auto e = *this; e.before_initialize = true; return e; }
+        method_entry needs(std::string_view cap) const { auto e = *this; e.capability = cap; return e; }
+        method_entry cached(cache c) const { auto e = *this; e.hint = c; return e; }
+        method_entry raw_sink() const { auto e = *this; e.unshaped = true; return e; }
+    };
+    using method_table = std::unordered_map<std::string_view, method_entry>;
+    /// The methods of each era (method_tables.cpp).
+    static const method_table& legacy_methods();
+    static const method_table& modern_methods();
 
     void handle_one(const std::shared_ptr<session_state>& session, const json& value, const std::shared_ptr<outbound_sink>& sink);
     void handle_request(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink);

@@ -141,49 +141,21 @@ void dispatcher::serve_modern(const std::shared_ptr<session_state>& session, con
         if (!sink) return;  // a hook refused the request and answered it
     }
 
-    const auto& method = req.method;
-    const auto offers = [&](const char* capability) { return caps.contains(capability); };
+    const auto& methods = modern_methods();
+    const auto found = methods.find(req.method);
+    const method_entry* method = found == methods.end() ? nullptr : &found->second;
     std::optional<cache_hint> hint;
-    if (method == "tools/list" || method == "prompts/list" || method == "resources/list" || method == "resources/templates/list")
-        hint = server_.info().list_cache;
-    else if (method == "resources/read")
-        hint = server_.info().read_cache;
-    auto shaped = std::make_shared<modern_reply_sink>(sink, method, server_info_meta(), hint);
-
+    if (method && method->hint == method_entry::cache::list) hint = server_.info().list_cache;
+    else if (method && method->hint == method_entry::cache::read) hint = server_.info().read_cache;
+    if (method && method->unshaped) return method->serve(*this, session, std::move(req), sink);
+    auto shaped = std::make_shared<modern_reply_sink>(sink, req.method, server_info_meta(), hint);
+    // A method whose capability this server does not offer does not exist here.
+    if (method && !method->capability.empty() && !caps.contains(method->capability)) method = nullptr;
+    if (method && method->serve) return method->serve(*this, session, std::move(req), shaped);
     std::optional<jsonrpc::error> err;
     json result;
-    const bool resources = method.rfind("resources/", 0) == 0 && method != "resources/subscribe" && method != "resources/unsubscribe";
-    if (method == "server/discover") {
-        result = discover();
-    } else if (method == "subscriptions/listen") {
-        listen(session, req, sink);
-        return;
-    } else if (method == "tools/list") {
-        result = list_tools(*session, req, err);
-    } else if (method == "tools/call") {
-        call_tool(session, std::move(req), shaped);
-        return;
-    } else if (resources && offers("resources")) {
-        if (method == "resources/read") {
-            read_resource(session, std::move(req), shaped);
-            return;
-        }
-        if (method == "resources/list") result = list_resources(*session, req, err);
-        else if (method == "resources/templates/list") result = list_resource_templates(*session, req, err);
-        else err = make_err(jsonrpc::error_code::method_not_found, "Method not found: " + method);
-    } else if (method == "prompts/list" && offers("prompts")) {
-        result = list_prompts(*session, req, err);
-    } else if (method == "prompts/get" && offers("prompts")) {
-        get_prompt(session, std::move(req), shaped);
-        return;
-    } else if (method == "completion/complete" && offers("completions")) {
-        complete(session, std::move(req), shaped);
-        return;
-    } else {
-        // Includes what the revision removed: initialize, ping, logging/setLevel,
-        // resources/subscribe and resources/unsubscribe.
-        err = make_err(jsonrpc::error_code::method_not_found, "Method not found: " + method);
-    }
+    if (method) result = method->answer(*this, *session, req, err);
+    else err = make_err(jsonrpc::error_code::method_not_found, "Method not found: " + req.method);
     shaped->finish(err ? jsonrpc::make_error(req.id, *err) : jsonrpc::make_result(req.id, std::move(result)));
 }
 
