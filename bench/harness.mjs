@@ -3,6 +3,13 @@
 // wrk and the same Lua scripts, reads CPU and memory from /proc, and writes the results (JSON,
 // Markdown, PNG chart) into bench/results/<date>-<host>.*. Every child is stopped by PID.
 //
+// Peers: nginx with a fixed body (the ceiling of the load generator); the TypeScript MCP SDK 1.x
+// (bench/peers/ts-sdk: ts-stateful, ts-stateless, stdio ts-sdk) and the TypeScript MCP SDK v2
+// (bench/peers/ts-sdk-v2, @modelcontextprotocol/server + /node: ts-sdk-v2-stateful,
+// ts-sdk-v2-stateless, stdio ts-sdk-v2), each stateful and stateless, each run through every
+// workload the other TypeScript peer runs. All of them speak 2025-11-25 here (v2 also serves
+// 2026-07-28 on the same endpoint; no workload of this harness sends it).
+//
 // Settings (environment; defaults in parentheses):
 //   BENCH_SECONDS (10)          duration of each main workload run, at 1 and 32 connections
 //   BENCH_SWEEP_SECONDS (5)     duration of each point of the connection and size sweeps
@@ -70,6 +77,14 @@ const buildDir = path.resolve(REPO, env.BENCH_BUILD_DIR || 'build/release');
 const bin = (name) => path.join(buildDir, 'bin', name);
 const resultsDir = path.resolve(REPO, env.BENCH_RESULTS_DIR || (quick ? path.join(tmp, 'results') : 'bench/results'));
 const tsDir = path.join(BENCH_DIR, 'peers', 'ts-sdk');
+const tsV2Dir = path.join(BENCH_DIR, 'peers', 'ts-sdk-v2');
+/** The Node peers (1.x and v2 SDK): one server.mjs each, same command line (--mode, --port). */
+const nodePeer = (dir, mode, port) => ({
+  cmd: process.execPath,
+  args: [path.join(dir, 'server.mjs'), '--mode', mode, ...(port === undefined ? [] : ['--port', String(port)])],
+  env: cleanEnv({ ARCADE_USER_ID: 'bench-user' }),
+  cwd: dir,
+});
 const luaDir = path.join(BENCH_DIR, 'lua');
 const nginxBin = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'].find(existsSync) || 'nginx';
 
@@ -193,15 +208,30 @@ const SERVERS = {
     label: 'TS SDK stateful',
     kind: 'mcp',
     stateful: true,
-    command: (port) => ({ cmd: process.execPath, args: [path.join(tsDir, 'server.mjs'), '--mode', 'stateful', '--port', String(port)], env: cleanEnv({ ARCADE_USER_ID: 'bench-user' }), cwd: tsDir }),
+    command: (port) => nodePeer(tsDir, 'stateful', port),
   },
   'ts-stateless': {
     label: 'TS SDK stateless',
     kind: 'mcp',
     stateful: false,
-    command: (port) => ({ cmd: process.execPath, args: [path.join(tsDir, 'server.mjs'), '--mode', 'stateless', '--port', String(port)], env: cleanEnv({ ARCADE_USER_ID: 'bench-user' }), cwd: tsDir }),
+    command: (port) => nodePeer(tsDir, 'stateless', port),
+  },
+  'ts-sdk-v2-stateful': {
+    label: 'TS SDK v2 stateful',
+    kind: 'mcp',
+    stateful: true,
+    command: (port) => nodePeer(tsV2Dir, 'stateful', port),
+  },
+  'ts-sdk-v2-stateless': {
+    label: 'TS SDK v2 stateless',
+    kind: 'mcp',
+    stateful: false,
+    command: (port) => nodePeer(tsV2Dir, 'stateless', port),
   },
 };
+/** The stateful and stateless keys of the TypeScript peers (1.x, v2), in table order. */
+const TS_STATEFUL = ['ts-stateful', 'ts-sdk-v2-stateful'];
+const TS_STATELESS = ['ts-stateless', 'ts-sdk-v2-stateless'];
 
 let logSeq = 0;
 /** Starts a server on a free port and waits for its first correct answer (bounded). */
@@ -351,7 +381,7 @@ async function runWrk(server, workloadKey, conns, seconds, { phase, messageBytes
   if (series.length) rec.rss_series = series;
   if (server.child.exited) rec.failed = `server exited during the run (${JSON.stringify(server.child.exitInfo)}); log: ${tail(server.logPath)}`;
   const flag = rec.errors ? `  ERRORS ${rec.errors}${rec.first_wrong ? ` (first wrong: ${rec.first_wrong.slice(0, 120)})` : ''}` : '';
-  log(`${server.key.padEnd(14)} ${workloadKey.padEnd(14)} c=${String(conns).padEnd(4)}${messageBytes !== undefined ? ` ${messageBytes} B` : ''} ${Math.round(rec.rps)} req/s p50 ${rec.p50_ms.toFixed(2)} ms p99 ${rec.p99_ms.toFixed(2)} ms cpu/10k ${rec.cpu_s_per_10k?.toFixed(3)} s${flag}`);
+  log(`${server.key.padEnd(19)} ${workloadKey.padEnd(14)} c=${String(conns).padEnd(4)}${messageBytes !== undefined ? ` ${messageBytes} B` : ''} ${Math.round(rec.rps)} req/s p50 ${rec.p50_ms.toFixed(2)} ms p99 ${rec.p99_ms.toFixed(2)} ms cpu/10k ${rec.cpu_s_per_10k?.toFixed(3)} s${flag}`);
   await sleep(300);
   return rec;
 }
@@ -371,6 +401,7 @@ function machineInfo() {
     compiler = `${(sh(cxx, ['--version']) || cxx).split('\n')[0]} (${type}, ${flags})`;
   } catch {}
   const lock = JSON.parse(readFileSync(path.join(tsDir, 'package-lock.json'), 'utf8'));
+  const lockV2 = JSON.parse(readFileSync(path.join(tsV2Dir, 'package-lock.json'), 'utf8'));
   const gitHead = sh('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD']);
   const dirty = (sh('git', ['-C', REPO, 'status', '--porcelain', '--untracked-files=no']) || '').length > 0;
   return {
@@ -386,6 +417,8 @@ function machineInfo() {
     wrk: (sh('wrk', ['-v']) || '').split('\n')[0].replace(/\s*Copyright.*$/, ''),
     ts_sdk: lock.packages['node_modules/@modelcontextprotocol/sdk']?.version,
     express: lock.packages['node_modules/express']?.version,
+    ts_sdk_v2_server: lockV2.packages['node_modules/@modelcontextprotocol/server']?.version,
+    ts_sdk_v2_node: lockV2.packages['node_modules/@modelcontextprotocol/node']?.version,
     git: gitHead ? `${gitHead}${dirty ? ' (working tree has uncommitted changes)' : ''}` : null,
   };
 }
@@ -475,7 +508,7 @@ async function microBenchmarks() {
 }
 
 async function startupTrials(results) {
-  for (const key of ['ours', 'nginx', 'ts-stateful', 'ts-stateless']) {
+  for (const key of ['ours', 'nginx', ...TS_STATEFUL, ...TS_STATELESS]) {
     const ms = [];
     for (let i = 0; i < cfg.startTrials; ++i) {
       try {
@@ -496,7 +529,8 @@ async function startupTrials(results) {
 async function stdioPhase(results) {
   const defs = {
     ours: { cmd: bin('arcade-eval-ref'), args: [], env: cleanEnv({ ARCADE_SERVER_TRANSPORT: 'stdio', ARCADE_USER_ID: 'bench-user' }), cwd: tmp },
-    'ts-sdk': { cmd: process.execPath, args: [path.join(tsDir, 'server.mjs'), '--mode', 'stdio'], env: cleanEnv({ ARCADE_USER_ID: 'bench-user' }), cwd: tsDir },
+    'ts-sdk': nodePeer(tsDir, 'stdio'),
+    'ts-sdk-v2': nodePeer(tsV2Dir, 'stdio'),
   };
   for (const [key, d] of Object.entries(defs)) {
     const logPath = path.join(tmp, `stdio-${key}.log`);
@@ -544,7 +578,7 @@ async function stdioPhase(results) {
 
 async function sessionsPhase(results) {
   const n = cfg.sessions;
-  for (const key of ['ours', 'ts-stateful']) {
+  for (const key of ['ours', ...TS_STATEFUL]) {
     let s;
     try {
       s = await startServer(key, { MCP_TRANSPORT_MAX_SESSIONS: String(n + 100), MCP_TRANSPORT_MAX_SESSIONS_PER_CLIENT: String(n + 100) });
@@ -634,20 +668,20 @@ async function main() {
 
   log(`main workloads (${cfg.seconds} s each, 1 and 32 connections)`);
   for (const conns of [1, 32]) {
-    for (const key of ['nginx', 'ours', 'ts-stateful']) await run(key, 'echo', conns, cfg.seconds, { phase: 'main' });
-    for (const key of ['ours-stateless', 'ts-stateless']) await run(key, 'echo-stateless', conns, cfg.seconds, { phase: 'main' });
-    for (const key of ['ours', 'ts-stateful']) await run(key, 'list', conns, cfg.seconds, { phase: 'main' });
+    for (const key of ['nginx', 'ours', ...TS_STATEFUL]) await run(key, 'echo', conns, cfg.seconds, { phase: 'main' });
+    for (const key of ['ours-stateless', ...TS_STATELESS]) await run(key, 'echo-stateless', conns, cfg.seconds, { phase: 'main' });
+    for (const key of ['ours', ...TS_STATEFUL]) await run(key, 'list', conns, cfg.seconds, { phase: 'main' });
     await run('ours', 'worker', conns, cfg.seconds, { phase: 'main' });
   }
   await run('nginx', 'echo-nolua', 32, cfg.seconds, { phase: 'main' });
 
   log(`connection sweep (${cfg.sweepSeconds} s per point)`);
-  for (const key of ['nginx', 'ours', 'ours-stateless', 'ts-stateful', 'ts-stateless']) {
+  for (const key of ['nginx', 'ours', 'ours-stateless', ...TS_STATEFUL, ...TS_STATELESS]) {
     for (const conns of cfg.sweepConns) await run(key, key.endsWith('stateless') ? 'echo-stateless' : 'echo', conns, cfg.sweepSeconds, { phase: 'conn-sweep' });
   }
 
   log(`argument size sweep (${cfg.sweepSeconds} s per point, ${cfg.sizeConns} connections)`);
-  for (const key of ['ours', 'ts-stateful']) {
+  for (const key of ['ours', ...TS_STATEFUL]) {
     for (const bytes of cfg.sizes) await run(key, 'echo', cfg.sizeConns, cfg.sweepSeconds, { phase: 'size-sweep', messageBytes: bytes });
   }
 
@@ -656,10 +690,10 @@ async function main() {
     await run('ours', 'echo', 32, cfg.soakSeconds, { phase: 'soak', seriesEveryMs: 1000 });
   }
 
-  // Last: initialize opens a session per request on stateful servers (the TS SDK keeps them all).
+  // Last: initialize opens a session per request on stateful servers (the TS SDKs keep them all).
   log('initialize');
   for (const conns of [1, 32]) {
-    for (const key of ['ours', 'ours-stateless', 'ts-stateful', 'ts-stateless']) await run(key, 'initialize', conns, cfg.seconds, { phase: 'main' });
+    for (const key of ['ours', 'ours-stateless', ...TS_STATEFUL, ...TS_STATELESS]) await run(key, 'initialize', conns, cfg.seconds, { phase: 'main' });
   }
 
   for (const [key, s] of Object.entries(servers)) {

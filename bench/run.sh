@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The benchmark suite of issue #7, one command: installs what is missing
-# (scripts/install-deps.sh --with-bench: wrk, nginx, gnuplot-nox, the TypeScript SDK peer's
+# (scripts/install-deps.sh --with-bench: wrk, nginx, gnuplot-nox, the TypeScript SDK peers'
 # pinned npm packages), builds Release (cmake --preset release), then bench/harness.mjs starts
-# arcade-eval-ref and the peers (nginx with a fixed body; the TypeScript MCP SDK 1.32.2, stateful
-# and stateless) on free 127.0.0.1 ports, drives them with wrk and the checking Lua scripts of
+# arcade-eval-ref and the peers (nginx with a fixed body; the TypeScript MCP SDK 1.32.2 in
+# bench/peers/ts-sdk and the TypeScript MCP SDK v2, @modelcontextprotocol/server 2.4.0 with
+# @modelcontextprotocol/node 2.1.2, in bench/peers/ts-sdk-v2; each stateful and stateless, and
+# over stdio) on free 127.0.0.1 ports, drives them with wrk and the checking Lua scripts of
 # bench/lua/, runs the micro-benchmarks, prints one table plus ratios, and writes
-# bench/results/<date>-<host>.{json,md,png}. A full run takes about 15 minutes.
+# bench/results/<date>-<host>.{json,md,png}. A full run takes about 20 minutes.
 #
 # Settings are environment variables, listed at the top of bench/harness.mjs; the common ones:
 #   BENCH_SECONDS=10  BENCH_SWEEP_SECONDS=5  BENCH_SOAK_SECONDS=60  BENCH_QUICK=1 (smoke run)

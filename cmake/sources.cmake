@@ -45,6 +45,7 @@ set(ARCADE_MCP_SOURCES
   src/arcade/worker_invoke.cpp
   src/util/random.cpp
   src/log/logger.cpp
+  src/log/log_writer.cpp
   src/app/dotenv.cpp
   src/app/runtime_config.cpp
   src/app/run.cpp
@@ -59,6 +60,7 @@ set(ARCADE_MCP_SOURCES
 # Unit tests that live beside the code they test.
 set(ARCADE_MCP_UNIT_TESTS
   src/jsonrpc/message_test.cpp
+  src/log/log_writer_test.cpp
   src/util/json_limits_test.cpp
   src/mcp/call_runner_test.cpp
   src/mcp/middleware_test.cpp

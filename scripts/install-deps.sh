@@ -8,7 +8,8 @@
 #   --with-fuzz         clang 14 and its libFuzzer/sanitizer runtimes (libclang-rt-14-dev), for
 #                       scripts/fuzz.sh and the `fuzz` CMake preset
 #   --with-bench        wrk, nginx (nginx-light when no nginx is installed), gnuplot-nox, and
-#                       bench/peers/ts-sdk (the TypeScript SDK peer), for bench/run.sh
+#                       bench/peers/ts-sdk and bench/peers/ts-sdk-v2 (the TypeScript SDK 1.x
+#                       and v2 peers), for bench/run.sh
 # Flags may be given in any order. A folder whose node_modules matches its lockfile is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,4 +67,6 @@ fi
 if ((with_conformance)); then
   for dir in tools/node22 tools/conformance tools/conformance-next; do npm_ci "$dir"; done
 fi
-if ((with_bench)); then npm_ci bench/peers/ts-sdk; fi
+if ((with_bench)); then
+  for dir in bench/peers/ts-sdk bench/peers/ts-sdk-v2; do npm_ci "$dir"; done
+fi

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-const SERVER_ORDER = ['ours', 'ours-stateless', 'nginx', 'ts-stateful', 'ts-stateless'];
+const SERVER_ORDER = ['ours', 'ours-stateless', 'nginx', 'ts-stateful', 'ts-stateless', 'ts-sdk-v2-stateful', 'ts-sdk-v2-stateless'];
 const LABELS = {
   ours: 'arcade-eval-ref',
   'ours-stateless': 'arcade-eval-ref stateless',
@@ -12,7 +12,15 @@ const LABELS = {
   'ts-stateful': 'TS SDK stateful',
   'ts-stateless': 'TS SDK stateless',
   'ts-sdk': 'TS SDK',
+  'ts-sdk-v2-stateful': 'TS SDK v2 stateful',
+  'ts-sdk-v2-stateless': 'TS SDK v2 stateless',
+  'ts-sdk-v2': 'TS SDK v2',
 };
+/** The TypeScript peers compared in the ratios: [stateful key, stateless key, name]. */
+const TS_PEERS = [
+  ['ts-stateful', 'ts-stateless', 'TS SDK'],
+  ['ts-sdk-v2-stateful', 'ts-sdk-v2-stateless', 'TS SDK v2'],
+];
 const WORKLOAD_ORDER = ['echo', 'echo-stateless', 'list', 'initialize', 'worker', 'echo-nolua'];
 const WORKLOAD_TITLES = {
   echo: 'tools/call Echo (session)',
@@ -72,22 +80,32 @@ function footprintRows(results) {
 export function ratios(results) {
   const out = [];
   const add = (what, a, b) => out.push({ what, value: a && b ? a / b : null });
+  // A peer absent from the results (older runs have no v2) adds no lines rather than n/a ones.
+  const peers = TS_PEERS.filter(([sf, sl]) => results.servers?.[sf] || results.servers?.[sl] || results.runs.some((r) => r.server === sf || r.server === sl));
   for (const c of [1, 32]) {
     const ours = find(results, 'ours', 'echo', c);
     add(`Echo req/s at ${c} conn, ours / nginx`, ours?.rps, find(results, 'nginx', 'echo', c)?.rps);
-    add(`Echo req/s at ${c} conn, ours / TS SDK stateful`, ours?.rps, find(results, 'ts-stateful', 'echo', c)?.rps);
-    add(`Echo p99 at ${c} conn, TS SDK stateful / ours`, find(results, 'ts-stateful', 'echo', c)?.p99_ms, ours?.p99_ms);
+    for (const [sf, , name] of peers) {
+      add(`Echo req/s at ${c} conn, ours / ${name} stateful`, ours?.rps, find(results, sf, 'echo', c)?.rps);
+      add(`Echo p99 at ${c} conn, ${name} stateful / ours`, find(results, sf, 'echo', c)?.p99_ms, ours?.p99_ms);
+    }
   }
-  add('stateless Echo req/s at 32 conn, ours / TS SDK stateless', find(results, 'ours-stateless', 'echo-stateless', 32)?.rps, find(results, 'ts-stateless', 'echo-stateless', 32)?.rps);
-  add('tools/list req/s at 32 conn, ours / TS SDK stateful', find(results, 'ours', 'list', 32)?.rps, find(results, 'ts-stateful', 'list', 32)?.rps);
-  add('initialize req/s at 32 conn, ours / TS SDK stateful', find(results, 'ours', 'initialize', 32)?.rps, find(results, 'ts-stateful', 'initialize', 32)?.rps);
+  for (const [, sl, name] of peers) add(`stateless Echo req/s at 32 conn, ours / ${name} stateless`, find(results, 'ours-stateless', 'echo-stateless', 32)?.rps, find(results, sl, 'echo-stateless', 32)?.rps);
+  for (const [sf, , name] of peers) add(`tools/list req/s at 32 conn, ours / ${name} stateful`, find(results, 'ours', 'list', 32)?.rps, find(results, sf, 'list', 32)?.rps);
+  for (const [sf, , name] of peers) add(`initialize req/s at 32 conn, ours / ${name} stateful`, find(results, 'ours', 'initialize', 32)?.rps, find(results, sf, 'initialize', 32)?.rps);
   add('worker invoke req/s at 32 conn, ours / nginx', find(results, 'ours', 'worker', 32)?.rps, find(results, 'nginx', 'echo', 32)?.rps);
   add('CPU per request at 32 conn, ours / nginx', find(results, 'ours', 'echo', 32)?.cpu_s_per_10k, find(results, 'nginx', 'echo', 32)?.cpu_s_per_10k);
-  add('CPU per request at 32 conn, ours / TS SDK stateful', find(results, 'ours', 'echo', 32)?.cpu_s_per_10k, find(results, 'ts-stateful', 'echo', 32)?.cpu_s_per_10k);
+  for (const [sf, , name] of peers) add(`CPU per request at 32 conn, ours / ${name} stateful`, find(results, 'ours', 'echo', 32)?.cpu_s_per_10k, find(results, sf, 'echo', 32)?.cpu_s_per_10k);
   add('RSS idle, ours / nginx', results.servers.ours?.rss_idle_kb, results.servers.nginx?.rss_idle_kb);
-  add('RSS idle, ours / TS SDK stateful', results.servers.ours?.rss_idle_kb, results.servers['ts-stateful']?.rss_idle_kb);
+  for (const [sf, , name] of peers) add(`RSS idle, ours / ${name} stateful`, results.servers.ours?.rss_idle_kb, results.servers[sf]?.rss_idle_kb);
   add('start to first answer, ours / nginx', results.startup.ours?.median_ms, results.startup.nginx?.median_ms);
-  add('start to first answer, ours / TS SDK stateful', results.startup.ours?.median_ms, results.startup['ts-stateful']?.median_ms);
+  for (const [sf, , name] of peers) add(`start to first answer, ours / ${name} stateful`, results.startup.ours?.median_ms, results.startup[sf]?.median_ms);
+  // v2 against 1.x, both measured in this run: > 1 means v2 is faster (req/s) or larger (RSS).
+  if (peers.length === TS_PEERS.length) {
+    add('Echo req/s at 32 conn, TS SDK v2 stateful / TS SDK stateful', find(results, 'ts-sdk-v2-stateful', 'echo', 32)?.rps, find(results, 'ts-stateful', 'echo', 32)?.rps);
+    add('stateless Echo req/s at 32 conn, TS SDK v2 stateless / TS SDK stateless', find(results, 'ts-sdk-v2-stateless', 'echo-stateless', 32)?.rps, find(results, 'ts-stateless', 'echo-stateless', 32)?.rps);
+    add('RSS idle, TS SDK v2 stateful / TS SDK stateful', results.servers['ts-sdk-v2-stateful']?.rss_idle_kb, results.servers['ts-stateful']?.rss_idle_kb);
+  }
   return out;
 }
 
@@ -135,8 +153,13 @@ function notes(results) {
     n.push(`Against nginx at 32 connections wrk (one thread) reaches ${int(lua.rps)} req/s with the checking Lua script and ${int(nolua.rps)} req/s with a static request and no checks${cost}. wrk and the servers share the ${results.machine.cores} cores.`);
   }
   n.push('Every answer of every checked run is checked by the Lua script (status, echoed text, no JSON-RPC error); "errors" counts wrong answers plus socket errors (connect, read, write, timeouts after the wrk --timeout).');
-  n.push("The TS SDK stateful peer keeps every session until it is deleted, as the SDK's simpleStreamableHttp example does: its peak RSS includes the sessions the initialize workload opened (one per request).");
-  n.push('arcade-eval-ref runs with its default log level (info: one line per tool call, to a file); the TS SDK peer logs nothing; nginx has access_log off.');
+  if (results.machine?.ts_sdk_v2_server) {
+    n.push("The TS SDK stateful peers (1.x and v2) keep every session until it is deleted, as the SDK's simpleStreamableHttp example does: their peak RSS includes the sessions the initialize workload opened (one per request).");
+    n.push('arcade-eval-ref runs with its default log level (info: one line per tool call, to a file); the TS SDK peers log nothing; nginx has access_log off.');
+  } else {
+    n.push("The TS SDK stateful peer keeps every session until it is deleted, as the SDK's simpleStreamableHttp example does: its peak RSS includes the sessions the initialize workload opened (one per request).");
+    n.push('arcade-eval-ref runs with its default log level (info: one line per tool call, to a file); the TS SDK peer logs nothing; nginx has access_log off.');
+  }
   if (results.config.quick) n.push('BENCH_QUICK=1: a short smoke run, not representative.');
   if (results.config.note) n.push(results.config.note);
   return n;
@@ -249,7 +272,8 @@ export function renderMarkdown(results, { rel }) {
   o.push(`- Machine: ${machineLine(m)}`);
   o.push(`- Compiler: ${m.compiler ?? 'n/a'}`);
   o.push(`- Commit: ${m.git ?? 'n/a'}`);
-  o.push(`- Peers: nginx ${m.nginx}; Node ${m.node}, @modelcontextprotocol/sdk ${m.ts_sdk}, express ${m.express}; load generator ${m.wrk}`);
+  const v2 = m.ts_sdk_v2_server ? `; TS SDK v2: @modelcontextprotocol/server ${m.ts_sdk_v2_server}, @modelcontextprotocol/node ${m.ts_sdk_v2_node}` : '';
+  o.push(`- Peers: nginx ${m.nginx}; Node ${m.node}, @modelcontextprotocol/sdk ${m.ts_sdk}, express ${m.express}${v2}; load generator ${m.wrk}`);
   o.push(`- Load: \`${results.config.wrk}\`; main runs ${results.config.seconds} s, sweeps ${results.config.sweepSeconds} s per point`);
   o.push('');
   o.push('## Notes');
@@ -306,6 +330,7 @@ export function renderMarkdown(results, { rel }) {
   o.push(`- arcade-eval-ref: Release build, HTTP on 127.0.0.1, defaults except the limits raised so the load generator is never refused: ${Object.entries(results.config.ours_env).map(([k, v]) => `\`${k}=${v}\``).join(', ')}; \`ARCADE_WORKER_SECRET\` set (worker routes on). Stateless: \`ARCADE_SERVER_STATELESS=1\`.`);
   o.push('- nginx: generated config in a temp dir, 1 worker, `access_log off`, `keepalive_requests 100000000`, `return 200` with the 136-byte Echo answer of arcade-eval-ref, run as the current user.');
   o.push('- TS SDK: `bench/peers/ts-sdk/server.mjs`, express 5, JSON answers (`enableJsonResponse`), one McpServer per session (stateful) or per request (stateless), as in the SDK\'s examples.');
+  if (m.ts_sdk_v2_server) o.push('- TS SDK v2: `bench/peers/ts-sdk-v2/server.mjs`, plain node:http with the SDK\'s Host/Origin guards, JSON answers; each POST is classified by the SDK (`classifyInboundRequest`): 2025-era traffic gets one McpServer and `NodeStreamableHTTPServerTransport` per session (stateful) or per request (stateless), 2026-07-28 traffic goes to `createMcpHandler` (none is sent here).');
   o.push('- CPU s/10k req: utime + stime of the server process(es) from /proc during the run, per 10,000 requests. wrk runs with one thread on the same machine.');
   o.push('');
   const errors = results.runs.filter((r) => r.errors || r.failed);
@@ -385,7 +410,8 @@ export function updateReadme(readmePath, results, { rel }) {
   const m = results.machine;
   const rows = [];
   const pick = (server, workload, c) => find(results, server, workload, c);
-  for (const [server, workload] of [['nginx', 'echo'], ['ours', 'echo'], ['ts-stateful', 'echo'], ['ours-stateless', 'echo-stateless'], ['ts-stateless', 'echo-stateless'], ['ours', 'worker']]) {
+  for (const [server, workload] of [['nginx', 'echo'], ['ours', 'echo'], ['ts-stateful', 'echo'], ['ts-sdk-v2-stateful', 'echo'], ['ours-stateless', 'echo-stateless'], ['ts-stateless', 'echo-stateless'], ['ts-sdk-v2-stateless', 'echo-stateless'], ['ours', 'worker']]) {
+    if (!results.servers[server] && !results.runs.some((r) => r.server === server)) continue; // e.g. no v2 peer in older results
     const r1 = pick(server, workload, 1);
     const r32 = pick(server, workload, 32);
     const s = results.servers[server];

@@ -53,6 +53,7 @@ void finish(server& srv, detail::worker_pool& pool, std::chrono::milliseconds gr
     srv.run_stop_hooks();
     if (stuck) {
         detail::log(detail::log_level::warning, "tool calls still running after the grace period; exiting anyway");
+        detail::flush_log();
         std::fflush(nullptr);
         std::_Exit(0);
     }
@@ -170,6 +171,7 @@ int run(server& srv, int argc, char** argv) {
         code = serve_http(core, pool, options, http_stop);
     }
     finish(srv, pool, std::chrono::milliseconds(2000));
+    flush_log();
     return code;
 }
 

@@ -1,6 +1,8 @@
 // Implementation of the process-wide stderr logger (text and JSON-lines formats).
 #include "log/logger.hpp"
 
+#include "log/log_writer.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +16,7 @@ namespace {
 struct logger_state {
     std::mutex mutex;
     std::function<void(std::string_view)> sink;  // guarded by mutex
+    std::atomic<bool> has_sink{false};             // lets log() skip the mutex without a sink
     std::atomic<log_format> format{log_format::text};
     std::atomic<log_level> min_level{log_level::info};
 };
@@ -230,6 +233,7 @@ void configure_logging(log_format format, log_level min_level) {
 void set_log_sink_for_testing(std::function<void(std::string_view line)> sink) {
     auto& s = state();
     const std::lock_guard lock(s.mutex);
+    s.has_sink = static_cast<bool>(sink);
     s.sink = std::move(sink);
 }
 
@@ -243,14 +247,15 @@ void log(log_level level, std::string_view message, std::initializer_list<log_fi
     if (!log_enabled(level)) return;
     auto& s = state();
     std::string line = format_line(s.format.load(), level, message, fields);
-    const std::lock_guard lock(s.mutex);
-    if (s.sink) {
-        s.sink(line);
-        return;
+    if (s.has_sink.load()) {
+        const std::lock_guard lock(s.mutex);
+        if (s.sink) {
+            s.sink(line);
+            return;
+        }
     }
     line += '\n';
-    std::fwrite(line.data(), 1, line.size(), stderr);
-    std::fflush(stderr);
+    write_log_line(line, level >= log_level::warning);
 }
 
 std::optional<log_level> parse_log_level(std::string_view text) {

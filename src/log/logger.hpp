@@ -29,11 +29,15 @@ void set_log_sink_for_testing(std::function<void(std::string_view line)> sink);
 // True when a message at `level` would be written (always false for log_level::off).
 bool log_enabled(log_level level);
 
-// Writes one line. Thread-safe: each line is written and flushed under a single mutex.
+// Writes one line. Thread-safe: lines are queued whole and written to stderr in order by one
+// background thread (log_writer.hpp); warnings and errors are on stderr when log() returns.
 // Text:  2026-11-28T12:34:56.789Z INFO message key=value key2="value with spaces"
 // JSON:  {"time":"2026-11-28T12:34:56.789Z","level":"info","msg":"message","key":"value"}
 // Control characters and invalid UTF-8 are escaped/replaced so a call is always one line.
 void log(log_level level, std::string_view message, std::initializer_list<log_field> fields = {});
+
+// Writes every queued line to stderr before returning (before exiting without destructors).
+void flush_log();
 
 // Parses "debug", "info", "warning"/"warn", "error", "off" (case-insensitive).
 std::optional<log_level> parse_log_level(std::string_view text);

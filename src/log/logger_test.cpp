@@ -142,6 +142,7 @@ TEST(LoggerStderr, WritesToStderrNotStdout) {
     ::testing::internal::CaptureStderr();
     ::testing::internal::CaptureStdout();
     log(log_level::info, "to stderr", {{"k", "v"}});
+    flush_log();  // info lines are queued for the background writer
     const std::string out = ::testing::internal::GetCapturedStdout();
     const std::string err = ::testing::internal::GetCapturedStderr();
     EXPECT_TRUE(out.empty());

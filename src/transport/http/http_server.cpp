@@ -185,6 +185,7 @@ int serve_http(dispatcher& core, worker_pool& pool, const http_options& options,
     while (pool.busy() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     if (pool.busy() > 0) {
         log(log_level::warning, "tool calls ignore their stop token after the grace period; exiting without them");
+        flush_log();
         std::fflush(nullptr);
         std::_Exit(0);
     }
