@@ -22,6 +22,19 @@
 //   BENCH_SOAK_SECONDS (60)     Echo at 32 connections on ours, RSS sampled each second (0: skip)
 //   BENCH_TIMEOUT (5)           wrk --timeout in seconds (a slower answer counts as an error)
 //   BENCH_MICRO_MIN_TIME (0.1)  --benchmark_min_time of the micro-benchmarks (BENCH_MICRO=0: skip)
+//   BENCH_ALLOC_CALLS (20000)   heap allocations per call (issue #15): Echo calls measured on a
+//                               separate arcade-eval-ref with bench/alloc/alloc_count.c preloaded
+//                               (build/release/bench/alloc_count.so), per path: 2025 session,
+//                               2025 stateless, 2026-07-28 (0: skip)
+//   BENCH_ALLOC_WARMUP (2000)   Echo calls sent before the first reading
+//   BENCH_ALLOC_CONNS (32)      requests in flight (kept-alive connections) for those calls
+//   BENCH_ALLOC_WRK_SECONDS (5) the same measured with wrk -c<BENCH_ALLOC_CONNS> for that long
+//                               on the 2025 session and stateless paths, as a cross-check (0: skip)
+//   BENCH_ONLY=allocs           only the allocation figures: the micro-benchmarks' tools/call
+//                               ones and the server's (about a minute); results go to the temp
+//                               dir unless BENCH_RESULTS_DIR is set. Needs arcade-eval-ref,
+//                               micro_bench and alloc_count built:
+//                                 BENCH_ONLY=allocs node bench/harness.mjs
 //   BENCH_QUICK=1               a short smoke run (results go to the temp dir unless
 //                               BENCH_RESULTS_DIR is set)
 //   node bench/harness.mjs --render bench/results/<file>.json rewrites the .md, .png (and with
@@ -38,8 +51,9 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { CLK_TCK, ProcessSet, cpuTicks, machineTicks, memKb, sleep } from './lib/proc.mjs';
-import { firstAnswerMs, freePort, mintWorkerToken, openSession, percentile, stdioRoundTrips } from './lib/client.mjs';
-import { renderConsole, renderMarkdown, renderChart, updateReadme } from './lib/report.mjs';
+import { echoCall, firstAnswerMs, freePort, mintWorkerToken, openSession, percentile, stdioRoundTrips } from './lib/client.mjs';
+import { MODERN_HEADERS, driveCalls, keepAliveAgent, legacyHeaders, modernEchoCall, readAllocCount } from './lib/allocs.mjs';
+import { renderAllocsConsole, renderConsole, renderMarkdown, renderChart, updateReadme } from './lib/report.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(BENCH_DIR, '..');
@@ -67,6 +81,11 @@ const cfg = {
   timeout: num('BENCH_TIMEOUT', 5),
   micro: env.BENCH_MICRO !== '0',
   microMinTime: env.BENCH_MICRO_MIN_TIME || (quick ? '0.01' : '0.1'),
+  allocCalls: num('BENCH_ALLOC_CALLS', quick ? 5000 : 20000),
+  allocWarmup: num('BENCH_ALLOC_WARMUP', 2000),
+  allocConns: num('BENCH_ALLOC_CONNS', 32),
+  allocWrkSeconds: num('BENCH_ALLOC_WRK_SECONDS', quick ? 2 : 5),
+  only: env.BENCH_ONLY || '',
   note: env.BENCH_NOTE || '',
 };
 
@@ -75,7 +94,7 @@ mkdirSync(tmp, { recursive: true });
 const runStarted = Number(argOf('started')) || Math.floor(Date.now() / 1000);
 const buildDir = path.resolve(REPO, env.BENCH_BUILD_DIR || 'build/release');
 const bin = (name) => path.join(buildDir, 'bin', name);
-const resultsDir = path.resolve(REPO, env.BENCH_RESULTS_DIR || (quick ? path.join(tmp, 'results') : 'bench/results'));
+const resultsDir = path.resolve(REPO, env.BENCH_RESULTS_DIR || (quick || cfg.only ? path.join(tmp, 'results') : 'bench/results'));
 const tsDir = path.join(BENCH_DIR, 'peers', 'ts-sdk');
 const tsV2Dir = path.join(BENCH_DIR, 'peers', 'ts-sdk-v2');
 /** The Node peers (1.x and v2 SDK): one server.mjs each, same command line (--mode, --port). */
@@ -474,14 +493,15 @@ function sizes() {
   return out;
 }
 
-async function microBenchmarks() {
+/** The micro-benchmarks (all, or those matching `filter`), with their allocation counters. */
+async function microBenchmarks(filter) {
   const exe = bin('micro_bench');
   if (!cfg.micro) return { skipped: 'BENCH_MICRO=0' };
   if (!existsSync(exe)) return { skipped: `${exe} not built` };
   const out = path.join(tmp, 'micro.json');
   const fd = openSync(path.join(tmp, 'micro.log'), 'w');
-  const child = await procs.spawn('micro_bench', exe, [`--benchmark_min_time=${cfg.microMinTime}`, `--benchmark_out=${out}`, '--benchmark_out_format=json'],
-    { cwd: tmp, stdio: ['ignore', 'ignore', fd] });
+  const args = [`--benchmark_min_time=${cfg.microMinTime}`, `--benchmark_out=${out}`, '--benchmark_out_format=json', ...(filter ? [`--benchmark_filter=${filter}`] : [])];
+  const child = await procs.spawn('micro_bench', exe, args, { cwd: tmp, stdio: ['ignore', 'ignore', fd] });
   closeSync(fd);
   const done = await procs.waitExit(child, 600000);
   if (!done) {
@@ -493,12 +513,17 @@ async function microBenchmarks() {
     const j = JSON.parse(readFileSync(out, 'utf8'));
     return {
       min_time: cfg.microMinTime,
+      filter: filter ?? null,
       benchmarks: j.benchmarks.map((b) => ({
         name: b.name,
         real_ns: b.time_unit === 'ns' ? b.real_time : b.time_unit === 'us' ? b.real_time * 1e3 : b.time_unit === 'ms' ? b.real_time * 1e6 : b.real_time,
         cpu_ns: b.time_unit === 'ns' ? b.cpu_time : b.time_unit === 'us' ? b.cpu_time * 1e3 : b.time_unit === 'ms' ? b.cpu_time * 1e6 : b.cpu_time,
         iterations: b.iterations,
         bytes_per_second: b.bytes_per_second ?? null,
+        // Heap allocations per iteration (bench/alloc_counter.hpp); absent from older builds.
+        allocs_per_call: b.allocs_per_call ?? null,
+        alloc_bytes_per_call: b.alloc_bytes_per_call ?? null,
+        malloc_per_call: b.malloc_per_call ?? null,
         error: b.error_message ?? null,
       })),
     };
@@ -606,6 +631,139 @@ async function sessionsPhase(results) {
   }
 }
 
+// ---- heap allocations per call on the server (issue #15) -------------------------------------
+
+/** The paths measured: the server instance each runs on, and its wrk workload for the cross-check. */
+const ALLOC_PATHS = [
+  { key: 'echo', server: 'ours', title: 'tools/call Echo, 2025-11-25 session', session: true, wrk: 'echo' },
+  { key: 'echo-stateless', server: 'ours-stateless', title: 'tools/call Echo, 2025-11-25 stateless', wrk: 'echo-stateless' },
+  { key: 'echo-2026', server: 'ours', title: 'tools/call Echo, 2026-07-28 request', modern: true },
+];
+
+/**
+ * Starts arcade-eval-ref (and a stateless one) with bench/alloc/alloc_count.c preloaded, separate
+ * from the throughput instances; per path: BENCH_ALLOC_WARMUP Echo calls, a reading (SIGUSR2),
+ * BENCH_ALLOC_CALLS Echo calls with BENCH_ALLOC_CONNS in flight over connections opened during
+ * the warm-up, a reading; allocations per call = difference / calls. Then 1 s idle and a third
+ * reading (background allocations, not subtracted), and the wrk cross-check. Every wait is bounded.
+ */
+async function allocsPhase() {
+  const shim = path.join(buildDir, 'bench', 'alloc_count.so');
+  if (cfg.allocCalls <= 0) return { skipped: 'BENCH_ALLOC_CALLS=0' };
+  if (!existsSync(shim)) return { skipped: `${shim} not built (cmake --build --preset release --target alloc_count)` };
+  const res = {
+    shim: path.relative(REPO, shim).startsWith('..') ? shim : path.relative(REPO, shim),
+    counts: 'malloc, calloc, realloc, aligned_alloc, posix_memalign, memalign, valloc, pvalloc calls (operator new included), every thread',
+    calls: cfg.allocCalls,
+    warmup: cfg.allocWarmup,
+    conns: cfg.allocConns,
+    client: `node:http, keep-alive, ${cfg.allocConns} requests in flight, every answer checked`,
+    paths: [],
+    wrk: [],
+    failures: [],
+  };
+  const wrkThere = sh('wrk', ['-v']) !== null;
+  for (const serverKey of ['ours', 'ours-stateless']) {
+    checkStop();
+    const file = path.join(tmp, `allocs-${serverKey}.txt`);
+    let s;
+    try {
+      s = await startServer(serverKey, { LD_PRELOAD: shim, ALLOC_COUNT_FILE: file });
+      await readAllocCount(s.pid, file);
+      for (const p of ALLOC_PATHS.filter((x) => x.server === serverKey)) {
+        checkStop();
+        const agent = keepAliveAgent(cfg.allocConns);
+        try {
+          const sid = p.session ? await openSession(s.port) : null;
+          const make = p.modern ? (id) => ({ headers: MODERN_HEADERS, body: modernEchoCall(id) }) : (id) => ({ headers: legacyHeaders(sid), body: echoCall(id) });
+          const warm = await driveCalls(s.port, { total: cfg.allocWarmup, conns: cfg.allocConns, agent, make, idPrefix: 'warm' });
+          await sleep(200); // the logger's batch and other tails of the warm-up
+          const c1 = await readAllocCount(s.pid, file);
+          const openedBefore = agent.opened;
+          const run = await driveCalls(s.port, { total: cfg.allocCalls, conns: cfg.allocConns, agent, make, idPrefix: 'm' });
+          await sleep(200);
+          const c2 = await readAllocCount(s.pid, file);
+          await sleep(1000);
+          const c3 = await readAllocCount(s.pid, file);
+          const rec = {
+            path: p.key,
+            title: p.title,
+            server: serverKey,
+            requests: run.requests,
+            allocations: c2 - c1,
+            per_call: (c2 - c1) / run.requests,
+            seconds: run.seconds,
+            rps: run.requests / run.seconds,
+            wrong: run.wrong + warm.wrong,
+            first_wrong: run.first_wrong ?? warm.first_wrong,
+            connections_opened: agent.opened - openedBefore,
+            idle_allocs_per_s: c3 - c2,
+          };
+          res.paths.push(rec);
+          log(`allocations ${p.key.padEnd(15)} ${rec.per_call.toFixed(1)} per call (${rec.allocations} for ${rec.requests} calls, ${Math.round(rec.rps)} req/s, wrong ${rec.wrong}, new connections ${rec.connections_opened}, idle ${rec.idle_allocs_per_s}/s)`);
+          if (rec.wrong) res.failures.push(`allocs ${p.key}: ${rec.wrong} wrong answers; first: ${rec.first_wrong}`);
+        } catch (err) {
+          if (err instanceof Stopped) throw err;
+          res.failures.push(`allocs ${p.key}: ${err.message}`);
+          log(`FAILED allocations ${p.key}: ${err.message}`);
+        } finally {
+          agent.destroy();
+        }
+      }
+      for (const p of ALLOC_PATHS.filter((x) => x.server === serverKey && x.wrk)) {
+        if (cfg.allocWrkSeconds <= 0 || !wrkThere) break;
+        checkStop();
+        try {
+          const c1 = await readAllocCount(s.pid, file);
+          const r = await runWrk(s, p.wrk, cfg.allocConns, cfg.allocWrkSeconds, { phase: 'allocs' }); // ends with 300 ms of rest
+          const c2 = await readAllocCount(s.pid, file);
+          if (r.failed) throw new Error(r.failed);
+          res.wrk.push({ path: p.key, title: p.title, server: serverKey, conns: cfg.allocConns, seconds: cfg.allocWrkSeconds, requests: r.requests, allocations: c2 - c1, per_call: (c2 - c1) / r.requests, rps: r.rps, errors: r.errors });
+          log(`allocations ${p.key.padEnd(15)} ${((c2 - c1) / r.requests).toFixed(1)} per call with wrk -c${cfg.allocConns} (${c2 - c1} for ${r.requests} requests, errors ${r.errors})`);
+        } catch (err) {
+          if (err instanceof Stopped) throw err;
+          res.failures.push(`allocs wrk ${p.key}: ${err.message}`);
+        }
+      }
+    } catch (err) {
+      if (err instanceof Stopped) throw err;
+      res.failures.push(`allocs ${serverKey}: ${err.message}`);
+      log(`FAILED allocations on ${serverKey}: ${err.message}`);
+    } finally {
+      if (s) {
+        if (s.child.exited) res.failures.push(`allocs: ${serverKey} exited: ${JSON.stringify(s.child.exitInfo)}; log: ${tail(s.logPath)}`);
+        await procs.stop(s.child);
+      }
+    }
+  }
+  return res;
+}
+
+/** BENCH_ONLY=allocs: the micro-benchmarks' tools/call ones and allocsPhase, nothing else. */
+async function allocsOnly() {
+  const results = {
+    schema: 'arcade-mcp-cpp bench 1',
+    only: 'allocs',
+    started_at: new Date(runStarted * 1000).toISOString(),
+    config: cfg,
+    machine: machineInfo(),
+    load_before: loadSnapshot(),
+    failures: [],
+  };
+  if (!existsSync(bin('arcade-eval-ref'))) throw new Error(`${bin('arcade-eval-ref')} is missing: build first (cmake --build --preset release)`);
+  log('micro-benchmarks: tools/call with allocations per call');
+  results.micro = await microBenchmarks('AllocCounter|ToolsCall');
+  checkStop();
+  log(`heap allocations per call on the server (${cfg.allocCalls} Echo calls per path, ${cfg.allocConns} in flight)`);
+  results.allocs = await allocsPhase();
+  results.failures.push(...(results.allocs.failures ?? []));
+  results.finished_at = new Date().toISOString();
+  mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `allocs-${results.started_at.slice(0, 10)}-${results.machine.host}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`\n${renderAllocsConsole(results)}\n\nresults: ${file}\n`);
+}
+
 // ---- main ------------------------------------------------------------------------------------
 
 async function main() {
@@ -629,6 +787,10 @@ async function main() {
 
   log('micro-benchmarks');
   results.micro = await microBenchmarks();
+  checkStop();
+  log('heap allocations per call on the server (issue #15)');
+  results.allocs = await allocsPhase();
+  results.failures.push(...(results.allocs.failures ?? []));
   checkStop();
   log('start to first correct answer');
   await startupTrials(results);
@@ -747,7 +909,7 @@ async function render(file) {
   }
 }
 
-(argOf('render') ? render(path.resolve(argOf('render'))) : main())
+(argOf('render') ? render(path.resolve(argOf('render'))) : cfg.only === 'allocs' ? allocsOnly() : cfg.only ? Promise.reject(new Error(`BENCH_ONLY=${cfg.only}: only "allocs" is known`)) : main())
   .then(() => shutdown(0))
   .catch(async (err) => {
     if (stopping || err instanceof Stopped) return; // shutdown() exits

@@ -2,13 +2,17 @@
 // argument size), typed argument decoding (Echo- and Add-shaped structs and a nested fixture-like
 // struct), a whole tools/call through the dispatcher (worker pool hop included), worker JWT
 // verification, session lookup, and SSE framing (event_stream push/read_after plus the text
-// framing the HTTP endpoint writes). The MCP 2026-07-28 path is in modern_bench.cpp. Run:
-// build/release/bin/micro_bench; bench/run.sh runs it short and copies the figures into its results.
+// framing the HTTP endpoint writes). The MCP 2026-07-28 path is in modern_bench.cpp. Every
+// benchmark also reports its heap allocations per iteration (counters allocs_per_call,
+// alloc_bytes_per_call, malloc_per_call: alloc_counter.hpp; BM_AllocCounterCalibration must show
+// 2 and 1). Run: build/release/bin/micro_bench; bench/run.sh runs it short and copies the figures
+// into its results.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
 #include <mutex>
 #include <vector>
 
@@ -18,6 +22,7 @@
 #include "mcp/dispatcher.hpp"
 #include "transport/http/event_stream.hpp"
 #include "transport/http/session_table.hpp"
+#include "alloc_counter.hpp"
 #include "wait_sink.hpp"
 
 namespace {
@@ -26,21 +31,43 @@ using namespace arcade_mcp;
 const std::string call_text =
     R"({"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"ArcadeEvalRef_Add","arguments":{"a":2,"b":3},"_meta":{"progressToken":"p"}}})";
 
+// The counter itself: one operator new and one malloc per iteration, so allocs_per_call must read
+// 2, malloc_per_call 1 and alloc_bytes_per_call 40 (24 + 16).
+void BM_AllocCounterCalibration(benchmark::State& state) {
+    const bench::alloc_meter meter;
+    for (auto _ : state) {
+        auto* p = new std::uint64_t[3];
+        void* q = std::malloc(16);
+        benchmark::DoNotOptimize(p);
+        benchmark::DoNotOptimize(q);
+        std::free(q);
+        delete[] p;
+    }
+    meter.report(state);
+}
+BENCHMARK(BM_AllocCounterCalibration);
+
 void BM_JsonParse(benchmark::State& state) {
+    const bench::alloc_meter meter;
     for (auto _ : state) benchmark::DoNotOptimize(json::parse(call_text));
+    meter.report(state);
 }
 BENCHMARK(BM_JsonParse);
 
 void BM_JsonRpcDecode(benchmark::State& state) {
     const json j = json::parse(call_text);
+    const bench::alloc_meter meter;
     for (auto _ : state) benchmark::DoNotOptimize(jsonrpc::decode(j));
+    meter.report(state);
 }
 BENCHMARK(BM_JsonRpcDecode);
 
 void BM_JsonRpcEncodeResult(benchmark::State& state) {
     const auto id = *jsonrpc::request_id::from_json(42);
     const json result = json::parse(R"({"content":[{"type":"text","text":"5"}],"structuredContent":{"result":5},"isError":false})");
+    const bench::alloc_meter meter;
     for (auto _ : state) benchmark::DoNotOptimize(jsonrpc::make_result(id, result).dump());
+    meter.report(state);
 }
 BENCHMARK(BM_JsonRpcEncodeResult);
 
@@ -61,11 +88,13 @@ struct nested_args {
 
 void BM_TypedDecodeNested(benchmark::State& state) {
     const json j = json::parse(R"({"query":"cats","items":[{"name":"a","count":1},{"name":"b"},{"name":"c","count":3}]})");
+    const bench::alloc_meter meter;
     for (auto _ : state) {
         nested_args out;
         decode_error err;
         benchmark::DoNotOptimize(value_codec<nested_args>::decode(j, out, "", err));
     }
+    meter.report(state);
 }
 BENCHMARK(BM_TypedDecodeNested);
 
@@ -78,11 +107,13 @@ void BM_DispatcherToolsCall(benchmark::State& state) {
     auto init = std::make_shared<bench::wait_sink>();
     core.handle(session, json::parse(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"b","version":"1"}}})"), init);
     init->wait();
+    const bench::alloc_meter meter;
     for (auto _ : state) {
         auto sink = std::make_shared<bench::wait_sink>();
         core.handle(session, json::parse(call_text), sink);
         benchmark::DoNotOptimize(sink->wait()->dump());
     }
+    meter.report(state);
     pool.shutdown();
 }
 BENCHMARK(BM_DispatcherToolsCall)->UseRealTime();
@@ -98,10 +129,12 @@ std::string echo_call_text(std::size_t bytes) {
 // Text -> JSON -> classified JSON-RPC message, as the transports do for every request body.
 void BM_JsonRpcDecodeText(benchmark::State& state) {
     const std::string text = echo_call_text(static_cast<std::size_t>(state.range(0)));
+    const bench::alloc_meter meter;
     for (auto _ : state) {
         auto msg = jsonrpc::decode(json::parse(text));
         benchmark::DoNotOptimize(msg);
     }
+    meter.report(state);
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(text.size()));
 }
 BENCHMARK(BM_JsonRpcDecodeText)->Arg(10)->Arg(1024)->Arg(10 * 1024)->Arg(100 * 1024)->Arg(1024 * 1024);
@@ -113,7 +146,9 @@ void BM_JsonRpcEncodeEchoReply(benchmark::State& state) {
     const json result = {{"content", json::array({{{"type", "text"}, {"text", message}}})},
                          {"isError", false},
                          {"structuredContent", {{"result", message}}}};
+    const bench::alloc_meter meter;
     for (auto _ : state) benchmark::DoNotOptimize(jsonrpc::make_result(id, result).dump());
+    meter.report(state);
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(2 * message.size()));
 }
 BENCHMARK(BM_JsonRpcEncodeEchoReply)->Arg(10)->Arg(1024)->Arg(100 * 1024)->Arg(1024 * 1024);
@@ -132,35 +167,41 @@ struct add_like_args {
 // are the same declarations).
 void BM_TypedDecodeEcho(benchmark::State& state) {
     const json j = json::parse(R"({"message":"hello"})");
+    const bench::alloc_meter meter;
     for (auto _ : state) {
         echo_like_args out;
         decode_error err;
         benchmark::DoNotOptimize(value_codec<echo_like_args>::decode(j, out, "", err));
         benchmark::DoNotOptimize(out);
     }
+    meter.report(state);
 }
 BENCHMARK(BM_TypedDecodeEcho);
 
 void BM_TypedDecodeAdd(benchmark::State& state) {
     const json j = json::parse(R"({"a":2,"b":3})");
+    const bench::alloc_meter meter;
     for (auto _ : state) {
         add_like_args out;
         decode_error err;
         benchmark::DoNotOptimize(value_codec<add_like_args>::decode(j, out, "", err));
         benchmark::DoNotOptimize(out);
     }
+    meter.report(state);
 }
 BENCHMARK(BM_TypedDecodeAdd);
 
 // A bad argument: the error path with its JSON pointer.
 void BM_TypedDecodeAddBadArgument(benchmark::State& state) {
     const json j = json::parse(R"({"a":"two","b":3})");
+    const bench::alloc_meter meter;
     for (auto _ : state) {
         add_like_args out;
         decode_error err;
         benchmark::DoNotOptimize(value_codec<add_like_args>::decode(j, out, "", err));
         benchmark::DoNotOptimize(err);
     }
+    meter.report(state);
 }
 BENCHMARK(BM_TypedDecodeAddBadArgument);
 
@@ -174,12 +215,14 @@ void BM_JwtVerifyWorkerToken(benchmark::State& state) {
     const std::string secret = "bench-secret-0123456789abcdef";
     const std::int64_t now = unix_now();
     const std::string header = "Bearer " + detail::mint_worker_token(secret, now, 3600);
+    const bench::alloc_meter meter;
     for (auto _ : state) {
         auto token = detail::bearer_token(header);
         auto check = detail::verify_worker_token(*token, secret, now);
         if (!check.ok) state.SkipWithError("token refused");
         benchmark::DoNotOptimize(check);
     }
+    meter.report(state);
 }
 BENCHMARK(BM_JwtVerifyWorkerToken);
 
@@ -189,11 +232,13 @@ void BM_JwtVerifyBadSignature(benchmark::State& state) {
     const std::int64_t now = unix_now();
     std::string token = detail::mint_worker_token(secret, now, 3600);
     token.back() = token.back() == 'A' ? 'B' : 'A';
+    const bench::alloc_meter meter;
     for (auto _ : state) {
         auto check = detail::verify_worker_token(token, secret, now);
         if (check.ok) state.SkipWithError("tampered token accepted");
         benchmark::DoNotOptimize(check);
     }
+    meter.report(state);
 }
 BENCHMARK(BM_JwtVerifyBadSignature);
 
@@ -206,12 +251,14 @@ void BM_SessionFind(benchmark::State& state) {
     ids.reserve(n);
     for (std::size_t i = 0; i < n; ++i) ids.push_back(table.create(now, "127.0.0.1")->id());
     std::size_t i = 0;
+    const bench::alloc_meter meter;
     for (auto _ : state) {
         auto s = table.find(ids[i], now);
         if (!s) state.SkipWithError("session not found");
         benchmark::DoNotOptimize(s);
         if (++i == n) i = 0;
     }
+    meter.report(state);
     table.close_all();
 }
 BENCHMARK(BM_SessionFind)->Arg(1)->Arg(1000);
@@ -222,7 +269,9 @@ void BM_SessionFindUnknown(benchmark::State& state) {
     const auto now = detail::session_table::clock::now();
     for (int i = 0; i < 1000; ++i) table.create(now, "127.0.0.1");
     const std::string unknown(32, '0');
+    const bench::alloc_meter meter;
     for (auto _ : state) benchmark::DoNotOptimize(table.find(unknown, now));
+    meter.report(state);
     table.close_all();
 }
 BENCHMARK(BM_SessionFindUnknown);
@@ -231,10 +280,12 @@ BENCHMARK(BM_SessionFindUnknown);
 void BM_SessionCreateErase(benchmark::State& state) {
     detail::session_table table(1000, std::chrono::seconds(300));
     const auto now = detail::session_table::clock::now();
+    const bench::alloc_meter meter;
     for (auto _ : state) {
         auto s = table.create(now, "127.0.0.1");
         table.erase(s->id());
     }
+    meter.report(state);
 }
 BENCHMARK(BM_SessionCreateErase);
 
@@ -250,6 +301,7 @@ void BM_SseStreamNotificationAndReply(benchmark::State& state) {
     const json note = json::parse(R"({"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","logger":"tool","data":"working"}})");
     const json reply = json::parse(R"({"jsonrpc":"2.0","id":"w1","result":{"content":[{"type":"text","text":"hello"}],"isError":false,"structuredContent":{"result":"hello"}}})");
     std::size_t wakes = 0;
+    const bench::alloc_meter meter;
     for (auto _ : state) {
         detail::event_stream stream(detail::event_stream::next_id(), 256);
         const auto generation = stream.attach([&wakes] { ++wakes; });
@@ -260,6 +312,7 @@ void BM_SseStreamNotificationAndReply(benchmark::State& state) {
         for (const auto& e : view.events) out += sse_frame(stream.event_id(e.seq), e.data);
         benchmark::DoNotOptimize(out);
     }
+    meter.report(state);
     benchmark::DoNotOptimize(wakes);
 }
 BENCHMARK(BM_SseStreamNotificationAndReply);
@@ -270,6 +323,7 @@ void BM_SsePushReadAfter(benchmark::State& state) {
     detail::event_stream stream(detail::event_stream::next_id(), 128);
     const auto generation = stream.attach([] {});
     std::uint64_t cursor = 0;
+    const bench::alloc_meter meter;
     for (auto _ : state) {
         stream.send(note);
         auto view = stream.read_after(cursor, generation);
@@ -280,6 +334,7 @@ void BM_SsePushReadAfter(benchmark::State& state) {
         }
         benchmark::DoNotOptimize(out);
     }
+    meter.report(state);
 }
 BENCHMARK(BM_SsePushReadAfter);
 
@@ -290,6 +345,7 @@ void BM_SseResumeReplay(benchmark::State& state) {
     const auto generation = stream.attach([] {});
     for (int i = 0; i < 128; ++i) stream.send(note);
     const std::string last_event_id = stream.event_id(stream.last_seq() - 16);
+    const bench::alloc_meter meter;
     for (auto _ : state) {
         auto parsed = detail::event_stream::parse_event_id(last_event_id);
         auto view = stream.read_after(parsed->second, generation);
@@ -297,6 +353,7 @@ void BM_SseResumeReplay(benchmark::State& state) {
         for (const auto& e : view.events) out += sse_frame(stream.event_id(e.seq), e.data);
         benchmark::DoNotOptimize(out);
     }
+    meter.report(state);
 }
 BENCHMARK(BM_SseResumeReplay);
 

@@ -14,6 +14,8 @@
 #   BENCH_SKIP_BUILD=1 (use the binaries already in build/release)  BENCH_NOTE="text for the notes"
 #   BENCH_UPDATE_README=1 (rewrite the marked block of README's Performance section)
 #   BENCH_KEEP_TMP=1 (keep the temp dir: server logs, wrk output, nginx config)
+#   BENCH_ONLY=allocs (only the heap allocations per call, issue #15: micro_bench's tools/call
+#   benchmarks and the server under load with bench/alloc/alloc_count.c preloaded; ~1 minute)
 # Every process the run starts is stopped by PID when it ends, fails or is interrupted.
 set -euo pipefail
 cd "$(dirname "$0")/.."

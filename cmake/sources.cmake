@@ -1,7 +1,8 @@
 # The library's sources. ARCADE_MCP_ASIO_SOURCES are the only files that include Boost.Asio/Beast
 # (through src/transport/http/detail/asio.hpp); keep that list short, they compile slowly.
 set(ARCADE_MCP_ASIO_SOURCES
-  src/transport/http/http_server.cpp
+  src/transport/http/event_loop.cpp
+  src/transport/http/http_listener.cpp
   src/transport/http/http_connection.cpp
   src/transport/http/mcp_endpoint.cpp
 )
@@ -49,6 +50,9 @@ set(ARCADE_MCP_SOURCES
   src/app/dotenv.cpp
   src/app/runtime_config.cpp
   src/app/run.cpp
+  src/app/worker_mount.cpp
+  src/app/http_service.cpp
+  src/transport/http/http_server.cpp
   src/transport/stdio/stdio_transport.cpp
   src/transport/http/http_policy.cpp
   src/transport/http/session_table.cpp
@@ -84,6 +88,7 @@ set(ARCADE_MCP_UNIT_TESTS
   src/arcade/tool_definition_test.cpp
   src/log/logger_test.cpp
   src/app/dotenv_test.cpp
+  src/app/http_service_test.cpp
   src/app/runtime_config_test.cpp
   src/transport/http/http_policy_test.cpp
   src/transport/http/session_table_test.cpp

@@ -37,6 +37,7 @@
 #include <string_view>
 #include <thread>
 
+#include "arcade/worker_api.hpp"
 #include "log/logger.hpp"
 #include "mcp/dispatcher.hpp"
 #include "transport/http/detail/asio.hpp"
@@ -107,7 +108,7 @@ struct harness {
         options.sse_keep_alive = 1s;
         options.shutdown_grace = 100ms;
         options.io_threads = 1;
-        options.worker_secret = std::string(kSecret);
+        options.routes.push_back(detail::worker_route(std::make_shared<detail::worker_api>(core, detail::worker_settings{std::string(kSecret), false})));
         const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), 0);
         acceptor.open(endpoint.protocol());
         acceptor.set_option(net::socket_base::reuse_address(true));

@@ -165,6 +165,76 @@ function notes(results) {
   return n;
 }
 
+// ---- heap allocations per call (issue #15) ----------------------------------------------------
+
+/** What micro_bench's tools/call benchmarks measure (names without BM_ and /real_time). */
+const MICRO_CALLS = {
+  ToolsCallLegacySessionEcho: 'Echo, 2025-11-25 session (dispatcher, in-process, log off)',
+  ToolsCallLegacySession: 'Add, 2025-11-25 session (dispatcher, in-process, log off)',
+  DispatcherToolsCall: 'Add, 2025-11-25 session (dispatcher, in-process, access log on)',
+  ToolsCallModernRequestEcho: 'Echo, 2026-07-28 request (dispatcher, in-process, log off)',
+  ToolsCallModernRequest: 'Add, 2026-07-28 request (dispatcher, in-process, log off)',
+  AllocCounterCalibration: 'calibration: 1 operator new + 1 malloc (must read 2)',
+};
+export const ALLOC_TARGET = 15;
+const ALLOC_HEAD = ['path', 'measured', 'calls', 'allocations', 'per call', 'bytes per call'];
+const perCall = (x) => (x === null || x === undefined ? 'n/a' : x < 100 ? x.toFixed(2) : x.toFixed(1));
+
+/** Rows of the allocation table: the server's figures (node client, wrk), then micro_bench's. */
+function allocRows(results) {
+  const rows = [];
+  const a = results.allocs;
+  for (const p of a?.paths ?? []) {
+    rows.push([p.title, `server under load (${a.conns} in flight${p.connections_opened ? `, ${p.connections_opened} new connections` : ''}${p.wrong ? `, ${p.wrong} WRONG` : ''})`, int(p.requests), int(p.allocations), perCall(p.per_call), 'n/a']);
+  }
+  for (const w of a?.wrk ?? []) {
+    rows.push([w.title, `server under load (wrk -c${w.conns}, ${w.seconds} s${w.errors ? `, ${w.errors} errors` : ''})`, int(w.requests), int(w.allocations), perCall(w.per_call), 'n/a']);
+  }
+  const micro = (results.micro?.benchmarks ?? []).filter((b) => b.allocs_per_call != null && MICRO_CALLS[b.name.replace(/^BM_/, '').replace(/\/real_time$/, '')]);
+  for (const b of micro) {
+    const key = b.name.replace(/^BM_/, '').replace(/\/real_time$/, '');
+    rows.push([MICRO_CALLS[key], `micro_bench ${b.name}`, int(b.iterations), 'n/a', perCall(b.allocs_per_call), int(b.alloc_bytes_per_call)]);
+  }
+  return rows;
+}
+
+/** The issue's target against the server's 2025 session Echo figure (else the micro one). */
+function allocTarget(results) {
+  const server = results.allocs?.paths?.find((p) => p.path === 'echo');
+  const micro = results.micro?.benchmarks?.find((b) => b.name.startsWith('BM_ToolsCallLegacySessionEcho'));
+  const measured = server ? server.per_call : micro?.allocs_per_call;
+  if (measured == null) return null;
+  const where = server ? 'server under load' : 'micro_bench, in-process';
+  return { what: `heap allocations per Echo tools/call, 2025-11-25 session (${where})`, target: `≤ ${ALLOC_TARGET}`, measured: perCall(measured), met: measured <= ALLOC_TARGET };
+}
+
+function allocNotes(results) {
+  const a = results.allocs;
+  const n = [];
+  if (a?.skipped) n.push(`Server figures not measured: ${a.skipped}.`);
+  if (a?.paths?.length) {
+    n.push(`Server: a separate arcade-eval-ref (and a stateless one) with ${a.shim} preloaded (LD_PRELOAD), which counts ${a.counts}; read with SIGUSR2 before and after ${int(a.calls)} Echo calls ("hello") sent after ${int(a.warmup)} warm-up calls over the same kept-alive connections (${a.client}). Default log level (info: one access-log line per call), as in the load runs. Not subtracted: allocations of idle background work, ${a.paths.map((p) => `${p.path} ${p.idle_allocs_per_s}/s`).join(', ')} measured over 1 s after each run.`);
+  }
+  if (a?.wrk?.length) n.push('wrk cross-check: counted from before the session is opened to 300 ms after wrk ends, divided by the answers wrk counted (up to one request per connection may be cut off at the end).');
+  if ((results.micro?.benchmarks ?? []).some((b) => b.allocs_per_call != null)) {
+    n.push('micro_bench: every operator new plus every direct malloc-family call of one iteration, on every thread (bench/alloc_counter.cpp): parse the request text, dispatch (the handler runs inline), serialize the reply. No HTTP, no session table, no event stream.');
+  }
+  return n;
+}
+
+/** The allocation section alone (console; BENCH_ONLY=allocs prints just this). */
+export function renderAllocsConsole(results) {
+  const out = [];
+  const rows = allocRows(results);
+  out.push(`heap allocations per call (issue #15), ${results.started_at.slice(0, 10)}${results.machine ? `, ${results.machine.host}` : ''}:`);
+  out.push(rows.length ? textTable(ALLOC_HEAD, rows) : '  none measured');
+  const t = allocTarget(results);
+  if (t) out.push(`target (issue #15): ${t.met ? 'MET ' : 'MISS'}  ${t.what}: ${t.measured} (target ${t.target})`);
+  for (const n of allocNotes(results)) out.push(`note: ${n}`);
+  if (results.only && results.failures?.length) out.push(`failures: ${results.failures.join(' | ')}`);
+  return out.join('\n');
+}
+
 function textTable(head, rows) {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const numeric = head.map((_, i) => rows.every((r) => /^[\d,.×()%\s—n/a-]+$/.test(String(r[i]))));
@@ -210,6 +280,10 @@ export function renderConsole(results) {
     const cells = results.micro.benchmarks.map((b) => `${b.name.replace(/^BM_/, '')} ${b.real_ns < 1000 ? b.real_ns.toFixed(0) : int(b.real_ns)}${b.error ? ' ERROR' : ''}`);
     for (let i = 0; i < cells.length; i += 4) out.push(`  ${cells.slice(i, i + 4).join(' · ')}`);
   } else out.push(`micro-benchmarks: ${results.micro?.skipped ?? 'not run'}`);
+  if (results.allocs || results.micro?.benchmarks?.some((b) => b.allocs_per_call != null)) {
+    out.push('');
+    out.push(renderAllocsConsole(results));
+  }
   out.push('');
   out.push('ratios:');
   for (const r of ratios(results)) out.push(`  ${r.what}: ${r.value == null ? 'n/a' : `${r.value.toFixed(r.value < 10 ? 2 : 1)}×`}`);
@@ -256,8 +330,8 @@ function sizeTable(results) {
 function microTable(results) {
   const m = results.micro;
   if (!m?.benchmarks) return `not run: ${m?.skipped ?? 'unknown'}`;
-  const rows = m.benchmarks.map((b) => [b.name, b.real_ns < 1e4 ? b.real_ns.toFixed(1) : int(b.real_ns), b.cpu_ns < 1e4 ? b.cpu_ns.toFixed(1) : int(b.cpu_ns), int(b.iterations), b.bytes_per_second ? `${(b.bytes_per_second / 1e6).toFixed(1)} MB/s` : '', b.error || '']);
-  return mdTable(['benchmark', 'real ns', 'CPU ns', 'iterations', 'throughput', 'error'], rows);
+  const rows = m.benchmarks.map((b) => [b.name, b.real_ns < 1e4 ? b.real_ns.toFixed(1) : int(b.real_ns), b.cpu_ns < 1e4 ? b.cpu_ns.toFixed(1) : int(b.cpu_ns), int(b.iterations), b.bytes_per_second ? `${(b.bytes_per_second / 1e6).toFixed(1)} MB/s` : '', perCall(b.allocs_per_call), b.error || '']);
+  return mdTable(['benchmark', 'real ns', 'CPU ns', 'iterations', 'throughput', 'allocs/iteration', 'error'], rows);
 }
 
 export function renderMarkdown(results, { rel }) {
@@ -319,6 +393,17 @@ export function renderMarkdown(results, { rel }) {
     o.push(`## Soak: arcade-eval-ref, Echo at 32 connections for ${soak.seconds} s`);
     o.push('');
     o.push(`${int(soak.rps)} req/s, p99 ${ms(soak.p99_ms)} ms, errors ${errorsText(soak)}. RSS (MB) each second: ${soak.rss_series.map((p) => mb(p.rss_kb)).join(' ')}`);
+    o.push('');
+  }
+  if (results.allocs || results.micro?.benchmarks?.some((b) => b.allocs_per_call != null)) {
+    o.push('## Heap allocations per call (issue #15)');
+    o.push('');
+    o.push(mdTable(ALLOC_HEAD, allocRows(results)));
+    o.push('');
+    const t = allocTarget(results);
+    if (t) o.push(`Target of issue #15: ${t.what}: **${t.measured}** (wanted ${t.target}: ${t.met ? 'met' : 'not met'}).`);
+    o.push('');
+    for (const n of allocNotes(results)) o.push(`- ${n}`);
     o.push('');
   }
   o.push(`## Micro-benchmarks (Google Benchmark, --benchmark_min_time=${results.micro?.min_time ?? 'n/a'})`);

@@ -8,15 +8,16 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 #include "app/dotenv.hpp"
 #include "app/runtime_config.hpp"
+#include "app/worker_mount.hpp"
 #include "util/hmac.hpp"
 #include "log/logger.hpp"
 #include "mcp/dispatcher.hpp"
@@ -44,20 +45,22 @@ void install_signal_thread(std::function<void()> on_signal) {
     }).detach();
 }
 
-/// Waits for running tool calls after the transport stopped, then runs the before_stop hooks; a
-/// handler that ignores its stop token cannot keep the process alive past the grace period.
-void finish(server& srv, detail::worker_pool& pool, std::chrono::milliseconds grace) {
+/// Waits for running tool calls after the transport stopped, then runs the before_stop hooks. A
+/// handler that ignores its stop token cannot keep the process alive past the grace period: its
+/// pool and dispatcher are then left behind (not freed under the stuck thread) and run() returns.
+void finish(server& srv, std::unique_ptr<detail::worker_pool>& pool, std::unique_ptr<detail::dispatcher>& core,
+            std::chrono::milliseconds grace) {
     const auto deadline = std::chrono::steady_clock::now() + grace;
-    while (pool.busy() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    const bool stuck = pool.busy() > 0;
+    while (pool->busy() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const bool stuck = pool->busy() > 0;
     srv.run_stop_hooks();
     if (stuck) {
-        detail::log(detail::log_level::warning, "tool calls still running after the grace period; exiting anyway");
-        detail::flush_log();
-        std::fflush(nullptr);
-        std::_Exit(0);
+        detail::log(detail::log_level::warning, "tool calls still running after the grace period; exiting without them");
+        (void)core.release();
+        (void)pool.release();
+        return;
     }
-    pool.shutdown();
+    pool->shutdown();
 }
 
 }  // namespace
@@ -112,7 +115,7 @@ int run(server& srv, int argc, char** argv) {
     }
     configure_logging(config.log_fmt, config.log_min);
 
-    worker_pool pool(effective_worker_threads(config));
+    auto pool = std::make_unique<worker_pool>(effective_worker_threads(config));
     dispatcher_options core_options;
     core_options.user_id = config.user_id;
     core_options.catalog.separator = config.tool_name_separator;
@@ -127,10 +130,10 @@ int run(server& srv, int argc, char** argv) {
     core_options.max_batch_reply_bytes = config.max_batch_reply_bytes;
     core_options.request_state_secret = request_state_key(config);
     core_options.request_state_max_age = config.request_state_max_age;
-    dispatcher core(srv, pool, core_options);
+    auto core = std::make_unique<dispatcher>(srv, *pool, core_options);
     const auto grace = std::chrono::duration_cast<std::chrono::milliseconds>(config.shutdown_grace);
     log(log_level::info, "starting", {{"server", srv.info().name}, {"version", srv.info().version},
-                                      {"tools", std::to_string(core.catalog()->entries().size())},
+                                      {"tools", std::to_string(core->catalog()->entries().size())},
                                       {"transport", config.transport == transport_kind::http ? "http" : "stdio"}});
 
     try {
@@ -146,7 +149,7 @@ int run(server& srv, int argc, char** argv) {
     if (config.transport == transport_kind::stdio) {
         stdio_options options;
         options.shutdown_grace = grace;
-        code = serve_stdio(core, pool, options, stop_requested);
+        code = serve_stdio(*core, *pool, options, stop_requested);
     } else {
         http_options options;
         options.host = config.host;
@@ -163,14 +166,13 @@ int run(server& srv, int argc, char** argv) {
         options.read_timeout = config.read_timeout;
         options.keep_alive_timeout = config.keep_alive_timeout;
         options.shutdown_grace = grace;
-        options.worker_secret = config.worker_secret;
-        options.worker_auth_disabled = config.auth_disabled;
+        if (config.worker_secret) options.routes.push_back(mount_worker_routes(*core, *config.worker_secret, config.auth_disabled));
         if (config.worker_secret_empty) log(log_level::warning, "ARCADE_WORKER_SECRET is empty: the worker routes stay disabled");
         if (config.auth_disabled && !config.worker_secret)
             log(log_level::warning, "ARCADE_AUTH_DISABLED has no effect without ARCADE_WORKER_SECRET");
-        code = serve_http(core, pool, options, http_stop);
+        code = serve_http(*core, *pool, options, http_stop);
     }
-    finish(srv, pool, std::chrono::milliseconds(2000));
+    finish(srv, pool, core, std::chrono::milliseconds(2000));
     flush_log();
     return code;
 }

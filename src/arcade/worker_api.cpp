@@ -77,4 +77,13 @@ void worker_api::handle(std::string_view method, std::string_view target, std::s
     respond(detail_answer(404, "Not Found"));
 }
 
+http_route worker_route(std::shared_ptr<worker_api> api) {
+    http_route route;
+    route.matches = [](std::string_view target) { return worker_api::is_worker_path(target); };
+    route.handle = [api = std::move(api)](const http_exchange& r, std::function<void(http_answer)> respond) {
+        api->handle(r.method, r.target, r.authorization, r.body, std::move(respond));
+    };
+    return route;
+}
+
 }  // namespace arcade_mcp::detail

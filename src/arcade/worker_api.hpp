@@ -1,7 +1,7 @@
-// The Arcade worker routes, transport-free: GET /worker/health, GET /worker/tools and
-// POST /worker/tools/invoke, with the HS256 token check, on the same catalog as MCP. The HTTP
-// layer passes method, path, Authorization and body, and writes the http_answer it gets back.
-// Thread-safe; `respond` may be called on a worker-pool thread.
+// The Arcade worker routes: GET /worker/health, GET /worker/tools and POST /worker/tools/invoke,
+// with the HS256 token check, on the same catalog as MCP. Mounted on the HTTP server as one
+// http_route (worker_route); the server passes method, path, Authorization and body, and writes
+// the http_answer it gets back. Thread-safe; `respond` may be called on a worker-pool thread.
 #pragma once
 
 #include <functional>
@@ -12,14 +12,9 @@
 
 #include "arcade_mcp/json.hpp"
 #include "mcp/dispatcher.hpp"
+#include "transport/http/http_routes.hpp"
 
 namespace arcade_mcp::detail {
-
-struct http_answer {
-    int status = 200;
-    json body;  ///< null: no body
-    std::vector<std::pair<std::string, std::string>> headers;
-};
 
 struct worker_settings {
     std::string secret;          ///< HS256 key (never logged, never shown to tools)
@@ -54,5 +49,8 @@ private:
     std::mutex view_mu_;
     std::shared_ptr<const catalog_view> view_;
 };
+
+/// The worker routes as one mount for the HTTP server (shares ownership of `api`).
+http_route worker_route(std::shared_ptr<worker_api> api);
 
 }  // namespace arcade_mcp::detail

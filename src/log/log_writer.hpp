@@ -2,7 +2,7 @@
 // logs (an I/O thread writing the access log line of a tool call) never waits for a write(2) nor
 // for another thread's. Nothing is dropped: past `max_buffered_bytes` a logging thread waits for
 // the writer to catch up. Warnings and errors are written through before log() returns, and
-// flush() (called at exit, before _Exit and at the end of run()) writes whatever is pending.
+// flush() (called at exit and at the end of run()) writes whatever is pending.
 #pragma once
 
 #include <cstddef>

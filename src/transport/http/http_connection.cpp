@@ -109,7 +109,7 @@ net::awaitable<void> refuse_body(beast::tcp_stream& stream, std::size_t limit) {
     co_await drain_then_close(stream);
 }
 
-/// Waits on the connection's strand for the one answer of an asynchronous worker request.
+/// Waits on the connection's strand for the one answer of a mounted route.
 class answer_slot final : public std::enable_shared_from_this<answer_slot> {
 public:
     explicit answer_slot(net::any_io_executor ex) : ex_(ex), wake_(ex, net::steady_timer::time_point::max()) {}
@@ -133,14 +133,17 @@ private:
     std::optional<http_answer> answer_;
 };
 
-/// /worker/*: hands the request to worker_api and writes its answer (JSON, status, headers).
-net::awaitable<bool> serve_worker(beast::tcp_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared) {
+/// A mounted route (e.g. /worker/*): hands it the request and writes its answer.
+net::awaitable<bool> serve_route(beast::tcp_stream& stream, const http_request& req, const http_route& route, std::shared_ptr<http_shared> shared) {
     in_flight_guard guard(shared->in_flight);
     const bool keep = req.keep_alive() && !shared->draining.load();
     auto slot = std::make_shared<answer_slot>(co_await net::this_coro::executor);
     std::function<void(http_answer)> respond = [slot](http_answer a) { slot->set(std::move(a)); };
-    shared->worker->handle(to_std(req.method_string()), to_std(req.target()), to_std(req[bhttp::field::authorization]), req.body(),
-                           std::move(respond));
+    const std::string_view method = to_std(req.method_string());
+    const std::string_view target = to_std(req.target());
+    const std::string_view authorization = to_std(req[bhttp::field::authorization]);
+    const http_exchange exchange{method, target, authorization, req.body()};
+    route.handle(exchange, std::move(respond));
     http_answer answer = co_await slot->get();
     const auto status = static_cast<bhttp::status>(answer.status);
     const bool sent = co_await write_response(stream, req, status, std::move(answer.body), keep, std::move(answer.headers));
@@ -149,7 +152,36 @@ net::awaitable<bool> serve_worker(beast::tcp_stream& stream, const http_request&
 
 }  // namespace
 
+std::uint64_t connection_registry::add(net::any_io_executor strand, beast::tcp_stream* stream) {
+    std::lock_guard l(mu_);
+    const auto id = next_++;
+    open_.emplace(id, entry{std::move(strand), stream});
+    return id;
+}
+
+void connection_registry::remove(std::uint64_t id) {
+    std::lock_guard l(mu_);
+    open_.erase(id);
+}
+
+void connection_registry::cancel_all(std::shared_ptr<const void> owner) {
+    std::vector<std::pair<std::uint64_t, net::any_io_executor>> targets;
+    {
+        std::lock_guard l(mu_);
+        for (const auto& [id, e] : open_) targets.emplace_back(id, e.strand);
+    }
+    for (auto& [id, strand] : targets) {
+        // Runs on the connection's strand: there the connection is either still registered (its
+        // stream alive) or gone.
+        net::post(strand, [this, owner, id = id] {
+            std::lock_guard l(mu_);
+            if (const auto it = open_.find(id); it != open_.end()) it->second.stream->cancel();
+        });
+    }
+}
+
 void count_connection_failure(http_shared& shared, std::string_view where, std::exception_ptr error) noexcept {
+    if (shared.loop_failures) shared.loop_failures->fetch_add(1);
     const auto n = shared.connection_failures.fetch_add(1) + 1;
     std::string what = "unknown exception";
     try {
@@ -196,6 +228,11 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
         std::atomic<std::size_t>& n;
         ~connection_count() { n.fetch_sub(1); }
     } counted{shared->connections};
+    struct registration {  // deregistered on this strand before the stream is destroyed
+        connection_registry& registry;
+        std::uint64_t id;
+        ~registration() { registry.remove(id); }
+    } registered{shared->open_connections, shared->open_connections.add(stream.get_executor(), &stream)};
     const auto& opt = shared->options;
     beast::flat_buffer buffer;
     buffer.max_size(std::min(opt.max_header_bytes + read_slack_bytes, max_buffer_bytes));
@@ -306,8 +343,8 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
             health["status"] = draining ? "draining" : "ok";
             keep_alive = co_await write_response(stream, req, draining ? bhttp::status::service_unavailable : bhttp::status::ok,
                                                  std::move(health), req.keep_alive() && !draining);
-        } else if (shared->worker && worker_api::is_worker_path(to_std(req.target()))) {
-            keep_alive = co_await serve_worker(stream, req, shared);
+        } else if (const http_route* route = find_route(shared->options.routes, to_std(req.target()))) {
+            keep_alive = co_await serve_route(stream, req, *route, shared);
         } else {
             keep_alive = co_await write_response(stream, req, bhttp::status::not_found,
                                                  transport_error(-32000, "Not Found: the MCP endpoint is /mcp"),

@@ -6,9 +6,10 @@
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <string_view>
+#include <unordered_map>
 
-#include "arcade/worker_api.hpp"
 #include "mcp/dispatcher.hpp"
 #include "transport/http/detail/asio.hpp"
 #include "transport/http/http_policy.hpp"
@@ -17,15 +18,32 @@
 
 namespace arcade_mcp::detail {
 
+/// The open connections of one server, so that a stop can end the idle ones. A connection is
+/// closed on its own strand, where it also deregisters, so a close never meets a freed stream.
+class connection_registry {
+public:
+    std::uint64_t add(net::any_io_executor strand, beast::tcp_stream* stream);
+    void remove(std::uint64_t id);
+    /// Cancels the pending I/O of every open connection (posted to each one's strand); a
+    /// connection whose read is cancelled ends. `owner` keeps this registry alive until then.
+    void cancel_all(std::shared_ptr<const void> owner);
+
+private:
+    struct entry {
+        net::any_io_executor strand;
+        beast::tcp_stream* stream;
+    };
+    std::mutex mu_;
+    std::uint64_t next_ = 0;
+    std::unordered_map<std::uint64_t, entry> open_;
+};
+
 /// State shared by every connection of one server.
 struct http_shared {
     http_shared(dispatcher& c, const http_options& o)
         : core(c), options(o), policy(o.host, o.allowed_hosts, o.allowed_origins),
-          sessions(o.max_sessions, o.session_idle_timeout, o.max_sessions_per_client) {
-        if (o.worker_secret) worker = std::make_unique<worker_api>(c, worker_settings{*o.worker_secret, o.worker_auth_disabled});
-    }
+          sessions(o.max_sessions, o.session_idle_timeout, o.max_sessions_per_client) {}
     dispatcher& core;
-    std::unique_ptr<worker_api> worker;  ///< null: /worker/* is 404
     const http_options options;
     const origin_policy policy;
     session_table sessions;
@@ -33,6 +51,8 @@ struct http_shared {
     std::atomic<std::size_t> connections{0};  ///< open connections (max_connections)
     std::atomic<bool> draining{false};  ///< shutting down: no keep-alive, no new streams
     std::atomic<std::uint64_t> connection_failures{0};  ///< connections ended by an exception (logged)
+    std::atomic<std::uint64_t>* loop_failures = nullptr;  ///< the event loop's count, also increased
+    connection_registry open_connections;
 };
 
 /// Ends a connection whose coroutine or I/O handler threw: logs it with the running count. An

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mcp/dispatcher.hpp"
+#include "transport/http/http_routes.hpp"
 
 namespace arcade_mcp::detail {
 
@@ -34,9 +35,8 @@ struct http_options {
     std::chrono::seconds sse_keep_alive{15};     ///< comment line on idle GET streams
     std::chrono::milliseconds shutdown_grace{15000};
     std::size_t io_threads = 0;                  ///< 0 = hardware concurrency
-    /// Set: serve the Arcade worker routes (/worker/*) keyed with this secret.
-    std::optional<std::string> worker_secret;
-    bool worker_auth_disabled = false;
+    /// Served besides /mcp and /healthz, first match wins (the Arcade worker routes, when mounted).
+    std::vector<http_route> routes;
 };
 
 /// A stop request that may arrive before or after the server is ready to take it.
