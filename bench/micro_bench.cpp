@@ -29,7 +29,8 @@ namespace {
 using namespace arcade_mcp;
 
 const std::string call_text =
-    R"({"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"ArcadeEvalRef_Add","arguments":{"a":2,"b":3},"_meta":{"progressToken":"p"}}})";
+    R"({"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"ArcadeEvalRef_Add","arguments":{"a":2,)"
+    R"("b":3},"_meta":{"progressToken":"p"}}})";
 
 // The counter itself: one operator new and one malloc per iteration, so allocs_per_call must read
 // 2, malloc_per_call 1 and alloc_bytes_per_call 40 (24 + 16).
@@ -64,7 +65,8 @@ BENCHMARK(BM_JsonRpcDecode);
 
 void BM_JsonRpcEncodeResult(benchmark::State& state) {
     const auto id = *jsonrpc::request_id::from_json(42);
-    const json result = json::parse(R"({"content":[{"type":"text","text":"5"}],"structuredContent":{"result":5},"isError":false})");
+    const json result =
+        json::parse(R"({"content":[{"type":"text","text":"5"}],"structuredContent":{"result":5},"isError":false})");
     const bench::alloc_meter meter;
     for (auto _ : state) benchmark::DoNotOptimize(jsonrpc::make_result(id, result).dump());
     meter.report(state);
@@ -74,20 +76,24 @@ BENCHMARK(BM_JsonRpcEncodeResult);
 struct item {
     std::string name;
     std::optional<int> count;
-    static auto describe() { return fields(field("name", &item::name, "Name"), field("count", &item::count, "Count").minimum(0)); }
+    static auto describe() {
+        return fields(field("name", &item::name, "Name"), field("count", &item::count, "Count").minimum(0));
+    }
 };
 struct nested_args {
     std::string query;
     std::vector<item> items;
     bool exact = false;
     static auto describe() {
-        return fields(field("query", &nested_args::query, "Query").max_length(100), field("items", &nested_args::items, "Items"),
+        return fields(field("query", &nested_args::query, "Query").max_length(100),
+                      field("items", &nested_args::items, "Items"),
                       field("exact", &nested_args::exact, "Exact").default_value(false));
     }
 };
 
 void BM_TypedDecodeNested(benchmark::State& state) {
-    const json j = json::parse(R"({"query":"cats","items":[{"name":"a","count":1},{"name":"b"},{"name":"c","count":3}]})");
+    const json j =
+        json::parse(R"({"query":"cats","items":[{"name":"a","count":1},{"name":"b"},{"name":"c","count":3}]})");
     const bench::alloc_meter meter;
     for (auto _ : state) {
         nested_args out;
@@ -105,7 +111,12 @@ void BM_DispatcherToolsCall(benchmark::State& state) {
     detail::dispatcher core(srv, pool, detail::dispatcher_options::with_user("bench"));
     auto session = std::make_shared<detail::session_state>("", "u");
     auto init = std::make_shared<bench::wait_sink>();
-    core.handle(session, json::parse(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"b","version":"1"}}})"), init);
+    core.handle(
+        session,
+        json::parse(
+            R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25",)"
+            R"("capabilities":{},"clientInfo":{"name":"b","version":"1"}}})"),
+        init);
     init->wait();
     const bench::alloc_meter meter;
     for (auto _ : state) {
@@ -122,7 +133,8 @@ BENCHMARK(BM_DispatcherToolsCall)->UseRealTime();
 
 /// A tools/call of ArcadeEvalRef_Echo whose message has `bytes` characters.
 std::string echo_call_text(std::size_t bytes) {
-    return R"({"jsonrpc":"2.0","id":"w1","method":"tools/call","params":{"name":"ArcadeEvalRef_Echo","arguments":{"message":")" +
+    return R"({"jsonrpc":"2.0","id":"w1","method":"tools/call","params":{"name":"ArcadeEvalRef_Echo",)"
+           R"("arguments":{"message":")" +
            std::string(bytes, 'x') + R"("}}})";
 }
 
@@ -149,7 +161,8 @@ void BM_JsonRpcEncodeEchoReply(benchmark::State& state) {
     const bench::alloc_meter meter;
     for (auto _ : state) benchmark::DoNotOptimize(jsonrpc::make_result(id, result).dump());
     meter.report(state);
-    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(2 * message.size()));
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                            static_cast<std::int64_t>(2 * message.size()));
 }
 BENCHMARK(BM_JsonRpcEncodeEchoReply)->Arg(10)->Arg(1024)->Arg(100 * 1024)->Arg(1024 * 1024);
 
@@ -160,7 +173,9 @@ struct echo_like_args {
 struct add_like_args {
     std::int64_t a = 0;
     std::int64_t b = 0;
-    static auto describe() { return fields(field("a", &add_like_args::a, "First addend"), field("b", &add_like_args::b, "Second addend")); }
+    static auto describe() {
+        return fields(field("a", &add_like_args::a, "First addend"), field("b", &add_like_args::b, "Second addend"));
+    }
 };
 
 // The reference tools' argument shapes (the structs are file-local in eval_ref_tools.cpp; these
@@ -206,7 +221,8 @@ void BM_TypedDecodeAddBadArgument(benchmark::State& state) {
 BENCHMARK(BM_TypedDecodeAddBadArgument);
 
 std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 // What /worker/* does per request: the bearer token out of the header, then HS256 verification
@@ -298,8 +314,12 @@ std::string sse_frame(const std::string& event_id, const std::string& data) {
 // a reader attached, a log notification and the reply pushed (serialized), read back after the
 // cursor and framed as SSE text.
 void BM_SseStreamNotificationAndReply(benchmark::State& state) {
-    const json note = json::parse(R"({"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","logger":"tool","data":"working"}})");
-    const json reply = json::parse(R"({"jsonrpc":"2.0","id":"w1","result":{"content":[{"type":"text","text":"hello"}],"isError":false,"structuredContent":{"result":"hello"}}})");
+    const json note = json::parse(
+        R"({"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","logger":"tool",)"
+        R"("data":"working"}})");
+    const json reply = json::parse(
+        R"({"jsonrpc":"2.0","id":"w1","result":{"content":[{"type":"text","text":"hello"}],"isError":false,)"
+        R"("structuredContent":{"result":"hello"}}})");
     std::size_t wakes = 0;
     const bench::alloc_meter meter;
     for (auto _ : state) {

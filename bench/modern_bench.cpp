@@ -18,12 +18,14 @@
 namespace {
 using namespace arcade_mcp;
 
-const char* const meta = R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{"elicitation":{}}})";
+const char* const meta =
+    R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+    R"("io.modelcontextprotocol/clientCapabilities":{"elicitation":{}}})";
 
 /// A tools/call of `tool` with `arguments` (JSON text); with `_meta` as a 2026-07-28 request.
 std::string tool_call(const char* tool, const char* arguments, bool modern) {
-    return std::string(R"({"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":")") + tool + R"(","arguments":)" + arguments +
-           (modern ? std::string(",") + meta : std::string()) + "}}";
+    return std::string(R"({"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":")") + tool +
+           R"(","arguments":)" + arguments + (modern ? std::string(",") + meta : std::string()) + "}}";
 }
 std::string add_call(bool modern) { return tool_call("ArcadeEvalRef_Add", R"({"a":2,"b":3})", modern); }
 std::string echo_call(bool modern) { return tool_call("ArcadeEvalRef_Echo", R"({"message":"hello"})", modern); }
@@ -33,8 +35,12 @@ struct no_args {
 };
 
 struct bench_core {
-    bench_core() : srv(eval_ref::reference_server_info()), pool(2), core(srv, pool, detail::dispatcher_options::with_user("bench")) {
-        detail::configure_logging(detail::log_format::text, detail::log_level::off);  // the per-call log line is not measured
+    bench_core()
+        : srv(eval_ref::reference_server_info()),
+          pool(2),
+          core(srv, pool, detail::dispatcher_options::with_user("bench")) {
+        detail::configure_logging(detail::log_format::text,
+                                  detail::log_level::off);  // the per-call log line is not measured
         eval_ref::add_reference_tools(srv);
         srv.add_tool<no_args>("confirm", "Asks for a confirmation", [](tool_context& ctx, const no_args&) {
             const json form{{"type", "object"}, {"properties", {{"ok", {{"type", "boolean"}}}}}};
@@ -60,7 +66,11 @@ struct bench_core {
 void tools_call_legacy_session(benchmark::State& state, const std::string& text) {
     bench_core b;
     auto session = std::make_shared<detail::session_state>("", "u");
-    b.call(session, json::parse(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"b","version":"1"}}})"));
+    b.call(
+        session,
+        json::parse(
+            R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25",)"
+            R"("capabilities":{},"clientInfo":{"name":"b","version":"1"}}})"));
     const bench::alloc_meter meter;
     for (auto _ : state) benchmark::DoNotOptimize(b.call(session, json::parse(text)).dump());
     meter.report(state);
@@ -91,7 +101,11 @@ BENCHMARK(BM_ToolsCallModernRequestEcho)->UseRealTime();
 void BM_MultiRoundTwoRounds(benchmark::State& state) {
     bench_core b;
     auto channel = std::make_shared<detail::session_state>("", "u");
-    const json first = json::parse(std::string(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"ArcadeEvalRef_Confirm","arguments":{},)") + meta + "}}");
+    const json first = json::parse(
+        std::string(
+            R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"ArcadeEvalRef_Confirm",)"
+            R"("arguments":{},)") +
+        meta + "}}");
     const bench::alloc_meter meter;
     for (auto _ : state) {
         json asked = b.call(channel, first);
@@ -138,7 +152,8 @@ BENCHMARK(BM_RequestStateOpen);
 
 void BM_RoutingHeadersCheck(benchmark::State& state) {
     const json request = json::parse(add_call(true));
-    const json schema = json::parse(R"({"type":"object","properties":{"a":{"type":"integer","x-mcp-header":"A"},"b":{"type":"integer"}}})");
+    const json schema = json::parse(
+        R"({"type":"object","properties":{"a":{"type":"integer","x-mcp-header":"A"},"b":{"type":"integer"}}})");
     const detail::header_lookup lookup = [](std::string_view name) -> std::optional<std::string> {
         if (name == "Mcp-Method") return "tools/call";
         if (name == "Mcp-Name") return "ArcadeEvalRef_Add";

@@ -5,6 +5,9 @@ set(ARCADE_MCP_ASIO_SOURCES
   src/transport/http/http_listener.cpp
   src/transport/http/http_connection.cpp
   src/transport/http/mcp_endpoint.cpp
+  src/transport/http/mcp_post_legacy.cpp
+  src/transport/http/mcp_post_modern.cpp
+  src/transport/http/mcp_session_requests.cpp
 )
 set(ARCADE_MCP_SOURCES
   src/jsonrpc/message.cpp
@@ -49,6 +52,7 @@ set(ARCADE_MCP_SOURCES
   src/log/log_writer.cpp
   src/app/dotenv.cpp
   src/app/runtime_config.cpp
+  src/app/config_values.cpp
   src/app/run.cpp
   src/app/worker_mount.cpp
   src/app/http_service.cpp
@@ -59,7 +63,7 @@ set(ARCADE_MCP_SOURCES
   src/transport/http/event_stream.cpp
   src/transport/http/framing_guard.cpp
   src/transport/http/routing_headers.cpp
-  ${ARCADE_MCP_ASIO_SOURCES}
+  # ARCADE_MCP_ASIO_SOURCES join through the object library arcade_mcp_asio (CMakeLists.txt).
 )
 # Unit tests that live beside the code they test.
 set(ARCADE_MCP_UNIT_TESTS
@@ -88,6 +92,9 @@ set(ARCADE_MCP_UNIT_TESTS
   src/arcade/tool_definition_test.cpp
   src/log/logger_test.cpp
   src/app/dotenv_test.cpp
+  src/mcp/features_modern_rounds_test.cpp
+  src/mcp/schema_examples_served_test.cpp
+  src/arcade/jwt_hostile_test.cpp
   src/app/http_service_test.cpp
   src/app/runtime_config_test.cpp
   src/transport/http/http_policy_test.cpp

@@ -52,7 +52,8 @@ namespace net = detail::net;
 namespace beast = detail::beast;
 using tcp = net::ip::tcp;
 
-constexpr std::string_view kSecret = "fuzz-worker-secret-7f3a";  // the jwt target's; see corpus/http_connection/worker-invoke
+constexpr std::string_view kSecret =
+    "fuzz-worker-secret-7f3a";        // the jwt target's; see corpus/http_connection/worker-invoke
 constexpr auto kRunBudget = 300ms;    // running time per input before the server is stopped
 constexpr auto kDrainBudget = 2s;     // the connection must end within this after the stop
 constexpr std::size_t kAnswerCap = 1 << 20;  // answer bytes kept for the oracle (the rest is read and dropped)
@@ -71,20 +72,24 @@ struct echo_args {
 struct add_args {
     std::int64_t a = 0;
     std::int64_t b = 0;
-    static auto describe() { return fields(field("a", &add_args::a, "First addend"), field("b", &add_args::b, "Second addend")); }
+    static auto describe() {
+        return fields(field("a", &add_args::a, "First addend"), field("b", &add_args::b, "Second addend"));
+    }
 };
 
 /// Every tool is inline (non_blocking): nothing runs on the pool, whose thread could outlive an input.
 server& build_server(server& srv) {
     // Echo's argument is also a routing header (Mcp-Param-Message) in 2026-07-28.
-    tool_spec echo = make_tool<echo_args>("echo", "Echo the message back.", [](const echo_args& in) { return in.message; });
+    tool_spec echo =
+        make_tool<echo_args>("echo", "Echo the message back.", [](const echo_args& in) { return in.message; });
     echo.input_schema["properties"]["message"]["x-mcp-header"] = "Message";
     srv.add_tool(std::move(echo.non_blocking()));
-    srv.add_tool(std::move(make_tool<add_args>("add", "Add two integers.", [](const add_args& in) -> result<std::int64_t> {
-                               std::int64_t sum = 0;
-                               if (__builtin_add_overflow(in.a, in.b, &sum)) return tool_error::fatal("integer overflow");
-                               return sum;
-                           }).non_blocking()));
+    srv.add_tool(
+        std::move(make_tool<add_args>("add", "Add two integers.", [](const add_args& in) -> result<std::int64_t> {
+                      std::int64_t sum = 0;
+                      if (__builtin_add_overflow(in.a, in.b, &sum)) return tool_error::fatal("integer overflow");
+                      return sum;
+                  }).non_blocking()));
     srv.add_tool(std::move(make_tool<no_arguments>("notify", "Logs and reports progress, then answers (an SSE answer).",
                                                    [](tool_context& ctx, const no_arguments&) {
                                                        ctx.log(mcp_log_level::info, json{{"step", "start"}});
@@ -92,9 +97,10 @@ server& build_server(server& srv) {
                                                        return std::string(ctx.user_id());
                                                    })
                                .non_blocking()));
-    srv.add_tool(std::move(make_tool<no_arguments>("fails", "Returns a tool error.", [](const no_arguments&) -> result<std::string> {
-                               return tool_error::execution("failing on purpose");
-                           }).non_blocking()));
+    srv.add_tool(std::move(
+        make_tool<no_arguments>("fails", "Returns a tool error.", [](const no_arguments&) -> result<std::string> {
+            return tool_error::execution("failing on purpose");
+        }).non_blocking()));
     return srv;
 }
 
@@ -108,7 +114,8 @@ struct harness {
         options.sse_keep_alive = 1s;
         options.shutdown_grace = 100ms;
         options.io_threads = 1;
-        options.routes.push_back(detail::worker_route(std::make_shared<detail::worker_api>(core, detail::worker_settings{std::string(kSecret), false})));
+        options.routes.push_back(detail::worker_route(
+            std::make_shared<detail::worker_api>(core, detail::worker_settings{std::string(kSecret), false})));
         const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), 0);
         acceptor.open(endpoint.protocol());
         acceptor.set_option(net::socket_base::reuse_address(true));
@@ -160,7 +167,8 @@ net::awaitable<void> read_all(tcp::socket& s, std::string& answer) {
 
 void check_answer(std::string_view answer) {
     if (answer.empty()) return;  // closed without answering (e.g. a request cut off by the end of input)
-    if (answer.rfind("HTTP/1.1 ", 0) != 0 && answer.rfind("HTTP/1.0 ", 0) != 0) die("the answer does not start with an HTTP/1.x status line", answer);
+    if (answer.rfind("HTTP/1.1 ", 0) != 0 && answer.rfind("HTTP/1.0 ", 0) != 0)
+        die("the answer does not start with an HTTP/1.x status line", answer);
 }
 
 void run_input(harness& h, std::string_view in) {
@@ -174,8 +182,10 @@ void run_input(harness& h, std::string_view in) {
         client.wait(tcp::socket::wait_write, ec);
         int err = 0;
         socklen_t len = sizeof err;
-        if (!ec) ec = beast::error_code(::getsockopt(client.native_handle(), SOL_SOCKET, SO_ERROR, &err, &len) == 0 ? err : errno,
-                                        beast::system_category());
+        if (!ec)
+            ec = beast::error_code(
+                ::getsockopt(client.native_handle(), SOL_SOCKET, SO_ERROR, &err, &len) == 0 ? err : errno,
+                beast::system_category());
     }
     if (ec) die(("connect failed: " + ec.message()).c_str());
     tcp::socket accepted(net::make_strand(h.ioc));  // the accept loop puts each connection on a strand
@@ -192,10 +202,11 @@ void run_input(harness& h, std::string_view in) {
     std::string answer;
     // Exceptions are not caught anywhere here: one thrown by the coroutine is rethrown from its
     // completion handler, out of io_context::run, and libFuzzer reports it as a crash.
-    net::co_spawn(server_ex, detail::run_connection(beast::tcp_stream(std::move(accepted)), shared), [&](std::exception_ptr e) {
-        server_done = true;
-        if (e) std::rethrow_exception(e);
-    });
+    net::co_spawn(server_ex, detail::run_connection(beast::tcp_stream(std::move(accepted)), shared),
+                  [&](std::exception_ptr e) {
+                      server_done = true;
+                      if (e) std::rethrow_exception(e);
+                  });
     const auto client_end = [&](std::exception_ptr e) {
         ++client_parts;
         if (e) std::rethrow_exception(e);

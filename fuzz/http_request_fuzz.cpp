@@ -52,7 +52,14 @@ const origin_policy& configured_policy() {
 }
 
 /// How reading one request ended (the server's answer in brackets).
-enum class outcome { incomplete, malformed /*400*/, header_too_large /*431*/, body_too_large /*413*/, ambiguous /*400*/, complete };
+enum class outcome {
+    incomplete,
+    malformed /*400*/,
+    header_too_large /*431*/,
+    body_too_large /*413*/,
+    ambiguous /*400*/,
+    complete
+};
 
 /// Feeds `rest` to the parser until the header (or, with `body`, the message) is done; consumed
 /// bytes are removed from `rest`.
@@ -79,7 +86,8 @@ outcome read_request(bhttp::request_parser<bhttp::string_body>& parser, std::str
     parser.body_limit(defaults().max_body_bytes);
     if (const auto o = feed(parser, rest, false); o != outcome::complete) return o;
     if (ambiguous_framing(framing_of(parser.get().base()))) return outcome::ambiguous;
-    if (const auto len = parser.content_length(); len && *len > defaults().max_body_bytes) return outcome::body_too_large;
+    if (const auto len = parser.content_length(); len && *len > defaults().max_body_bytes)
+        return outcome::body_too_large;
     parser.eager(true);
     return feed(parser, rest, true);
 }

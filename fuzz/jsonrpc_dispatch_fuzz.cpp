@@ -106,7 +106,8 @@ struct review_args {
     std::string code;
     std::optional<std::string> language;
     static auto describe() {
-        return fields(field("code", &review_args::code, "Code to review"), field("language", &review_args::language, "Language"));
+        return fields(field("code", &review_args::code, "Code to review"),
+                      field("language", &review_args::language, "Language"));
     }
 };
 
@@ -130,44 +131,61 @@ void build_server(server& srv) {
     srv.add_tool<no_arguments>("fails", "Returns a tool error", [](const no_arguments&) -> result<std::string> {
         return tool_error::execution("failing on purpose");
     });
-    srv.add_tool<no_arguments>("throws", "Throws", [](const no_arguments&) -> std::string { throw std::runtime_error("thrown on purpose"); });
-    srv.add_tool<no_arguments>("waits", "Waits up to 5 ms for cancellation", [](tool_context& ctx, const no_arguments&) {
-        const auto until = std::chrono::steady_clock::now() + 5ms;
-        while (!ctx.stop_token().stop_requested() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(200us);
-        return ctx.stop_token().stop_requested();
-    });
-    srv.add_tool<no_arguments>("asks", "Asks the client (times out after 5 ms)", [](tool_context& ctx, const no_arguments&) {
-        try {
-            return ctx.request_client("sampling/createMessage", json{{"messages", json::array()}, {"maxTokens", 1}}, 5ms).dump();
-        } catch (const client_request_error& e) {
-            return std::string(e.what());
-        }
-    });
-    srv.add_resource(info_of("fuzz://static", "static"), [](tool_context&, const std::string& uri) -> result<std::vector<resource_contents>> {
-        return std::vector{resource_contents::text_of(uri, "static body", "text/plain")};
-    });
+    srv.add_tool<no_arguments>(
+        "throws", "Throws", [](const no_arguments&) -> std::string { throw std::runtime_error("thrown on purpose"); });
+    srv.add_tool<no_arguments>(
+        "waits", "Waits up to 5 ms for cancellation", [](tool_context& ctx, const no_arguments&) {
+            const auto until = std::chrono::steady_clock::now() + 5ms;
+            while (!ctx.stop_token().stop_requested() && std::chrono::steady_clock::now() < until)
+                std::this_thread::sleep_for(200us);
+            return ctx.stop_token().stop_requested();
+        });
+    srv.add_tool<no_arguments>(
+        "asks", "Asks the client (times out after 5 ms)", [](tool_context& ctx, const no_arguments&) {
+            try {
+                return ctx
+                    .request_client("sampling/createMessage", json{{"messages", json::array()}, {"maxTokens", 1}}, 5ms)
+                    .dump();
+            } catch (const client_request_error& e) {
+                return std::string(e.what());
+            }
+        });
+    srv.add_resource(info_of("fuzz://static", "static"),
+                     [](tool_context&, const std::string& uri) -> result<std::vector<resource_contents>> {
+                         return std::vector{resource_contents::text_of(uri, "static body", "text/plain")};
+                     });
     resource_template_spec items;
     items.info = info_of("fuzz://items/{id}/{+rest}", "items");
-    items.read = [](tool_context&, const std::string& uri, const std::map<std::string, std::string>& vars) -> result<std::vector<resource_contents>> {
+    items.read = [](tool_context&, const std::string& uri,
+                    const std::map<std::string, std::string>& vars) -> result<std::vector<resource_contents>> {
         if (vars.count("id") && vars.at("id") == "missing") return resource_not_found(uri);
         // Variables are percent-decoded from a fuzzed URI: any bytes, so not necessarily UTF-8.
-        return std::vector{resource_contents::text_of(uri, json(vars).dump(-1, ' ', false, json::error_handler_t::replace), "application/json")};
+        return std::vector{resource_contents::text_of(
+            uri, json(vars).dump(-1, ' ', false, json::error_handler_t::replace), "application/json")};
     };
     items.complete("id", [](tool_context&, const completion_request& r) { return complete_from(r); });
     srv.add_resource_template(std::move(items));
     resource_template_spec files;
     files.info = info_of("file:///{+path}", "files");
-    files.read = [](tool_context&, const std::string& uri, const std::map<std::string, std::string>&) -> result<std::vector<resource_contents>> {
+    files.read = [](tool_context&, const std::string& uri,
+                    const std::map<std::string, std::string>&) -> result<std::vector<resource_contents>> {
         return std::vector{resource_contents::text_of(uri, "file", "text/plain")};
     };
     srv.add_resource_template(std::move(files));
-    srv.add_prompt<review_args>("review", "A prompt with a required and an optional argument", [](tool_context&, const review_args& a) {
-        return prompt_result{{}, {prompt_message::user(content_block::text("Review " + a.code + " in " + a.language.value_or("?")))}};
-    }).complete("language", [](tool_context&, const completion_request& r) { return complete_from(r); });
+    srv.add_prompt<review_args>(
+           "review", "A prompt with a required and an optional argument",
+           [](tool_context&, const review_args& a) {
+               return prompt_result{
+                   {},
+                   {prompt_message::user(content_block::text("Review " + a.code + " in " + a.language.value_or("?")))}};
+           })
+        .complete("language", [](tool_context&, const completion_request& r) { return complete_from(r); });
 }
 
 struct harness {
-    harness() : srv(info()), pool(2), core(srv, pool, detail::dispatcher_options::with_user("fuzzer")) { build_server(srv); }
+    harness() : srv(info()), pool(2), core(srv, pool, detail::dispatcher_options::with_user("fuzzer")) {
+        build_server(srv);
+    }
     ~harness() { pool.shutdown(); }
     static server_info info() {
         server_info i;
@@ -184,12 +202,16 @@ struct harness {
 harness* the_harness = nullptr;
 
 const std::string& init_line() {
-    static const std::string line =
-        json{{"jsonrpc", "2.0"}, {"id", 0}, {"method", "initialize"},
-             {"params", {{"protocolVersion", "2025-11-25"},
-                         {"capabilities", {{"sampling", json::object()}, {"elicitation", json::object()}, {"roots", json::object()}}},
-                         {"clientInfo", {{"name", "fuzz"}, {"version", "0"}}}}}}
-            .dump();
+    static const std::string line = json{
+        {"jsonrpc", "2.0"},
+        {"id", 0},
+        {"method", "initialize"},
+        {"params",
+         {{"protocolVersion", "2025-11-25"},
+          {"capabilities", {{"sampling", json::object()}, {"elicitation", json::object()}, {"roots", json::object()}}},
+          {"clientInfo",
+           {{"name", "fuzz"},
+            {"version", "0"}}}}}}.dump();
     return line;
 }
 

@@ -39,8 +39,9 @@ constexpr std::string_view kHeader = R"({"alg":"HS256","typ":"JWT"})";
 std::string mac(std::string_view key, std::string_view text) {
     std::array<unsigned char, 32> out{};
     std::size_t len = 0;
-    if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(), reinterpret_cast<const unsigned char*>(text.data()),
-                  text.size(), out.data(), out.size(), &len) == nullptr ||
+    if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
+                  reinterpret_cast<const unsigned char*>(text.data()), text.size(), out.data(), out.size(),
+                  &len) == nullptr ||
         len != out.size())
         die("HMAC failed", text);
     return std::string(reinterpret_cast<const char*>(out.data()), out.size());

@@ -45,7 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!sealed) return 0;  // too large: refused, fine
     const auto opened = codec.open(*sealed, 1000, why);
     if (!opened) die("a state this codec sealed did not open");
-    if (opened->digest != body.digest || opened->principal != body.principal || opened->answers != body.answers || opened->app != body.app)
+    if (opened->digest != body.digest || opened->principal != body.principal || opened->answers != body.answers ||
+        opened->app != body.app)
         die("a sealed state opened to different contents");
     std::string altered = *sealed;
     altered[altered.size() / 2] ^= 0x01;

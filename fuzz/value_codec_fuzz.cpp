@@ -22,7 +22,8 @@ using arcade_mcp::json;
 using arcade_mcp::value_codec;
 
 [[noreturn]] void fail(const char* what, const json& input) {
-    std::fprintf(stderr, "value_codec_fuzz: %s\ninput: %s\n", what, input.dump(-1, ' ', false, json::error_handler_t::replace).c_str());
+    std::fprintf(stderr, "value_codec_fuzz: %s\ninput: %s\n", what,
+                 input.dump(-1, ' ', false, json::error_handler_t::replace).c_str());
     std::abort();
 }
 

@@ -26,7 +26,7 @@ for arg in "$@"; do
   esac
 done
 
-packages=(cmake ninja-build g++ pkg-config libboost-dev nlohmann-json3-dev libssl-dev libfmt-dev
+packages=(cmake ninja-build g++ pkg-config libboost-dev nlohmann-json3-dev libssl-dev
           libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev curl ca-certificates)
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 if ((with_bench)); then

@@ -13,7 +13,8 @@ enum class mode { fast, thorough };
 
 template <>
 struct arcade_mcp::enum_names<fixture::mode> {
-    static constexpr std::pair<fixture::mode, std::string_view> values[] = {{fixture::mode::fast, "fast"}, {fixture::mode::thorough, "thorough"}};
+    static constexpr std::pair<fixture::mode, std::string_view> values[] = {{fixture::mode::fast, "fast"},
+                                                                            {fixture::mode::thorough, "thorough"}};
 };
 
 namespace fixture {
@@ -58,7 +59,9 @@ struct search_result {
 
 struct steps_args {
     int steps = 2;
-    static auto describe() { return fields(field("steps", &steps_args::steps, "How many progress steps").minimum(0).maximum(10)); }
+    static auto describe() {
+        return fields(field("steps", &steps_args::steps, "How many progress steps").minimum(0).maximum(10));
+    }
 };
 
 }  // namespace
@@ -78,26 +81,32 @@ void add_fixture_tools(server& srv) {
         out.how = in.how;
         out.items.push_back(in.query + (in.where ? " where " + in.where->key + "=" + in.where->value : std::string()));
         for (const auto& t : in.tags) out.items.push_back("#" + t);
-        if (in.limit && static_cast<int>(out.items.size()) > *in.limit) out.items.resize(static_cast<std::size_t>(*in.limit));
+        if (in.limit && static_cast<int>(out.items.size()) > *in.limit)
+            out.items.resize(static_cast<std::size_t>(*in.limit));
         out.count = static_cast<int>(out.items.size());
         return out;
     });
-    srv.add_tool<steps_args>("progress", "Report progress and log while working.", [](tool_context& ctx, const steps_args& in) {
-        for (int i = 1; i <= in.steps; ++i) ctx.report_progress(i, in.steps, "step " + std::to_string(i));
-        ctx.log(mcp_log_level::debug, "debug detail");
-        ctx.log(mcp_log_level::info, json{{"msg", "done"}}, std::string("fixture"));
-        return in.steps;
-    });
+    srv.add_tool<steps_args>("progress", "Report progress and log while working.",
+                             [](tool_context& ctx, const steps_args& in) {
+                                 for (int i = 1; i <= in.steps; ++i)
+                                     ctx.report_progress(i, in.steps, "step " + std::to_string(i));
+                                 ctx.log(mcp_log_level::debug, "debug detail");
+                                 ctx.log(mcp_log_level::info, json{{"msg", "done"}}, std::string("fixture"));
+                                 return in.steps;
+                             });
     srv.add_tool<no_arguments>("throws", "Throw an exception.", [](const no_arguments&) -> std::string {
         throw std::runtime_error("secret internal detail");
     });
-    srv.add_tool<no_arguments>("retry_later", "Ask the model to retry.", [](const no_arguments&) -> result<std::string> {
-        return tool_error::retry("busy", std::string("try again in a minute"), 60000);
-    });
+    srv.add_tool<no_arguments>("retry_later", "Ask the model to retry.",
+                               [](const no_arguments&) -> result<std::string> {
+                                   return tool_error::retry("busy", std::string("try again in a minute"), 60000);
+                               });
     srv.add_tool<no_arguments>("secret_length", "Report the length of a declared secret (never its value).",
                                [](tool_context& ctx, const no_arguments&) -> result<std::string> {
                                    auto s = ctx.secret("fixture_api_token");
-                                   if (!s) return tool_error::context_required("FIXTURE_API_TOKEN is not available", "Configure it.");
+                                   if (!s)
+                                       return tool_error::context_required("FIXTURE_API_TOKEN is not available",
+                                                                           "Configure it.");
                                    return std::to_string(s->size()) + " characters; metadata tenant=" +
                                           ctx.metadata("TENANT").value_or("none");
                                })
@@ -114,20 +123,27 @@ void add_fixture_tools(server& srv) {
 }
 
 void add_eliciting_tools(server& srv) {
-    srv.add_tool<no_arguments>("confirm", "Ask the user to confirm (ctx.elicit).", [](tool_context& ctx, const no_arguments&) {
-        const json form{{"type", "object"}, {"properties", {{"ok", {{"type", "boolean"}}}}}, {"required", {"ok"}}};
-        const elicitation_result answer = ctx.elicit("Proceed?", form);
-        return answer.action + " " + answer.content.dump();
-    });
-    srv.add_tool<no_arguments>("two_steps", "Ask for a name, then a color (ctx.ask_client twice).", [](tool_context& ctx, const no_arguments&) {
-        const auto form = [](const char* property) {
-            return json{{"type", "object"}, {"properties", {{property, {{"type", "string"}}}}}, {"required", {property}}};
-        };
-        const auto first = ctx.ask_client({input_request::elicitation("name", "Your name?", form("name"))});
-        const auto second = ctx.ask_client({input_request::elicitation("color", "Your favorite color?", form("color"))});
-        const auto text = [](const json& answer, const char* field) { return answer.value("content", json::object()).value(field, std::string()); };
-        return text(first.at("name"), "name") + " likes " + text(second.at("color"), "color");
-    });
+    srv.add_tool<no_arguments>(
+        "confirm", "Ask the user to confirm (ctx.elicit).", [](tool_context& ctx, const no_arguments&) {
+            const json form{{"type", "object"}, {"properties", {{"ok", {{"type", "boolean"}}}}}, {"required", {"ok"}}};
+            const elicitation_result answer = ctx.elicit("Proceed?", form);
+            return answer.action + " " + answer.content.dump();
+        });
+    srv.add_tool<no_arguments>(
+        "two_steps", "Ask for a name, then a color (ctx.ask_client twice).",
+        [](tool_context& ctx, const no_arguments&) {
+            const auto form = [](const char* property) {
+                return json{
+                    {"type", "object"}, {"properties", {{property, {{"type", "string"}}}}}, {"required", {property}}};
+            };
+            const auto first = ctx.ask_client({input_request::elicitation("name", "Your name?", form("name"))});
+            const auto second =
+                ctx.ask_client({input_request::elicitation("color", "Your favorite color?", form("color"))});
+            const auto text = [](const json& answer, const char* field) {
+                return answer.value("content", json::object()).value(field, std::string());
+            };
+            return text(first.at("name"), "name") + " likes " + text(second.at("color"), "color");
+        });
 }
 
 }  // namespace fixture

@@ -34,7 +34,8 @@ public:
     }
     void wait() {
         std::unique_lock l(mu_);
-        if (!cv_.wait_for(l, std::chrono::seconds(10), [&] { return done_; })) throw std::runtime_error("no reply within 10 s");
+        if (!cv_.wait_for(l, std::chrono::seconds(10), [&] { return done_; }))
+            throw std::runtime_error("no reply within 10 s");
     }
 
 private:
@@ -62,7 +63,8 @@ transcript_file parse(const std::filesystem::path& file) {
 }
 
 bool matches(const json& expected, const json& actual) {
-    if (expected.is_string() && expected.get_ref<const std::string&>() == request_state_placeholder) return actual.is_string();
+    if (expected.is_string() && expected.get_ref<const std::string&>() == request_state_placeholder)
+        return actual.is_string();
     if (expected.type() != actual.type()) return expected == actual;  // e.g. 1 == 1.0
     if (expected.is_object()) {
         if (expected.size() != actual.size()) return false;
@@ -108,7 +110,8 @@ std::optional<std::string> request_state_of(const std::string& server_line) {
 
 std::vector<std::string> replay(const transcript_file& t) {
     const bool fixture_tools = t.server == "fixture" || t.server == "fixture-eliciting";
-    if (!fixture_tools && t.server != "eval-ref") throw std::runtime_error("unknown transcript server '" + t.server + "'");
+    if (!fixture_tools && t.server != "eval-ref")
+        throw std::runtime_error("unknown transcript server '" + t.server + "'");
     arcade_mcp::server srv(fixture_tools ? fixture::fixture_server_info(2) : eval_ref::reference_server_info());
     if (fixture_tools) fixture::add_fixture_tools(srv);
     else eval_ref::add_reference_tools(srv);

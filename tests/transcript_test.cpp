@@ -48,15 +48,22 @@ INSTANTIATE_TEST_SUITE_P(Golden, Transcript, ::testing::ValuesIn(transcript_file
 TEST(TranscriptSuite, HasTranscripts) { EXPECT_GE(transcript_files().size(), 10u); }
 
 TEST(TranscriptSuite, RequestStatePlaceholderMatchesAnyStringOnly) {
-    const json expected = json::parse(R"({"id":1,"result":{"requestState":"<requestState>","resultType":"input_required"}})");
-    EXPECT_TRUE(transcript::matches(expected, json::parse(R"({"id":1,"result":{"requestState":"v1.abc.def","resultType":"input_required"}})")));
-    EXPECT_FALSE(transcript::matches(expected, json::parse(R"({"id":1,"result":{"requestState":7,"resultType":"input_required"}})")));
+    const json expected =
+        json::parse(R"({"id":1,"result":{"requestState":"<requestState>","resultType":"input_required"}})");
+    EXPECT_TRUE(transcript::matches(
+        expected, json::parse(R"({"id":1,"result":{"requestState":"v1.abc.def","resultType":"input_required"}})")));
+    EXPECT_FALSE(transcript::matches(
+        expected, json::parse(R"({"id":1,"result":{"requestState":7,"resultType":"input_required"}})")));
     EXPECT_FALSE(transcript::matches(expected, json::parse(R"({"id":1,"result":{"resultType":"input_required"}})")));
-    EXPECT_FALSE(transcript::matches(expected, json::parse(R"({"id":1,"result":{"requestState":"x","resultType":"complete"}})")));
-    EXPECT_FALSE(transcript::matches(expected, json::parse(R"({"id":1,"result":{"requestState":"x","resultType":"input_required","extra":1}})")));
+    EXPECT_FALSE(transcript::matches(expected,
+                                     json::parse(R"({"id":1,"result":{"requestState":"x","resultType":"complete"}})")));
+    EXPECT_FALSE(transcript::matches(
+        expected, json::parse(R"({"id":1,"result":{"requestState":"x","resultType":"input_required","extra":1}})")));
     EXPECT_FALSE(transcript::matches(json::parse(R"(["a","b"])"), json::parse(R"(["a"])")));
-    EXPECT_TRUE(transcript::matches(json::parse(R"({"n":1})"), json::parse(R"({"n":1.0})"))) << "as json == compares numbers";
-    EXPECT_FALSE(transcript::matches(json("other"), json("<requestState>"))) << "only the expected side is a placeholder";
+    EXPECT_TRUE(transcript::matches(json::parse(R"({"n":1})"), json::parse(R"({"n":1.0})")))
+        << "as json == compares numbers";
+    EXPECT_FALSE(transcript::matches(json("other"), json("<requestState>")))
+        << "only the expected side is a placeholder";
 }
 
 }  // namespace

@@ -53,7 +53,11 @@ void add_reference_tools(server& srv) {
                                [](tool_context& ctx, const no_arguments&) { return std::string(ctx.user_id()); })
         .with_output_description("The caller's user id")
         .non_blocking()
-        .with_behavior({.operations = {operation::read}, .read_only = true, .destructive = false, .idempotent = true, .open_world = false});
+        .with_behavior({.operations = {operation::read},
+                        .read_only = true,
+                        .destructive = false,
+                        .idempotent = true,
+                        .open_world = false});
 }
 
 }  // namespace eval_ref

@@ -54,8 +54,10 @@ TEST(EvalRefTools, SchemasComeFromTheDeclarations) {
     eval_ref::add_reference_tools(srv);
     EXPECT_EQ(find(srv, "echo").input_schema["required"], json::array({"message"}));
     EXPECT_EQ(find(srv, "add").input_schema["properties"]["a"]["type"], "integer");
-    EXPECT_EQ(find(srv, "whoami").input_schema, json::parse(R"({"type":"object","properties":{},"additionalProperties":false})"));
-    EXPECT_EQ(*find(srv, "whoami").output_schema, json::parse(R"({"type":"object","properties":{"result":{"type":"string"}}})"));
+    EXPECT_EQ(find(srv, "whoami").input_schema,
+              json::parse(R"({"type":"object","properties":{},"additionalProperties":false})"));
+    EXPECT_EQ(*find(srv, "whoami").output_schema,
+              json::parse(R"({"type":"object","properties":{"result":{"type":"string"}}})"));
 }
 
 TEST(EvalRefTools, WhoamiReturnsTheContextUser) {

@@ -15,14 +15,17 @@ namespace {
 
 struct greet_args {
     std::string name;
-    static auto describe() { return arcade_mcp::fields(arcade_mcp::field("name", &greet_args::name, "Who to greet").min_length(1)); }
+    static auto describe() {
+        return arcade_mcp::fields(arcade_mcp::field("name", &greet_args::name, "Who to greet").min_length(1));
+    }
 };
 
 struct add_args {
     double a = 0;
     double b = 0;
     static auto describe() {
-        return arcade_mcp::fields(arcade_mcp::field("a", &add_args::a, "First addend"), arcade_mcp::field("b", &add_args::b, "Second addend"));
+        return arcade_mcp::fields(arcade_mcp::field("a", &add_args::a, "First addend"),
+                                  arcade_mcp::field("b", &add_args::b, "Second addend"));
     }
 };
 
@@ -38,9 +41,11 @@ arcade_mcp::server_info info(std::string name, std::string toolkit) {
 
 int main() {
     arcade_mcp::server greeter(info("greeter", "Greeter"));
-    greeter.add_tool<greet_args>("greet", "Greet someone.", [](const greet_args& in) { return "Hello, " + in.name + "!"; });
+    greeter.add_tool<greet_args>("greet", "Greet someone.",
+                                 [](const greet_args& in) { return "Hello, " + in.name + "!"; });
     arcade_mcp::server calculator(info("calculator", "Calc"));
-    calculator.add_tool<add_args>("add", "Add two numbers.", [](const add_args& in) { return in.a + in.b; }).non_blocking();
+    calculator.add_tool<add_args>("add", "Add two numbers.", [](const add_args& in) { return in.a + in.b; })
+        .non_blocking();
 
     arcade_mcp::event_loop loop;
     arcade_mcp::http_service_options stateless;

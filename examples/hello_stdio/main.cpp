@@ -9,8 +9,9 @@ struct greet_args {
     std::string name;
     int times = 1;
     static auto describe() {
-        return arcade_mcp::fields(arcade_mcp::field("name", &greet_args::name, "Who to greet").min_length(1),
-                                  arcade_mcp::field("times", &greet_args::times, "Repetitions").minimum(1).maximum(5).default_value(1));
+        return arcade_mcp::fields(
+            arcade_mcp::field("name", &greet_args::name, "Who to greet").min_length(1),
+            arcade_mcp::field("times", &greet_args::times, "Repetitions").minimum(1).maximum(5).default_value(1));
     }
 };
 

@@ -100,22 +100,26 @@ void http_service::impl::stop() {
         now = phase::stopped;
         return;
     }
-    if (loop.running_in_this_thread()) throw std::logic_error("http_service::stop: called on an event_loop thread (it waits for that loop)");
+    if (loop.running_in_this_thread())
+        throw std::logic_error("http_service::stop: called on an event_loop thread (it waits for that loop)");
     now = phase::stopped;
     auto stopped = std::make_shared<std::promise<void>>();
     auto done = stopped->get_future();
     listener->stop([stopped] { stopped->set_value(); });
     if (done.wait_for(options.shutdown_grace + std::chrono::seconds(5)) != std::future_status::ready) {
-        detail::log(detail::log_level::warning, "http_service::stop: the event loop did not finish the stop (is it running?)");
+        detail::log(detail::log_level::warning,
+                    "http_service::stop: the event loop did not finish the stop (is it running?)");
         srv.run_stop_hooks();
         leave_behind();
         return;
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    while (pool->busy() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    while (pool->busy() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     srv.run_stop_hooks();
     if (pool->busy() > 0) {
-        detail::log(detail::log_level::warning, "tool calls ignore their stop token after the grace period; leaving them behind");
+        detail::log(detail::log_level::warning,
+                    "tool calls ignore their stop token after the grace period; leaving them behind");
         leave_behind();
         return;
     }
@@ -139,7 +143,8 @@ std::uint16_t http_service::port() const noexcept { return impl_->port; }
 
 std::string http_service::url() const {
     const auto& host = impl_->options.host;
-    return "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(impl_->port) + "/mcp";
+    return "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+           std::to_string(impl_->port) + "/mcp";
 }
 
 void http_service::stop() { impl_->stop(); }

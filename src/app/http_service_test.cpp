@@ -43,7 +43,8 @@ server_info info_for(std::string toolkit) {
 /// A server of toolkit `toolkit` with one tool, Echo, answering after `delay`.
 struct echo_server {
     server srv;
-    explicit echo_server(std::string toolkit, std::chrono::milliseconds delay = 0ms) : srv(info_for(std::move(toolkit))) {
+    explicit echo_server(std::string toolkit, std::chrono::milliseconds delay = 0ms)
+        : srv(info_for(std::move(toolkit))) {
         srv.add_tool<text_args>("echo", "Echo the text after a delay.", [delay](const text_args& in) {
             std::this_thread::sleep_for(delay);
             return in.text;
@@ -221,7 +222,9 @@ TEST(HttpService, ATakenPortIsAClearErrorAndASecondStartIsRefused) {
         b.start();
         FAIL() << "binding a taken port should throw";
     } catch (const std::runtime_error& e) {
-        EXPECT_NE(std::string(e.what()).find("cannot listen on 127.0.0.1:" + std::to_string(a.port())), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("cannot listen on 127.0.0.1:" + std::to_string(a.port())),
+                  std::string::npos)
+            << e.what();
     }
 }
 

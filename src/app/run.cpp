@@ -39,7 +39,8 @@ void install_signal_thread(std::function<void()> on_signal) {
     std::thread([set, on_signal = std::move(on_signal)] {
         int sig = 0;
         if (sigwait(&set, &sig) == 0) {
-            detail::log(detail::log_level::info, std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + "; shutting down");
+            detail::log(detail::log_level::info,
+                        std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + "; shutting down");
             on_signal();
         }
     }).detach();
@@ -51,11 +52,13 @@ void install_signal_thread(std::function<void()> on_signal) {
 void finish(server& srv, std::unique_ptr<detail::worker_pool>& pool, std::unique_ptr<detail::dispatcher>& core,
             std::chrono::milliseconds grace) {
     const auto deadline = std::chrono::steady_clock::now() + grace;
-    while (pool->busy() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    while (pool->busy() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     const bool stuck = pool->busy() > 0;
     srv.run_stop_hooks();
     if (stuck) {
-        detail::log(detail::log_level::warning, "tool calls still running after the grace period; exiting without them");
+        detail::log(detail::log_level::warning,
+                    "tool calls still running after the grace period; exiting without them");
         (void)core.release();
         (void)pool.release();
         return;
@@ -75,8 +78,9 @@ static std::string request_state_key(const detail::runtime_config& config) {
             return std::string(reinterpret_cast<const char*>(mac->data()), mac->size());
     }
     if (config.transport == detail::transport_kind::http)
-        detail::log(detail::log_level::info, "MCP_REQUEST_STATE_SECRET not set: 2026-07-28 request state is signed with a per-process key "
-                                             "(set it on every replica to continue multi-round requests across replicas)");
+        detail::log(detail::log_level::info,
+                    "MCP_REQUEST_STATE_SECRET not set: 2026-07-28 request state is signed with a per-process key "
+                    "(set it on every replica to continue multi-round requests across replicas)");
     return {};
 }
 
@@ -100,10 +104,12 @@ int run(server& srv, int argc, char** argv) {
             }
         }
     }
-    const std::string description = srv.info().name + " " + srv.info().version + ": an MCP server built on arcade-mcp-cpp";
+    const std::string description =
+        srv.info().name + " " + srv.info().version + ": an MCP server built on arcade-mcp-cpp";
     auto outcome = parse_runtime_config(argc, argv, process_env_lookup(), description, srv.info().version);
     if (!outcome.config) {
-        (outcome.exit_code == 0 ? std::cout : std::cerr) << outcome.message << (outcome.message.ends_with('\n') ? "" : "\n");
+        (outcome.exit_code == 0 ? std::cout : std::cerr)
+            << outcome.message << (outcome.message.ends_with('\n') ? "" : "\n");
         return outcome.exit_code;
     }
     runtime_config config = std::move(*outcome.config);
@@ -166,8 +172,10 @@ int run(server& srv, int argc, char** argv) {
         options.read_timeout = config.read_timeout;
         options.keep_alive_timeout = config.keep_alive_timeout;
         options.shutdown_grace = grace;
-        if (config.worker_secret) options.routes.push_back(mount_worker_routes(*core, *config.worker_secret, config.auth_disabled));
-        if (config.worker_secret_empty) log(log_level::warning, "ARCADE_WORKER_SECRET is empty: the worker routes stay disabled");
+        if (config.worker_secret)
+            options.routes.push_back(mount_worker_routes(*core, *config.worker_secret, config.auth_disabled));
+        if (config.worker_secret_empty)
+            log(log_level::warning, "ARCADE_WORKER_SECRET is empty: the worker routes stay disabled");
         if (config.auth_disabled && !config.worker_secret)
             log(log_level::warning, "ARCADE_AUTH_DISABLED has no effect without ARCADE_WORKER_SECRET");
         code = serve_http(*core, *pool, options, http_stop);

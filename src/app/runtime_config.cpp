@@ -1,19 +1,13 @@
-// Implementation of runtime configuration parsing (CLI11 flags + environment variables).
+// Implementation of runtime configuration parsing (CLI11 flags + environment variables); the
+// parsing of single values is in config_values.cpp.
 #include "app/runtime_config.hpp"
 
+#include "app/config_values.hpp"
 #include "app/dotenv.hpp"
 
 #include <CLI/CLI.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <charconv>
-#include <cstring>
 #include <cstdlib>
 #include <map>
 #include <thread>
@@ -21,209 +15,7 @@
 namespace arcade_mcp::detail {
 namespace {
 
-struct config_error {
-    std::string message;
-};
-
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-char ascii_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
-
-std::string to_lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
-    return out;
-}
-
-std::string_view trim(std::string_view s) {
-    constexpr std::string_view ws = " \t\r\n\f\v";
-    const auto first = s.find_first_not_of(ws);
-    if (first == std::string_view::npos) return {};
-    return s.substr(first, s.find_last_not_of(ws) - first + 1);
-}
-
-bool is_secret_name(std::string_view name) {
-    std::string upper(name);
-    std::transform(upper.begin(), upper.end(), upper.begin(), ascii_upper);
-    return upper.find("SECRET") != std::string::npos || upper.find("KEY") != std::string::npos ||
-           upper.find("TOKEN") != std::string::npos;
-}
-
-// Renders a value for a one-line message: control characters escaped, long values cut
-// visibly, secret-looking settings redacted.
-std::string shown_value(std::string_view name, std::string_view value) {
-    if (is_secret_name(name)) return "<redacted>";
-    constexpr std::size_t max_shown = 120;
-    std::string out = "'";
-    for (std::size_t i = 0; i < value.size() && i < max_shown; ++i) {
-        const auto c = static_cast<unsigned char>(value[i]);
-        if (c < 0x20 || c == 0x7F) {
-            static constexpr char hex[] = "0123456789abcdef";
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 0x0F];
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    out += "'";
-    if (value.size() > max_shown) out += " (truncated, " + std::to_string(value.size()) + " bytes)";
-    return out;
-}
-
-[[noreturn]] void fail(std::string_view name, std::string_view value, std::string_view expected) {
-    throw config_error{"invalid " + std::string(name) + " " + shown_value(name, value) +
-                       ": expected " + std::string(expected)};
-}
-
-// A supplied setting: where it came from ("--port" or "ARCADE_SERVER_PORT") and its text.
-struct raw_value {
-    std::string name;
-    std::string text;
-};
-
-std::uint64_t parse_uint(const raw_value& v, std::uint64_t min, std::uint64_t max,
-                         std::string_view unit = {}) {
-    const std::string_view text = trim(v.text);
-    std::uint64_t result = 0;
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, result);
-    const bool digits_only = !text.empty() && text.front() != '-' && text.front() != '+';
-    if (!digits_only || ec != std::errc{} || ptr != end || result < min || result > max) {
-        std::string expected = "an integer " + std::to_string(min) + "-" + std::to_string(max);
-        if (!unit.empty()) expected += " (" + std::string(unit) + ")";
-        fail(v.name, v.text, expected);
-    }
-    return result;
-}
-
-transport_kind parse_transport(const raw_value& v) {
-    const std::string t = to_lower(trim(v.text));
-    if (t == "stdio") return transport_kind::stdio;
-    if (t == "http" || t == "streamable-http" || t == "streamable") return transport_kind::http;
-    fail(v.name, v.text, "one of stdio, http, streamable-http");
-}
-
-/// A bind address: `localhost` or an IPv4/IPv6 literal (brackets allowed around IPv6). Names
-/// are not resolved: a server binds one address, and a name could resolve to several.
-std::string parse_host(const raw_value& v) {
-    std::string_view h = trim(v.text);
-    if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
-    const std::string host(h);
-    in6_addr any{};
-    const bool ok = to_lower(host) == "localhost" || ::inet_pton(AF_INET, host.c_str(), &any) == 1 ||
-                    ::inet_pton(AF_INET6, host.c_str(), &any) == 1;
-    if (!ok) fail(v.name, v.text, "an IP address (such as 127.0.0.1, 0.0.0.0 or ::) or localhost");
-    return to_lower(host) == "localhost" ? std::string("localhost") : host;
-}
-
-/// Why `host` cannot be bound on this machine (empty when it can): tried once with port 0, so a
-/// typo'd or foreign address stops the server with the other configuration errors.
-std::string bind_problem(const std::string& host) {
-    const std::string ip = host == "localhost" ? "127.0.0.1" : host;
-    sockaddr_storage addr{};
-    socklen_t len = 0;
-    auto* v4 = reinterpret_cast<sockaddr_in*>(&addr);
-    auto* v6 = reinterpret_cast<sockaddr_in6*>(&addr);
-    if (::inet_pton(AF_INET, ip.c_str(), &v4->sin_addr) == 1) {
-        v4->sin_family = AF_INET;
-        len = sizeof(sockaddr_in);
-    } else if (::inet_pton(AF_INET6, ip.c_str(), &v6->sin6_addr) == 1) {
-        v6->sin6_family = AF_INET6;
-        len = sizeof(sockaddr_in6);
-    } else {
-        return "not an IP address";
-    }
-    const int fd = ::socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return std::strerror(errno);
-    const int rc = ::bind(fd, reinterpret_cast<const sockaddr*>(&addr), len);
-    const int err = errno;
-    ::close(fd);
-    return rc == 0 ? std::string() : std::string(std::strerror(err));
-}
-
-log_format parse_format(const raw_value& v) {
-    const std::string f = to_lower(trim(v.text));
-    if (f == "text") return log_format::text;
-    if (f == "json") return log_format::json;
-    fail(v.name, v.text, "text or json");
-}
-
-log_level parse_level(const raw_value& v) {
-    if (auto level = parse_log_level(trim(v.text))) return *level;
-    fail(v.name, v.text, "one of debug, info, warning, error, off");
-}
-
-bool parse_bool(const raw_value& v) {
-    const std::string b = to_lower(trim(v.text));
-    // Pydantic's boolean words, as Arcade's Python settings accept them.
-    if (b == "true" || b == "1" || b == "yes" || b == "on" || b == "t" || b == "y") return true;
-    if (b == "false" || b == "0" || b == "no" || b == "off" || b == "f" || b == "n") return false;
-    fail(v.name, v.text, "true, false, 1, 0, yes, no, on or off");
-}
-
-bool valid_port_suffix(std::string_view port) {
-    if (port == "*") return true;
-    unsigned value = 0;
-    const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    return !port.empty() && ec == std::errc{} && ptr == port.data() + port.size() && value <= 65535;
-}
-
-// "example.com", "example.com:443", "[::1]:8000", "host:*".
-bool valid_authority(std::string_view a) {
-    if (a.empty()) return false;
-    for (const char c : a) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u == 0x7F || c == '/' || c == '@' || c == '?' || c == '#') return false;
-    }
-    std::size_t host_end = a.rfind(':');  // ':' of the port, if any
-    if (a.front() == '[') {                // IPv6 literal
-        const auto close = a.find(']');
-        if (close == std::string_view::npos || close == 1) return false;
-        if (close + 1 < a.size() && a[close + 1] != ':') return false;
-        host_end = close + 1 < a.size() ? close + 1 : std::string_view::npos;
-    }
-    if (host_end == std::string_view::npos) return true;
-    return host_end > 0 && valid_port_suffix(a.substr(host_end + 1));
-}
-
-std::string parse_allowed_host(const raw_value& v, std::string_view entry) {
-    if (!valid_authority(entry)) {
-        fail(v.name, entry, "a host such as example.com or example.com:443");
-    }
-    return std::string(entry);
-}
-
-std::string parse_allowed_origin(const raw_value& v, std::string_view entry) {
-    std::string_view e = entry;
-    if (e.size() > 1 && e.back() == '/') e.remove_suffix(1);  // browsers send no trailing slash
-    const auto sep = e.find("://");
-    bool ok = sep != std::string_view::npos && sep > 0;
-    if (ok) {
-        const std::string_view scheme = e.substr(0, sep);
-        ok = std::all_of(scheme.begin(), scheme.end(), [](char c) {
-                 return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '+' || c == '-' || c == '.';
-             }) && valid_authority(e.substr(sep + 3));
-    }
-    if (!ok) fail(v.name, entry, "an origin such as https://app.example.com");
-    return std::string(e);
-}
-
-template <typename Parse>
-std::vector<std::string> parse_list(const std::vector<raw_value>& values, Parse parse_entry) {
-    std::vector<std::string> out;
-    for (const auto& v : values) {
-        std::string_view rest = v.text;
-        while (true) {
-            const auto comma = rest.find(',');
-            const std::string_view entry = trim(rest.substr(0, comma));
-            if (!entry.empty()) out.push_back(parse_entry(v, entry));
-            if (comma == std::string_view::npos) break;
-            rest = rest.substr(comma + 1);
-        }
-    }
-    return out;
-}
+using namespace config_values;
 
 std::map<std::string, std::string> read_env_file(const std::string& path) {
     auto file = read_dotenv_file(path);
@@ -265,13 +57,11 @@ constexpr const char* text_flags[][3] = {
     {"--port", "PORT", "HTTP port, 0 = ephemeral; ARCADE_SERVER_PORT overrides this flag (default 8000)"},
     {"--user-id", "ID", "User id for tool execution (env ARCADE_USER_ID)"},
     {"--log-format", "{text,json}", "Log format (env ARCADE_LOG_FORMAT, default text)"},
-    {"--log-level", "{debug,info,warning,error,off}",
-     "Minimum log level (env ARCADE_LOG_LEVEL, default info)"},
+    {"--log-level", "{debug,info,warning,error,off}", "Minimum log level (env ARCADE_LOG_LEVEL, default info)"},
     {"--session-timeout", "SECONDS",
      "Idle session timeout in seconds (env MCP_TRANSPORT_SESSION_TIMEOUT_SECONDS, default 300)"},
     {"--max-sessions", "N", "Maximum concurrent sessions (env MCP_TRANSPORT_MAX_SESSIONS, default 1000)"},
-    {"--max-body-bytes", "BYTES",
-     "Maximum HTTP request body (env ARCADE_SERVER_MAX_BODY_BYTES, default 1048576)"},
+    {"--max-body-bytes", "BYTES", "Maximum HTTP request body (env ARCADE_SERVER_MAX_BODY_BYTES, default 1048576)"},
     {"--shutdown-grace", "SECONDS",
      "Graceful shutdown timeout in seconds (env ARCADE_UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN, default 15)"},
     {"--worker-threads", "N", "Worker threads, 0 = max(4, CPUs) (env ARCADE_WORKER_THREADS)"},
@@ -279,17 +69,23 @@ constexpr const char* text_flags[][3] = {
     {"--max-sessions-per-client", "N",
      "Sessions per client address (env MCP_TRANSPORT_MAX_SESSIONS_PER_CLIENT, default 100)"},
     {"--max-requests-per-session", "N",
-     "Requests and streams in progress per session; more get 429 (env ARCADE_SERVER_MAX_REQUESTS_PER_SESSION, default 32)"},
+     "Requests and streams in progress per session; more get 429 (env ARCADE_SERVER_MAX_REQUESTS_PER_SESSION, default "
+     "32)"},
     {"--max-json-depth", "N", "Nesting depth of JSON input (env ARCADE_SERVER_MAX_JSON_DEPTH, default 64)"},
     {"--max-string-bytes", "BYTES", "Length of one JSON string (env ARCADE_SERVER_MAX_STRING_BYTES, default 1048576)"},
-    {"--max-batch", "N", "Messages in one 2025-03-26 batch; more get one -32600 (env ARCADE_SERVER_MAX_BATCH, default 128)"},
+    {"--max-batch", "N",
+     "Messages in one 2025-03-26 batch; more get one -32600 (env ARCADE_SERVER_MAX_BATCH, default 128)"},
     {"--max-batch-reply-bytes", "BYTES",
      "Size of a batch's reply; members past it get -32603 (env ARCADE_SERVER_MAX_BATCH_REPLY_BYTES, default 4194304)"},
     {"--max-pending-client-requests", "N",
-     "Unanswered sampling/elicitation requests per session (env ARCADE_SERVER_MAX_PENDING_CLIENT_REQUESTS, default 16)"},
-    {"--tool-timeout", "SECONDS", "Time limit of one tool call, 0 = none (env ARCADE_TOOL_TIMEOUT_SECONDS, default 300)"},
-    {"--request-state-max-age", "SECONDS", "How long a 2026-07-28 request state stays valid (env MCP_REQUEST_STATE_MAX_AGE_SECONDS, default 600)"},
-    {"--read-timeout", "SECONDS", "Time to receive one whole HTTP request (env ARCADE_SERVER_READ_TIMEOUT_SECONDS, default 30)"},
+     "Unanswered sampling/elicitation requests per session (env ARCADE_SERVER_MAX_PENDING_CLIENT_REQUESTS, default "
+     "16)"},
+    {"--tool-timeout", "SECONDS",
+     "Time limit of one tool call, 0 = none (env ARCADE_TOOL_TIMEOUT_SECONDS, default 300)"},
+    {"--request-state-max-age", "SECONDS",
+     "How long a 2026-07-28 request state stays valid (env MCP_REQUEST_STATE_MAX_AGE_SECONDS, default 600)"},
+    {"--read-timeout", "SECONDS",
+     "Time to receive one whole HTTP request (env ARCADE_SERVER_READ_TIMEOUT_SECONDS, default 30)"},
     {"--keep-alive-timeout", "SECONDS",
      "Idle time of a kept-alive HTTP connection (env ARCADE_SERVER_KEEP_ALIVE_TIMEOUT_SECONDS, default 60)"},
     {"--env-file", "PATH", "Extra .env file; variables already set in the environment win"},
@@ -415,22 +211,28 @@ config_outcome parse_runtime_config(int argc, const char* const* argv, const env
         if (auto v = resolve("--worker-threads", "ARCADE_WORKER_THREADS", false, uint_in(0, 1024))) {
             c.worker_threads = static_cast<std::size_t>(*v);
         }
-        const auto set_size = [&](const char* flag, const char* env_name, std::uint64_t min, std::uint64_t max, std::size_t& target,
-                                  std::string_view unit = {}) {
+        const auto set_size = [&](const char* flag, const char* env_name, std::uint64_t min, std::uint64_t max,
+                                  std::size_t& target, std::string_view unit = {}) {
             if (auto v = resolve(flag, env_name, false, uint_in(min, max, unit))) target = static_cast<std::size_t>(*v);
         };
-        const auto set_seconds = [&](const char* flag, const char* env_name, std::uint64_t min, std::chrono::seconds& target) {
+        const auto set_seconds = [&](const char* flag, const char* env_name, std::uint64_t min,
+                                     std::chrono::seconds& target) {
             if (auto v = resolve(flag, env_name, false, uint_in(min, 31536000, "seconds")))
                 target = std::chrono::seconds(static_cast<std::int64_t>(*v));
         };
         set_size("--max-connections", "ARCADE_SERVER_MAX_CONNECTIONS", 1, 1000000, c.max_connections);
-        set_size("--max-sessions-per-client", "MCP_TRANSPORT_MAX_SESSIONS_PER_CLIENT", 1, 1000000, c.max_sessions_per_client);
-        set_size("--max-requests-per-session", "ARCADE_SERVER_MAX_REQUESTS_PER_SESSION", 1, 100000, c.max_requests_per_session);
+        set_size("--max-sessions-per-client", "MCP_TRANSPORT_MAX_SESSIONS_PER_CLIENT", 1, 1000000,
+                 c.max_sessions_per_client);
+        set_size("--max-requests-per-session", "ARCADE_SERVER_MAX_REQUESTS_PER_SESSION", 1, 100000,
+                 c.max_requests_per_session);
         set_size("--max-json-depth", "ARCADE_SERVER_MAX_JSON_DEPTH", 2, 10000, c.max_json_depth);
-        set_size("--max-string-bytes", "ARCADE_SERVER_MAX_STRING_BYTES", 16, std::uint64_t{1} << 30, c.max_string_bytes, "bytes");
+        set_size("--max-string-bytes", "ARCADE_SERVER_MAX_STRING_BYTES", 16, std::uint64_t{1} << 30, c.max_string_bytes,
+                 "bytes");
         set_size("--max-batch", "ARCADE_SERVER_MAX_BATCH", 1, 100000, c.max_batch_members);
-        set_size("--max-batch-reply-bytes", "ARCADE_SERVER_MAX_BATCH_REPLY_BYTES", 1024, std::uint64_t{1} << 30, c.max_batch_reply_bytes, "bytes");
-        set_size("--max-pending-client-requests", "ARCADE_SERVER_MAX_PENDING_CLIENT_REQUESTS", 1, 100000, c.max_pending_client_requests);
+        set_size("--max-batch-reply-bytes", "ARCADE_SERVER_MAX_BATCH_REPLY_BYTES", 1024, std::uint64_t{1} << 30,
+                 c.max_batch_reply_bytes, "bytes");
+        set_size("--max-pending-client-requests", "ARCADE_SERVER_MAX_PENDING_CLIENT_REQUESTS", 1, 100000,
+                 c.max_pending_client_requests);
         set_seconds("--tool-timeout", "ARCADE_TOOL_TIMEOUT_SECONDS", 0, c.tool_timeout);
         set_seconds("--read-timeout", "ARCADE_SERVER_READ_TIMEOUT_SECONDS", 1, c.read_timeout);
         set_seconds("--keep-alive-timeout", "ARCADE_SERVER_KEEP_ALIVE_TIMEOUT_SECONDS", 1, c.keep_alive_timeout);
@@ -456,7 +258,8 @@ config_outcome parse_runtime_config(int argc, const char* const* argv, const env
                 if (secret->empty()) c.worker_secret_empty = true;
                 else c.worker_secret = *secret;
             }
-            if (auto secret = env("MCP_REQUEST_STATE_SECRET"); secret && !secret->empty()) c.request_state_secret = *secret;
+            if (auto secret = env("MCP_REQUEST_STATE_SECRET"); secret && !secret->empty())
+                c.request_state_secret = *secret;
         }
         if (auto e = env_value("ARCADE_AUTH_DISABLED")) c.auth_disabled = parse_bool(*e);
         if (auto e = env_value("ARCADE_TOOL_NAME_SEPARATOR")) {
@@ -471,7 +274,8 @@ config_outcome parse_runtime_config(int argc, const char* const* argv, const env
             std::size_t start = 0;
             while (start <= text.size()) {
                 const auto comma = text.find(',', start);
-                const auto item = trim(std::string_view(text).substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+                const auto item = trim(std::string_view(text).substr(
+                    start, comma == std::string::npos ? std::string::npos : comma - start));
                 if (!item.empty()) out.emplace_back(item);
                 if (comma == std::string::npos) break;
                 start = comma + 1;
@@ -483,7 +287,8 @@ config_outcome parse_runtime_config(int argc, const char* const* argv, const env
         if (c.transport == transport_kind::http) {
             if (const auto problem = bind_problem(c.host); !problem.empty()) {
                 const bool from_env = env_value("ARCADE_SERVER_HOST").has_value();
-                fail(from_env ? "ARCADE_SERVER_HOST" : "--host", c.host, "an address of this machine (" + problem + ")");
+                fail(from_env ? "ARCADE_SERVER_HOST" : "--host", c.host,
+                     "an address of this machine (" + problem + ")");
             }
         }
         outcome.config = std::move(c);

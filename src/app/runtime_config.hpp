@@ -32,21 +32,24 @@ struct runtime_config {
     std::size_t max_body_bytes = 1024 * 1024;          // ARCADE_SERVER_MAX_BODY_BYTES / --max-body-bytes
     // Limits (docs/security.md):
     std::size_t max_connections = 1024;                // ARCADE_SERVER_MAX_CONNECTIONS / --max-connections
-    std::size_t max_sessions_per_client = 100;         // MCP_TRANSPORT_MAX_SESSIONS_PER_CLIENT / --max-sessions-per-client
-    std::size_t max_requests_per_session = 32;         // ARCADE_SERVER_MAX_REQUESTS_PER_SESSION / --max-requests-per-session
+    std::size_t max_sessions_per_client = 100;  // MCP_TRANSPORT_MAX_SESSIONS_PER_CLIENT / --max-sessions-per-client
+    std::size_t max_requests_per_session = 32;  // ARCADE_SERVER_MAX_REQUESTS_PER_SESSION / --max-requests-per-session
     std::size_t max_json_depth = 64;                   // ARCADE_SERVER_MAX_JSON_DEPTH / --max-json-depth
     std::size_t max_string_bytes = 1024 * 1024;        // ARCADE_SERVER_MAX_STRING_BYTES / --max-string-bytes
     std::size_t max_batch_members = 128;               // ARCADE_SERVER_MAX_BATCH / --max-batch
-    std::size_t max_batch_reply_bytes = 4 * 1024 * 1024;  // ARCADE_SERVER_MAX_BATCH_REPLY_BYTES / --max-batch-reply-bytes
-    std::size_t max_pending_client_requests = 16;      // ARCADE_SERVER_MAX_PENDING_CLIENT_REQUESTS / --max-pending-client-requests
+    std::size_t max_batch_reply_bytes =
+        4 * 1024 * 1024;  // ARCADE_SERVER_MAX_BATCH_REPLY_BYTES / --max-batch-reply-bytes
+    std::size_t max_pending_client_requests =
+        16;  // ARCADE_SERVER_MAX_PENDING_CLIENT_REQUESTS / --max-pending-client-requests
     std::chrono::seconds tool_timeout{300};            // ARCADE_TOOL_TIMEOUT_SECONDS / --tool-timeout; 0 = none
     std::chrono::seconds read_timeout{30};             // ARCADE_SERVER_READ_TIMEOUT_SECONDS / --read-timeout
-    std::chrono::seconds keep_alive_timeout{60};       // ARCADE_SERVER_KEEP_ALIVE_TIMEOUT_SECONDS / --keep-alive-timeout
+    std::chrono::seconds keep_alive_timeout{60};  // ARCADE_SERVER_KEEP_ALIVE_TIMEOUT_SECONDS / --keep-alive-timeout
     std::chrono::seconds shutdown_grace{15};           // ARCADE_UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN / --shutdown-grace
     std::size_t worker_threads = 0;                    // ARCADE_WORKER_THREADS / --worker-threads; 0 = auto
     std::optional<std::string> env_file;               // --env-file PATH
     // Arcade worker protocol (environment only):
-    std::optional<std::string> request_state_secret;   // MCP_REQUEST_STATE_SECRET (env only): signs 2026-07-28 request state
+    std::optional<std::string>
+        request_state_secret;  // MCP_REQUEST_STATE_SECRET (env only): signs 2026-07-28 request state
     std::chrono::seconds request_state_max_age{600};   // MCP_REQUEST_STATE_MAX_AGE_SECONDS / --request-state-max-age
     std::optional<std::string> worker_secret;          // ARCADE_WORKER_SECRET: enables /worker/*
     bool worker_secret_empty = false;                  // set but empty: treated as unset, warned

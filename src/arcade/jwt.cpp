@@ -199,7 +199,8 @@ std::string mint_worker_token(std::string_view secret, std::int64_t now_seconds,
     if (ttl_seconds) {
         std::int64_t exp = 0;
         if (__builtin_add_overflow(now_seconds, *ttl_seconds, &exp))
-            exp = *ttl_seconds > 0 ? std::numeric_limits<std::int64_t>::max() : std::numeric_limits<std::int64_t>::min();
+            exp =
+                *ttl_seconds > 0 ? std::numeric_limits<std::int64_t>::max() : std::numeric_limits<std::int64_t>::min();
         payload["exp"] = exp;
     }
     std::string token = base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + '.' + base64url_encode(payload.dump());

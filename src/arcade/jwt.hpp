@@ -37,7 +37,7 @@ std::optional<std::string_view> bearer_token(std::string_view authorization_head
 /// Mints {"aud":"worker","ver":"1","iat":now,"exp":now+ttl} (exp omitted when ttl is nullopt; the
 /// sum saturates) with header {"alg":"HS256","typ":"JWT"}, compact JSON; for operators' curl tests
 /// and for tests. Throws std::invalid_argument for an empty secret (it could never verify).
-std::string mint_worker_token(std::string_view secret, std::int64_t now_seconds, std::optional<std::int64_t> ttl_seconds);
-
+std::string mint_worker_token(std::string_view secret, std::int64_t now_seconds,
+                              std::optional<std::int64_t> ttl_seconds);
 
 }  // namespace arcade_mcp::detail

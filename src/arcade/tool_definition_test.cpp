@@ -34,23 +34,30 @@ TEST(ToolDefinition, RequirementsMetadataAndDeprecation) {
         .requires_metadata("Client_ID")
         .requires_oauth2("google", {"gmail.send"})
         .with_service_domains({"email"})
-        .with_behavior({.operations = {operation::create}, .read_only = false, .destructive = std::nullopt, .idempotent = false, .open_world = true})
+        .with_behavior({.operations = {operation::create},
+                        .read_only = false,
+                        .destructive = std::nullopt,
+                        .idempotent = false,
+                        .open_world = true})
         .deprecated("Use SendMessage");
     tool_catalog catalog(srv);
     const json d = to_tool_definition(catalog.entries().at(0), srv.info());
     EXPECT_EQ(d["name"], "SendMail");
     EXPECT_EQ(d["fully_qualified_name"], "Mail.SendMail");
     EXPECT_EQ(d["toolkit"]["version"], "2.1.0");
-    EXPECT_EQ(d["requirements"], json::parse(R"({"authorization":{"provider_id":"google","provider_type":"oauth2","id":null,
+    EXPECT_EQ(d["requirements"],
+              json::parse(R"({"authorization":{"provider_id":"google","provider_type":"oauth2","id":null,
         "oauth2":{"scopes":["gmail.send"]}},"secrets":[{"key":"SMTP_PASSWORD"}],"metadata":[{"key":"client_id"}]})"));
-    EXPECT_EQ(d["metadata"], json::parse(R"({"classification":{"service_domains":["email"]},"behavior":{"operations":["create"],
+    EXPECT_EQ(d["metadata"],
+              json::parse(R"({"classification":{"service_domains":["email"]},"behavior":{"operations":["create"],
         "read_only":false,"destructive":null,"idempotent":false,"open_world":true},"extras":null})"));
     EXPECT_EQ(d["deprecation_message"], "Use SendMessage");
     EXPECT_EQ(d["description"], "Send an e-mail.");  // the [DEPRECATED] prefix is MCP-only
 
     const json mcp = catalog.to_mcp_tool(catalog.entries().at(0), "2025-11-25");
     EXPECT_EQ(mcp["description"], "[DEPRECATED: Use SendMessage] Send an e-mail.");
-    EXPECT_EQ(mcp["annotations"], json::parse(R"({"title":"SendMail","readOnlyHint":false,"idempotentHint":false,"openWorldHint":true})"));
+    EXPECT_EQ(mcp["annotations"],
+              json::parse(R"({"title":"SendMail","readOnlyHint":false,"idempotentHint":false,"openWorldHint":true})"));
     EXPECT_EQ(mcp["_meta"]["arcade"]["requirements"]["secrets"], json::parse(R"([{"key":"SMTP_PASSWORD"}])"));
     EXPECT_FALSE(mcp["_meta"]["arcade"]["metadata"]["behavior"].contains("destructive"));
 }
@@ -64,7 +71,9 @@ TEST(ToolDefinition, NotInferrableParameters) {
     struct args {
         std::string account;
         std::string note;
-        static auto describe() { return fields(field("account", &args::account, "Account"), field("note", &args::note, "Note")); }
+        static auto describe() {
+            return fields(field("account", &args::account, "Account"), field("note", &args::note, "Note"));
+        }
     };
     other.add_tool<args>("pay", "Pay.", [](const args&) { return true; }).not_inferrable("account");
     tool_catalog catalog(other);
@@ -72,7 +81,8 @@ TEST(ToolDefinition, NotInferrableParameters) {
     EXPECT_EQ(params[0]["name"], "account");
     EXPECT_EQ(params[0]["inferrable"], false);
     EXPECT_EQ(params[1]["inferrable"], true);
-    EXPECT_THROW(other.add_tool<args>("pay2", "Pay.", [](const args&) { return true; }).not_inferrable("nope"), std::invalid_argument);
+    EXPECT_THROW(other.add_tool<args>("pay2", "Pay.", [](const args&) { return true; }).not_inferrable("nope"),
+                 std::invalid_argument);
 }
 
 TEST(ToolDefinition, SeparatorAndDisabledTools) {

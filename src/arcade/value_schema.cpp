@@ -73,11 +73,12 @@ json to_input_parameters(const json& input_schema, const std::vector<std::string
         json value_schema = to_value_schema(member);
         json description = value_schema["description"];
         value_schema["description"] = nullptr;  // the parameter carries it
-        params.push_back(json{{"name", name},
-                              {"required", std::find(required.begin(), required.end(), name) != required.end()},
-                              {"description", std::move(description)},
-                              {"value_schema", std::move(value_schema)},
-                              {"inferrable", std::find(non_inferrable.begin(), non_inferrable.end(), name) == non_inferrable.end()}});
+        params.push_back(json{
+            {"name", name},
+            {"required", std::find(required.begin(), required.end(), name) != required.end()},
+            {"description", std::move(description)},
+            {"value_schema", std::move(value_schema)},
+            {"inferrable", std::find(non_inferrable.begin(), non_inferrable.end(), name) == non_inferrable.end()}});
     }
     return params;
 }

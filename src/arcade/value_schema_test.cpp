@@ -27,8 +27,9 @@ struct notify_args {
     std::vector<std::string> tags;
     json extra;
     static auto describe() {
-        return fields(field("contact", &notify_args::who, "Who to notify"), field("items", &notify_args::items, "Line items"),
-                      field("tags", &notify_args::tags, "Tags"), field("extra", &notify_args::extra, "Anything"));
+        return fields(field("contact", &notify_args::who, "Who to notify"),
+                      field("items", &notify_args::items, "Line items"), field("tags", &notify_args::tags, "Tags"),
+                      field("extra", &notify_args::extra, "Anything"));
     }
 };
 

@@ -17,7 +17,9 @@ std::string_view path_of(std::string_view target) {
     return path;
 }
 
-http_answer detail_answer(int status, std::string detail) { return http_answer{status, json{{"detail", std::move(detail)}}, {}}; }
+http_answer detail_answer(int status, std::string detail) {
+    return http_answer{status, json{{"detail", std::move(detail)}}, {}};
+}
 
 }  // namespace
 
@@ -48,15 +50,16 @@ std::optional<http_answer> worker_api::authenticate(std::string_view authorizati
     const std::vector<std::pair<std::string, std::string>> challenge{{"WWW-Authenticate", "Bearer"}};
     const auto token = bearer_token(authorization);
     if (!token) return http_answer{401, json{{"detail", "Not authenticated"}}, challenge};
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     const auto check = verify_worker_token(*token, settings_.secret, now);
     if (check.ok) return std::nullopt;
     log(log_level::warning, "worker token refused", {{"reason", check.reason}});  // never the token or the secret
     return http_answer{401, json{{"detail", "Invalid token. Error: " + check.reason}}, challenge};
 }
 
-void worker_api::handle(std::string_view method, std::string_view target, std::string_view authorization, const std::string& body,
-                        std::function<void(http_answer)> respond) {
+void worker_api::handle(std::string_view method, std::string_view target, std::string_view authorization,
+                        const std::string& body, std::function<void(http_answer)> respond) {
     const auto path = path_of(target);
     const bool is_get = method == "GET";
     const bool is_post = method == "POST";

@@ -29,8 +29,8 @@ public:
     static bool is_worker_path(std::string_view target);
 
     /// Answers one request; `respond` is called exactly once.
-    void handle(std::string_view method, std::string_view target, std::string_view authorization, const std::string& body,
-                std::function<void(http_answer)> respond);
+    void handle(std::string_view method, std::string_view target, std::string_view authorization,
+                const std::string& body, std::function<void(http_answer)> respond);
 
 private:
     std::optional<http_answer> authenticate(std::string_view authorization) const;

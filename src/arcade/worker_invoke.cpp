@@ -82,15 +82,16 @@ std::string finished_at_now() {
 }
 
 json error_json(const tool_error& e, std::string_view source_tool) {
-    return json{{"message", arcade_error_message(e, source_tool)},
-                {"kind", to_string(e.kind)},
-                {"developer_message", nullptr},
-                {"can_retry", e.can_retry},
-                {"additional_prompt_content", e.additional_prompt_content ? json(*e.additional_prompt_content) : json(nullptr)},
-                {"retry_after_ms", e.retry_after_ms ? json(*e.retry_after_ms) : json(nullptr)},
-                {"stacktrace", nullptr},
-                {"status_code", e.status_code ? json(*e.status_code) : json(nullptr)},
-                {"extra", nullptr}};
+    return json{
+        {"message", arcade_error_message(e, source_tool)},
+        {"kind", to_string(e.kind)},
+        {"developer_message", nullptr},
+        {"can_retry", e.can_retry},
+        {"additional_prompt_content", e.additional_prompt_content ? json(*e.additional_prompt_content) : json(nullptr)},
+        {"retry_after_ms", e.retry_after_ms ? json(*e.retry_after_ms) : json(nullptr)},
+        {"stacktrace", nullptr},
+        {"status_code", e.status_code ? json(*e.status_code) : json(nullptr)},
+        {"extra", nullptr}};
 }
 
 http_answer bad_request(std::string detail) { return http_answer{400, json{{"detail", std::move(detail)}}, {}}; }
@@ -101,18 +102,21 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
     std::string why;
     const auto parsed = core_.parse_limited(body, why);
     if (parsed && !parsed->is_object()) return respond(bad_request("Request body must be a JSON object"));
-    if (!parsed) return respond(bad_request(why.rfind("Parse error", 0) == 0 ? "Request body must be a JSON object" : why));
+    if (!parsed)
+        return respond(bad_request(why.rfind("Parse error", 0) == 0 ? "Request body must be a JSON object" : why));
     const json& request = *parsed;
     const json tool = request.value("tool", json());
     if (!tool.is_object() || !tool.value("name", json()).is_string() || !tool.value("toolkit", json()).is_string())
         return respond(bad_request("tool.name and tool.toolkit must be strings"));
     const json version = tool.value("version", json());
-    if (!version.is_null() && !version.is_string()) return respond(bad_request("tool.version must be a string or null"));
+    if (!version.is_null() && !version.is_string())
+        return respond(bad_request("tool.version must be a string or null"));
     json inputs = request.value("inputs", json());
     if (inputs.is_null()) inputs = json::object();
     if (!inputs.is_object()) return respond(bad_request("inputs must be an object or null"));
     const json execution_id = request.value("execution_id", json());
-    if (!execution_id.is_null() && !execution_id.is_string()) return respond(bad_request("execution_id must be a string or null"));
+    if (!execution_id.is_null() && !execution_id.is_string())
+        return respond(bad_request("execution_id must be a string or null"));
 
     auto ctx = std::make_shared<worker_scope>();
     ctx->execution_id = execution_id.is_string() ? execution_id.get<std::string>() : std::string();
@@ -120,7 +124,8 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
     if (!context.is_null()) {
         if (!context.is_object()) return respond(bad_request("context must be an object or null"));
         const json user = context.value("user_id", json());
-        if (!user.is_null() && !user.is_string()) return respond(bad_request("context.user_id must be a string or null"));
+        if (!user.is_null() && !user.is_string())
+            return respond(bad_request("context.user_id must be a string or null"));
         if (user.is_string()) ctx->user = user.get<std::string>();
         if (!read_pairs(context.value("secrets", json()), ctx->secrets, true))
             return respond(bad_request("context.secrets must be a list of {key, value} strings"));
@@ -137,9 +142,10 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
     const auto toolkit = tool["toolkit"].get<std::string>();
     const auto name = tool["name"].get<std::string>();
     const auto catalog = core_.catalog();
-    const catalog_entry* entry =
-        catalog->find_for_worker(toolkit, name, version.is_string() ? std::optional(version.get<std::string>()) : std::nullopt);
-    if (entry == nullptr) return respond(http_answer{404, json{{"detail", "Tool '" + toolkit + "." + name + "' not found"}}, {}});
+    const catalog_entry* entry = catalog->find_for_worker(
+        toolkit, name, version.is_string() ? std::optional(version.get<std::string>()) : std::nullopt);
+    if (entry == nullptr)
+        return respond(http_answer{404, json{{"detail", "Tool '" + toolkit + "." + name + "' not found"}}, {}});
 
     // Exactly one answer: the tool's, or the timeout error when it runs past its limit.
     const auto started = std::chrono::steady_clock::now();
@@ -147,7 +153,8 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
         json logs = nullptr;
         if (!error && entry->spec->deprecation_message)
-            logs = json::array({{{"message", *entry->spec->deprecation_message}, {"level", "warning"}, {"subtype", "deprecation"}}});
+            logs = json::array(
+                {{{"message", *entry->spec->deprecation_message}, {"level", "warning"}, {"subtype", "deprecation"}}});
         if (!error && value.is_null()) value = "";  // a typed tool's null result, as Python reports it
         json output{{"value", error ? json(nullptr) : std::move(value)},
                     {"logs", std::move(logs)},
@@ -170,7 +177,9 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
         return answer(nullptr, bad_input_error(std::get<decode_error>(run.outcome.value)));
     };
     job.on_timeout = [answer, limit = plan.time_limit] { return answer(nullptr, timeout_error(limit)); };
-    job.on_failure = [answer] { return answer(nullptr, tool_error::fatal("An unhandled exception was raised by the tool.")); };
+    job.on_failure = [answer] {
+        return answer(nullptr, tool_error::fatal("An unhandled exception was raised by the tool."));
+    };
     auto reply = std::make_shared<std::function<void(http_answer)>>(std::move(respond));
     job.deliver = [reply](http_answer a, call_end) { (*reply)(std::move(a)); };
     if (!core_.runner().run(ctx->call, plan, std::move(job))) (*reply)(answer(nullptr, busy_error(*entry->spec)));

@@ -53,7 +53,8 @@ message decode(const json& value) {
     const bool has_method = value.contains("method");
     // An error response whose id is null answers a message the peer could not read: it is a
     // response (never answered back), not an invalid request.
-    if (!has_method && id_it != value.end() && id_it->is_null() && value.contains("error") && !value.contains("result")) {
+    if (!has_method && id_it != value.end() && id_it->is_null() && value.contains("error") &&
+        !value.contains("result")) {
         auto e = decode_error_object(value["error"]);
         if (e) return response{std::nullopt, std::move(*e)};
     }
@@ -65,9 +66,11 @@ message decode(const json& value) {
         json params = json::object();
         if (auto p = value.find("params"); p != value.end()) {
             if (!p->is_object())
-                return invalid_message{id, error{error_code::invalid_params, "Invalid params: params must be an object", std::nullopt}};
+                return invalid_message{
+                    id, error{error_code::invalid_params, "Invalid params: params must be an object", std::nullopt}};
             if (auto meta = p->find("_meta"); meta != p->end() && !meta->is_object())
-                return invalid_message{id, error{error_code::invalid_params, "Invalid params: _meta must be an object", std::nullopt}};
+                return invalid_message{
+                    id, error{error_code::invalid_params, "Invalid params: _meta must be an object", std::nullopt}};
             params = *p;
         }
         if (id) return request{*id, method->get<std::string>(), std::move(params)};

@@ -110,9 +110,10 @@ TEST(JsonRpcDecode, WrongOrMissingVersionKeepsReadableId) {
 }
 
 TEST(JsonRpcDecode, BadIdTypesAreRejectedWithoutId) {
-    for (const char* text : {R"({"jsonrpc":"2.0","id":1.5,"method":"m"})", R"({"jsonrpc":"2.0","id":null,"method":"m"})",
-                             R"({"jsonrpc":"2.0","id":{},"method":"m"})", R"({"jsonrpc":"2.0","id":[1],"method":"m"})",
-                             R"({"jsonrpc":"2.0","id":true,"method":"m"})"}) {
+    for (const char* text :
+         {R"({"jsonrpc":"2.0","id":1.5,"method":"m"})", R"({"jsonrpc":"2.0","id":null,"method":"m"})",
+          R"({"jsonrpc":"2.0","id":{},"method":"m"})", R"({"jsonrpc":"2.0","id":[1],"method":"m"})",
+          R"({"jsonrpc":"2.0","id":true,"method":"m"})"}) {
         SCOPED_TRACE(text);
         const auto inv = as_invalid(decode_text(text));
         EXPECT_EQ(inv.err.code, error_code::invalid_request);
@@ -253,13 +254,17 @@ TEST(JsonRpcEncode, MakeErrorOmitsUnknownId) {
 }
 
 TEST(JsonRpcEncode, MakeErrorWithIdAndData) {
-    const json e = make_error(request_id(std::string("7")), error{error_code::invalid_params, "bad", json({{"path", "/x"}})});
-    EXPECT_EQ(e, json::parse(R"({"jsonrpc":"2.0","id":"7","error":{"code":-32602,"message":"bad","data":{"path":"/x"}}})"));
+    const json e =
+        make_error(request_id(std::string("7")), error{error_code::invalid_params, "bad", json({{"path", "/x"}})});
+    EXPECT_EQ(
+        e, json::parse(R"({"jsonrpc":"2.0","id":"7","error":{"code":-32602,"message":"bad","data":{"path":"/x"}}})"));
 }
 
 TEST(JsonRpcEncode, NotificationAndRequestOmitNullParams) {
-    EXPECT_EQ(make_notification("notifications/x", nullptr), json::parse(R"({"jsonrpc":"2.0","method":"notifications/x"})"));
-    EXPECT_EQ(make_notification("n", json({{"a", 1}})), json::parse(R"({"jsonrpc":"2.0","method":"n","params":{"a":1}})"));
+    EXPECT_EQ(make_notification("notifications/x", nullptr),
+              json::parse(R"({"jsonrpc":"2.0","method":"notifications/x"})"));
+    EXPECT_EQ(make_notification("n", json({{"a", 1}})),
+              json::parse(R"({"jsonrpc":"2.0","method":"n","params":{"a":1}})"));
     EXPECT_EQ(make_request(request_id(std::int64_t{3}), "roots/list", nullptr),
               json::parse(R"({"jsonrpc":"2.0","id":3,"method":"roots/list"})"));
     EXPECT_EQ(make_request(request_id(std::string("x")), "m", json::object()),

@@ -93,7 +93,8 @@ void write_log_line(std::string_view line, bool urgent) {
         s.room.wait(q, [&] { return s.queued.size() < max_buffered_log_bytes; });
         const bool was_empty = s.queued.empty();
         s.queued.append(line);
-        const bool half_full = s.queued.size() >= max_buffered_log_bytes / 2 && s.queued.size() - line.size() < max_buffered_log_bytes / 2;
+        const bool half_full =
+            s.queued.size() >= max_buffered_log_bytes / 2 && s.queued.size() - line.size() < max_buffered_log_bytes / 2;
         wake = (was_empty && s.writer_waiting) || half_full;
     }
     if (urgent) {

@@ -59,7 +59,8 @@ TEST(LogWriterTest, LinesFromManyThreadsArriveWholeInEachThreadsOrderPastTheQueu
     for (int t = 0; t < threads; ++t)
         writers.emplace_back([t] {
             for (int i = 0; i < lines; ++i)
-                write_log_line("thread=" + std::to_string(t) + " line=" + std::to_string(i) + " padding-padding-padding\n", false);
+                write_log_line(
+                    "thread=" + std::to_string(t) + " line=" + std::to_string(i) + " padding-padding-padding\n", false);
         });
     for (auto& w : writers) w.join();
     std::istringstream text(err.contents());

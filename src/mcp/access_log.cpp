@@ -29,8 +29,12 @@ public:
         char ms[32];
         std::snprintf(ms, sizeof ms, "%.3f", static_cast<double>(result.duration.count()) / 1000.0);
         log(log_level::info, "tool call",
-            {{"tool", std::string(call.tool)}, {"request_id", call.context.request_id()}, {"session_id", std::string(call.session_id)},
-             {"protocol", std::string(call.context.protocol_version())}, {"outcome", outcome_of(result)}, {"duration_ms", ms}});
+            {{"tool", std::string(call.tool)},
+             {"request_id", call.context.request_id()},
+             {"session_id", std::string(call.session_id)},
+             {"protocol", std::string(call.context.protocol_version())},
+             {"outcome", outcome_of(result)},
+             {"duration_ms", ms}});
     }
 };
 

@@ -34,16 +34,19 @@ void call_runner::release(const call_plan& plan) {
 }
 
 std::optional<std::uint64_t> call_runner::arm(const std::shared_ptr<in_flight_call>& call, const call_plan& plan,
-                                              const std::shared_ptr<overdue_state>& overdue, std::function<void()> expire) {
+                                              const std::shared_ptr<overdue_state>& overdue,
+                                              std::function<void()> expire) {
     if (plan.time_limit.count() <= 0) return std::nullopt;
     const bool on_pool = !plan.run_inline;
-    return watchdog_.watch(call_watchdog::clock::now() + plan.time_limit, [this, call, on_pool, overdue, expire = std::move(expire)] {
-        call->stop.request_stop();
-        expire();
-        if (!on_pool) return;
-        std::lock_guard l(overdue->mu);
-        if (!overdue->returned) overdue->spare = pool_.add_spare();  // the handler still holds its thread
-    });
+    return watchdog_.watch(call_watchdog::clock::now() + plan.time_limit,
+                           [this, call, on_pool, overdue, expire = std::move(expire)] {
+                               call->stop.request_stop();
+                               expire();
+                               if (!on_pool) return;
+                               std::lock_guard l(overdue->mu);
+                               if (!overdue->returned)
+                                   overdue->spare = pool_.add_spare();  // the handler still holds its thread
+                           });
 }
 
 void call_runner::disarm(std::optional<std::uint64_t> watch, overdue_state& overdue) {

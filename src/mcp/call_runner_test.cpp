@@ -130,7 +130,8 @@ TEST_F(CallRunnerTest, StuckHandlersPastTheirLimitGetSpareThreadsSoOthersStillRu
     const auto grown = std::chrono::steady_clock::now() + 5s;
     while (pool_.threads() < 4 && std::chrono::steady_clock::now() < grown) std::this_thread::sleep_for(5ms);
     deliveries quick;
-    runner_.run(std::make_shared<in_flight_call>(), call_plan{false, 1s}, job_of(quick, [] { return std::string("quick"); }));
+    runner_.run(std::make_shared<in_flight_call>(), call_plan{false, 1s},
+                job_of(quick, [] { return std::string("quick"); }));
     EXPECT_TRUE(quick.wait(1, 2s)) << "a spare thread serves the next call while the stuck ones hang";
     EXPECT_EQ(pool_.threads(), 4u);
     release.set_value();
@@ -171,7 +172,8 @@ TEST_F(CallRunnerTest, TheConcurrencyLimitRefusesTheCallOverIt) {
                                 released.wait();
                                 return std::string("first");
                             })));
-    EXPECT_FALSE(runner_.run(std::make_shared<in_flight_call>(), plan, job_of(d, [] { return std::string("second"); })));
+    EXPECT_FALSE(
+        runner_.run(std::make_shared<in_flight_call>(), plan, job_of(d, [] { return std::string("second"); })));
     release.set_value();
     ASSERT_TRUE(d.wait(1));
     EXPECT_TRUE(runner_.run(std::make_shared<in_flight_call>(), plan, job_of(d, [] { return std::string("third"); })))
@@ -181,7 +183,8 @@ TEST_F(CallRunnerTest, TheConcurrencyLimitRefusesTheCallOverIt) {
 
 TEST_F(CallRunnerTest, ABodyThatThrowsIsAnsweredByOnFailure) {
     deliveries d;
-    ASSERT_TRUE(runner_.run(std::make_shared<in_flight_call>(), call_plan{}, job_of(d, []() -> std::string { throw std::runtime_error("bug"); })));
+    ASSERT_TRUE(runner_.run(std::make_shared<in_flight_call>(), call_plan{},
+                            job_of(d, []() -> std::string { throw std::runtime_error("bug"); })));
     ASSERT_TRUE(d.wait(1));
     EXPECT_EQ(d.got[0], std::pair(std::string("failure"), call_end::finished));
     EXPECT_EQ(runner_.registry().size(), 0u);

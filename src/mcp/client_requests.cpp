@@ -21,7 +21,8 @@ std::string string_member(const json& j, const char* key) {
 }  // namespace
 
 std::string sampling_result::text() const {
-    if (content.is_object()) return string_member(content, "type") == "text" ? string_member(content, "text") : std::string();
+    if (content.is_object())
+        return string_member(content, "type") == "text" ? string_member(content, "text") : std::string();
     std::string out;
     if (content.is_array())
         for (const auto& block : content)

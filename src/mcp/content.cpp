@@ -21,7 +21,8 @@ resource_contents resource_contents::text_of(std::string uri, std::string text, 
     return c;
 }
 
-resource_contents resource_contents::blob_of(std::string uri, std::string base64, std::optional<std::string> mime_type) {
+resource_contents resource_contents::blob_of(std::string uri, std::string base64,
+                                             std::optional<std::string> mime_type) {
     resource_contents c;
     c.uri = std::move(uri);
     c.mime_type = std::move(mime_type);
@@ -37,7 +38,9 @@ json resource_contents::to_json() const {
     return j;
 }
 
-content_block content_block::text(std::string text) { return content_block(json{{"type", "text"}, {"text", std::move(text)}}); }
+content_block content_block::text(std::string text) {
+    return content_block(json{{"type", "text"}, {"text", std::move(text)}});
+}
 
 content_block content_block::image(std::string base64, std::string mime_type) {
     return content_block(json{{"type", "image"}, {"data", std::move(base64)}, {"mimeType", std::move(mime_type)}});
@@ -61,7 +64,8 @@ content_block content_block::resource_link(std::string uri, std::string name, st
 
 content_block content_block::from_json(json block) {
     static constexpr std::string_view known[] = {"text", "image", "audio", "resource", "resource_link"};
-    const auto type = block.is_object() && block.value("type", json()).is_string() ? block["type"].get<std::string>() : std::string();
+    const auto type =
+        block.is_object() && block.value("type", json()).is_string() ? block["type"].get<std::string>() : std::string();
     for (auto k : known)
         if (type == k) return content_block(std::move(block));
     throw std::invalid_argument("unknown content block type '" + type + "'");

@@ -26,12 +26,14 @@ TEST(Content, ImageAndAudioBlocks) {
 }
 
 TEST(Content, ResourceContentsTextAndBlob) {
-    EXPECT_EQ(resource_contents::text_of("file:///a.txt", "body").to_json(), json::parse(R"({"uri":"file:///a.txt","text":"body"})"));
+    EXPECT_EQ(resource_contents::text_of("file:///a.txt", "body").to_json(),
+              json::parse(R"({"uri":"file:///a.txt","text":"body"})"));
     EXPECT_EQ(resource_contents::text_of("file:///a.json", "{}", "application/json").to_json(),
               json::parse(R"({"uri":"file:///a.json","mimeType":"application/json","text":"{}"})"));
     EXPECT_EQ(resource_contents::blob_of("file:///a.bin", "AAEC", "application/octet-stream").to_json(),
               json::parse(R"({"uri":"file:///a.bin","mimeType":"application/octet-stream","blob":"AAEC"})"));
-    EXPECT_EQ(resource_contents::blob_of("file:///b.bin", "").to_json(), json::parse(R"({"uri":"file:///b.bin","blob":""})"));
+    EXPECT_EQ(resource_contents::blob_of("file:///b.bin", "").to_json(),
+              json::parse(R"({"uri":"file:///b.bin","blob":""})"));
     const auto blob = resource_contents::blob_of("u", "AA==");
     EXPECT_FALSE(blob.text.has_value());
     EXPECT_EQ(blob.blob_base64, std::optional<std::string>("AA=="));
@@ -46,7 +48,9 @@ TEST(Content, ResourceContentsWithNeitherTextNorBlobIsEmptyText) {
 TEST(Content, EmbeddedResourceBlock) {
     const auto text = content_block::embedded(resource_contents::text_of("file:///a.txt", "body", "text/plain"));
     EXPECT_EQ(text.type(), "resource");
-    EXPECT_EQ(text.to_json(), json::parse(R"({"type":"resource","resource":{"uri":"file:///a.txt","mimeType":"text/plain","text":"body"}})"));
+    EXPECT_EQ(
+        text.to_json(),
+        json::parse(R"({"type":"resource","resource":{"uri":"file:///a.txt","mimeType":"text/plain","text":"body"}})"));
     const auto blob = content_block::embedded(resource_contents::blob_of("file:///a.bin", "AAEC"));
     EXPECT_EQ(blob.to_json(), json::parse(R"({"type":"resource","resource":{"uri":"file:///a.bin","blob":"AAEC"}})"));
 }
@@ -56,8 +60,11 @@ TEST(Content, ResourceLinkBlock) {
     EXPECT_EQ(bare.type(), "resource_link");
     EXPECT_EQ(bare.to_json(), json::parse(R"({"type":"resource_link","uri":"file:///a.txt","name":"a"})"));
     const auto full = content_block::resource_link("file:///a.txt", "a", "text/plain", "The A file");
-    EXPECT_EQ(full.to_json(),
-              json::parse(R"({"type":"resource_link","uri":"file:///a.txt","name":"a","mimeType":"text/plain","description":"The A file"})"));
+    EXPECT_EQ(
+        full.to_json(),
+        json::parse(
+            R"({"type":"resource_link","uri":"file:///a.txt","name":"a","mimeType":"text/plain",)"
+            R"("description":"The A file"})"));
 }
 
 TEST(Content, AnnotationsJson) {
@@ -66,7 +73,8 @@ TEST(Content, AnnotationsJson) {
     a.audience = {"user", "assistant"};
     a.priority = 0.5;
     a.last_modified = "2025-01-12T15:00:58Z";
-    EXPECT_EQ(a.to_json(), json::parse(R"({"audience":["user","assistant"],"priority":0.5,"lastModified":"2025-01-12T15:00:58Z"})"));
+    EXPECT_EQ(a.to_json(),
+              json::parse(R"({"audience":["user","assistant"],"priority":0.5,"lastModified":"2025-01-12T15:00:58Z"})"));
     annotations only_priority;
     only_priority.priority = 0.0;  // zero is a value, not absence
     EXPECT_EQ(only_priority.to_json(), json::parse(R"({"priority":0.0})"));
@@ -78,7 +86,8 @@ TEST(Content, BlocksCarryAnnotations) {
     a.priority = 1.0;
     auto b = content_block::text("hi");
     b.with_annotations(a);
-    EXPECT_EQ(b.to_json(), json::parse(R"({"type":"text","text":"hi","annotations":{"audience":["user"],"priority":1.0}})"));
+    EXPECT_EQ(b.to_json(),
+              json::parse(R"({"type":"text","text":"hi","annotations":{"audience":["user"],"priority":1.0}})"));
     auto img = content_block::image("AA==", "image/png").with_annotations(a);
     EXPECT_EQ(img.to_json()["annotations"], json::parse(R"({"audience":["user"],"priority":1.0})"));
     auto link = content_block::resource_link("x://y", "y").with_annotations(a);

@@ -26,7 +26,9 @@ std::string supported_revisions_text() {
 
 namespace {
 
-jsonrpc::error make_err(int code, std::string message) { return jsonrpc::error{code, std::move(message), std::nullopt}; }
+jsonrpc::error make_err(int code, std::string message) {
+    return jsonrpc::error{code, std::move(message), std::nullopt};
+}
 
 /// Collects the replies of a batch's members and finishes the outer sink once all are in. The
 /// reply is bounded: a member whose serialized reply would take the total past `budget` bytes is
@@ -62,9 +64,10 @@ private:
     json over_budget(const json& reply) const {
         std::optional<jsonrpc::request_id> id;
         if (auto i = reply.find("id"); i != reply.end()) id = jsonrpc::request_id::from_json(*i);
-        return jsonrpc::make_error(id, make_err(jsonrpc::error_code::internal_error,
-                                                "Internal error: the batch reply is over its " + std::to_string(budget_) +
-                                                    "-byte limit; send this request on its own"));
+        return jsonrpc::make_error(
+            id, make_err(jsonrpc::error_code::internal_error, "Internal error: the batch reply is over its " +
+                                                                  std::to_string(budget_) +
+                                                                  "-byte limit; send this request on its own"));
     }
 
     std::shared_ptr<outbound_sink> outer_;
@@ -82,8 +85,8 @@ dispatcher::dispatcher(server& srv, worker_pool& pool, dispatcher_options option
       pool_(pool),
       options_(std::move(options)),
       catalog_(std::make_shared<const tool_catalog>(srv, options_.catalog)),
-      state_codec_(options_.request_state_secret.empty() ? random_hex(32) : options_.request_state_secret, options_.request_state_max_age,
-                   options_.request_state_max_bytes),
+      state_codec_(options_.request_state_secret.empty() ? random_hex(32) : options_.request_state_secret,
+                   options_.request_state_max_age, options_.request_state_max_bytes),
       runner_(pool, watchdog_) {
     // The batch bound is applied before parsing too: an oversized batch is refused from a byte
     // scan, never built as a JSON tree first.
@@ -147,8 +150,11 @@ void dispatcher::list_changed(list_kind kind) {
     } else {
         method = "notifications/prompts/list_changed";
     }
-    const std::string capability = kind == list_kind::tools ? "tools" : kind == list_kind::resources ? "resources" : "prompts";
-    broadcast(jsonrpc::make_notification(method, json::object()), [&](const session_state& s) { return s.advertised(capability); });
+    const std::string capability = kind == list_kind::tools       ? "tools"
+                                   : kind == list_kind::resources ? "resources"
+                                                                  : "prompts";
+    broadcast(jsonrpc::make_notification(method, json::object()),
+              [&](const session_state& s) { return s.advertised(capability); });
 }
 
 void dispatcher::resource_updated(const std::string& uri) {
@@ -162,7 +168,8 @@ bool dispatcher::is_initialize_request(const json& payload) {
     return m != payload.end() && m->is_string() && *m == "initialize" && payload.contains("id");
 }
 
-void dispatcher::handle(const std::shared_ptr<session_state>& session, const json& payload, const std::shared_ptr<outbound_sink>& sink) {
+void dispatcher::handle(const std::shared_ptr<session_state>& session, const json& payload,
+                        const std::shared_ptr<outbound_sink>& sink) {
     // Notifications (notifications/cancelled in particular) act on the channel's session in
     // either era; a 2026-07-28 call is registered there too.
     if (is_modern_message(payload) && payload.contains("id")) {
@@ -180,36 +187,43 @@ void dispatcher::handle(const std::shared_ptr<session_state>& session, const jso
     handle_one(session, payload, sink);
 }
 
-void dispatcher::handle_batch(const std::shared_ptr<session_state>& session, const json& batch, const std::shared_ptr<outbound_sink>& sink) {
+void dispatcher::handle_batch(const std::shared_ptr<session_state>& session, const json& batch,
+                              const std::shared_ptr<outbound_sink>& sink) {
     // Batches exist only in 2025-03-26; initialize is never batched (so a batch needs a session
     // that already negotiated 2025-03-26).
     if (session->revision() != rev_2025_03_26) {
-        sink->finish(jsonrpc::make_error(std::nullopt, make_err(jsonrpc::error_code::invalid_request,
-                                                                "Invalid Request: batches are only supported in protocol revision 2025-03-26")));
+        sink->finish(jsonrpc::make_error(
+            std::nullopt, make_err(jsonrpc::error_code::invalid_request,
+                                   "Invalid Request: batches are only supported in protocol revision 2025-03-26")));
         return;
     }
     if (batch.empty()) {
-        sink->finish(jsonrpc::make_error(std::nullopt, make_err(jsonrpc::error_code::invalid_request, "Invalid Request: empty batch")));
+        sink->finish(jsonrpc::make_error(
+            std::nullopt, make_err(jsonrpc::error_code::invalid_request, "Invalid Request: empty batch")));
         return;
     }
     if (batch.size() > options_.max_batch_members) {
-        sink->finish(jsonrpc::make_error(std::nullopt, make_err(jsonrpc::error_code::invalid_request,
-                                                                "Invalid Request: a batch holds at most " + std::to_string(options_.max_batch_members) +
-                                                                    " messages; this one has " + std::to_string(batch.size()))));
+        sink->finish(jsonrpc::make_error(
+            std::nullopt,
+            make_err(jsonrpc::error_code::invalid_request,
+                     "Invalid Request: a batch holds at most " + std::to_string(options_.max_batch_members) +
+                         " messages; this one has " + std::to_string(batch.size()))));
         return;
     }
     auto collector = std::make_shared<batch_sink>(sink, batch.size(), options_.max_batch_reply_bytes);
     for (const auto& member : batch) {
         if (is_initialize_request(member)) {
             collector->finish(jsonrpc::make_error(jsonrpc::request_id::from_json(member["id"]),
-                                                  make_err(jsonrpc::error_code::invalid_request, "Invalid Request: initialize must not be part of a batch")));
+                                                  make_err(jsonrpc::error_code::invalid_request,
+                                                           "Invalid Request: initialize must not be part of a batch")));
             continue;
         }
         handle_one(session, member, collector);
     }
 }
 
-void dispatcher::handle_one(const std::shared_ptr<session_state>& session, const json& value, const std::shared_ptr<outbound_sink>& sink) {
+void dispatcher::handle_one(const std::shared_ptr<session_state>& session, const json& value,
+                            const std::shared_ptr<outbound_sink>& sink) {
     auto msg = jsonrpc::decode(value);
     if (auto* bad = std::get_if<jsonrpc::invalid_message>(&msg)) {
         sink->finish(jsonrpc::make_error(bad->id, bad->err));
@@ -236,7 +250,8 @@ void dispatcher::handle_notification(session_state& session, const jsonrpc::noti
     // Unknown notifications are ignored, as JSON-RPC requires.
 }
 
-void dispatcher::handle_request(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& given_sink) {
+void dispatcher::handle_request(const std::shared_ptr<session_state>& session, jsonrpc::request req,
+                                const std::shared_ptr<outbound_sink>& given_sink) {
     std::shared_ptr<outbound_sink> hooked;
     if (!request_chain_.empty()) {
         hooked = open_request_hooks(request_chain_, *session, req, given_sink);
@@ -249,7 +264,8 @@ void dispatcher::handle_request(const std::shared_ptr<session_state>& session, j
     const auto found = methods.find(req.method);
     const method_entry* method = found == methods.end() ? nullptr : &found->second;
     if (!(method && method->before_initialize) && !session->initialize_done()) {
-        err = make_err(jsonrpc::error_code::invalid_request, "Invalid Request: the session is not initialized; send initialize first");
+        err = make_err(jsonrpc::error_code::invalid_request,
+                       "Invalid Request: the session is not initialized; send initialize first");
     } else if (!method) {
         err = make_err(jsonrpc::error_code::method_not_found, "Method not found: " + req.method);
     } else if (method->serve) {
@@ -273,7 +289,8 @@ json dispatcher::initialize(session_state& session, const jsonrpc::request& req,
     json capabilities = req.params.value("capabilities", json::object());
     json client_info = req.params.value("clientInfo", json::object());
     if (!capabilities.is_object() || !client_info.is_object()) {
-        err = make_err(jsonrpc::error_code::invalid_params, "Invalid params: capabilities and clientInfo must be objects");
+        err = make_err(jsonrpc::error_code::invalid_params,
+                       "Invalid params: capabilities and clientInfo must be objects");
         return {};
     }
     const std::string revision = negotiate_revision(version->get<std::string>());
@@ -301,7 +318,8 @@ json dispatcher::initialize(session_state& session, const jsonrpc::request& req,
 
 json dispatcher::server_capabilities() const {
     json caps{{"tools", {{"listChanged", true}}}, {"logging", json::object()}};
-    const bool has_resources = server_.info().advertise_resources || !server_.resources().empty() || !server_.resource_templates().empty();
+    const bool has_resources =
+        server_.info().advertise_resources || !server_.resources().empty() || !server_.resource_templates().empty();
     const bool has_prompts = server_.info().advertise_prompts || !server_.prompts().empty();
     if (has_resources) caps["resources"] = json{{"subscribe", true}, {"listChanged", true}};
     if (has_prompts) caps["prompts"] = json{{"listChanged", true}};
@@ -309,7 +327,8 @@ json dispatcher::server_capabilities() const {
     return caps;
 }
 
-json dispatcher::list_tools(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const {
+json dispatcher::list_tools(const session_state& session, const jsonrpc::request& req,
+                            std::optional<jsonrpc::error>& err) const {
     const auto snapshot = catalog();
     const auto& entries = snapshot->entries();
     const std::string revision = session.revision();
@@ -320,10 +339,13 @@ json dispatcher::list_tools(const session_state& session, const jsonrpc::request
     return result;
 }
 
-json dispatcher::set_log_level(session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const {
+json dispatcher::set_log_level(session_state& session, const jsonrpc::request& req,
+                               std::optional<jsonrpc::error>& err) const {
     const auto level = parse_mcp_level(req.params.value("level", json()));
     if (!level) {
-        err = make_err(jsonrpc::error_code::invalid_params, "Invalid params: level must be one of debug, info, notice, warning, error, critical, alert, emergency");
+        err = make_err(
+            jsonrpc::error_code::invalid_params,
+            "Invalid params: level must be one of debug, info, notice, warning, error, critical, alert, emergency");
         return {};
     }
     session.set_log_level(*level);

@@ -74,7 +74,8 @@ public:
     dispatcher& operator=(const dispatcher&) = delete;
 
     /// Handles one payload. `sink->finish` is called exactly once (maybe from a worker thread).
-    void handle(const std::shared_ptr<session_state>& session, const json& payload, const std::shared_ptr<outbound_sink>& sink);
+    void handle(const std::shared_ptr<session_state>& session, const json& payload,
+                const std::shared_ptr<outbound_sink>& sink);
 
     /// True when `payload` is a single `initialize` request.
     static bool is_initialize_request(const json& payload);
@@ -84,7 +85,8 @@ public:
     /// Serves one 2026-07-28 message on `request_session`, a fresh session made for it (its
     /// `_meta` configures it); `sink->finish` is called exactly once, except for
     /// subscriptions/listen, which finishes only when the server ends it (end_listens).
-    void serve_modern(const std::shared_ptr<session_state>& request_session, const json& payload, const std::shared_ptr<outbound_sink>& sink);
+    void serve_modern(const std::shared_ptr<session_state>& request_session, const json& payload,
+                      const std::shared_ptr<outbound_sink>& sink);
     /// Ends every subscriptions/listen stream with its final result (graceful shutdown).
     void end_listens();
 
@@ -126,16 +128,18 @@ private:
     };
     /// Runs `call.work` through the call runner as a cancellable call with a request_scope. Past
     /// the time limit the call's stop token is signalled and `on_timeout` answers instead.
-    void run_on_pool(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink,
-                     pool_call call);
+    void run_on_pool(const std::shared_ptr<session_state>& session, jsonrpc::request req,
+                     const std::shared_ptr<outbound_sink>& sink, pool_call call);
     /// Sends `message` to every live initialized session that `wanted` selects.
     void broadcast(const json& message, const std::function<bool(const session_state&)>& wanted);
 
     /// One method of an era: answered at once (`answer`), or handed on with the request (`serve`:
     /// handlers that run through the call runner, or streams).
     struct method_entry {
-        using answer_fn = json (*)(dispatcher&, session_state&, const jsonrpc::request&, std::optional<jsonrpc::error>&);
-        using serve_fn = void (*)(dispatcher&, const std::shared_ptr<session_state>&, jsonrpc::request, const std::shared_ptr<outbound_sink>&);
+        using answer_fn = json (*)(dispatcher&, session_state&, const jsonrpc::request&,
+                                   std::optional<jsonrpc::error>&);
+        using serve_fn = void (*)(dispatcher&, const std::shared_ptr<session_state>&, jsonrpc::request,
+                                  const std::shared_ptr<outbound_sink>&);
         enum class cache { none, list, read };
         answer_fn answer = nullptr;
         serve_fn serve = nullptr;
@@ -156,34 +160,49 @@ private:
     static const method_table& legacy_methods();
     static const method_table& modern_methods();
 
-    void handle_one(const std::shared_ptr<session_state>& session, const json& value, const std::shared_ptr<outbound_sink>& sink);
-    void handle_request(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink);
+    void handle_one(const std::shared_ptr<session_state>& session, const json& value,
+                    const std::shared_ptr<outbound_sink>& sink);
+    void handle_request(const std::shared_ptr<session_state>& session, jsonrpc::request req,
+                        const std::shared_ptr<outbound_sink>& sink);
     void handle_notification(session_state& session, const jsonrpc::notification& n);
-    void handle_batch(const std::shared_ptr<session_state>& session, const json& batch, const std::shared_ptr<outbound_sink>& sink);
+    void handle_batch(const std::shared_ptr<session_state>& session, const json& batch,
+                      const std::shared_ptr<outbound_sink>& sink);
 
     json initialize(session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err);
-    json list_tools(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
+    json list_tools(const session_state& session, const jsonrpc::request& req,
+                    std::optional<jsonrpc::error>& err) const;
     json set_log_level(session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
     json server_capabilities() const;
     // modern_requests.cpp
     json discover() const;
     json server_info_meta() const;
-    std::shared_ptr<input_round> open_input_round(const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
-    json input_required_result(const jsonrpc::request& req, const input_round& round, json requests, std::optional<jsonrpc::error>& err) const;
+    std::shared_ptr<input_round> open_input_round(const jsonrpc::request& req,
+                                                  std::optional<jsonrpc::error>& err) const;
+    json input_required_result(const jsonrpc::request& req, const input_round& round, json requests,
+                               std::optional<jsonrpc::error>& err) const;
     std::string state_principal() const;
     // subscriptions_listen.cpp
-    void listen(const std::shared_ptr<session_state>& session, const jsonrpc::request& req, const std::shared_ptr<outbound_sink>& sink);
+    void listen(const std::shared_ptr<session_state>& session, const jsonrpc::request& req,
+                const std::shared_ptr<outbound_sink>& sink);
     void forget_ended_listens();
-    void call_tool(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink);
+    void call_tool(const std::shared_ptr<session_state>& session, jsonrpc::request req,
+                   const std::shared_ptr<outbound_sink>& sink);
     // resource_methods.cpp
-    json list_resources(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
-    json list_resource_templates(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
-    void read_resource(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink);
-    json subscribe(session_state& session, const jsonrpc::request& req, bool on, std::optional<jsonrpc::error>& err) const;
+    json list_resources(const session_state& session, const jsonrpc::request& req,
+                        std::optional<jsonrpc::error>& err) const;
+    json list_resource_templates(const session_state& session, const jsonrpc::request& req,
+                                 std::optional<jsonrpc::error>& err) const;
+    void read_resource(const std::shared_ptr<session_state>& session, jsonrpc::request req,
+                       const std::shared_ptr<outbound_sink>& sink);
+    json subscribe(session_state& session, const jsonrpc::request& req, bool on,
+                   std::optional<jsonrpc::error>& err) const;
     // prompt_methods.cpp
-    json list_prompts(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
-    void get_prompt(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink);
-    void complete(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink);
+    json list_prompts(const session_state& session, const jsonrpc::request& req,
+                      std::optional<jsonrpc::error>& err) const;
+    void get_prompt(const std::shared_ptr<session_state>& session, jsonrpc::request req,
+                    const std::shared_ptr<outbound_sink>& sink);
+    void complete(const std::shared_ptr<session_state>& session, jsonrpc::request req,
+                  const std::shared_ptr<outbound_sink>& sink);
 
     server& server_;
     worker_pool& pool_;

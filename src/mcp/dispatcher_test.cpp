@@ -42,11 +42,16 @@ struct wait_args {
 };
 
 json init_request() {
-    return json::parse(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"0"}}})");
+    return json::parse(
+        R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},)"
+        R"("clientInfo":{"name":"t","version":"0"}}})");
 }
 
 json call(int id, const std::string& tool, json args) {
-    return json{{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"}, {"params", {{"name", tool}, {"arguments", std::move(args)}}}};
+    return json{{"jsonrpc", "2.0"},
+                {"id", id},
+                {"method", "tools/call"},
+                {"params", {{"name", tool}, {"arguments", std::move(args)}}}};
 }
 
 class DispatcherTest : public ::testing::Test {
@@ -56,17 +61,19 @@ protected:
             both_running_.arrive_and_wait();  // deadlocks unless two handlers run at the same time
             return std::string("met");
         });
-        srv_.add_tool<no_arguments>("until_stopped", "Blocks until its stop token fires.", [this](tool_context& ctx, const no_arguments&) {
-            started_.count_down();
-            std::mutex m;
-            std::condition_variable_any cv;
-            std::unique_lock l(m);
-            const bool stopped = cv.wait_for(l, ctx.stop_token(), std::chrono::seconds(10), [] { return false; });
-            stopped_ = ctx.stop_token().stop_requested();
-            (void)stopped;
-            return std::string("finished");
-        });
-        srv_.add_tool<no_arguments>("whoami", "Caller id.", [](tool_context& ctx, const no_arguments&) { return std::string(ctx.user_id()); });
+        srv_.add_tool<no_arguments>(
+            "until_stopped", "Blocks until its stop token fires.", [this](tool_context& ctx, const no_arguments&) {
+                started_.count_down();
+                std::mutex m;
+                std::condition_variable_any cv;
+                std::unique_lock l(m);
+                const bool stopped = cv.wait_for(l, ctx.stop_token(), std::chrono::seconds(10), [] { return false; });
+                stopped_ = ctx.stop_token().stop_requested();
+                (void)stopped;
+                return std::string("finished");
+            });
+        srv_.add_tool<no_arguments>("whoami", "Caller id.",
+                                    [](tool_context& ctx, const no_arguments&) { return std::string(ctx.user_id()); });
     }
 
     std::shared_ptr<session_state> initialized_session(dispatcher& d) {
@@ -105,7 +112,10 @@ TEST_F(DispatcherTest, CancelledCallIsStoppedAndNotAnswered) {
     d.handle(s, call(5, "until_stopped", json::object()), sink);
     started_.wait();
     auto note = std::make_shared<test_sink>();
-    d.handle(s, json::parse(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":5,"reason":"user"}})"), note);
+    d.handle(
+        s,
+        json::parse(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":5,"reason":"user"}})"),
+        note);
     ASSERT_TRUE(note->wait_for_reply());
     EXPECT_FALSE(note->reply.has_value());
     ASSERT_TRUE(sink->wait_for_reply());
@@ -120,7 +130,8 @@ TEST_F(DispatcherTest, CancelOfStringIdDoesNotStopIntegerId) {
     auto sink = std::make_shared<test_sink>();
     d.handle(s, call(5, "until_stopped", json::object()), sink);
     started_.wait();
-    d.handle(s, json::parse(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"5"}})"), std::make_shared<test_sink>());
+    d.handle(s, json::parse(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"5"}})"),
+             std::make_shared<test_sink>());
     EXPECT_FALSE(sink->wait_for_reply(std::chrono::seconds(0)));
     d.stop_all_calls();  // shutdown path: stop token fires, the call still answers
     ASSERT_TRUE(sink->wait_for_reply());

@@ -23,9 +23,10 @@ void add_asking_tools(server& srv) {
         const std::string one = ctx.create_message("one", 5).text();
         return one + "+" + ctx.create_message("two", 5).text();
     });
-    srv.add_tool<no_arguments>("roots_quickly", "Asks for roots with a short timeout.", [](tool_context& ctx, const no_arguments&) {
-        return ctx.request_client("roots/list", json::object(), 50ms).dump();
-    });
+    srv.add_tool<no_arguments>("roots_quickly", "Asks for roots with a short timeout.",
+                               [](tool_context& ctx, const no_arguments&) {
+                                   return ctx.request_client("roots/list", json::object(), 50ms).dump();
+                               });
 }
 
 json response_to(const json& request, json result) {
@@ -54,10 +55,17 @@ TEST_F(FeaturesTest, SamplingRequestTravelsOnTheSinkAndTheAnswerReachesTheTool) 
     EXPECT_EQ(req["jsonrpc"], "2.0");
     EXPECT_EQ(req["method"], "sampling/createMessage");
     ASSERT_TRUE(req["id"].is_number_integer()) << req.dump();
-    EXPECT_EQ(req["params"], json::parse(R"({"messages":[{"role":"user","content":{"type":"text","text":"What is 6*7?"}}],"maxTokens":50})"));
+    EXPECT_EQ(req["params"],
+              json::parse(
+                  R"({"messages":[{"role":"user","content":{"type":"text","text":"What is 6*7?"}}],"maxTokens":50})"));
     EXPECT_EQ(sink->finishes(), 0) << "the tool is still waiting";
 
-    answer(core(), s, response_to(req, json::parse(R"({"role":"assistant","content":{"type":"text","text":"42"},"model":"m1","stopReason":"endTurn"})")));
+    answer(
+        core(), s,
+        response_to(
+            req,
+            json::parse(
+                R"({"role":"assistant","content":{"type":"text","text":"42"},"model":"m1","stopReason":"endTurn"})")));
     ASSERT_TRUE(sink->wait_finished());
     const json reply = sink->reply().value_or(json());
     EXPECT_EQ(reply["id"], 7);
@@ -75,7 +83,8 @@ TEST_F(FeaturesTest, ElicitationRoundTrip) {
     const json req = sink->sent()[0];
     EXPECT_EQ(req["method"], "elicitation/create");
     EXPECT_EQ(req["params"]["message"], "Proceed?");
-    EXPECT_EQ(req["params"]["requestedSchema"], json::parse(R"({"type":"object","properties":{"ok":{"type":"boolean"}}})"));
+    EXPECT_EQ(req["params"]["requestedSchema"],
+              json::parse(R"({"type":"object","properties":{"ok":{"type":"boolean"}}})"));
     answer(core(), s, response_to(req, json::parse(R"({"action":"accept","content":{"ok":true}})")));
     ASSERT_TRUE(sink->wait_finished());
     EXPECT_EQ(sink->reply().value_or(json())["result"]["structuredContent"]["result"], R"(accept {"ok":true})");
@@ -116,7 +125,13 @@ TEST_F(FeaturesTest, EachClientRequestGetsItsOwnId) {
     // Answering the first id again is ignored; the second is still waiting.
     answer(core(), s, response_to(first, content));
     EXPECT_EQ(sink->finishes(), 0);
-    answer(core(), s, response_to(second, json::parse(R"({"role":"assistant","content":[{"type":"text","text":"B"},{"type":"text","text":"C"}],"model":"m"})")));
+    answer(
+        core(), s,
+        response_to(
+            second,
+            json::parse(
+                R"({"role":"assistant","content":[{"type":"text","text":"B"},{"type":"text","text":"C"}],)"
+                R"("model":"m"})")));
     ASSERT_TRUE(sink->wait_finished());
     EXPECT_EQ(sink->reply().value_or(json())["result"]["structuredContent"]["result"], "A+BC");
 }
@@ -128,13 +143,17 @@ TEST_F(FeaturesTest, ClientErrorAnswerBecomesAToolError) {
     core().handle(s, call_tool(10, "ask"), sink);
     ASSERT_TRUE(sink->wait_sent(1));
     const json req = sink->sent()[0];
-    answer(core(), s, json{{"jsonrpc", "2.0"}, {"id", req["id"]}, {"error", {{"code", -1}, {"message", "User rejected sampling request"}}}});
+    answer(core(), s,
+           json{{"jsonrpc", "2.0"},
+                {"id", req["id"]},
+                {"error", {{"code", -1}, {"message", "User rejected sampling request"}}}});
     ASSERT_TRUE(sink->wait_finished());
     const json reply = sink->reply().value_or(json());
     EXPECT_EQ(reply["id"], 10);
     ASSERT_TRUE(reply.contains("result")) << "a failed client request is a tool result, not a JSON-RPC error";
     EXPECT_EQ(reply["result"]["isError"], true);
-    EXPECT_NE(text_of(reply["result"]).find("User rejected sampling request"), std::string::npos) << text_of(reply["result"]);
+    EXPECT_NE(text_of(reply["result"]).find("User rejected sampling request"), std::string::npos)
+        << text_of(reply["result"]);
 }
 
 TEST_F(FeaturesTest, SamplingResultWithoutContentIsAToolError) {
@@ -158,7 +177,8 @@ TEST_F(FeaturesTest, ClientWithoutTheCapabilityIsAToolError) {
     EXPECT_TRUE(sent.empty()) << "nothing is asked of a client that cannot answer";
     const json confirm = request(s, call_tool(2, "confirm"), &sent);
     EXPECT_EQ(confirm["result"]["isError"], true);
-    EXPECT_NE(text_of(confirm["result"]).find("does not support elicitation"), std::string::npos) << text_of(confirm["result"]);
+    EXPECT_NE(text_of(confirm["result"]).find("does not support elicitation"), std::string::npos)
+        << text_of(confirm["result"]);
     EXPECT_TRUE(sent.empty());
 }
 
@@ -172,8 +192,10 @@ TEST_F(FeaturesTest, StatelessSessionCannotAskTheClient) {
     add_asking_tools(srv());
     auto s = std::make_shared<session_state>("stateless", "fallback");
     s->set_stateless();
-    request(s, rpc(0, "initialize", json{{"protocolVersion", "2025-11-25"}, {"capabilities", {{"sampling", json::object()}}},
-                                         {"clientInfo", {{"name", "t"}, {"version", "0"}}}}));
+    request(s, rpc(0, "initialize",
+                   json{{"protocolVersion", "2025-11-25"},
+                        {"capabilities", {{"sampling", json::object()}}},
+                        {"clientInfo", {{"name", "t"}, {"version", "0"}}}}));
     std::vector<json> sent;
     const json r = request(s, call_tool(1, "ask"), &sent);
     EXPECT_EQ(r["result"]["isError"], true);
@@ -190,7 +212,9 @@ TEST_F(FeaturesTest, CancellingAToolThatWaitsForTheClient) {
     core().handle(s, call_tool(12, "ask"), sink);
     ASSERT_TRUE(sink->wait_sent(1));
     const json req = sink->sent()[0];
-    answer(core(), s, json::parse(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":12,"reason":"user"}})"));
+    answer(core(), s,
+           json::parse(
+               R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":12,"reason":"user"}})"));
     ASSERT_TRUE(sink->wait_finished());
     EXPECT_FALSE(sink->reply().has_value()) << "a cancelled request gets no response";
     const auto sent = sink->sent();
@@ -200,7 +224,9 @@ TEST_F(FeaturesTest, CancellingAToolThatWaitsForTheClient) {
     EXPECT_TRUE(sent[1]["params"]["reason"].is_string());
     EXPECT_FALSE(sent[1].contains("id"));
     // A late answer finds nothing waiting and is ignored.
-    answer(core(), s, response_to(req, json::parse(R"({"role":"assistant","content":{"type":"text","text":"late"},"model":"m"})")));
+    answer(
+        core(), s,
+        response_to(req, json::parse(R"({"role":"assistant","content":{"type":"text","text":"late"},"model":"m"})")));
     EXPECT_EQ(s->calls_in_flight(), 0u);
 }
 
@@ -210,7 +236,8 @@ TEST_F(FeaturesTest, ClientRequestTimesOut) {
     std::vector<json> sent;
     const json r = request(s, call_tool(13, "roots_quickly"), &sent);
     EXPECT_EQ(r["result"]["isError"], true);
-    EXPECT_NE(text_of(r["result"]).find("did not answer roots/list in time"), std::string::npos) << text_of(r["result"]);
+    EXPECT_NE(text_of(r["result"]).find("did not answer roots/list in time"), std::string::npos)
+        << text_of(r["result"]);
     ASSERT_EQ(sent.size(), 2u);
     EXPECT_EQ(sent[0]["method"], "roots/list");
     EXPECT_EQ(sent[1]["method"], "notifications/cancelled");
@@ -230,7 +257,8 @@ TEST_F(FeaturesTest, SessionCloseFailsPendingClientRequests) {
     EXPECT_EQ(reply["result"]["isError"], true);
     const std::string text = text_of(reply["result"]);
     // close() stops the call and fails the request; the handler may see either first.
-    EXPECT_TRUE(text.find("The session ended") != std::string::npos || text.find("cancelled") != std::string::npos) << text;
+    EXPECT_TRUE(text.find("The session ended") != std::string::npos || text.find("cancelled") != std::string::npos)
+        << text;
     // Once closed, nothing more can be asked.
     EXPECT_FALSE(s->open_client_request(16).second);
 }

@@ -107,7 +107,8 @@ inline resource_reader text_reader(std::string body) {
 inline resource_template_spec echo_template(std::string uri_template, std::string name) {
     resource_template_spec t;
     t.info = info_of(std::move(uri_template), std::move(name));
-    t.read = [](tool_context&, const std::string& uri, const std::map<std::string, std::string>& vars) -> result<std::vector<resource_contents>> {
+    t.read = [](tool_context&, const std::string& uri,
+                const std::map<std::string, std::string>& vars) -> result<std::vector<resource_contents>> {
         return std::vector{resource_contents::text_of(uri, json(vars).dump(), "application/json")};
     };
     return t;
@@ -117,7 +118,8 @@ struct review_args {
     std::string code;
     std::optional<std::string> focus;
     static auto describe() {
-        return fields(field("code", &review_args::code, "Code to review"), field("focus", &review_args::focus, "What to look at"));
+        return fields(field("code", &review_args::code, "Code to review"),
+                      field("focus", &review_args::focus, "What to look at"));
     }
 };
 
@@ -125,7 +127,8 @@ struct language_args {
     std::string language;
     std::optional<std::string> style;
     static auto describe() {
-        return fields(field("language", &language_args::language, "Programming language"), field("style", &language_args::style, "Style"));
+        return fields(field("language", &language_args::language, "Programming language"),
+                      field("style", &language_args::style, "Style"));
     }
 };
 
@@ -168,8 +171,10 @@ protected:
     /// A session after initialize (with `capabilities`) and notifications/initialized.
     std::shared_ptr<session_state> open(json capabilities = json::object(), std::string revision = "2025-11-25") {
         auto s = std::make_shared<session_state>("session-" + std::to_string(++sessions_), "fallback");
-        init_result = request(s, rpc(0, "initialize", json{{"protocolVersion", revision}, {"capabilities", std::move(capabilities)},
-                                                            {"clientInfo", {{"name", "t"}, {"version", "0"}}}}))
+        init_result = request(s, rpc(0, "initialize",
+                                     json{{"protocolVersion", revision},
+                                          {"capabilities", std::move(capabilities)},
+                                          {"clientInfo", {{"name", "t"}, {"version", "0"}}}}))
                           .value("result", json());
         auto note = std::make_shared<capture_sink>();
         core().handle(s, json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}, note);
@@ -203,7 +208,8 @@ protected:
     }
 
     /// A session with a capturing notifier (list_changed, resources/updated).
-    std::pair<std::shared_ptr<session_state>, std::shared_ptr<capture_sink>> open_with_notifier(json capabilities = json::object()) {
+    std::pair<std::shared_ptr<session_state>, std::shared_ptr<capture_sink>> open_with_notifier(
+        json capabilities = json::object()) {
         auto s = open(std::move(capabilities));
         auto n = std::make_shared<capture_sink>();
         s->set_notifier(n);

@@ -1,89 +1,12 @@
 // Dispatcher-level tests of the MCP 2026-07-28 era (spec/mcp-server.md §16): server/discover,
 // result shaping per era (resultType, caching hints, _meta.serverInfo only on modern answers, on
 // the same channel as a 2025-11-25 session), the revision's errors (removed methods, -32602 for a
-// missing resource, -32022, missing _meta), per-request log levels, multi-round-trip tool calls
-// with signed request state, the same eliciting tool served in both eras, and
-// subscriptions/listen.
-#include "mcp/features_fixture.hpp"
+// missing resource, -32022, missing _meta), per-request log levels and subscriptions/listen.
+// Multi-round-trip tool calls are in features_modern_rounds_test.cpp.
+#include "mcp/features_modern_fixture.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
-
-const json modern_caps_elicitation{{"elicitation", json::object()}};
-
-json modern_meta(json caps, std::optional<std::string> level) {
-    json m{{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
-           {"io.modelcontextprotocol/clientCapabilities", std::move(caps)},
-           {"io.modelcontextprotocol/clientInfo", {{"name", "modern-test"}, {"version", "1.0.0"}}}};
-    if (level) m["io.modelcontextprotocol/logLevel"] = *level;
-    return m;
-}
-
-/// A 2026-07-28 request: `params` plus the required `_meta`.
-json modern(json id, const std::string& method, json params = json::object(), json caps = json::object(), std::optional<std::string> level = {}) {
-    params["_meta"] = modern_meta(std::move(caps), std::move(level));
-    return json{{"jsonrpc", "2.0"}, {"id", std::move(id)}, {"method", method}, {"params", std::move(params)}};
-}
-
-json modern_call(int id, const std::string& tool, json args = json::object(), json caps = modern_caps_elicitation) {
-    return modern(id, "tools/call", json{{"name", tool}, {"arguments", std::move(args)}}, std::move(caps));
-}
-
-/// The retry of `request` with a new id, the answers and the state of the previous round.
-json retry(const json& request, int id, json responses, const json& state) {
-    json r = request;
-    r["id"] = id;
-    if (!responses.is_null()) r["params"]["inputResponses"] = std::move(responses);
-    if (!state.is_null()) r["params"]["requestState"] = state;
-    return r;
-}
-
-json accepted(json content) { return json{{"action", "accept"}, {"content", std::move(content)}}; }
-
-json string_form(const char* property) {
-    return json{{"type", "object"}, {"properties", {{property, {{"type", "string"}}}}}, {"required", {property}}};
-}
-
-std::string field_of(const json& answer, const char* name) {
-    json content = answer.value("content", json::object());
-    return content.value(name, std::string("?"));
-}
-
-struct who_args {
-    std::string who;
-    static auto describe() { return fields(field("who", &who_args::who, "Who to greet")); }
-};
-
-const json confirm_schema{{"type", "object"}, {"properties", {{"ok", {{"type", "boolean"}}}}}};
-
-/// Tools that ask the client, log, or do neither; written once for every era.
-void add_modern_tools(server& srv) {
-    srv.add_tool<no_arguments>("confirm", "Asks the user (ctx.elicit).", [](tool_context& ctx, const no_arguments&) {
-        const elicitation_result answer = ctx.elicit("Proceed?", confirm_schema);
-        return answer.action + " " + answer.content.dump();
-    });
-    srv.add_tool<no_arguments>("two_steps", "Asks two questions, one after the other.", [](tool_context& ctx, const no_arguments&) {
-        const auto first = ctx.ask_client({input_request::elicitation("step1", "Your name?", string_form("name"))});
-        const auto second = ctx.ask_client({input_request::elicitation("step2", "Your color?", string_form("color"))});
-        return field_of(first.at("step1"), "name") + " likes " + field_of(second.at("step2"), "color");
-    });
-    srv.add_tool<who_args>("greet", "Asks for a confirmation before greeting.", [](tool_context& ctx, const who_args& in) {
-        const auto answers = ctx.ask_client({input_request::elicitation("ok", "Greet " + in.who + "?", confirm_schema)});
-        return "hello " + in.who + " (" + answers.at("ok").value("action", std::string()) + ")";
-    });
-    srv.add_tool<no_arguments>("log", "Logs at debug and info.", [](tool_context& ctx, const no_arguments&) {
-        ctx.log(mcp_log_level::debug, "debug line");
-        ctx.log(mcp_log_level::info, "info line");
-        return std::string("logged");
-    });
-    srv.add_tool<no_arguments>("plain", "Needs nothing.", [](const no_arguments&) { return std::string("plain"); });
-}
-
-std::vector<std::string> keys_of(const json& object) {
-    std::vector<std::string> out;
-    for (const auto& [k, v] : object.items()) out.push_back(k);
-    return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // server/discover and result shaping
@@ -100,7 +23,8 @@ TEST_F(FeaturesTest, DiscoverListsVersionsCapabilitiesAndCacheHints) {
     EXPECT_EQ(r["instructions"], "Use the tools.");
     EXPECT_EQ(r["ttlMs"], 3600000);
     EXPECT_EQ(r["cacheScope"], "public");
-    EXPECT_EQ(r["_meta"], json::parse(R"({"io.modelcontextprotocol/serverInfo":{"name":"features","version":"1.0.0"}})"));
+    EXPECT_EQ(r["_meta"],
+              json::parse(R"({"io.modelcontextprotocol/serverInfo":{"name":"features","version":"1.0.0"}})"));
     EXPECT_EQ(r.size(), 7u) << r.dump();
     EXPECT_FALSE(s->initialize_done()) << "a modern request leaves the channel's session alone";
 }
@@ -127,7 +51,8 @@ TEST_F(FeaturesTest, ToolsListIsShapedPerEraOnOneChannel) {
         EXPECT_EQ(modern_list["tools"].size(), 5u);
 
         json legacy_list = result_of(s, rpc(20 + round, "tools/list"));
-        EXPECT_EQ(keys_of(legacy_list), std::vector<std::string>{"tools"}) << "nothing of 2026-07-28 in a 2025-11-25 answer: " << legacy_list.dump();
+        EXPECT_EQ(keys_of(legacy_list), std::vector<std::string>{"tools"})
+            << "nothing of 2026-07-28 in a 2025-11-25 answer: " << legacy_list.dump();
         EXPECT_EQ(legacy_list["tools"], modern_list["tools"]) << "the tools themselves are era-agnostic";
     }
     EXPECT_EQ(s->revision(), "2025-11-25");
@@ -162,7 +87,8 @@ TEST_F(FeaturesTest, ListCacheHintComesFromServerInfo) {
 TEST_F(FeaturesTest, RemovedMethodsAreMethodNotFoundInTheModernEra) {
     srv().add_resource(info_of("x://a", "a"), text_reader("A"));
     auto s = open();
-    for (const char* method : {"initialize", "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe", "tasks/list", "no/such"}) {
+    for (const char* method : {"initialize", "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe",
+                               "tasks/list", "no/such"}) {
         json params = json::object();
         if (std::string(method) == "logging/setLevel") params["level"] = "debug";
         if (std::string(method).rfind("resources/", 0) == 0) params["uri"] = "x://a";
@@ -245,179 +171,21 @@ TEST_F(FeaturesTest, ModernLogsOnlyWhenTheRequestAsksForThem) {
         EXPECT_EQ(reply["result"]["content"][0]["text"], "logged") << reply.dump();
         std::vector<std::string> levels;
         for (const auto& m : sent)
-            if (m.value("method", std::string()) == "notifications/message") levels.push_back(m["params"]["level"].get<std::string>());
+            if (m.value("method", std::string()) == "notifications/message")
+                levels.push_back(m["params"]["level"].get<std::string>());
         return levels;
     };
     auto call = [](int id, std::optional<std::string> level) {
-        return modern(id, "tools/call", json{{"name", "log"}, {"arguments", json::object()}}, json::object(), std::move(level));
+        return modern(id, "tools/call", json{{"name", "log"}, {"arguments", json::object()}}, json::object(),
+                      std::move(level));
     };
-    EXPECT_EQ(logs_for(call(1, std::nullopt)), std::vector<std::string>{}) << "no logLevel: no notifications/message at all";
+    EXPECT_EQ(logs_for(call(1, std::nullopt)), std::vector<std::string>{})
+        << "no logLevel: no notifications/message at all";
     EXPECT_EQ(logs_for(call(2, "debug")), (std::vector<std::string>{"debug", "info"}));
     EXPECT_EQ(logs_for(call(3, "info")), (std::vector<std::string>{"info"}));
     EXPECT_EQ(logs_for(call(4, "error")), std::vector<std::string>{});
     // The legacy session keeps its own level (info by default), untouched by the modern requests.
     EXPECT_EQ(logs_for(call_tool(5, "log")), (std::vector<std::string>{"info"}));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Multi-round-trip requests
-
-TEST_F(FeaturesTest, MultiRoundToolCarriesEarlierAnswersInTheRequestState) {
-    add_modern_tools(srv());
-    auto s = std::make_shared<session_state>("", "fallback");
-    json first = modern_call(1, "two_steps");
-
-    json r1 = result_of(s, first);
-    EXPECT_EQ(r1["resultType"], "input_required");
-    EXPECT_EQ(keys_of(r1["inputRequests"]), std::vector<std::string>{"step1"});
-    EXPECT_EQ(r1["inputRequests"]["step1"]["method"], "elicitation/create");
-    EXPECT_EQ(r1["inputRequests"]["step1"]["params"]["message"], "Your name?");
-    EXPECT_EQ(r1["inputRequests"]["step1"]["params"]["requestedSchema"], string_form("name"));
-    ASSERT_TRUE(r1["requestState"].is_string());
-    EXPECT_EQ(r1["requestState"].get<std::string>().rfind("v1.", 0), 0u);
-    EXPECT_FALSE(r1.contains("content"));
-    EXPECT_FALSE(r1.contains("ttlMs")) << "input_required results carry no caching hints";
-
-    json r2 = result_of(s, retry(first, 2, json{{"step1", accepted(json{{"name", "Ada"}})}}, r1["requestState"]));
-    EXPECT_EQ(r2["resultType"], "input_required");
-    EXPECT_EQ(keys_of(r2["inputRequests"]), std::vector<std::string>{"step2"}) << "step1 is answered";
-    ASSERT_TRUE(r2["requestState"].is_string());
-    EXPECT_NE(r2["requestState"], r1["requestState"]);
-
-    // Round 3 carries only step2's answer: step1's comes from the request state.
-    json r3 = result_of(s, retry(first, 3, json{{"step2", accepted(json{{"color", "blue"}})}}, r2["requestState"]));
-    EXPECT_EQ(r3["resultType"], "complete");
-    EXPECT_EQ(r3["content"][0]["text"], "Ada likes blue");
-    EXPECT_EQ(r3["isError"], false);
-
-    // With round 1's state instead, step1's answer is unknown: it is asked again, not an error.
-    json stale = result_of(s, retry(first, 4, json{{"step2", accepted(json{{"color", "blue"}})}}, r1["requestState"]));
-    EXPECT_EQ(stale["resultType"], "input_required");
-    EXPECT_EQ(keys_of(stale["inputRequests"]), std::vector<std::string>{"step1"});
-}
-
-TEST_F(FeaturesTest, AllAnswersAtOnceNeedNoState) {
-    add_modern_tools(srv());
-    auto s = std::make_shared<session_state>("", "fallback");
-    json answers{{"step1", accepted(json{{"name", "Bo"}})}, {"step2", accepted(json{{"color", "red"}})}, {"extra", {{"ignored", true}}}};
-    json r = result_of(s, retry(modern_call(1, "two_steps"), 1, answers, nullptr));
-    EXPECT_EQ(r["resultType"], "complete");
-    EXPECT_EQ(r["content"][0]["text"], "Bo likes red") << "unknown extra responses are ignored";
-}
-
-TEST_F(FeaturesTest, TamperedOrMistypedRequestStateIsInvalidParams) {
-    add_modern_tools(srv());
-    auto s = std::make_shared<session_state>("", "fallback");
-    json first = modern_call(1, "two_steps");
-    const std::string state = result_of(s, first)["requestState"].get<std::string>();
-    json answer{{"step1", accepted(json{{"name", "Ada"}})}};
-
-    std::string tampered = state;
-    tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
-    json err = error_of(s, retry(first, 2, answer, tampered));
-    EXPECT_EQ(err["code"], -32602);
-    EXPECT_NE(err["message"].get<std::string>().find("requestState"), std::string::npos) << err.dump();
-
-    EXPECT_EQ(error_of(s, retry(first, 3, answer, json(42)))["code"], -32602);
-    EXPECT_EQ(error_of(s, retry(first, 4, answer, "v1.not-a-state"))["code"], -32602);
-    EXPECT_EQ(error_of(s, retry(first, 5, json("accept"), nullptr))["code"], -32602) << "inputResponses must be an object";
-    // The untouched state still works.
-    EXPECT_EQ(result_of(s, retry(first, 6, answer, state))["resultType"], "input_required");
-}
-
-TEST_F(FeaturesTest, RequestStateIsBoundToItsRequest) {
-    add_modern_tools(srv());
-    auto s = std::make_shared<session_state>("", "fallback");
-    json for_ada = modern_call(1, "greet", json{{"who", "Ada"}});
-    json state = result_of(s, for_ada)["requestState"];
-    ASSERT_TRUE(state.is_string());
-    json answer{{"ok", {{"action", "accept"}}}};
-
-    json other_args = modern_call(2, "greet", json{{"who", "Bob"}});
-    json err = error_of(s, retry(other_args, 2, answer, state));
-    EXPECT_EQ(err["code"], -32602);
-    EXPECT_EQ(err["message"], "Invalid params: requestState belongs to another request");
-
-    json other_tool = modern_call(3, "confirm");
-    EXPECT_EQ(error_of(s, retry(other_tool, 3, answer, state))["message"], "Invalid params: requestState belongs to another request");
-
-    // The same request with other _meta (capabilities, client info) is still the same request.
-    json r = result_of(s, retry(for_ada, 4, answer, state));
-    EXPECT_EQ(r["content"][0]["text"], "hello Ada (accept)");
-}
-
-TEST_F(FeaturesTest, AskingWithoutTheCapabilityIsMissingRequiredClientCapability) {
-    add_modern_tools(srv());
-    auto s = std::make_shared<session_state>("", "fallback");
-    for (const json& caps : {json::object(), json{{"sampling", json::object()}}}) {
-        json err = error_of(s, modern_call(1, "two_steps", json::object(), caps));
-        EXPECT_EQ(err["code"], -32021) << caps.dump();
-        EXPECT_EQ(err["data"]["requiredCapabilities"], json::parse(R"({"elicitation":{}})"));
-    }
-}
-
-TEST_F(FeaturesTest, MalformedAnswerIsInvalidParams) {
-    add_modern_tools(srv());
-    auto s = std::make_shared<session_state>("", "fallback");
-    json err = error_of(s, retry(modern_call(1, "two_steps"), 1, json{{"step1", {{"action", "maybe"}}}}, nullptr));
-    EXPECT_EQ(err["code"], -32602);
-    EXPECT_NE(err["message"].get<std::string>().find("inputResponses.step1"), std::string::npos) << err.dump();
-}
-
-// ---------------------------------------------------------------------------------------------
-// One eliciting tool, both eras
-
-TEST_F(FeaturesTest, ElicitingToolWorksUnchangedInBothEras) {
-    add_modern_tools(srv());
-    auto s = open(json{{"elicitation", json::object()}});  // 2025-11-25 on this channel
-
-    // 2025-11-25: a real elicitation/create to the client; the answer comes back as a response.
-    auto sink = std::make_shared<capture_sink>();
-    core().handle(s, call_tool(7, "confirm"), sink);
-    ASSERT_TRUE(sink->wait_sent(1));
-    json asked = sink->sent()[0];
-    EXPECT_EQ(asked["method"], "elicitation/create");
-    EXPECT_EQ(asked["params"]["message"], "Proceed?");
-    EXPECT_EQ(asked["params"]["requestedSchema"], confirm_schema);
-    EXPECT_EQ(sink->finishes(), 0) << "the handler waits for the client";
-    auto answer_sink = std::make_shared<capture_sink>();
-    core().handle(s, json{{"jsonrpc", "2.0"}, {"id", asked["id"]}, {"result", accepted(json{{"ok", true}})}}, answer_sink);
-    ASSERT_TRUE(answer_sink->wait_finished());
-    EXPECT_FALSE(answer_sink->reply().has_value());
-    ASSERT_TRUE(sink->wait_finished());
-    json legacy = sink->reply().value_or(json());
-    EXPECT_EQ(legacy["id"], 7);
-    EXPECT_EQ(legacy["result"]["structuredContent"]["result"], R"(accept {"ok":true})");
-    EXPECT_FALSE(legacy["result"].contains("resultType"));
-
-    // 2026-07-28 on the same channel: nothing is sent to the client; input_required, then a retry.
-    std::vector<json> sent;
-    json call = modern_call(8, "confirm");
-    json r1 = request(s, call, &sent);
-    EXPECT_TRUE(sent.empty()) << "no server-to-client request in 2026-07-28: " << sent.size();
-    EXPECT_EQ(r1["id"], 8);
-    json round1 = r1["result"];
-    EXPECT_EQ(round1["resultType"], "input_required");
-    EXPECT_EQ(round1["inputRequests"],
-              (json{{"elicit_1", {{"method", "elicitation/create"}, {"params", {{"message", "Proceed?"}, {"requestedSchema", confirm_schema}}}}}}));
-    json r2 = request(s, retry(call, 9, json{{"elicit_1", accepted(json{{"ok", true}})}}, round1["requestState"]), &sent);
-    EXPECT_TRUE(sent.empty());
-    EXPECT_EQ(r2["id"], 9);
-    json modern_result = r2["result"];
-    EXPECT_EQ(modern_result["resultType"], "complete");
-    modern_result.erase("resultType");
-    modern_result.erase("_meta");
-    EXPECT_EQ(modern_result, legacy["result"]) << "the same tool, the same answer, the same result";
-}
-
-TEST_F(FeaturesTest, LegacyElicitationStillNeedsTheSessionCapability) {
-    // The modern request's capabilities do not leak into the legacy session, nor the other way.
-    add_modern_tools(srv());
-    auto s = open();  // no elicitation declared at initialize
-    ASSERT_EQ(result_of(s, modern_call(1, "confirm"))["resultType"], "input_required");
-    json legacy = result_of(s, call_tool(2, "confirm"));
-    EXPECT_EQ(legacy["isError"], true);
-    EXPECT_NE(legacy["content"][0]["text"].get<std::string>().find("does not support elicitation"), std::string::npos) << legacy.dump();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -428,13 +196,16 @@ TEST_F(FeaturesTest, ListenAcknowledgesThenCarriesOnlyTheChosenNotificationsTagg
     auto [legacy, legacy_notes] = open_with_notifier();
     auto channel = std::make_shared<session_state>("", "fallback");
     auto stream = std::make_shared<capture_sink>();
-    core().handle(channel, modern("L1", "subscriptions/listen", json{{"notifications", {{"toolsListChanged", true}, {"resourcesListChanged", true}}}}),
+    core().handle(channel,
+                  modern("L1", "subscriptions/listen",
+                         json{{"notifications", {{"toolsListChanged", true}, {"resourcesListChanged", true}}}}),
                   stream);
     ASSERT_TRUE(stream->wait_sent(1));
     json ack = stream->sent()[0];
     EXPECT_EQ(ack["method"], "notifications/subscriptions/acknowledged");
     EXPECT_FALSE(ack.contains("id"));
-    EXPECT_EQ(ack["params"]["notifications"], json::parse(R"({"toolsListChanged":true})")) << "no resources here: not agreed";
+    EXPECT_EQ(ack["params"]["notifications"], json::parse(R"({"toolsListChanged":true})"))
+        << "no resources here: not agreed";
     EXPECT_EQ(ack["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"], "L1");
     EXPECT_EQ(stream->finishes(), 0) << "the stream stays open";
 
@@ -449,7 +220,8 @@ TEST_F(FeaturesTest, ListenAcknowledgesThenCarriesOnlyTheChosenNotificationsTagg
 
     // The legacy session heard both, untagged.
     ASSERT_TRUE(legacy_notes->wait_sent(2));
-    EXPECT_EQ(methods_of(legacy_notes->sent()), (std::vector<std::string>{"notifications/prompts/list_changed", "notifications/tools/list_changed"}));
+    EXPECT_EQ(methods_of(legacy_notes->sent()),
+              (std::vector<std::string>{"notifications/prompts/list_changed", "notifications/tools/list_changed"}));
     EXPECT_EQ(legacy_notes->sent()[1]["params"], json::object());
 
     // Graceful shutdown: the final result, once; nothing after it.
@@ -471,7 +243,9 @@ TEST_F(FeaturesTest, ListenForResourceUpdatesOnAFreshSession) {
     srv().add_resource(info_of("x://a", "a"), text_reader("A"));
     auto fresh = std::make_shared<session_state>("", "fallback");
     auto stream = std::make_shared<capture_sink>();
-    core().serve_modern(fresh, modern(3, "subscriptions/listen", json{{"notifications", {{"resourceSubscriptions", {"x://a"}}}}}), stream);
+    core().serve_modern(
+        fresh, modern(3, "subscriptions/listen", json{{"notifications", {{"resourceSubscriptions", {"x://a"}}}}}),
+        stream);
     ASSERT_TRUE(stream->wait_sent(1));
     EXPECT_EQ(stream->sent()[0]["params"]["notifications"], json::parse(R"({"resourceSubscriptions":["x://a"]})"));
     srv().notify_resource_updated("x://b");
@@ -492,14 +266,17 @@ TEST_F(FeaturesTest, ListenForResourceUpdatesOnAFreshSession) {
 TEST_F(FeaturesTest, ListenNeedsANotificationsFilter) {
     auto s = std::make_shared<session_state>("", "fallback");
     EXPECT_EQ(error_of(s, modern(1, "subscriptions/listen"))["code"], -32602);
-    EXPECT_EQ(error_of(s, modern(2, "subscriptions/listen", json{{"notifications", {{"resourceSubscriptions", "x://a"}}}}))["code"], -32602);
+    EXPECT_EQ(error_of(s, modern(2, "subscriptions/listen",
+                                 json{{"notifications", {{"resourceSubscriptions", "x://a"}}}}))["code"],
+              -32602);
 }
 
 TEST_F(FeaturesTest, ListenEndsWithoutAResultWhenTheClientCancels) {
     // stdio: notifications/cancelled on the channel ends the stream; no final result is sent.
     auto channel = std::make_shared<session_state>("", "fallback");
     auto stream = std::make_shared<capture_sink>();
-    core().handle(channel, modern(4, "subscriptions/listen", json{{"notifications", {{"toolsListChanged", true}}}}), stream);
+    core().handle(channel, modern(4, "subscriptions/listen", json{{"notifications", {{"toolsListChanged", true}}}}),
+                  stream);
     ASSERT_TRUE(stream->wait_sent(1));
     auto note = std::make_shared<capture_sink>();
     json cancel{{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 4}}}};

@@ -16,7 +16,8 @@ TEST_F(FeaturesTest, AddingAndRemovingAToolNotifiesAndChangesToolsList) {
     auto fresh_notes = std::make_shared<capture_sink>();
     fresh->set_notifier(fresh_notes);
 
-    srv().add_tool<no_arguments>("late", "Added while serving.", [](const no_arguments&) { return std::string("late result"); });
+    srv().add_tool<no_arguments>("late", "Added while serving.",
+                                 [](const no_arguments&) { return std::string("late result"); });
     const json changed = json::parse(R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{}})");
     EXPECT_EQ(a_notes->sent(), std::vector<json>{changed});
     EXPECT_EQ(b_notes->sent(), std::vector<json>{changed});
@@ -60,7 +61,8 @@ TEST_F(FeaturesTest, ResourceChangesNotifyResourcesListChanged) {
     info.advertise_resources = true;
     reset(info);
     auto [a, notes] = open_with_notifier();
-    const json changed = json::parse(R"({"jsonrpc":"2.0","method":"notifications/resources/list_changed","params":{}})");
+    const json changed =
+        json::parse(R"({"jsonrpc":"2.0","method":"notifications/resources/list_changed","params":{}})");
     srv().add_resource(info_of("x://new", "new"), text_reader("N"));
     EXPECT_EQ(notes->sent(), std::vector<json>{changed});
     EXPECT_EQ(result_of(a, rpc(1, "resources/list"))["resources"].size(), 1u);
@@ -126,20 +128,24 @@ TEST_F(FeaturesTest, StatelessSessionsAreNotBroadcastTo) {
 // prompts/list and prompts/get
 
 void add_review_prompt(server& srv) {
-    srv.add_prompt<review_args>("review", "Review a piece of code", [](tool_context&, const review_args& a) -> result<prompt_result> {
-           if (a.code == "fail") return tool_error::execution("cannot review that");
-           prompt_result r;
-           r.description = "Review of " + std::to_string(a.code.size()) + " characters";
-           r.messages.push_back(prompt_message::user(content_block::text("Review:\n" + a.code + (a.focus ? "\nFocus: " + *a.focus : std::string()))));
-           r.messages.push_back(prompt_message::assistant(content_block::embedded(resource_contents::text_of("x://style", "style guide"))));
-           return r;
-       })
+    srv.add_prompt<review_args>("review", "Review a piece of code",
+                                [](tool_context&, const review_args& a) -> result<prompt_result> {
+                                    if (a.code == "fail") return tool_error::execution("cannot review that");
+                                    prompt_result r;
+                                    r.description = "Review of " + std::to_string(a.code.size()) + " characters";
+                                    r.messages.push_back(prompt_message::user(content_block::text(
+                                        "Review:\n" + a.code + (a.focus ? "\nFocus: " + *a.focus : std::string()))));
+                                    r.messages.push_back(prompt_message::assistant(content_block::embedded(
+                                        resource_contents::text_of("x://style", "style guide"))));
+                                    return r;
+                                })
         .with_title("Code review");
 }
 
 TEST_F(FeaturesTest, PromptsListShowsArgumentsAndTitleForTheRevision) {
     add_review_prompt(srv());
-    srv().add_prompt<no_arguments>("plain", "No arguments", [](tool_context&, const no_arguments&) { return prompt_result{}; });
+    srv().add_prompt<no_arguments>("plain", "No arguments",
+                                   [](tool_context&, const no_arguments&) { return prompt_result{}; });
     auto modern = open();
     EXPECT_EQ(result_of(modern, rpc(1, "prompts/list")), json::parse(R"({"prompts":[
         {"name":"review","title":"Code review","description":"Review a piece of code","arguments":[
@@ -153,7 +159,8 @@ TEST_F(FeaturesTest, PromptsListShowsArgumentsAndTitleForTheRevision) {
 TEST_F(FeaturesTest, PromptsListPages) {
     reset(test_info(1));
     add_review_prompt(srv());
-    srv().add_prompt<no_arguments>("plain", "No arguments", [](tool_context&, const no_arguments&) { return prompt_result{}; });
+    srv().add_prompt<no_arguments>("plain", "No arguments",
+                                   [](tool_context&, const no_arguments&) { return prompt_result{}; });
     auto s = open();
     const json first = result_of(s, rpc(1, "prompts/list"));
     ASSERT_EQ(first["prompts"].size(), 1u);
@@ -161,16 +168,19 @@ TEST_F(FeaturesTest, PromptsListPages) {
     const json second = result_of(s, rpc(2, "prompts/list", json{{"cursor", first["nextCursor"]}}));
     EXPECT_EQ(second["prompts"][0]["name"], "plain");
     EXPECT_FALSE(second.contains("nextCursor"));
-    EXPECT_EQ(error_of(s, rpc(3, "prompts/list", json{{"cursor", "nope"}}))["code"], jsonrpc::error_code::invalid_params);
+    EXPECT_EQ(error_of(s, rpc(3, "prompts/list", json{{"cursor", "nope"}}))["code"],
+              jsonrpc::error_code::invalid_params);
 }
 
 TEST_F(FeaturesTest, PromptsGetFillsTypedArguments) {
     add_review_prompt(srv());
     auto s = open();
-    EXPECT_EQ(result_of(s, rpc(1, "prompts/get", json{{"name", "review"}, {"arguments", {{"code", "int x;"}, {"focus", "naming"}}}})),
+    EXPECT_EQ(result_of(s, rpc(1, "prompts/get",
+                               json{{"name", "review"}, {"arguments", {{"code", "int x;"}, {"focus", "naming"}}}})),
               json::parse(R"({"description":"Review of 6 characters","messages":[
                   {"role":"user","content":{"type":"text","text":"Review:\nint x;\nFocus: naming"}},
-                  {"role":"assistant","content":{"type":"resource","resource":{"uri":"x://style","text":"style guide"}}}]})"));
+                  {"role":"assistant","content":{"type":"resource","resource":{"uri":"x://style",
+                      "text":"style guide"}}}]})"));
     const json no_focus = result_of(s, rpc(2, "prompts/get", json{{"name", "review"}, {"arguments", {{"code", "y"}}}}));
     EXPECT_EQ(no_focus["messages"][0]["content"]["text"], "Review:\ny");
 }
@@ -180,9 +190,12 @@ TEST_F(FeaturesTest, PromptsGetWithoutArgumentsWhenNoneAreRequired) {
         return prompt_result{{}, {prompt_message::user(content_block::image("AA==", "image/png"))}};
     });
     auto s = open();
-    for (const json& params : {json{{"name", "plain"}}, json{{"name", "plain"}, {"arguments", nullptr}}, json{{"name", "plain"}, {"arguments", json::object()}}})
-        EXPECT_EQ(result_of(s, rpc(1, "prompts/get", params)),
-                  json::parse(R"({"messages":[{"role":"user","content":{"type":"image","data":"AA==","mimeType":"image/png"}}]})"))
+    for (const json& params : {json{{"name", "plain"}}, json{{"name", "plain"}, {"arguments", nullptr}},
+                               json{{"name", "plain"}, {"arguments", json::object()}}})
+        EXPECT_EQ(
+            result_of(s, rpc(1, "prompts/get", params)),
+            json::parse(
+                R"({"messages":[{"role":"user","content":{"type":"image","data":"AA==","mimeType":"image/png"}}]})"))
             << params.dump();
 }
 
@@ -209,8 +222,8 @@ TEST_F(FeaturesTest, PromptsGetUnknownPromptIsInvalidParams) {
 TEST_F(FeaturesTest, PromptsGetNonStringArgumentsAreInvalidParams) {
     add_review_prompt(srv());
     auto s = open();
-    for (const json& args : {json{{"code", 5}}, json{{"code", "x"}, {"focus", nullptr}}, json{{"code", json::array()}}, json("code"),
-                             json::array({"code"})}) {
+    for (const json& args : {json{{"code", 5}}, json{{"code", "x"}, {"focus", nullptr}}, json{{"code", json::array()}},
+                             json("code"), json::array({"code"})}) {
         const json e = error_of(s, rpc(1, "prompts/get", json{{"name", "review"}, {"arguments", args}}));
         EXPECT_EQ(e["code"], jsonrpc::error_code::invalid_params) << args.dump();
     }
@@ -219,7 +232,8 @@ TEST_F(FeaturesTest, PromptsGetNonStringArgumentsAreInvalidParams) {
 TEST_F(FeaturesTest, PromptsGetUnknownArgumentIsInvalidParams) {
     add_review_prompt(srv());
     auto s = open();
-    const json e = error_of(s, rpc(1, "prompts/get", json{{"name", "review"}, {"arguments", {{"code", "x"}, {"extra", "y"}}}}));
+    const json e =
+        error_of(s, rpc(1, "prompts/get", json{{"name", "review"}, {"arguments", {{"code", "x"}, {"extra", "y"}}}}));
     EXPECT_EQ(e["code"], jsonrpc::error_code::invalid_params);
     EXPECT_NE(e["message"].get<std::string>().find("extra"), std::string::npos) << e.dump();
 }
@@ -241,18 +255,23 @@ TEST_F(FeaturesTest, PromptHandlerErrorIsInternalError) {
 // ---------------------------------------------------------------------------------------------
 // completion/complete
 
-json complete_prompt(const std::string& prompt, const std::string& argument, const std::string& value, json context = nullptr) {
-    json params{{"ref", {{"type", "ref/prompt"}, {"name", prompt}}}, {"argument", {{"name", argument}, {"value", value}}}};
+json complete_prompt(const std::string& prompt, const std::string& argument, const std::string& value,
+                     json context = nullptr) {
+    json params{{"ref", {{"type", "ref/prompt"}, {"name", prompt}}},
+                {"argument", {{"name", argument}, {"value", value}}}};
     if (!context.is_null()) params["context"] = std::move(context);
     return rpc(1, "completion/complete", std::move(params));
 }
 
 json complete_resource(const std::string& uri, const std::string& argument, const std::string& value) {
-    return rpc(1, "completion/complete", json{{"ref", {{"type", "ref/resource"}, {"uri", uri}}}, {"argument", {{"name", argument}, {"value", value}}}});
+    return rpc(
+        1, "completion/complete",
+        json{{"ref", {{"type", "ref/resource"}, {"uri", uri}}}, {"argument", {{"name", argument}, {"value", value}}}});
 }
 
 void add_language_prompt(server& srv) {
-    srv.add_prompt<language_args>("snippet", "Write a snippet", [](tool_context&, const language_args&) { return prompt_result{}; })
+    srv.add_prompt<language_args>("snippet", "Write a snippet",
+                                  [](tool_context&, const language_args&) { return prompt_result{}; })
         .complete("language", [](tool_context&, const completion_request& r) {
             return completion_result::matching({"c", "cpp", "csharp", "python", "rust"}, r.value);
         });
@@ -263,19 +282,23 @@ TEST_F(FeaturesTest, CompletionOfAPromptArgumentFiltersByPrefix) {
     auto s = open();
     EXPECT_EQ(result_of(s, complete_prompt("snippet", "language", "c")),
               json::parse(R"({"completion":{"values":["c","cpp","csharp"],"total":3,"hasMore":false}})"));
-    EXPECT_EQ(result_of(s, complete_prompt("snippet", "language", "")),
-              json::parse(R"({"completion":{"values":["c","cpp","csharp","python","rust"],"total":5,"hasMore":false}})"));
+    EXPECT_EQ(
+        result_of(s, complete_prompt("snippet", "language", "")),
+        json::parse(R"({"completion":{"values":["c","cpp","csharp","python","rust"],"total":5,"hasMore":false}})"));
     EXPECT_EQ(result_of(s, complete_prompt("snippet", "language", "z")),
               json::parse(R"({"completion":{"values":[],"total":0,"hasMore":false}})"));
 }
 
 TEST_F(FeaturesTest, CompletionValuesAreCappedAtOneHundred) {
-    srv().add_prompt<language_args>("many", "Many values", [](tool_context&, const language_args&) { return prompt_result{}; })
-        .complete("language", [](tool_context&, const completion_request&) {
-            completion_result r;
-            for (int i = 0; i < 150; ++i) r.values.push_back("v" + std::to_string(i));
-            return r;
-        })
+    srv()
+        .add_prompt<language_args>("many", "Many values",
+                                   [](tool_context&, const language_args&) { return prompt_result{}; })
+        .complete("language",
+                  [](tool_context&, const completion_request&) {
+                      completion_result r;
+                      for (int i = 0; i < 150; ++i) r.values.push_back("v" + std::to_string(i));
+                      return r;
+                  })
         .complete("style", [](tool_context&, const completion_request&) {
             completion_result r;
             r.values = {"a", "b"};
@@ -295,7 +318,9 @@ TEST_F(FeaturesTest, CompletionValuesAreCappedAtOneHundred) {
 }
 
 TEST_F(FeaturesTest, CompletionSeesTheContextArguments) {
-    srv().add_prompt<language_args>("styled", "Styled", [](tool_context&, const language_args&) { return prompt_result{}; })
+    srv()
+        .add_prompt<language_args>("styled", "Styled",
+                                   [](tool_context&, const language_args&) { return prompt_result{}; })
         .complete("style", [](tool_context&, const completion_request& r) {
             completion_result out;
             out.values.push_back(r.argument + "=" + r.value);
@@ -303,7 +328,8 @@ TEST_F(FeaturesTest, CompletionSeesTheContextArguments) {
             return out;
         });
     auto s = open();
-    EXPECT_EQ(result_of(s, complete_prompt("styled", "style", "go", json{{"arguments", {{"language", "rust"}}}}))["completion"]["values"],
+    EXPECT_EQ(result_of(s, complete_prompt("styled", "style", "go",
+                                           json{{"arguments", {{"language", "rust"}}}}))["completion"]["values"],
               json::parse(R"(["style=go","language:rust"])"));
     EXPECT_EQ(error_of(s, complete_prompt("styled", "style", "go", json{{"arguments", {{"language", 1}}}}))["code"],
               jsonrpc::error_code::invalid_params);
@@ -311,7 +337,9 @@ TEST_F(FeaturesTest, CompletionSeesTheContextArguments) {
 
 TEST_F(FeaturesTest, CompletionOfATemplateVariable) {
     resource_template_spec t = echo_template("repo://{owner}/{name}", "repos");
-    t.complete("owner", [](tool_context&, const completion_request& r) { return completion_result::matching({"acme", "arcade", "zeta"}, r.value); });
+    t.complete("owner", [](tool_context&, const completion_request& r) {
+        return completion_result::matching({"acme", "arcade", "zeta"}, r.value);
+    });
     srv().add_resource_template(t);
     srv().add_resource(info_of("x://fixed", "fixed"), text_reader("f"));
     auto s = open();
@@ -339,16 +367,20 @@ TEST_F(FeaturesTest, CompletionErrors) {
     EXPECT_EQ(unknown["code"], jsonrpc::error_code::invalid_params);
     EXPECT_EQ(unknown["message"], "Unknown prompt: nope");
     EXPECT_EQ(error_of(s, complete_prompt("snippet", "nope", "c"))["code"], jsonrpc::error_code::invalid_params);
-    EXPECT_EQ(error_of(s, complete_resource("repo://{other}", "owner", "a"))["code"], jsonrpc::error_code::invalid_params);
+    EXPECT_EQ(error_of(s, complete_resource("repo://{other}", "owner", "a"))["code"],
+              jsonrpc::error_code::invalid_params);
     EXPECT_EQ(error_of(s, complete_resource("repo://acme", "owner", "a"))["code"], jsonrpc::error_code::invalid_params)
         << "the ref names the template, not a URI it matches";
-    for (const json& params : {json::object(),
-                               json{{"ref", {{"type", "ref/tool"}, {"name", "x"}}}, {"argument", {{"name", "a"}, {"value", ""}}}},
-                               json{{"ref", {{"name", "snippet"}}}, {"argument", {{"name", "language"}, {"value", ""}}}},
-                               json{{"ref", {{"type", "ref/prompt"}, {"name", "snippet"}}}},
-                               json{{"ref", {{"type", "ref/prompt"}, {"name", "snippet"}}}, {"argument", {{"name", "language"}}}},
-                               json{{"ref", {{"type", "ref/prompt"}, {"name", "snippet"}}}, {"argument", {{"name", "language"}, {"value", 3}}}}})
-        EXPECT_EQ(error_of(s, rpc(1, "completion/complete", params))["code"], jsonrpc::error_code::invalid_params) << params.dump();
+    for (const json& params :
+         {json::object(),
+          json{{"ref", {{"type", "ref/tool"}, {"name", "x"}}}, {"argument", {{"name", "a"}, {"value", ""}}}},
+          json{{"ref", {{"name", "snippet"}}}, {"argument", {{"name", "language"}, {"value", ""}}}},
+          json{{"ref", {{"type", "ref/prompt"}, {"name", "snippet"}}}},
+          json{{"ref", {{"type", "ref/prompt"}, {"name", "snippet"}}}, {"argument", {{"name", "language"}}}},
+          json{{"ref", {{"type", "ref/prompt"}, {"name", "snippet"}}},
+               {"argument", {{"name", "language"}, {"value", 3}}}}})
+        EXPECT_EQ(error_of(s, rpc(1, "completion/complete", params))["code"], jsonrpc::error_code::invalid_params)
+            << params.dump();
 }
 
 TEST_F(FeaturesTest, CompletionWithoutPromptsOrResourcesIsMethodNotFound) {

@@ -22,8 +22,11 @@ TEST_F(FeaturesTest, EmptyServerStillAdvertisesToolsListChanged) {
 TEST_F(FeaturesTest, ResourceAdvertisesResourcesAndCompletions) {
     srv().add_resource(info_of("x://a", "a"), text_reader("A"));
     open();
-    EXPECT_EQ(init_result["capabilities"],
-              json::parse(R"({"tools":{"listChanged":true},"logging":{},"resources":{"subscribe":true,"listChanged":true},"completions":{}})"));
+    EXPECT_EQ(
+        init_result["capabilities"],
+        json::parse(
+            R"({"tools":{"listChanged":true},"logging":{},"resources":{"subscribe":true,"listChanged":true},)"
+            R"("completions":{}})"));
 }
 
 TEST_F(FeaturesTest, TemplateAloneAdvertisesResources) {
@@ -35,10 +38,12 @@ TEST_F(FeaturesTest, TemplateAloneAdvertisesResources) {
 }
 
 TEST_F(FeaturesTest, PromptAdvertisesPromptsAndCompletions) {
-    srv().add_prompt<review_args>("review", "Review code", [](tool_context&, const review_args&) { return prompt_result{}; });
+    srv().add_prompt<review_args>("review", "Review code",
+                                  [](tool_context&, const review_args&) { return prompt_result{}; });
     open();
-    EXPECT_EQ(init_result["capabilities"],
-              json::parse(R"({"tools":{"listChanged":true},"logging":{},"prompts":{"listChanged":true},"completions":{}})"));
+    EXPECT_EQ(
+        init_result["capabilities"],
+        json::parse(R"({"tools":{"listChanged":true},"logging":{},"prompts":{"listChanged":true},"completions":{}})"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -58,13 +63,16 @@ TEST_F(FeaturesTest, ResourcesListShowsEveryFieldForTheRevision) {
     srv().add_resource(info, text_reader("n"));
 
     auto modern = open();
-    EXPECT_EQ(result_of(modern, rpc(1, "resources/list")), json::parse(R"({"resources":[{"uri":"file:///notes.txt","name":"notes",
+    EXPECT_EQ(result_of(modern, rpc(1, "resources/list")),
+              json::parse(R"({"resources":[{"uri":"file:///notes.txt","name":"notes",
         "title":"Notes","description":"My notes","mimeType":"text/plain","size":1234,
         "annotations":{"audience":["user"],"priority":0.5,"lastModified":"2025-01-12T15:00:58Z"}}]})"));
 
     auto old = open(json::object(), "2025-03-26");
-    EXPECT_EQ(result_of(old, rpc(1, "resources/list")), json::parse(R"({"resources":[{"uri":"file:///notes.txt","name":"notes",
-        "description":"My notes","mimeType":"text/plain","size":1234,"annotations":{"audience":["user"],"priority":0.5}}]})"))
+    EXPECT_EQ(result_of(old, rpc(1, "resources/list")),
+              json::parse(R"({"resources":[{"uri":"file:///notes.txt","name":"notes",
+        "description":"My notes","mimeType":"text/plain","size":1234,"annotations":{"audience":["user"],
+            "priority":0.5}}]})"))
         << "no title and no lastModified before 2025-06-18";
 }
 
@@ -77,7 +85,8 @@ TEST_F(FeaturesTest, ResourcesListIsEmptyWithoutResources) {
 
 TEST_F(FeaturesTest, ResourcesListPagesWithNextCursor) {
     reset(test_info(1));
-    for (const char* name : {"a", "b", "c"}) srv().add_resource(info_of(std::string("x://") + name, name), text_reader(name));
+    for (const char* name : {"a", "b", "c"})
+        srv().add_resource(info_of(std::string("x://") + name, name), text_reader(name));
     auto s = open();
     std::vector<std::string> names;
     json params = json::object();
@@ -91,7 +100,8 @@ TEST_F(FeaturesTest, ResourcesListPagesWithNextCursor) {
     }
     EXPECT_EQ(names, (std::vector<std::string>{"a", "b", "c"}));
 
-    for (const json& bad : {json("garbage"), json(encode_cursor("tools", 1)), json(encode_cursor("resources", 3)), json(7)}) {
+    for (const json& bad :
+         {json("garbage"), json(encode_cursor("tools", 1)), json(encode_cursor("resources", 3)), json(7)}) {
         const json e = error_of(s, rpc(30, "resources/list", json{{"cursor", bad}}));
         EXPECT_EQ(e["code"], jsonrpc::error_code::invalid_params) << bad.dump();
         EXPECT_EQ(e["message"], "Invalid params: invalid cursor");
@@ -109,13 +119,16 @@ TEST_F(FeaturesTest, TemplatesListShowsTemplatesWithoutSizeAndPages) {
     srv().add_resource_template(echo_template("users://{id}/profile", "profiles"));
     auto s = open();
     const json first = result_of(s, rpc(1, "resources/templates/list"));
-    EXPECT_EQ(first["resourceTemplates"], json::parse(R"([{"uriTemplate":"file:///{+path}","name":"files","title":"Files",
+    EXPECT_EQ(first["resourceTemplates"],
+              json::parse(R"([{"uriTemplate":"file:///{+path}","name":"files","title":"Files",
         "description":"Any file","mimeType":"text/plain"}])"));
     ASSERT_TRUE(first.contains("nextCursor"));
     const json second = result_of(s, rpc(2, "resources/templates/list", json{{"cursor", first["nextCursor"]}}));
-    EXPECT_EQ(second, json::parse(R"({"resourceTemplates":[{"uriTemplate":"users://{id}/profile","name":"profiles"}]})"));
+    EXPECT_EQ(second,
+              json::parse(R"({"resourceTemplates":[{"uriTemplate":"users://{id}/profile","name":"profiles"}]})"));
     // A templates cursor is not a resources cursor.
-    EXPECT_EQ(error_of(s, rpc(3, "resources/list", json{{"cursor", first["nextCursor"]}}))["code"], jsonrpc::error_code::invalid_params);
+    EXPECT_EQ(error_of(s, rpc(3, "resources/list", json{{"cursor", first["nextCursor"]}}))["code"],
+              jsonrpc::error_code::invalid_params);
     EXPECT_TRUE(result_of(s, rpc(4, "resources/list"))["resources"].empty()) << "templates are not listed as resources";
 }
 
@@ -124,10 +137,11 @@ TEST_F(FeaturesTest, TemplatesListShowsTemplatesWithoutSizeAndPages) {
 
 TEST_F(FeaturesTest, ReadFixedTextAndBlobResources) {
     srv().add_resource(info_of("x://text", "text"), text_reader("hello"));
-    srv().add_resource(info_of("x://bin", "bin"), [](tool_context&, const std::string& uri) -> result<std::vector<resource_contents>> {
-        return std::vector{resource_contents::blob_of(uri, "AAEC", "application/octet-stream"),
-                           resource_contents::text_of(uri + "#meta", "second item")};
-    });
+    srv().add_resource(info_of("x://bin", "bin"),
+                       [](tool_context&, const std::string& uri) -> result<std::vector<resource_contents>> {
+                           return std::vector{resource_contents::blob_of(uri, "AAEC", "application/octet-stream"),
+                                              resource_contents::text_of(uri + "#meta", "second item")};
+                       });
     auto s = open();
     EXPECT_EQ(result_of(s, rpc(1, "resources/read", json{{"uri", "x://text"}})),
               json::parse(R"({"contents":[{"uri":"x://text","mimeType":"text/plain","text":"hello"}]})"));
@@ -137,10 +151,12 @@ TEST_F(FeaturesTest, ReadFixedTextAndBlobResources) {
 }
 
 TEST_F(FeaturesTest, ReaderRunsWithARequestContext) {
-    srv().add_resource(info_of("x://ctx", "ctx"), [](tool_context& ctx, const std::string& uri) -> result<std::vector<resource_contents>> {
-        ctx.log(mcp_log_level::warning, "reading " + uri);
-        return std::vector{resource_contents::text_of(uri, std::string(ctx.user_id()) + " " + std::string(ctx.protocol_version()))};
-    });
+    srv().add_resource(info_of("x://ctx", "ctx"),
+                       [](tool_context& ctx, const std::string& uri) -> result<std::vector<resource_contents>> {
+                           ctx.log(mcp_log_level::warning, "reading " + uri);
+                           return std::vector{resource_contents::text_of(
+                               uri, std::string(ctx.user_id()) + " " + std::string(ctx.protocol_version()))};
+                       });
     auto s = open(json::object(), "2025-06-18");
     std::vector<json> sent;
     const json r = request(s, rpc(1, "resources/read", json{{"uri", "x://ctx"}}), &sent);
@@ -187,7 +203,8 @@ TEST_F(FeaturesTest, ReadUnknownUriIsResourceNotFoundWithTheUri) {
 TEST_F(FeaturesTest, ReaderNotFoundIsResourceNotFound) {
     srv().add_resource_template([] {
         resource_template_spec t = echo_template("db://{key}", "db");
-        t.read = [](tool_context&, const std::string& uri, const std::map<std::string, std::string>& vars) -> result<std::vector<resource_contents>> {
+        t.read = [](tool_context&, const std::string& uri,
+                    const std::map<std::string, std::string>& vars) -> result<std::vector<resource_contents>> {
             if (vars.at("key") != "present") return resource_not_found(uri);
             return std::vector{resource_contents::text_of(uri, "here")};
         };
@@ -201,24 +218,28 @@ TEST_F(FeaturesTest, ReaderNotFoundIsResourceNotFound) {
 }
 
 TEST_F(FeaturesTest, ReaderToolErrorIsInternalError) {
-    srv().add_resource(info_of("x://broken", "broken"), [](tool_context&, const std::string&) -> result<std::vector<resource_contents>> {
-        return tool_error::fatal("disk on fire");
-    });
-    srv().add_resource(info_of("x://upstream", "upstream"), [](tool_context&, const std::string&) -> result<std::vector<resource_contents>> {
-        return tool_error::upstream(503, "backend down");
-    });
+    srv().add_resource(info_of("x://broken", "broken"),
+                       [](tool_context&, const std::string&) -> result<std::vector<resource_contents>> {
+                           return tool_error::fatal("disk on fire");
+                       });
+    srv().add_resource(info_of("x://upstream", "upstream"),
+                       [](tool_context&, const std::string&) -> result<std::vector<resource_contents>> {
+                           return tool_error::upstream(503, "backend down");
+                       });
     auto s = open();
     const json e = error_of(s, rpc(1, "resources/read", json{{"uri", "x://broken"}}));
     EXPECT_EQ(e["code"], jsonrpc::error_code::internal_error);
     EXPECT_EQ(e["message"], "disk on fire");
     EXPECT_EQ(e["data"], json({{"uri", "x://broken"}}));
-    EXPECT_EQ(error_of(s, rpc(2, "resources/read", json{{"uri", "x://upstream"}}))["code"], jsonrpc::error_code::internal_error);
+    EXPECT_EQ(error_of(s, rpc(2, "resources/read", json{{"uri", "x://upstream"}}))["code"],
+              jsonrpc::error_code::internal_error);
 }
 
 TEST_F(FeaturesTest, ReaderExceptionIsInternalErrorWithoutDetails) {
-    srv().add_resource(info_of("x://throws", "throws"), [](tool_context&, const std::string&) -> result<std::vector<resource_contents>> {
-        throw std::runtime_error("secret internal detail");
-    });
+    srv().add_resource(info_of("x://throws", "throws"),
+                       [](tool_context&, const std::string&) -> result<std::vector<resource_contents>> {
+                           throw std::runtime_error("secret internal detail");
+                       });
     auto s = open();
     const json e = error_of(s, rpc(1, "resources/read", json{{"uri", "x://throws"}}));
     EXPECT_EQ(e["code"], jsonrpc::error_code::internal_error);
@@ -240,16 +261,18 @@ TEST_F(FeaturesTest, ResourceMethodsNeedInitialize) {
     srv().add_resource(info_of("x://a", "a"), text_reader("A"));
     auto s = std::make_shared<session_state>("raw", "fallback");
     for (const char* method : {"resources/list", "resources/read", "prompts/list", "completion/complete"})
-        EXPECT_EQ(error_of(s, rpc(1, method, json{{"uri", "x://a"}}))["code"], jsonrpc::error_code::invalid_request) << method;
+        EXPECT_EQ(error_of(s, rpc(1, method, json{{"uri", "x://a"}}))["code"], jsonrpc::error_code::invalid_request)
+            << method;
 }
 
 TEST_F(FeaturesTest, PoolMethodsInABatchAreCollected) {
     srv().add_resource(info_of("x://a", "a"), text_reader("A"));
     add_plain_prompt(srv());
     auto s = open(json::object(), "2025-03-26");
-    const json batch = json::array({rpc(1, "resources/read", json{{"uri", "x://a"}}), rpc(2, "prompts/get", json{{"name", "p"}}),
-                                    rpc(3, "resources/read", json{{"uri", "x://missing"}}),
-                                    json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}, rpc(4, "ping")});
+    const json batch =
+        json::array({rpc(1, "resources/read", json{{"uri", "x://a"}}), rpc(2, "prompts/get", json{{"name", "p"}}),
+                     rpc(3, "resources/read", json{{"uri", "x://missing"}}),
+                     json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}, rpc(4, "ping")});
     const json replies = request(s, batch);
     ASSERT_TRUE(replies.is_array()) << replies.dump();
     ASSERT_EQ(replies.size(), 4u) << "one reply per request, none for the notification";
@@ -275,7 +298,9 @@ TEST_F(FeaturesTest, UpdatesReachOnlySubscribedSessions) {
     srv().notify_resource_updated("x://watched");
     const auto got = a_notes->sent();
     ASSERT_EQ(got.size(), 1u);
-    EXPECT_EQ(got[0], json::parse(R"({"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":"x://watched"}})"));
+    EXPECT_EQ(
+        got[0],
+        json::parse(R"({"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":"x://watched"}})"));
     EXPECT_TRUE(b_notes->sent().empty());
 
     srv().notify_resource_updated("x://other");
@@ -323,16 +348,20 @@ TEST_F(FeaturesTest, ClosedSessionGetsNoUpdates) {
 
 TEST_F(FeaturesTest, SubscribeWithoutResourcesIsMethodNotFound) {
     auto s = open();
-    EXPECT_EQ(error_of(s, rpc(1, "resources/subscribe", json{{"uri", "x://a"}}))["code"], jsonrpc::error_code::method_not_found);
-    EXPECT_EQ(error_of(s, rpc(2, "resources/unsubscribe", json{{"uri", "x://a"}}))["code"], jsonrpc::error_code::method_not_found);
+    EXPECT_EQ(error_of(s, rpc(1, "resources/subscribe", json{{"uri", "x://a"}}))["code"],
+              jsonrpc::error_code::method_not_found);
+    EXPECT_EQ(error_of(s, rpc(2, "resources/unsubscribe", json{{"uri", "x://a"}}))["code"],
+              jsonrpc::error_code::method_not_found);
 }
 
 TEST_F(FeaturesTest, SubscribeNeedsAUri) {
     srv().add_resource(info_of("x://a", "a"), text_reader("A"));
     auto s = open();
     EXPECT_EQ(error_of(s, rpc(1, "resources/subscribe"))["code"], jsonrpc::error_code::invalid_params);
-    EXPECT_EQ(error_of(s, rpc(2, "resources/subscribe", json{{"uri", ""}}))["code"], jsonrpc::error_code::invalid_params);
-    EXPECT_EQ(error_of(s, rpc(3, "resources/unsubscribe", json{{"uri", 1}}))["code"], jsonrpc::error_code::invalid_params);
+    EXPECT_EQ(error_of(s, rpc(2, "resources/subscribe", json{{"uri", ""}}))["code"],
+              jsonrpc::error_code::invalid_params);
+    EXPECT_EQ(error_of(s, rpc(3, "resources/unsubscribe", json{{"uri", 1}}))["code"],
+              jsonrpc::error_code::invalid_params);
 }
 
 

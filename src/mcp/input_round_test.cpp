@@ -12,7 +12,8 @@ namespace {
 
 TEST(InputRound, ElicitResultShape) {
     const std::string_view m = "elicitation/create";
-    EXPECT_FALSE(invalid_answer(m, json{{"action", "accept"}, {"content", {{"name", "Ada"}, {"age", 36}, {"ok", true}, {"ratio", 0.5}}}}));
+    EXPECT_FALSE(invalid_answer(
+        m, json{{"action", "accept"}, {"content", {{"name", "Ada"}, {"age", 36}, {"ok", true}, {"ratio", 0.5}}}}));
     EXPECT_FALSE(invalid_answer(m, json{{"action", "accept"}, {"content", {{"tags", {"a", "b"}}}}}));
     EXPECT_FALSE(invalid_answer(m, json{{"action", "decline"}}));
     EXPECT_FALSE(invalid_answer(m, json{{"action", "cancel"}}));
@@ -33,19 +34,24 @@ TEST(InputRound, ElicitResultShape) {
 
 TEST(InputRound, CreateMessageResultShape) {
     const std::string_view m = "sampling/createMessage";
-    EXPECT_FALSE(invalid_answer(m, json{{"role", "assistant"}, {"content", {{"type", "text"}, {"text", "Paris"}}}, {"model", "m1"}}));
-    EXPECT_FALSE(invalid_answer(m, json{{"role", "assistant"}, {"content", json::array()}, {"model", "m1"}, {"stopReason", "endTurn"}}));
+    EXPECT_FALSE(invalid_answer(
+        m, json{{"role", "assistant"}, {"content", {{"type", "text"}, {"text", "Paris"}}}, {"model", "m1"}}));
+    EXPECT_FALSE(invalid_answer(
+        m, json{{"role", "assistant"}, {"content", json::array()}, {"model", "m1"}, {"stopReason", "endTurn"}}));
     EXPECT_TRUE(invalid_answer(m, json{{"role", "assistant"}, {"model", "m1"}})) << "no content";
     EXPECT_TRUE(invalid_answer(m, json{{"content", {{"type", "text"}, {"text", "x"}}}, {"model", "m1"}})) << "no role";
-    EXPECT_TRUE(invalid_answer(m, json{{"role", "assistant"}, {"content", {{"type", "text"}, {"text", "x"}}}})) << "no model";
-    EXPECT_TRUE(invalid_answer(m, json{{"role", "assistant"}, {"content", {{"type", "text"}, {"text", "x"}}}, {"model", 1}}));
+    EXPECT_TRUE(invalid_answer(m, json{{"role", "assistant"}, {"content", {{"type", "text"}, {"text", "x"}}}}))
+        << "no model";
+    EXPECT_TRUE(
+        invalid_answer(m, json{{"role", "assistant"}, {"content", {{"type", "text"}, {"text", "x"}}}, {"model", 1}}));
     EXPECT_TRUE(invalid_answer(m, json{{"action", "accept"}})) << "an ElicitResult is not a CreateMessageResult";
 }
 
 TEST(InputRound, ListRootsResultShape) {
     const std::string_view m = "roots/list";
     EXPECT_FALSE(invalid_answer(m, json{{"roots", json::array()}}));
-    EXPECT_FALSE(invalid_answer(m, json{{"roots", {{{"uri", "file:///home"}, {"name", "home"}}, {{"uri", "file:///tmp"}}}}}));
+    EXPECT_FALSE(
+        invalid_answer(m, json{{"roots", {{{"uri", "file:///home"}, {"name", "home"}}, {{"uri", "file:///tmp"}}}}}));
     EXPECT_TRUE(invalid_answer(m, json::object()));
     EXPECT_TRUE(invalid_answer(m, json{{"roots", "file:///home"}}));
     EXPECT_TRUE(invalid_answer(m, json{{"roots", {"file:///home"}}}));

@@ -43,7 +43,8 @@ struct echo_args {
 /// Records every hook it sees as "<name>:<hook>[:detail]".
 class recorder final : public middleware {
 public:
-    recorder(std::string name, std::vector<std::string>& events, std::mutex& mu) : name_(std::move(name)), events_(events), mu_(mu) {}
+    recorder(std::string name, std::vector<std::string>& events, std::mutex& mu)
+        : name_(std::move(name)), events_(events), mu_(mu) {}
     std::optional<request_refusal> refuse_request;
     std::optional<tool_error> refuse_tool;
     bool throw_before_request = false, throw_before_tool = false, throw_after_tool = false;
@@ -54,10 +55,12 @@ public:
         return refuse_request;
     }
     void after_request(const request_info& r, const request_result& result) override {
-        note("after_request:" + std::string(r.method) + ":" + (result.error_code ? std::to_string(*result.error_code) : "ok"));
+        note("after_request:" + std::string(r.method) + ":" +
+             (result.error_code ? std::to_string(*result.error_code) : "ok"));
     }
     std::optional<tool_error> before_tool_call(const tool_call_info& c) override {
-        note("before_tool:" + std::string(c.tool) + ":" + c.arguments.value("message", std::string()) + ":" + std::string(c.context.user_id()));
+        note("before_tool:" + std::string(c.tool) + ":" + c.arguments.value("message", std::string()) + ":" +
+             std::string(c.context.user_id()));
         if (throw_before_tool) throw std::runtime_error("hook bug");
         return refuse_tool;
     }
@@ -77,11 +80,16 @@ private:
 };
 
 json init_request() {
-    return json::parse(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"0"}}})");
+    return json::parse(
+        R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},)"
+        R"("clientInfo":{"name":"t","version":"0"}}})");
 }
 
 json echo_call(int id) {
-    return json{{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"}, {"params", {{"name", "echo"}, {"arguments", {{"message", "hi"}}}}}};
+    return json{{"jsonrpc", "2.0"},
+                {"id", id},
+                {"method", "tools/call"},
+                {"params", {{"name", "echo"}, {"arguments", {{"message", "hi"}}}}}};
 }
 
 class MiddlewareTest : public ::testing::Test {
@@ -126,8 +134,9 @@ TEST_F(MiddlewareTest, BeforeHooksRunInOrderAndAfterHooksInReverse) {
     add("b");
     const json reply = exchange(echo_call(1));
     EXPECT_EQ(reply["result"]["content"][0]["text"], "hi");
-    const std::vector<std::string> expected{"a:before_request:tools/call", "b:before_request:tools/call", "a:before_tool:echo:hi:alice",
-                                            "b:before_tool:echo:hi:alice", "b:after_tool:echo:0",        "a:after_tool:echo:0",
+    const std::vector<std::string> expected{"a:before_request:tools/call",   "b:before_request:tools/call",
+                                            "a:before_tool:echo:hi:alice",   "b:before_tool:echo:hi:alice",
+                                            "b:after_tool:echo:0",           "a:after_tool:echo:0",
                                             "b:after_request:tools/call:ok", "a:after_request:tools/call:ok"};
     EXPECT_EQ(events(), expected);
 }
@@ -142,7 +151,9 @@ TEST_F(MiddlewareTest, ABeforeToolCallRefusalAnswersAsTheToolsErrorAndTheToolDoe
     EXPECT_NE(reply["result"]["content"][0]["text"].get<std::string>().find("Sign in first"), std::string::npos);
     const auto ev = events();
     EXPECT_EQ(std::count(ev.begin(), ev.end(), "b:before_tool:echo:hi:alice"), 0) << "later hooks do not run";
-    EXPECT_EQ(std::count(ev.begin(), ev.end(), "a:after_tool:echo:" + std::to_string(static_cast<int>(tool_call_status::refused))), 1);
+    EXPECT_EQ(std::count(ev.begin(), ev.end(),
+                         "a:after_tool:echo:" + std::to_string(static_cast<int>(tool_call_status::refused))),
+              1);
     EXPECT_EQ(std::count(ev.begin(), ev.end(), "b:after_tool:echo:4"), 0) << "only the hooks that ran are told";
 }
 

@@ -20,7 +20,8 @@ void modern_reply_sink::finish(std::optional<json> reply) {
             if (!meta.is_object()) meta = json::object();
             if (!meta.contains(meta_server_info)) meta[std::string(meta_server_info)] = server_info_;
         } else if (auto error = reply->find("error"); error != reply->end() && error->is_object()) {
-            if (error->value("code", 0) == resource_not_found_code) (*error)["code"] = jsonrpc::error_code::invalid_params;
+            if (error->value("code", 0) == resource_not_found_code)
+                (*error)["code"] = jsonrpc::error_code::invalid_params;
         }
     }
     outer_->finish(std::move(reply));

@@ -14,10 +14,13 @@
 namespace arcade_mcp::detail {
 namespace {
 
-jsonrpc::error make_err(int code, std::string message) { return jsonrpc::error{code, std::move(message), std::nullopt}; }
+jsonrpc::error make_err(int code, std::string message) {
+    return jsonrpc::error{code, std::move(message), std::nullopt};
+}
 
 std::int64_t now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 /// The params that identify a request for its state: everything but `_meta` and the round's own
@@ -57,7 +60,8 @@ json dispatcher::discover() const {
 
 std::string dispatcher::state_principal() const { return options_.user_id.value_or(std::string()); }
 
-std::shared_ptr<input_round> dispatcher::open_input_round(const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const {
+std::shared_ptr<input_round> dispatcher::open_input_round(const jsonrpc::request& req,
+                                                          std::optional<jsonrpc::error>& err) const {
     json answers = json::object();
     json app_state = nullptr;
     if (auto state = req.params.find("requestState"); state != req.params.end()) {
@@ -67,7 +71,8 @@ std::shared_ptr<input_round> dispatcher::open_input_round(const jsonrpc::request
         }
         std::string why;
         auto body = state_codec_.open(state->get_ref<const std::string&>(), now_seconds(), why);
-        if (body && (body->method != req.method || body->digest != state_codec_.digest(req.method, salient_params(req.params)) ||
+        if (body && (body->method != req.method ||
+                     body->digest != state_codec_.digest(req.method, salient_params(req.params)) ||
                      body->principal != state_principal())) {
             body.reset();
             why = "Invalid params: requestState belongs to another request";
@@ -89,7 +94,8 @@ std::shared_ptr<input_round> dispatcher::open_input_round(const jsonrpc::request
     return std::make_shared<input_round>(std::move(answers), std::move(app_state));
 }
 
-json dispatcher::input_required_result(const jsonrpc::request& req, const input_round& round, json requests, std::optional<jsonrpc::error>& err) const {
+json dispatcher::input_required_result(const jsonrpc::request& req, const input_round& round, json requests,
+                                       std::optional<jsonrpc::error>& err) const {
     request_state_body body;
     body.method = req.method;
     body.digest = state_codec_.digest(req.method, salient_params(req.params));
@@ -102,13 +108,17 @@ json dispatcher::input_required_result(const jsonrpc::request& req, const input_
                                                                 std::to_string(state_codec_.max_bytes()) + " bytes");
         return {};
     }
-    return json{{"resultType", "input_required"}, {"inputRequests", std::move(requests)}, {"requestState", std::move(*sealed)}};
+    return json{
+        {"resultType", "input_required"}, {"inputRequests", std::move(requests)}, {"requestState", std::move(*sealed)}};
 }
 
-void dispatcher::serve_modern(const std::shared_ptr<session_state>& session, const json& payload, const std::shared_ptr<outbound_sink>& given_sink) {
+void dispatcher::serve_modern(const std::shared_ptr<session_state>& session, const json& payload,
+                              const std::shared_ptr<outbound_sink>& given_sink) {
     std::shared_ptr<outbound_sink> sink = given_sink;
     if (payload.is_array()) {
-        sink->finish(jsonrpc::make_error(std::nullopt, make_err(jsonrpc::error_code::invalid_request, "Invalid Request: batches do not exist in 2026-07-28")));
+        sink->finish(jsonrpc::make_error(
+            std::nullopt,
+            make_err(jsonrpc::error_code::invalid_request, "Invalid Request: batches do not exist in 2026-07-28")));
         return;
     }
     auto msg = jsonrpc::decode(payload);

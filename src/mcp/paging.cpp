@@ -14,7 +14,8 @@ std::optional<std::size_t> decode_cursor(const json& params, std::string_view ki
     if (c == params.end() || c->is_null()) return std::size_t{0};
     const auto decoded = c->is_string() ? base64url_decode(c->get<std::string>()) : std::nullopt;
     const std::string prefix = std::string(kind) + ":";
-    if (!decoded || decoded->rfind(prefix, 0) != 0 || decoded->size() <= prefix.size() || decoded->size() >= prefix.size() + 10)
+    if (!decoded || decoded->rfind(prefix, 0) != 0 || decoded->size() <= prefix.size() ||
+        decoded->size() >= prefix.size() + 10)
         return std::nullopt;
     std::size_t offset = 0;
     for (std::size_t i = prefix.size(); i < decoded->size(); ++i) {

@@ -19,8 +19,8 @@ std::optional<std::size_t> decode_cursor(const json& params, std::string_view ki
 /// `{<member>: items[offset, offset+page)}` plus `nextCursor` when more follow; `render(i)`
 /// produces item i. Sets `err` (invalid params) and returns null on a bad cursor.
 template <class Render>
-json page_of(const json& params, std::string_view kind, const char* member, std::size_t size, std::size_t page_size, Render render,
-             bool& bad_cursor) {
+json page_of(const json& params, std::string_view kind, const char* member, std::size_t size, std::size_t page_size,
+             Render render, bool& bad_cursor) {
     const auto offset = decode_cursor(params, kind, size);
     bad_cursor = !offset;
     if (!offset) return nullptr;

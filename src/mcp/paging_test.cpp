@@ -25,9 +25,11 @@ TEST(Paging, CursorIsBase64urlOfKindAndOffset) {
 TEST(Paging, RoundTripEveryOffsetInsideTheList) {
     constexpr std::size_t size = 25;
     for (std::size_t offset = 1; offset < size; ++offset)
-        EXPECT_EQ(decode_cursor(with_cursor(encode_cursor("prompts", offset)), "prompts", size), std::optional<std::size_t>(offset))
+        EXPECT_EQ(decode_cursor(with_cursor(encode_cursor("prompts", offset)), "prompts", size),
+                  std::optional<std::size_t>(offset))
             << "offset " << offset;
-    EXPECT_EQ(decode_cursor(with_cursor(encode_cursor("x", 123456789)), "x", 123456790), std::optional<std::size_t>(123456789));
+    EXPECT_EQ(decode_cursor(with_cursor(encode_cursor("x", 123456789)), "x", 123456790),
+              std::optional<std::size_t>(123456789));
 }
 
 TEST(Paging, AbsentOrNullCursorIsTheFirstPage) {
@@ -46,12 +48,14 @@ TEST(Paging, CursorOfAnotherKindIsRefused) {
 }
 
 TEST(Paging, NonDigitOffsetsAreRefused) {
-    for (const std::string plain : {"tools:", "tools:1a", "tools:a", "tools:-1", "tools:+1", "tools: 1", "tools:1 ", "tools:1.0", "tools:0x2"})
+    for (const std::string plain :
+         {"tools:", "tools:1a", "tools:a", "tools:-1", "tools:+1", "tools: 1", "tools:1 ", "tools:1.0", "tools:0x2"})
         EXPECT_EQ(decode_cursor(raw_cursor(plain), "tools", 100), std::nullopt) << plain;
 }
 
 TEST(Paging, ZeroAndOutOfRangeOffsetsAreRefused) {
-    EXPECT_EQ(decode_cursor(raw_cursor("tools:0"), "tools", 5), std::nullopt) << "offset 0 is the absent cursor, never issued";
+    EXPECT_EQ(decode_cursor(raw_cursor("tools:0"), "tools", 5), std::nullopt)
+        << "offset 0 is the absent cursor, never issued";
     EXPECT_EQ(decode_cursor(raw_cursor("tools:4"), "tools", 5), std::optional<std::size_t>(4));
     EXPECT_EQ(decode_cursor(raw_cursor("tools:5"), "tools", 5), std::nullopt);
     EXPECT_EQ(decode_cursor(raw_cursor("tools:6"), "tools", 5), std::nullopt);
@@ -59,7 +63,8 @@ TEST(Paging, ZeroAndOutOfRangeOffsetsAreRefused) {
     EXPECT_EQ(decode_cursor(raw_cursor("tools:1"), "tools", 1), std::nullopt);
     // Ten or more digits never pass (no overflow of the offset).
     EXPECT_EQ(decode_cursor(raw_cursor("tools:1000000000"), "tools", static_cast<std::size_t>(-1)), std::nullopt);
-    EXPECT_EQ(decode_cursor(raw_cursor("tools:99999999999999999999999"), "tools", static_cast<std::size_t>(-1)), std::nullopt);
+    EXPECT_EQ(decode_cursor(raw_cursor("tools:99999999999999999999999"), "tools", static_cast<std::size_t>(-1)),
+              std::nullopt);
 }
 
 TEST(Paging, NonStringOrUndecodableCursorsAreRefused) {
@@ -111,7 +116,13 @@ TEST(Paging, EmptyAndSinglePageLists) {
 TEST(Paging, PageOfWithBadCursorIsNullAndFlagged) {
     bool bad = false;
     int rendered = 0;
-    const json page = page_of(with_cursor("garbage"), "items", "items", 5, 2, [&](std::size_t i) { ++rendered; return json(i); }, bad);
+    const json page = page_of(
+        with_cursor("garbage"), "items", "items", 5, 2,
+        [&](std::size_t i) {
+            ++rendered;
+            return json(i);
+        },
+        bad);
     EXPECT_TRUE(bad);
     EXPECT_TRUE(page.is_null());
     EXPECT_EQ(rendered, 0);
@@ -119,10 +130,12 @@ TEST(Paging, PageOfWithBadCursorIsNullAndFlagged) {
 
 TEST(Paging, MemberNameIsTheCallersAndCursorKindIsChecked) {
     bool bad = true;
-    const json page = page_of(json::object(), "templates", "resourceTemplates", 2, 1, [](std::size_t i) { return json(i); }, bad);
+    const json page = page_of(
+        json::object(), "templates", "resourceTemplates", 2, 1, [](std::size_t i) { return json(i); }, bad);
     EXPECT_FALSE(bad);
     EXPECT_EQ(page["resourceTemplates"], json::array({0}));
-    page_of(with_cursor(page["nextCursor"]), "resources", "resources", 2, 1, [](std::size_t i) { return json(i); }, bad);
+    page_of(
+        with_cursor(page["nextCursor"]), "resources", "resources", 2, 1, [](std::size_t i) { return json(i); }, bad);
     EXPECT_TRUE(bad) << "a templates cursor is not a resources cursor";
 }
 

@@ -10,7 +10,9 @@
 namespace arcade_mcp::detail {
 namespace {
 
-jsonrpc::error invalid(std::string message) { return jsonrpc::error{jsonrpc::error_code::invalid_params, std::move(message), std::nullopt}; }
+jsonrpc::error invalid(std::string message) {
+    return jsonrpc::error{jsonrpc::error_code::invalid_params, std::move(message), std::nullopt};
+}
 
 json prompt_json(const prompt_spec& p, std::string_view revision) {
     const bool modern = revision_at_least(revision, rev_2025_06_18);
@@ -41,7 +43,8 @@ std::optional<json> string_map(const json& params, const char* member) {
 
 }  // namespace
 
-json dispatcher::list_prompts(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const {
+json dispatcher::list_prompts(const session_state& session, const jsonrpc::request& req,
+                              std::optional<jsonrpc::error>& err) const {
     const auto items = server_.prompts();
     const std::string revision = session.revision();
     bool bad = false;
@@ -51,26 +54,34 @@ json dispatcher::list_prompts(const session_state& session, const jsonrpc::reque
     return result;
 }
 
-void dispatcher::get_prompt(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink) {
+void dispatcher::get_prompt(const std::shared_ptr<session_state>& session, jsonrpc::request req,
+                            const std::shared_ptr<outbound_sink>& sink) {
     const auto name = req.params.find("name");
-    if (name == req.params.end() || !name->is_string()) return sink->finish(jsonrpc::make_error(req.id, invalid("Invalid params: name (string) is required")));
+    if (name == req.params.end() || !name->is_string())
+        return sink->finish(jsonrpc::make_error(req.id, invalid("Invalid params: name (string) is required")));
     std::shared_ptr<const prompt_spec> prompt;
     for (auto& p : server_.prompts())
         if (p->name == name->get_ref<const std::string&>()) prompt = p;
-    if (!prompt) return sink->finish(jsonrpc::make_error(req.id, invalid("Unknown prompt: " + name->get<std::string>())));
+    if (!prompt)
+        return sink->finish(jsonrpc::make_error(req.id, invalid("Unknown prompt: " + name->get<std::string>())));
     auto arguments = string_map(req.params, "arguments");
-    if (!arguments) return sink->finish(jsonrpc::make_error(req.id, invalid("Invalid params: arguments must be an object of strings")));
+    if (!arguments)
+        return sink->finish(
+            jsonrpc::make_error(req.id, invalid("Invalid params: arguments must be an object of strings")));
     for (const auto& a : prompt->arguments)
         if (a.required && !arguments->contains(a.name))
-            return sink->finish(jsonrpc::make_error(req.id, invalid("Invalid params: missing required argument '" + a.name + "'")));
+            return sink->finish(
+                jsonrpc::make_error(req.id, invalid("Invalid params: missing required argument '" + a.name + "'")));
 
-    auto work = [prompt, arguments = std::move(*arguments)](request_scope& ctx, const jsonrpc::request& r) -> std::optional<json> {
+    auto work = [prompt, arguments = std::move(*arguments)](request_scope& ctx,
+                                                            const jsonrpc::request& r) -> std::optional<json> {
         auto outcome = prompt->get(ctx, arguments);
         if (auto* bad = std::get_if<decode_error>(&outcome))
-            return jsonrpc::make_error(r.id, invalid("Invalid arguments for prompt " + prompt->name + ": " + (bad->path.empty() ? "/" : bad->path) +
-                                                     ": " + bad->message));
+            return jsonrpc::make_error(r.id, invalid("Invalid arguments for prompt " + prompt->name + ": " +
+                                                     (bad->path.empty() ? "/" : bad->path) + ": " + bad->message));
         if (auto* e = std::get_if<tool_error>(&outcome))
-            return jsonrpc::make_error(r.id, jsonrpc::error{jsonrpc::error_code::internal_error, e->message, std::nullopt});
+            return jsonrpc::make_error(r.id,
+                                       jsonrpc::error{jsonrpc::error_code::internal_error, e->message, std::nullopt});
         const auto& got = std::get<prompt_result>(outcome);
         json messages = json::array();
         for (const auto& m : got.messages) messages.push_back(json{{"role", m.role}, {"content", m.content.to_json()}});
@@ -81,17 +92,21 @@ void dispatcher::get_prompt(const std::shared_ptr<session_state>& session, jsonr
     run_on_pool(session, std::move(req), sink, pool_call{std::move(work), nullptr, std::nullopt, {}, {}});
 }
 
-void dispatcher::complete(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink) {
+void dispatcher::complete(const std::shared_ptr<session_state>& session, jsonrpc::request req,
+                          const std::shared_ptr<outbound_sink>& sink) {
     const auto fail = [&](jsonrpc::error e) { sink->finish(jsonrpc::make_error(req.id, std::move(e))); };
     if (server_.prompts().empty() && server_.resources().empty() && server_.resource_templates().empty())
-        return fail(jsonrpc::error{jsonrpc::error_code::method_not_found, "Method not found: completion/complete", std::nullopt});
+        return fail(jsonrpc::error{jsonrpc::error_code::method_not_found, "Method not found: completion/complete",
+                                   std::nullopt});
     const json ref = req.params.value("ref", json());
     const json argument = req.params.value("argument", json());
-    if (!ref.is_object() || !ref.value("type", json()).is_string()) return fail(invalid("Invalid params: ref {type, name|uri} is required"));
+    if (!ref.is_object() || !ref.value("type", json()).is_string())
+        return fail(invalid("Invalid params: ref {type, name|uri} is required"));
     for (const char* member : {"name", "uri"})
         if (const auto m = ref.find(member); m != ref.end() && !m->is_string())
             return fail(invalid(std::string("Invalid params: ref.") + member + " must be a string"));
-    if (!argument.is_object() || !argument.value("name", json()).is_string() || !argument.value("value", json()).is_string())
+    if (!argument.is_object() || !argument.value("name", json()).is_string() ||
+        !argument.value("value", json()).is_string())
         return fail(invalid("Invalid params: argument {name, value} (strings) is required"));
     completion_request request;
     request.argument = argument["name"].get<std::string>();
@@ -110,7 +125,8 @@ void dispatcher::complete(const std::shared_ptr<session_state>& session, jsonrpc
         for (auto& p : server_.prompts())
             if (p->name == name) prompt = p;
         if (!prompt) return fail(invalid("Unknown prompt: " + name));
-        if (std::none_of(prompt->arguments.begin(), prompt->arguments.end(), [&](const prompt_argument& a) { return a.name == request.argument; }))
+        if (std::none_of(prompt->arguments.begin(), prompt->arguments.end(),
+                         [&](const prompt_argument& a) { return a.name == request.argument; }))
             return fail(invalid("Prompt " + name + " has no argument '" + request.argument + "'"));
         if (auto it = prompt->completers.find(request.argument); it != prompt->completers.end()) found = it->second;
     } else if (type == "ref/resource") {
@@ -119,7 +135,8 @@ void dispatcher::complete(const std::shared_ptr<session_state>& session, jsonrpc
         for (auto& t : server_.resource_templates())
             if (t->info.uri == uri) family = t;
         const auto resources = server_.resources();
-        const bool fixed = std::any_of(resources.begin(), resources.end(), [&](const auto& r) { return r->info.uri == uri; });
+        const bool fixed =
+            std::any_of(resources.begin(), resources.end(), [&](const auto& r) { return r->info.uri == uri; });
         if (!family && !fixed) return fail(invalid("Unknown resource template: " + uri));
         if (family)
             if (auto it = family->completers.find(request.argument); it != family->completers.end()) found = it->second;
@@ -127,8 +144,11 @@ void dispatcher::complete(const std::shared_ptr<session_state>& session, jsonrpc
         return fail(invalid("Invalid params: ref.type must be ref/prompt or ref/resource"));
     }
 
-    if (!found) return sink->finish(jsonrpc::make_result(req.id, json{{"completion", {{"values", json::array()}, {"total", 0}, {"hasMore", false}}}}));
-    auto work = [found = std::move(found), request = std::move(request)](request_scope& ctx, const jsonrpc::request& r) -> std::optional<json> {
+    if (!found)
+        return sink->finish(jsonrpc::make_result(
+            req.id, json{{"completion", {{"values", json::array()}, {"total", 0}, {"hasMore", false}}}}));
+    auto work = [found = std::move(found), request = std::move(request)](
+                    request_scope& ctx, const jsonrpc::request& r) -> std::optional<json> {
         completion_result got = found(ctx, request);
         constexpr std::size_t max_values = 100;  // the spec's limit per response
         const bool truncated = got.values.size() > max_values;

@@ -20,7 +20,8 @@ inline constexpr std::array<std::string_view, 3> supported_revisions{rev_2025_03
 /// Modern (per-request) revisions.
 inline constexpr std::array<std::string_view, 1> modern_revisions{rev_2026_07_28};
 /// Every revision served, newest first (server/discover's supportedVersions, -32022's data).
-inline constexpr std::array<std::string_view, 4> all_revisions_newest_first{rev_2026_07_28, rev_2025_11_25, rev_2025_06_18, rev_2025_03_26};
+inline constexpr std::array<std::string_view, 4> all_revisions_newest_first{rev_2026_07_28, rev_2025_11_25,
+                                                                            rev_2025_06_18, rev_2025_03_26};
 
 inline bool is_modern_revision(std::string_view v) {
     for (auto r : modern_revisions)

@@ -13,7 +13,8 @@ namespace {
 
 std::optional<json> progress_token_of(const jsonrpc::request& req) {
     if (auto meta = req.params.find("_meta"); meta != req.params.end() && meta->is_object()) {
-        if (auto t = meta->find("progressToken"); t != meta->end() && (t->is_string() || t->is_number_integer())) return std::optional<json>(*t);
+        if (auto t = meta->find("progressToken"); t != meta->end() && (t->is_string() || t->is_number_integer()))
+            return std::optional<json>(*t);
     }
     return std::nullopt;
 }
@@ -24,8 +25,8 @@ json internal_error(const jsonrpc::request_id& id) {
 
 }  // namespace
 
-void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink,
-                             pool_call call) {
+void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, jsonrpc::request req,
+                             const std::shared_ptr<outbound_sink>& sink, pool_call call) {
     // 2026-07-28: the answers the client gave so far (a bad request state fails the request here).
     std::shared_ptr<input_round> round;
     if (session->modern() && may_require_input(req.method)) {
@@ -36,8 +37,9 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
     auto flight = std::make_shared<in_flight_call>();
     std::string key = req.id.key();
     if (!session->add_call(key, flight))
-        return sink->finish(jsonrpc::make_error(
-            req.id, jsonrpc::error{jsonrpc::error_code::invalid_request, "Invalid Request: request id is already in use", std::nullopt}));
+        return sink->finish(
+            jsonrpc::make_error(req.id, jsonrpc::error{jsonrpc::error_code::invalid_request,
+                                                       "Invalid Request: request id is already in use", std::nullopt}));
     call_plan plan;
     if (call.plan) plan = *call.plan;
     else plan.time_limit = options_.tool_timeout;
@@ -47,8 +49,9 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
     job.body = [this, session, sink, flight, shared_req, round = std::move(round), spec = std::move(call.spec),
                 work = std::move(call.work)]() -> std::optional<json> {
         const jsonrpc::request& req = *shared_req;
-        request_scope ctx(spec, session, sink, req.id, session->revision(), options_.user_id.value_or(session->fallback_user_id()),
-                          progress_token_of(req), flight->stop.get_token());
+        request_scope ctx(spec, session, sink, req.id, session->revision(),
+                          options_.user_id.value_or(session->fallback_user_id()), progress_token_of(req),
+                          flight->stop.get_token());
         ctx.limit_pending_client_requests(options_.max_pending_client_requests);
         if (round) ctx.use_input_round(round);
         try {
@@ -62,16 +65,19 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
         } catch (const request_error_signal& failed) {
             return jsonrpc::make_error(req.id, failed.err);
         } catch (const std::exception& e) {
-            log(log_level::warning, "handler raised an exception", {{"method", req.method}, {"request_id", ctx.request_id()}, {"error", e.what()}});
+            log(log_level::warning, "handler raised an exception",
+                {{"method", req.method}, {"request_id", ctx.request_id()}, {"error", e.what()}});
             return internal_error(req.id);
         } catch (...) {
             return internal_error(req.id);
         }
     };
-    job.on_timeout = [shared_req, limit = plan.time_limit, on_timeout = std::move(call.on_timeout)]() -> std::optional<json> {
+    job.on_timeout = [shared_req, limit = plan.time_limit,
+                      on_timeout = std::move(call.on_timeout)]() -> std::optional<json> {
         if (on_timeout) return on_timeout(shared_req->id, limit);
-        return jsonrpc::make_error(shared_req->id,
-                                   jsonrpc::error{-32001, "Request timed out after " + std::to_string(limit.count()) + " ms", std::nullopt});
+        return jsonrpc::make_error(
+            shared_req->id,
+            jsonrpc::error{-32001, "Request timed out after " + std::to_string(limit.count()) + " ms", std::nullopt});
     };
     job.on_failure = [shared_req]() -> std::optional<json> { return internal_error(shared_req->id); };
     job.deliver = [session, sink, key](std::optional<json> reply, call_end end) {

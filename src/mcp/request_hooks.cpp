@@ -25,7 +25,8 @@ struct request_facts {
 /// Forwards everything to the transport's sink; on finish, tells the hooks that ran (reverse order).
 class hooked_sink final : public outbound_sink {
 public:
-    hooked_sink(std::shared_ptr<outbound_sink> next, const middleware_chain& chain, std::size_t owed, request_facts facts)
+    hooked_sink(std::shared_ptr<outbound_sink> next, const middleware_chain& chain, std::size_t owed,
+                request_facts facts)
         : next_(std::move(next)), chain_(chain), owed_(owed), facts_(std::move(facts)), started_(clock::now()) {}
 
     void send(json message) override { next_->send(std::move(message)); }
@@ -35,7 +36,8 @@ public:
         result.answered = reply.has_value();
         if (reply && reply->is_object()) {
             if (auto e = reply->find("error"); e != reply->end() && e->is_object())
-                if (auto c = e->find("code"); c != e->end() && c->is_number_integer()) result.error_code = c->get<int>();
+                if (auto c = e->find("code"); c != e->end() && c->is_number_integer())
+                    result.error_code = c->get<int>();
         }
         result.duration = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started_);
         const request_info info = facts_.info();
@@ -43,9 +45,11 @@ public:
             try {
                 chain_[i]->after_request(info, result);
             } catch (const std::exception& e) {
-                log(log_level::error, "an after_request hook raised an exception", {{"method", facts_.method}, {"error", e.what()}});
+                log(log_level::error, "an after_request hook raised an exception",
+                    {{"method", facts_.method}, {"error", e.what()}});
             } catch (...) {
-                log(log_level::error, "an after_request hook raised a non-standard exception", {{"method", facts_.method}});
+                log(log_level::error, "an after_request hook raised a non-standard exception",
+                    {{"method", facts_.method}});
             }
         }
         next_->finish(std::move(reply));
@@ -61,7 +65,8 @@ private:
 
 }  // namespace
 
-std::shared_ptr<outbound_sink> open_request_hooks(const middleware_chain& chain, const session_state& session, const jsonrpc::request& req,
+std::shared_ptr<outbound_sink> open_request_hooks(const middleware_chain& chain, const session_state& session,
+                                                  const jsonrpc::request& req,
                                                   const std::shared_ptr<outbound_sink>& sink) {
     request_facts facts{req.method, session.revision(), session.id(), req.id.to_json().dump(), req.params};
     const request_info info = facts.info();
@@ -72,7 +77,8 @@ std::shared_ptr<outbound_sink> open_request_hooks(const middleware_chain& chain,
         try {
             refusal = m->before_request(info);
         } catch (const std::exception& e) {
-            log(log_level::error, "a before_request hook raised an exception", {{"method", req.method}, {"error", e.what()}});
+            log(log_level::error, "a before_request hook raised an exception",
+                {{"method", req.method}, {"error", e.what()}});
             refusal = request_refusal{jsonrpc::error_code::internal_error, "Internal error: a server hook failed"};
         } catch (...) {
             log(log_level::error, "a before_request hook raised a non-standard exception", {{"method", req.method}});
@@ -82,7 +88,8 @@ std::shared_ptr<outbound_sink> open_request_hooks(const middleware_chain& chain,
     }
     auto hooked = std::make_shared<hooked_sink>(sink, chain, ran, std::move(facts));
     if (refusal) {
-        hooked->finish(jsonrpc::make_error(req.id, jsonrpc::error{refusal->code, std::move(refusal->message), std::nullopt}));
+        hooked->finish(
+            jsonrpc::make_error(req.id, jsonrpc::error{refusal->code, std::move(refusal->message), std::nullopt}));
         return nullptr;
     }
     return hooked;

@@ -15,7 +15,8 @@ namespace arcade_mcp::detail {
 
 /// Runs the before hooks for `req`. Returns the sink to route the request with (it runs the after
 /// hooks when it finishes), or nullptr when a hook refused: the refusal was sent on `sink`.
-std::shared_ptr<outbound_sink> open_request_hooks(const middleware_chain& chain, const session_state& session, const jsonrpc::request& req,
+std::shared_ptr<outbound_sink> open_request_hooks(const middleware_chain& chain, const session_state& session,
+                                                  const jsonrpc::request& req,
                                                   const std::shared_ptr<outbound_sink>& sink);
 
 }  // namespace arcade_mcp::detail

@@ -6,15 +6,18 @@
 namespace arcade_mcp::detail {
 namespace {
 
-jsonrpc::error invalid_params(std::string message) { return jsonrpc::error{jsonrpc::error_code::invalid_params, std::move(message), std::nullopt}; }
+jsonrpc::error invalid_params(std::string message) {
+    return jsonrpc::error{jsonrpc::error_code::invalid_params, std::move(message), std::nullopt};
+}
 
 }  // namespace
 
 std::optional<mcp_log_level> parse_mcp_level(const json& j) {
     static constexpr std::pair<std::string_view, mcp_log_level> names[] = {
-        {"debug", mcp_log_level::debug},     {"info", mcp_log_level::info},         {"notice", mcp_log_level::notice},
-        {"warning", mcp_log_level::warning}, {"error", mcp_log_level::error},       {"critical", mcp_log_level::critical},
-        {"alert", mcp_log_level::alert},     {"emergency", mcp_log_level::emergency}};
+        {"debug", mcp_log_level::debug},   {"info", mcp_log_level::info},
+        {"notice", mcp_log_level::notice}, {"warning", mcp_log_level::warning},
+        {"error", mcp_log_level::error},   {"critical", mcp_log_level::critical},
+        {"alert", mcp_log_level::alert},   {"emergency", mcp_log_level::emergency}};
     if (!j.is_string()) return std::nullopt;
     for (const auto& [name, level] : names)
         if (name == j.get_ref<const std::string&>()) return level;
@@ -36,14 +39,17 @@ std::variant<request_meta, jsonrpc::error> read_request_meta(const json& params)
     request_meta out;
     const auto version = meta->find(meta_protocol_version);
     if (version == meta->end() || !version->is_string())
-        return invalid_params("Invalid params: _meta[\"" + std::string(meta_protocol_version) + "\"] (string) is required");
+        return invalid_params("Invalid params: _meta[\"" + std::string(meta_protocol_version) +
+                              "\"] (string) is required");
     out.revision = version->get<std::string>();
     const auto caps = meta->find(meta_client_capabilities);
     if (caps == meta->end() || !caps->is_object())
-        return invalid_params("Invalid params: _meta[\"" + std::string(meta_client_capabilities) + "\"] (object) is required");
+        return invalid_params("Invalid params: _meta[\"" + std::string(meta_client_capabilities) +
+                              "\"] (object) is required");
     out.client_capabilities = *caps;
     if (const auto info = meta->find(meta_client_info); info != meta->end()) {
-        if (!info->is_object()) return invalid_params("Invalid params: _meta[\"" + std::string(meta_client_info) + "\"] must be an object");
+        if (!info->is_object())
+            return invalid_params("Invalid params: _meta[\"" + std::string(meta_client_info) + "\"] must be an object");
         out.client_info = *info;
     }
     if (const auto level = meta->find(meta_log_level); level != meta->end()) {
@@ -67,9 +73,10 @@ jsonrpc::error unsupported_version_error(std::string_view requested) {
         supported.push_back(r);
         list += (list.empty() ? "" : ", ") + std::string(r);
     }
-    return jsonrpc::error{modern_error::unsupported_protocol_version,
-                          "Unsupported protocol version: " + std::string(requested) + " (supported versions: " + list + ")",
-                          json{{"supported", std::move(supported)}, {"requested", std::string(requested)}}};
+    return jsonrpc::error{
+        modern_error::unsupported_protocol_version,
+        "Unsupported protocol version: " + std::string(requested) + " (supported versions: " + list + ")",
+        json{{"supported", std::move(supported)}, {"requested", std::string(requested)}}};
 }
 
 }  // namespace arcade_mcp::detail

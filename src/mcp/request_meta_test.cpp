@@ -9,7 +9,8 @@ namespace arcade_mcp::detail {
 namespace {
 
 json meta(json extra = json::object()) {
-    json m{{"io.modelcontextprotocol/protocolVersion", "2026-07-28"}, {"io.modelcontextprotocol/clientCapabilities", json::object()}};
+    json m{{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
+           {"io.modelcontextprotocol/clientCapabilities", json::object()}};
     for (auto& [k, v] : extra.items()) m[k] = v;
     return m;
 }
@@ -69,21 +70,29 @@ TEST(RequestMeta, MissingOrMistypedRequiredKeysAreInvalidParams) {
     json no_version = meta();
     no_version.erase("io.modelcontextprotocol/protocolVersion");
     EXPECT_NE(refusal(params_with(no_version)).find("protocolVersion"), std::string::npos);
-    EXPECT_NE(refusal(params_with(meta(json{{"io.modelcontextprotocol/protocolVersion", 20260728}}))).find("protocolVersion"), std::string::npos);
+    EXPECT_NE(
+        refusal(params_with(meta(json{{"io.modelcontextprotocol/protocolVersion", 20260728}}))).find("protocolVersion"),
+        std::string::npos);
 
     json no_caps = meta();
     no_caps.erase("io.modelcontextprotocol/clientCapabilities");
     EXPECT_NE(refusal(params_with(no_caps)).find("clientCapabilities"), std::string::npos);
-    EXPECT_NE(refusal(params_with(meta(json{{"io.modelcontextprotocol/clientCapabilities", nullptr}}))).find("clientCapabilities"), std::string::npos);
-    EXPECT_NE(refusal(params_with(meta(json{{"io.modelcontextprotocol/clientCapabilities", json::array()}}))).find("clientCapabilities"),
+    EXPECT_NE(refusal(params_with(meta(json{{"io.modelcontextprotocol/clientCapabilities", nullptr}})))
+                  .find("clientCapabilities"),
+              std::string::npos);
+    EXPECT_NE(refusal(params_with(meta(json{{"io.modelcontextprotocol/clientCapabilities", json::array()}})))
+                  .find("clientCapabilities"),
               std::string::npos);
 
-    EXPECT_NE(refusal(params_with(meta(json{{"io.modelcontextprotocol/clientInfo", "client 1.0"}}))).find("clientInfo"), std::string::npos);
+    EXPECT_NE(refusal(params_with(meta(json{{"io.modelcontextprotocol/clientInfo", "client 1.0"}}))).find("clientInfo"),
+              std::string::npos);
 }
 
 TEST(RequestMeta, BadLogLevelIsInvalidParams) {
     for (const json& level : {json("verbose"), json("INFO"), json(3), json(nullptr)})
-        EXPECT_NE(refusal(params_with(meta(json{{"io.modelcontextprotocol/logLevel", level}}))).find("logLevel"), std::string::npos) << level.dump();
+        EXPECT_NE(refusal(params_with(meta(json{{"io.modelcontextprotocol/logLevel", level}}))).find("logLevel"),
+                  std::string::npos)
+            << level.dump();
 }
 
 TEST(RequestMeta, ParsesEveryLogLevel) {
@@ -103,18 +112,23 @@ TEST(RequestMeta, ServedRevisionIsOnlyTheModernOne) {
         ASSERT_TRUE(err) << other;
         EXPECT_EQ(err->code, -32022);
         EXPECT_EQ(err->code, modern_error::unsupported_protocol_version);
-        EXPECT_NE(err->message.find(std::string("Unsupported protocol version: ") + other), std::string::npos) << err->message;
+        EXPECT_NE(err->message.find(std::string("Unsupported protocol version: ") + other), std::string::npos)
+            << err->message;
         ASSERT_TRUE(err->data);
-        EXPECT_EQ(*err->data, (json{{"supported", {"2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26"}}, {"requested", other}}));
+        EXPECT_EQ(*err->data, (json{{"supported", {"2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26"}},
+                                    {"requested", other}}));
     }
 }
 
 TEST(RequestMeta, CarriesRequestMetaOnlyWithAProtocolVersion) {
     const json m = meta();
-    EXPECT_TRUE(carries_request_meta(json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/list"}, {"params", {{"_meta", m}}}}));
-    EXPECT_TRUE(carries_request_meta(json{{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"_meta", m}}}}));
+    EXPECT_TRUE(carries_request_meta(
+        json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/list"}, {"params", {{"_meta", m}}}}));
+    EXPECT_TRUE(carries_request_meta(
+        json{{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"_meta", m}}}}));
     // The version alone decides (the rest is checked later, as -32602).
-    EXPECT_TRUE(carries_request_meta(json{{"method", "x"}, {"params", {{"_meta", {{"io.modelcontextprotocol/protocolVersion", 1}}}}}}));
+    EXPECT_TRUE(carries_request_meta(
+        json{{"method", "x"}, {"params", {{"_meta", {{"io.modelcontextprotocol/protocolVersion", 1}}}}}}));
 
     EXPECT_FALSE(carries_request_meta(json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/list"}}));
     EXPECT_FALSE(carries_request_meta(json{{"method", "tools/list"}, {"params", json::object()}}));

@@ -10,15 +10,22 @@
 namespace arcade_mcp::detail {
 
 std::string_view mcp_level_name(mcp_log_level level) {
-    static constexpr std::string_view names[] = {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"};
+    static constexpr std::string_view names[] = {"debug", "info",     "notice", "warning",
+                                                 "error", "critical", "alert",  "emergency"};
     return names[static_cast<int>(level)];
 }
 
-request_scope::request_scope(std::shared_ptr<const tool_spec> spec, std::shared_ptr<session_state> session, std::shared_ptr<outbound_sink> sink,
-                             jsonrpc::request_id id, std::string revision, std::string user_id, std::optional<json> progress_token,
-                             std::stop_token stop)
-    : spec_(std::move(spec)), session_(std::move(session)), sink_(std::move(sink)), id_(std::move(id)), revision_(std::move(revision)),
-      user_id_(std::move(user_id)), progress_token_(std::move(progress_token)), stop_(std::move(stop)) {}
+request_scope::request_scope(std::shared_ptr<const tool_spec> spec, std::shared_ptr<session_state> session,
+                             std::shared_ptr<outbound_sink> sink, jsonrpc::request_id id, std::string revision,
+                             std::string user_id, std::optional<json> progress_token, std::stop_token stop)
+    : spec_(std::move(spec)),
+      session_(std::move(session)),
+      sink_(std::move(sink)),
+      id_(std::move(id)),
+      revision_(std::move(revision)),
+      user_id_(std::move(user_id)),
+      progress_token_(std::move(progress_token)),
+      stop_(std::move(stop)) {}
 
 /// MCP mode: only secrets the tool declared, from the environment (.env included), never a
 /// reserved server secret.
@@ -66,7 +73,9 @@ void request_scope::set_request_state(json state) {
 
 std::map<std::string, json> request_scope::ask_client(const std::vector<input_request>& requests) {
     if (!round_) {
-        if (session_->modern()) throw client_request_error(jsonrpc::error_code::internal_error, "This request cannot ask the client anything");
+        if (session_->modern())
+            throw client_request_error(jsonrpc::error_code::internal_error,
+                                       "This request cannot ask the client anything");
         return tool_context::ask_client(requests);  // one request after another
     }
     // 2026-07-28: nothing is sent; the answers come with a retry of this request.
@@ -74,13 +83,15 @@ std::map<std::string, json> request_scope::ask_client(const std::vector<input_re
     for (const auto& r : requests) {
         const auto capability = capability_for(r.method);
         if (capability.empty())
-            throw client_request_error(jsonrpc::error_code::internal_error, "Only elicitation, sampling and roots can be asked of a 2026-07-28 client");
+            throw client_request_error(jsonrpc::error_code::internal_error,
+                                       "Only elicitation, sampling and roots can be asked of a 2026-07-28 client");
         if (!client_supports(capability)) missing[std::string(capability)] = json::object();
     }
     if (!missing.empty()) {
         std::string names;
         for (const auto& [name, v] : missing.items()) names += (names.empty() ? "" : ", ") + name;
-        throw request_error_signal{jsonrpc::error{-32021, "Missing required client capability: " + names, json{{"requiredCapabilities", std::move(missing)}}}};
+        throw request_error_signal{jsonrpc::error{-32021, "Missing required client capability: " + names,
+                                                  json{{"requiredCapabilities", std::move(missing)}}}};
     }
     std::map<std::string, json> answers;
     json unanswered = json::object();
@@ -94,19 +105,24 @@ std::map<std::string, json> request_scope::ask_client(const std::vector<input_re
 
 json request_scope::request_client(const std::string& method, json params, std::chrono::milliseconds timeout) {
     if (session_->modern()) {  // the answer comes with a retry of the request (ask_client)
-        auto answers = ask_client({input_request{round_ ? round_->next_key(method) : std::string(), method, std::move(params)}});
+        auto answers =
+            ask_client({input_request{round_ ? round_->next_key(method) : std::string(), method, std::move(params)}});
         return std::move(answers.begin()->second);
     }
-    if (session_->stateless()) throw client_request_error(jsonrpc::error_code::internal_error, "Stateless HTTP cannot send requests to the client");
+    if (session_->stateless())
+        throw client_request_error(jsonrpc::error_code::internal_error,
+                                   "Stateless HTTP cannot send requests to the client");
     if (const auto capability = capability_for(method); !capability.empty() && !client_supports(capability))
-        throw client_request_error(jsonrpc::error_code::internal_error, "The client does not support " + std::string(capability));
+        throw client_request_error(jsonrpc::error_code::internal_error,
+                                   "The client does not support " + std::string(capability));
     // Named members, not a structured binding: clang 14 cannot capture bindings in the lambdas below.
     auto opened = session_->open_client_request(max_pending_);
     const auto id = std::move(opened.first);
     const auto pending = std::move(opened.second);
     if (!pending)
-        throw client_request_error(jsonrpc::error_code::internal_error,
-                                   session_->closed() ? "The session ended" : "Too many requests to the client are waiting for an answer");
+        throw client_request_error(
+            jsonrpc::error_code::internal_error,
+            session_->closed() ? "The session ended" : "Too many requests to the client are waiting for an answer");
     // Wake the wait on cancellation; registered before taking the lock, since it runs at once
     // when the stop was already requested.
     std::stop_callback wake(stop_, [p = pending] {
@@ -120,8 +136,10 @@ json request_scope::request_client(const std::string& method, json params, std::
         l.unlock();
         session_->forget_client_request(id);
         const bool cancelled = stop_.stop_requested();
-        const std::string why = cancelled ? "The request was cancelled" : "The client did not answer " + method + " in time";
-        sink_->send(jsonrpc::make_notification("notifications/cancelled", json{{"requestId", id.to_json()}, {"reason", why}}));
+        const std::string why =
+            cancelled ? "The request was cancelled" : "The client did not answer " + method + " in time";
+        sink_->send(
+            jsonrpc::make_notification("notifications/cancelled", json{{"requestId", id.to_json()}, {"reason", why}}));
         throw client_request_error(jsonrpc::error_code::internal_error, why);
     }
     auto outcome = std::move(*pending->outcome);

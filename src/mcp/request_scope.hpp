@@ -20,9 +20,9 @@ namespace arcade_mcp::detail {
 class request_scope final : public tool_context {
 public:
     /// `spec` is the tool being called (for its declared secrets), or nullptr for other handlers.
-    request_scope(std::shared_ptr<const tool_spec> spec, std::shared_ptr<session_state> session, std::shared_ptr<outbound_sink> sink,
-                  jsonrpc::request_id id, std::string revision, std::string user_id, std::optional<json> progress_token,
-                  std::stop_token stop);
+    request_scope(std::shared_ptr<const tool_spec> spec, std::shared_ptr<session_state> session,
+                  std::shared_ptr<outbound_sink> sink, jsonrpc::request_id id, std::string revision,
+                  std::string user_id, std::optional<json> progress_token, std::stop_token stop);
 
     std::string_view user_id() const override { return user_id_; }
     std::optional<std::string> secret(std::string_view key) const override;

@@ -24,7 +24,11 @@ std::string request_state_codec::digest(std::string_view method, const json& sal
 }
 
 std::optional<std::string> request_state_codec::seal(const request_state_body& body, std::int64_t now_seconds) const {
-    json j{{"m", body.method}, {"d", body.digest}, {"p", body.principal}, {"a", body.answers}, {"exp", now_seconds + max_age_.count()}};
+    json j{{"m", body.method},
+           {"d", body.digest},
+           {"p", body.principal},
+           {"a", body.answers},
+           {"exp", now_seconds + max_age_.count()}};
     if (!body.app.is_null()) j["s"] = body.app;
     std::string text = std::string(prefix) + base64url_encode(j.dump());
     const auto mac = hmac_sha256(key_, text);
@@ -35,7 +39,8 @@ std::optional<std::string> request_state_codec::seal(const request_state_body& b
     return text;
 }
 
-std::optional<request_state_body> request_state_codec::open(std::string_view sealed, std::int64_t now_seconds, std::string& why) const {
+std::optional<request_state_body> request_state_codec::open(std::string_view sealed, std::int64_t now_seconds,
+                                                            std::string& why) const {
     why = "Invalid params: requestState is invalid or was altered";
     if (sealed.size() > max_bytes_ || sealed.substr(0, prefix.size()) != prefix) return std::nullopt;
     const auto dot = sealed.rfind('.');

@@ -12,8 +12,9 @@
 namespace arcade_mcp::detail {
 namespace {
 
-
-jsonrpc::error invalid(std::string message) { return jsonrpc::error{jsonrpc::error_code::invalid_params, std::move(message), std::nullopt}; }
+jsonrpc::error invalid(std::string message) {
+    return jsonrpc::error{jsonrpc::error_code::invalid_params, std::move(message), std::nullopt};
+}
 
 json info_json(const resource_info& info, const char* uri_member, std::string_view revision) {
     json j{{uri_member, info.uri}, {"name", info.name}};
@@ -41,7 +42,8 @@ std::optional<std::string> uri_param(const jsonrpc::request& req, std::optional<
 
 }  // namespace
 
-json dispatcher::list_resources(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const {
+json dispatcher::list_resources(const session_state& session, const jsonrpc::request& req,
+                                std::optional<jsonrpc::error>& err) const {
     const auto items = server_.resources();
     const std::string revision = session.revision();
     bool bad = false;
@@ -51,7 +53,8 @@ json dispatcher::list_resources(const session_state& session, const jsonrpc::req
     return result;
 }
 
-json dispatcher::list_resource_templates(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const {
+json dispatcher::list_resource_templates(const session_state& session, const jsonrpc::request& req,
+                                         std::optional<jsonrpc::error>& err) const {
     const auto items = server_.resource_templates();
     const std::string revision = session.revision();
     bool bad = false;
@@ -65,7 +68,8 @@ json dispatcher::list_resource_templates(const session_state& session, const jso
     return result;
 }
 
-json dispatcher::subscribe(session_state& session, const jsonrpc::request& req, bool on, std::optional<jsonrpc::error>& err) const {
+json dispatcher::subscribe(session_state& session, const jsonrpc::request& req, bool on,
+                           std::optional<jsonrpc::error>& err) const {
     if (server_.resources().empty() && server_.resource_templates().empty()) {
         err = jsonrpc::error{jsonrpc::error_code::method_not_found, "Method not found: " + req.method, std::nullopt};
         return {};
@@ -77,7 +81,8 @@ json dispatcher::subscribe(session_state& session, const jsonrpc::request& req, 
     return json::object();
 }
 
-void dispatcher::read_resource(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink) {
+void dispatcher::read_resource(const std::shared_ptr<session_state>& session, jsonrpc::request req,
+                               const std::shared_ptr<outbound_sink>& sink) {
     std::optional<jsonrpc::error> err;
     const auto uri = uri_param(req, err);
     if (!uri) return sink->finish(jsonrpc::make_error(req.id, *err));
@@ -97,21 +102,25 @@ void dispatcher::read_resource(const std::shared_ptr<session_state>& session, js
         }
     }
     if (!fixed && !family)
-        return sink->finish(jsonrpc::make_error(req.id, jsonrpc::error{resource_not_found_code, "Resource not found: " + *uri, json{{"uri", *uri}}}));
+        return sink->finish(jsonrpc::make_error(
+            req.id, jsonrpc::error{resource_not_found_code, "Resource not found: " + *uri, json{{"uri", *uri}}}));
 
-    auto work = [fixed, family, variables, uri = *uri](request_scope& ctx, const jsonrpc::request& r) -> std::optional<json> {
+    auto work = [fixed, family, variables, uri = *uri](request_scope& ctx,
+                                                       const jsonrpc::request& r) -> std::optional<json> {
         auto contents = fixed ? fixed->read(ctx, uri) : family->read(ctx, uri, variables);
         if (!contents) {
             const tool_error& e = contents.error();
             const bool missing = e.status_code && *e.status_code == 404;
-            return jsonrpc::make_error(r.id, jsonrpc::error{missing ? resource_not_found_code : jsonrpc::error_code::internal_error, e.message,
-                                                            json{{"uri", uri}}});
+            return jsonrpc::make_error(
+                r.id, jsonrpc::error{missing ? resource_not_found_code : jsonrpc::error_code::internal_error, e.message,
+                                     json{{"uri", uri}}});
         }
         json items = json::array();
         for (const auto& c : contents.value()) items.push_back(c.to_json());
         json result{{"contents", std::move(items)}};
         // 2026-07-28: the resource's own caching hint (modern_reply_sink adds the server's default).
-        if (const auto& hint = fixed ? fixed->cache : family->cache; hint && is_modern_revision(ctx.protocol_version())) add_cache_hint(result, *hint);
+        if (const auto& hint = fixed ? fixed->cache : family->cache; hint && is_modern_revision(ctx.protocol_version()))
+            add_cache_hint(result, *hint);
         return jsonrpc::make_result(r.id, std::move(result));
     };
     run_on_pool(session, std::move(req), sink, pool_call{std::move(work), nullptr, std::nullopt, {}, {}});

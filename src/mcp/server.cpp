@@ -25,12 +25,14 @@ bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') 
 
 /// Every character is alphanumeric or one of `extra`.
 bool only(std::string_view s, std::string_view extra) {
-    return std::all_of(s.begin(), s.end(), [&](char c) { return is_alnum(c) || extra.find(c) != std::string_view::npos; });
+    return std::all_of(s.begin(), s.end(),
+                       [&](char c) { return is_alnum(c) || extra.find(c) != std::string_view::npos; });
 }
 
 /// A semver numeric identifier: digits, no leading zero.
 bool numeric_identifier(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) && (s.size() == 1 || s[0] != '0');
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+           (s.size() == 1 || s[0] != '0');
 }
 
 /// Dot-separated non-empty identifiers of [0-9A-Za-z-] (semver pre-release and build parts).
@@ -61,7 +63,8 @@ bool is_semver(std::string_view v) {
     const auto d1 = v.find('.');
     const auto d2 = d1 == std::string_view::npos ? d1 : v.find('.', d1 + 1);
     if (d2 == std::string_view::npos) return false;
-    return numeric_identifier(v.substr(0, d1)) && numeric_identifier(v.substr(d1 + 1, d2 - d1 - 1)) && numeric_identifier(v.substr(d2 + 1));
+    return numeric_identifier(v.substr(0, d1)) && numeric_identifier(v.substr(d1 + 1, d2 - d1 - 1)) &&
+           numeric_identifier(v.substr(d2 + 1));
 }
 
 }  // namespace
@@ -99,7 +102,8 @@ server::server(server_info info) : info_(std::move(info)) {
     if (info_.name.empty() || !is_alnum(info_.name.front()) || !only(info_.name, "_-"))
         throw std::invalid_argument("invalid server name '" + info_.name + "': use letters, digits, '_' and '-'");
     auto version = normalize_version(info_.version);
-    if (!version) throw std::invalid_argument("invalid server version '" + info_.version + "': expected semver such as 1.0.0");
+    if (!version)
+        throw std::invalid_argument("invalid server version '" + info_.version + "': expected semver such as 1.0.0");
     info_.version = *version;
     if (!info_.toolkit.empty() && !only(info_.toolkit, "_"))
         throw std::invalid_argument("invalid toolkit name '" + info_.toolkit + "': use letters, digits and '_'");
@@ -122,7 +126,8 @@ tool_spec& server::add_tool(tool_spec spec) {
         const auto clash = std::find_if(tools_.begin(), tools_.end(), [&](const auto& t) {
             if (!arcade) return t->name == spec.name;
             auto a = snake_to_pascal_case(t->name), b = snake_to_pascal_case(spec.name);
-            return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) { return to_lower(x) == to_lower(y); });
+            return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                              [](char x, char y) { return to_lower(x) == to_lower(y); });
         });
         if (clash != tools_.end()) throw std::invalid_argument("duplicate tool name '" + spec.name + "'");
         tools_.push_back(std::make_shared<tool_spec>(std::move(spec)));
@@ -152,7 +157,8 @@ template <class T, class Key>
 T& append_unique(std::mutex& mu, std::vector<std::shared_ptr<T>>& items, T spec, Key key, const char* what) {
     std::lock_guard l(mu);
     for (const auto& item : items)
-        if (key(*item) == key(spec)) throw std::invalid_argument(std::string("duplicate ") + what + " '" + key(spec) + "'");
+        if (key(*item) == key(spec))
+            throw std::invalid_argument(std::string("duplicate ") + what + " '" + key(spec) + "'");
     items.push_back(std::make_shared<T>(std::move(spec)));
     return *items.back();
 }
@@ -175,23 +181,28 @@ bool server::remove_tool(std::string_view name) {
 }
 
 resource_spec& server::add_resource(resource_spec spec) {
-    if (spec.info.uri.empty() || spec.info.name.empty()) throw std::invalid_argument("a resource needs a uri and a name");
+    if (spec.info.uri.empty() || spec.info.name.empty())
+        throw std::invalid_argument("a resource needs a uri and a name");
     if (!spec.read) throw std::invalid_argument("resource '" + spec.info.uri + "' has no reader");
-    auto& added = append_unique(mu_, resources_, std::move(spec), [](const resource_spec& r) -> const std::string& { return uri_of(r); },
-                                "resource uri");
+    auto& added = append_unique(
+        mu_, resources_, std::move(spec), [](const resource_spec& r) -> const std::string& { return uri_of(r); },
+        "resource uri");
     changed(list_kind::resources);
     return added;
 }
 
 resource_template_spec& server::add_resource_template(resource_template_spec spec) {
-    if (spec.info.uri.empty() || spec.info.name.empty()) throw std::invalid_argument("a resource template needs a uri template and a name");
+    if (spec.info.uri.empty() || spec.info.name.empty())
+        throw std::invalid_argument("a resource template needs a uri template and a name");
     if (!spec.read) throw std::invalid_argument("resource template '" + spec.info.uri + "' has no reader");
     const detail::uri_template parsed(spec.info.uri);  // throws std::invalid_argument when malformed
     for (const auto& [variable, c] : spec.completers)
         if (std::find(parsed.variables().begin(), parsed.variables().end(), variable) == parsed.variables().end())
-            throw std::invalid_argument("resource template '" + spec.info.uri + "' has no variable '" + variable + "' to complete");
-    auto& added = append_unique(mu_, templates_, std::move(spec),
-                                [](const resource_template_spec& t) -> const std::string& { return uri_of(t); }, "resource template");
+            throw std::invalid_argument("resource template '" + spec.info.uri + "' has no variable '" + variable +
+                                        "' to complete");
+    auto& added = append_unique(
+        mu_, templates_, std::move(spec),
+        [](const resource_template_spec& t) -> const std::string& { return uri_of(t); }, "resource template");
     changed(list_kind::resources);
     return added;
 }
@@ -212,15 +223,18 @@ void server::notify_resource_updated(const std::string& uri) {
 }
 
 prompt_spec& server::add_prompt(prompt_spec spec) {
-    if (spec.name.empty() || spec.name.size() > 128) throw std::invalid_argument("invalid prompt name '" + spec.name + "'");
+    if (spec.name.empty() || spec.name.size() > 128)
+        throw std::invalid_argument("invalid prompt name '" + spec.name + "'");
     if (!spec.get) throw std::invalid_argument("prompt '" + spec.name + "' has no handler");
     for (const auto& entry : spec.completers) {
         const std::string& argument = entry.first;  // not a structured binding: clang 14 cannot capture those
-        if (std::none_of(spec.arguments.begin(), spec.arguments.end(), [&](const prompt_argument& a) { return a.name == argument; }))
+        if (std::none_of(spec.arguments.begin(), spec.arguments.end(),
+                         [&](const prompt_argument& a) { return a.name == argument; }))
             throw std::invalid_argument("prompt '" + spec.name + "' has no argument '" + argument + "' to complete");
     }
-    auto& added = append_unique(mu_, prompts_, std::move(spec), [](const prompt_spec& p) -> const std::string& { return name_of(p); },
-                                "prompt name");
+    auto& added = append_unique(
+        mu_, prompts_, std::move(spec), [](const prompt_spec& p) -> const std::string& { return name_of(p); },
+        "prompt name");
     changed(list_kind::prompts);
     return added;
 }
@@ -245,7 +259,9 @@ std::vector<std::shared_ptr<const T>> snapshot(std::mutex& mu, const std::vector
 
 std::vector<std::shared_ptr<const tool_spec>> server::tools() const { return snapshot(mu_, tools_); }
 std::vector<std::shared_ptr<const resource_spec>> server::resources() const { return snapshot(mu_, resources_); }
-std::vector<std::shared_ptr<const resource_template_spec>> server::resource_templates() const { return snapshot(mu_, templates_); }
+std::vector<std::shared_ptr<const resource_template_spec>> server::resource_templates() const {
+    return snapshot(mu_, templates_);
+}
 std::vector<std::shared_ptr<const prompt_spec>> server::prompts() const { return snapshot(mu_, prompts_); }
 
 void server::add_observer(server_observer* observer) {

@@ -102,7 +102,8 @@ TEST(ServerConstruction, BadVersionThrows) {
 
 TEST(ServerConstruction, BadToolkitThrows) {
     for (const char* toolkit : {"Arcade-Eval", "my toolkit", "a.b", "x/y"}) {
-        EXPECT_THROW(server{make_info("srv", "1.0.0", toolkit)}, std::invalid_argument) << "toolkit: '" << toolkit << "'";
+        EXPECT_THROW(server{make_info("srv", "1.0.0", toolkit)}, std::invalid_argument)
+            << "toolkit: '" << toolkit << "'";
     }
     EXPECT_NO_THROW(server{make_info("srv", "1.0.0", "Arcade_Eval_1")});
 }

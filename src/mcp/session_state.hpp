@@ -67,7 +67,11 @@ public:
         client_info_ = std::move(client_info);
     }
     /// Stateless HTTP: no initialize; the revision comes from the request header.
-    void assume_revision(std::string revision) { std::lock_guard l(mu_); revision_ = std::move(revision); initialized_ = true; }
+    void assume_revision(std::string revision) {
+        std::lock_guard l(mu_);
+        revision_ = std::move(revision);
+        initialized_ = true;
+    }
 
     /// Stateless HTTP: no later request can reach this session, so it cannot ask the client.
     void set_stateless() { std::lock_guard l(mu_); stateless_ = true; }
@@ -79,7 +83,10 @@ public:
     /// What initialize advertised to this client (list_changed goes only where it was declared).
     void set_server_capabilities(json caps) { std::lock_guard l(mu_); server_capabilities_ = std::move(caps); }
     json advertised_capabilities() const { std::lock_guard l(mu_); return server_capabilities_; }
-    bool advertised(std::string_view capability) const { std::lock_guard l(mu_); return server_capabilities_.contains(std::string(capability)); }
+    bool advertised(std::string_view capability) const {
+        std::lock_guard l(mu_);
+        return server_capabilities_.contains(std::string(capability));
+    }
 
     mcp_log_level log_level() const { std::lock_guard l(mu_); return log_level_; }
     void set_log_level(mcp_log_level level) { std::lock_guard l(mu_); log_level_ = level; logs_on_ = true; }
@@ -89,7 +96,8 @@ public:
     /// 2026-07-28: this session serves one request, configured from its `_meta` (revision,
     /// capabilities, client info, log level). A parent (stdio: the process's session) also
     /// registers its calls, so notifications/cancelled there reaches them.
-    void set_modern(std::string revision, json client_capabilities, json client_info, std::optional<mcp_log_level> level) {
+    void set_modern(std::string revision, json client_capabilities, json client_info,
+                    std::optional<mcp_log_level> level) {
         std::lock_guard l(mu_);
         modern_ = true;
         initialized_ = true;
@@ -143,7 +151,10 @@ public:
 
     /// Where messages unrelated to a request go (list_changed, resources/updated): stdout for
     /// stdio, the standalone GET stream's buffer for HTTP. Unset: such messages are dropped.
-    void set_notifier(std::shared_ptr<outbound_sink> notifier) { std::lock_guard l(mu_); notifier_ = std::move(notifier); }
+    void set_notifier(std::shared_ptr<outbound_sink> notifier) {
+        std::lock_guard l(mu_);
+        notifier_ = std::move(notifier);
+    }
     void notify(json message) {
         std::shared_ptr<outbound_sink> n;
         {
@@ -160,7 +171,8 @@ public:
 
     /// Registers a request to the client under a fresh integer id; nullptr once the session closed.
     /// Also nullptr when `max_pending` requests already wait.
-    std::pair<jsonrpc::request_id, std::shared_ptr<pending_client_request>> open_client_request(std::size_t max_pending) {
+    std::pair<jsonrpc::request_id, std::shared_ptr<pending_client_request>> open_client_request(
+        std::size_t max_pending) {
         std::lock_guard l(mu_);
         jsonrpc::request_id id(next_client_request_id_++);
         if (closed_ || pending_.size() >= max_pending) return {id, nullptr};
@@ -203,7 +215,8 @@ public:
             std::lock_guard l(mu_);
             pending.swap(pending_);
         }
-        for (auto& [key, p] : pending) p->settle(jsonrpc::error{jsonrpc::error_code::internal_error, "The session ended", std::nullopt});
+        for (auto& [key, p] : pending)
+            p->settle(jsonrpc::error{jsonrpc::error_code::internal_error, "The session ended", std::nullopt});
     }
     bool closed() const { std::lock_guard l(mu_); return closed_; }
 

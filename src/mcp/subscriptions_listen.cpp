@@ -54,12 +54,15 @@ bool asked(const json& filter, const char* key) {
 
 }  // namespace
 
-void dispatcher::listen(const std::shared_ptr<session_state>& session, const jsonrpc::request& req, const std::shared_ptr<outbound_sink>& sink) {
+void dispatcher::listen(const std::shared_ptr<session_state>& session, const jsonrpc::request& req,
+                        const std::shared_ptr<outbound_sink>& sink) {
     const auto fail = [&](std::string message) {
-        sink->finish(jsonrpc::make_error(req.id, jsonrpc::error{jsonrpc::error_code::invalid_params, std::move(message), std::nullopt}));
+        sink->finish(jsonrpc::make_error(
+            req.id, jsonrpc::error{jsonrpc::error_code::invalid_params, std::move(message), std::nullopt}));
     };
     const auto filter = req.params.find("notifications");
-    if (filter == req.params.end() || !filter->is_object()) return fail("Invalid params: notifications (object) is required");
+    if (filter == req.params.end() || !filter->is_object())
+        return fail("Invalid params: notifications (object) is required");
     const json caps = session->advertised_capabilities();
     json agreed = json::object();
     json honoured_caps = json::object();
@@ -72,10 +75,12 @@ void dispatcher::listen(const std::shared_ptr<session_state>& session, const jso
     agree("promptsListChanged", "prompts");
     agree("resourcesListChanged", "resources");
     if (auto uris = filter->find("resourceSubscriptions"); uris != filter->end()) {
-        if (!uris->is_array()) return fail("Invalid params: notifications.resourceSubscriptions must be an array of URIs");
+        if (!uris->is_array())
+            return fail("Invalid params: notifications.resourceSubscriptions must be an array of URIs");
         json kept = json::array();
         for (const auto& uri : *uris) {
-            if (!uri.is_string()) return fail("Invalid params: notifications.resourceSubscriptions must be an array of URIs");
+            if (!uri.is_string())
+                return fail("Invalid params: notifications.resourceSubscriptions must be an array of URIs");
             if (!caps.contains("resources")) continue;
             session->subscribe(uri.get<std::string>());
             kept.push_back(uri);
@@ -93,13 +98,15 @@ void dispatcher::listen(const std::shared_ptr<session_state>& session, const jso
     auto ended = std::make_shared<std::atomic<bool>>(false);
     auto notifier = std::make_shared<listen_notifier>(sink, record->id, ended);
     // The acknowledgement first, then whatever the broadcasts bring.
-    notifier->send(jsonrpc::make_notification("notifications/subscriptions/acknowledged", json{{"notifications", std::move(agreed)}}));
+    notifier->send(jsonrpc::make_notification("notifications/subscriptions/acknowledged",
+                                              json{{"notifications", std::move(agreed)}}));
     if (!session->add_call(record->call_key, record->call)) {
         ended->store(true);
         return fail("Invalid Request: request id is already in use");
     }
     // The client went away (stream closed) or cancelled (stdio): no result, nothing more sent.
-    record->on_stop.emplace(record->call->stop.get_token(), std::function<void()>([w = std::weak_ptr<listen_record>(record), ended] {
+    record->on_stop.emplace(record->call->stop.get_token(),
+                            std::function<void()>([w = std::weak_ptr<listen_record>(record), ended] {
                                 ended->store(true);
                                 if (auto r = w.lock(); r && !r->ended.exchange(true)) r->stream->finish(std::nullopt);
                             }));
@@ -123,14 +130,16 @@ void dispatcher::end_listens() {
         if (r->ended.exchange(true)) continue;
         r->session->remove_call(r->call_key);
         json meta{{std::string(meta_subscription_id), r->id}, {std::string(meta_server_info), server_info_meta()}};
-        r->stream->finish(json{{"jsonrpc", "2.0"}, {"id", r->id}, {"result", {{"resultType", "complete"}, {"_meta", std::move(meta)}}}});
+        r->stream->finish(json{
+            {"jsonrpc", "2.0"}, {"id", r->id}, {"result", {{"resultType", "complete"}, {"_meta", std::move(meta)}}}});
         r->session->close();
     }
 }
 
 void dispatcher::forget_ended_listens() {
     std::lock_guard l(listens_mu_);
-    std::erase_if(listens_, [](const std::shared_ptr<listen_record>& r) { return r->ended.load() || r->session->closed(); });
+    std::erase_if(listens_,
+                  [](const std::shared_ptr<listen_record>& r) { return r->ended.load() || r->session->closed(); });
 }
 
 }  // namespace arcade_mcp::detail

@@ -45,7 +45,9 @@ json error_result(const tool_error& e, const std::string& source_name) {
     if (e.status_code) arcade["statusCode"] = *e.status_code;
     if (e.additional_prompt_content) arcade["additionalPromptContent"] = *e.additional_prompt_content;
     if (e.retry_after_ms) arcade["retryAfterMs"] = *e.retry_after_ms;
-    return json{{"content", json::array({text_block(std::move(text))})}, {"isError", true}, {"_meta", {{"arcade", std::move(arcade)}}}};
+    return json{{"content", json::array({text_block(std::move(text))})},
+                {"isError", true},
+                {"_meta", {{"arcade", std::move(arcade)}}}};
 }
 
 json success_result(const catalog_entry& tool, json value, bool is_content, std::string_view revision) {
@@ -61,15 +63,18 @@ json success_result(const catalog_entry& tool, json value, bool is_content, std:
 
 }  // namespace
 
-void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrpc::request req, const std::shared_ptr<outbound_sink>& sink) {
+void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrpc::request req,
+                           const std::shared_ptr<outbound_sink>& sink) {
     const auto fail = [&](int code, std::string message) {
         sink->finish(jsonrpc::make_error(req.id, jsonrpc::error{code, std::move(message), std::nullopt}));
     };
     const auto name = req.params.find("name");
-    if (name == req.params.end() || !name->is_string()) return fail(jsonrpc::error_code::invalid_params, "Invalid params: name (string) is required");
+    if (name == req.params.end() || !name->is_string())
+        return fail(jsonrpc::error_code::invalid_params, "Invalid params: name (string) is required");
     json arguments = json::object();
     if (auto a = req.params.find("arguments"); a != req.params.end() && !a->is_null()) {
-        if (!a->is_object()) return fail(jsonrpc::error_code::invalid_params, "Invalid params: arguments must be an object");
+        if (!a->is_object())
+            return fail(jsonrpc::error_code::invalid_params, "Invalid params: arguments must be an object");
         arguments = *a;
     }
     auto snapshot = catalog();
@@ -77,18 +82,22 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
     if (tool == nullptr) return fail(jsonrpc::error_code::invalid_params, "Unknown tool: " + name->get<std::string>());
 
     auto spec = tool->spec;
-    auto work = [this, snapshot, tool, session_id = session->id(), arguments = std::move(arguments)](request_scope& ctx,
-                                                                                                    const jsonrpc::request& req) -> std::optional<json> {
+    auto work = [this, snapshot, tool, session_id = session->id(), arguments = std::move(arguments)](
+                    request_scope& ctx, const jsonrpc::request& req) -> std::optional<json> {
         const std::string revision(ctx.protocol_version());
-        tool_run run = invoke_tool(*tool, ctx, arguments, chain_, session_id, requirement_refusal(*tool->spec, options_.refuse_tools_with_requirements));
+        tool_run run = invoke_tool(*tool, ctx, arguments, chain_, session_id,
+                                   requirement_refusal(*tool->spec, options_.refuse_tools_with_requirements));
         if (auto* value = std::get_if<json>(&run.outcome.value))
-            return jsonrpc::make_result(req.id, success_result(*tool, std::move(*value), run.outcome.is_content, revision));
-        if (auto* error = std::get_if<tool_error>(&run.outcome.value)) return jsonrpc::make_result(req.id, error_result(*error, tool->spec->name));
+            return jsonrpc::make_result(req.id,
+                                        success_result(*tool, std::move(*value), run.outcome.is_content, revision));
+        if (auto* error = std::get_if<tool_error>(&run.outcome.value))
+            return jsonrpc::make_result(req.id, error_result(*error, tool->spec->name));
         const auto& bad = std::get<decode_error>(run.outcome.value);
-        if (revision_at_least(revision, rev_2025_11_25)) return jsonrpc::make_result(req.id, error_result(bad_input_error(bad), tool->spec->name));
+        if (revision_at_least(revision, rev_2025_11_25))
+            return jsonrpc::make_result(req.id, error_result(bad_input_error(bad), tool->spec->name));
         return jsonrpc::make_error(req.id, jsonrpc::error{jsonrpc::error_code::invalid_params,
-                                                          "Invalid arguments for tool " + tool->mcp_name + ": " + (bad.path.empty() ? "/" : bad.path) + ": " +
-                                                              bad.message,
+                                                          "Invalid arguments for tool " + tool->mcp_name + ": " +
+                                                              (bad.path.empty() ? "/" : bad.path) + ": " + bad.message,
                                                           json{{"path", bad.path}, {"reason", bad.message}}});
     };
     pool_call call{std::move(work), spec, std::nullopt, {}, {}};
@@ -96,7 +105,9 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
     call.on_timeout = [tool](const jsonrpc::request_id& id, std::chrono::milliseconds limit) {
         return jsonrpc::make_result(id, error_result(timeout_error(limit), tool->spec->name));
     };
-    call.on_busy = [tool](const jsonrpc::request_id& id) { return jsonrpc::make_result(id, error_result(busy_error(*tool->spec), tool->spec->name)); };
+    call.on_busy = [tool](const jsonrpc::request_id& id) {
+        return jsonrpc::make_result(id, error_result(busy_error(*tool->spec), tool->spec->name));
+    };
     run_on_pool(session, std::move(req), sink, std::move(call));
 }
 

@@ -13,7 +13,8 @@ namespace arcade_mcp::detail {
 namespace {
 
 bool listed(const std::vector<std::string>& list, std::string_view value) {
-    return std::any_of(list.begin(), list.end(), [&](const std::string& item) { return iequals(trim_blanks(item), value); });
+    return std::any_of(list.begin(), list.end(),
+                       [&](const std::string& item) { return iequals(trim_blanks(item), value); });
 }
 
 std::string_view operation_name(operation op) {
@@ -49,15 +50,18 @@ json arcade_metadata_json(const tool_metadata& m) {
 json arcade_requirements_json(const tool_requirements& r) {
     json authorization = nullptr;
     if (r.oauth2) {
-        authorization = json{{"provider_id", r.oauth2->provider_id ? json(*r.oauth2->provider_id) : json(nullptr)},
-                             {"provider_type", "oauth2"},
-                             {"id", r.oauth2->id ? json(*r.oauth2->id) : json(nullptr)},
-                             {"oauth2", {{"scopes", r.oauth2->scopes.empty() ? json(nullptr) : json(r.oauth2->scopes)}}}};
+        authorization =
+            json{{"provider_id", r.oauth2->provider_id ? json(*r.oauth2->provider_id) : json(nullptr)},
+                 {"provider_type", "oauth2"},
+                 {"id", r.oauth2->id ? json(*r.oauth2->id) : json(nullptr)},
+                 {"oauth2", {{"scopes", r.oauth2->scopes.empty() ? json(nullptr) : json(r.oauth2->scopes)}}}};
     }
     json secrets = nullptr;
     for (const auto& key : r.secrets) {
         if (secrets.is_null()) secrets = json::array();
-        const bool seen = std::any_of(secrets.begin(), secrets.end(), [&](const json& s) { return ascii_lower(s["key"].get<std::string>()) == ascii_lower(key); });
+        const bool seen = std::any_of(secrets.begin(), secrets.end(), [&](const json& s) {
+            return ascii_lower(s["key"].get<std::string>()) == ascii_lower(key);
+        });
         if (!seen) secrets.push_back(json{{"key", key}});
     }
     json metadata = nullptr;
@@ -66,7 +70,9 @@ json arcade_requirements_json(const tool_requirements& r) {
         const json entry{{"key", ascii_lower(key)}};
         if (std::find(metadata.begin(), metadata.end(), entry) == metadata.end()) metadata.push_back(entry);
     }
-    return json{{"authorization", std::move(authorization)}, {"secrets", std::move(secrets)}, {"metadata", std::move(metadata)}};
+    return json{{"authorization", std::move(authorization)},
+                {"secrets", std::move(secrets)},
+                {"metadata", std::move(metadata)}};
 }
 
 tool_catalog::tool_catalog(const server& srv, const catalog_options& options)
@@ -94,7 +100,8 @@ tool_catalog::tool_catalog(const server& srv, const catalog_options& options)
             }
         }
         e.title = spec.title.value_or(e.tool_name);
-        if (listed(options.disabled_tools, toolkit + "." + e.tool_name) || listed(options.disabled_tools, e.fqn)) continue;
+        if (listed(options.disabled_tools, toolkit + "." + e.tool_name) || listed(options.disabled_tools, e.fqn))
+            continue;
         entries_.push_back(std::move(e));
     }
     std::sort(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) { return a.fqn < b.fqn; });
@@ -128,8 +135,9 @@ json tool_catalog::to_mcp_tool(const catalog_entry& e, std::string_view revision
     const bool modern = revision_at_least(revision, rev_2025_06_18);
     json tool{{"name", e.mcp_name}};
     if (modern) tool["title"] = e.title;
-    tool["description"] = e.spec->deprecation_message ? "[DEPRECATED: " + *e.spec->deprecation_message + "] " + e.spec->description
-                                                       : e.spec->description;
+    tool["description"] = e.spec->deprecation_message
+                              ? "[DEPRECATED: " + *e.spec->deprecation_message + "] " + e.spec->description
+                              : e.spec->description;
     tool["inputSchema"] = e.spec->input_schema;
     if (modern && e.spec->output_schema) tool["outputSchema"] = *e.spec->output_schema;
     json annotations{{"title", e.title}};
@@ -150,7 +158,8 @@ json tool_catalog::to_mcp_tool(const catalog_entry& e, std::string_view revision
         if (!requirements.empty()) arcade["requirements"] = std::move(requirements);
         json metadata = arcade_metadata_json(e.spec->metadata);
         if (!metadata.is_null()) {
-            for (auto it = metadata.begin(); it != metadata.end();) it = it->is_null() ? metadata.erase(it) : std::next(it);
+            for (auto it = metadata.begin(); it != metadata.end();)
+                it = it->is_null() ? metadata.erase(it) : std::next(it);
             if (metadata.contains("behavior"))
                 for (auto it = metadata["behavior"].begin(); it != metadata["behavior"].end();)
                     it = it->is_null() ? metadata["behavior"].erase(it) : std::next(it);

@@ -45,7 +45,8 @@ public:
     const catalog_entry* find(std::string_view name) const;
     /// Worker lookup: toolkit and name case-insensitive; a version, when given, must equal the
     /// toolkit version (case-insensitive). nullptr when unknown.
-    const catalog_entry* find_for_worker(std::string_view toolkit, std::string_view name, const std::optional<std::string>& version) const;
+    const catalog_entry* find_for_worker(std::string_view toolkit, std::string_view name,
+                                         const std::optional<std::string>& version) const;
     const std::string& toolkit_name() const noexcept { return toolkit_; }
     const std::string& toolkit_version() const noexcept { return version_; }
     /// The MCP `Tool` object for `revision` (fields newer than the revision are left out).

@@ -23,11 +23,18 @@ std::string_view to_string(error_kind kind) noexcept {
 }
 
 tool_error tool_error::execution(std::string message) {
-    return tool_error{error_kind::tool_runtime_fatal, std::move(message), "ToolExecutionError", false, std::nullopt, std::nullopt, std::nullopt};
+    return tool_error{error_kind::tool_runtime_fatal,
+                      std::move(message),
+                      "ToolExecutionError",
+                      false,
+                      std::nullopt,
+                      std::nullopt,
+                      std::nullopt};
 }
 
 tool_error tool_error::fatal(std::string message) {
-    return tool_error{error_kind::tool_runtime_fatal, std::move(message), "FatalToolError", false, 500, std::nullopt, std::nullopt};
+    return tool_error{
+        error_kind::tool_runtime_fatal, std::move(message), "FatalToolError", false, 500, std::nullopt, std::nullopt};
 }
 
 tool_error tool_error::retry(std::string message, std::optional<std::string> additional_prompt_content,
@@ -55,8 +62,9 @@ tool_error tool_error::upstream(int status, std::string message) {
         kind = error_kind::upstream_runtime_bad_request;
     }
     const bool retry = status >= 500 || status == 429;
-    return tool_error{kind, std::move(message), status == 429 ? "UpstreamRateLimitError" : "UpstreamError", retry, status,
-                      std::nullopt, std::nullopt};
+    return tool_error{
+        kind,         std::move(message), status == 429 ? "UpstreamRateLimitError" : "UpstreamError", retry, status,
+        std::nullopt, std::nullopt};
 }
 
 }  // namespace arcade_mcp
@@ -64,8 +72,8 @@ tool_error tool_error::upstream(int status, std::string message) {
 namespace arcade_mcp::detail {
 
 std::string arcade_error_message(const tool_error& e, std::string_view source_tool) {
-    return "[" + std::string(to_string(e.kind)) + "] " + e.error_class + " during execution of tool '" + std::string(source_tool) +
-           "': " + (e.message.empty() ? std::string("(no details provided)") : e.message);
+    return "[" + std::string(to_string(e.kind)) + "] " + e.error_class + " during execution of tool '" +
+           std::string(source_tool) + "': " + (e.message.empty() ? std::string("(no details provided)") : e.message);
 }
 
 tool_error bad_input_error(const decode_error& e) {
@@ -75,8 +83,13 @@ tool_error bad_input_error(const decode_error& e) {
 }
 
 tool_error timeout_error(std::chrono::milliseconds limit) {
-    return tool_error{error_kind::tool_runtime_retry, "The tool did not finish within " + std::to_string(limit.count()) + " ms and was stopped",
-                      "ToolTimeoutError", true, 504, std::nullopt, std::nullopt};
+    return tool_error{error_kind::tool_runtime_retry,
+                      "The tool did not finish within " + std::to_string(limit.count()) + " ms and was stopped",
+                      "ToolTimeoutError",
+                      true,
+                      504,
+                      std::nullopt,
+                      std::nullopt};
 }
 
 }  // namespace arcade_mcp::detail

@@ -13,9 +13,13 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-tool_run error_run(tool_error e, tool_call_status status) { return tool_run{tool_outcome{std::move(e), false}, status}; }
+tool_run error_run(tool_error e, tool_call_status status) {
+    return tool_run{tool_outcome{std::move(e), false}, status};
+}
 
-tool_run fatal_run() { return error_run(tool_error::fatal("An unhandled exception was raised by the tool."), tool_call_status::exception); }
+tool_run fatal_run() {
+    return error_run(tool_error::fatal("An unhandled exception was raised by the tool."), tool_call_status::exception);
+}
 
 /// The handler, with what it throws turned into an outcome (the MCP input-round signals pass).
 tool_run run_handler(const catalog_entry& tool, tool_context& ctx, const json& arguments) {
@@ -34,16 +38,19 @@ tool_run run_handler(const catalog_entry& tool, tool_context& ctx, const json& a
     } catch (const client_request_error& e) {
         return error_run(tool_error::execution(e.what()), tool_call_status::tool_error);
     } catch (const std::exception& e) {
-        log(log_level::warning, "tool raised an exception", {{"tool", tool.fqn}, {"request_id", ctx.request_id()}, {"error", e.what()}});
+        log(log_level::warning, "tool raised an exception",
+            {{"tool", tool.fqn}, {"request_id", ctx.request_id()}, {"error", e.what()}});
         return fatal_run();
     } catch (...) {
-        log(log_level::warning, "tool raised a non-standard exception", {{"tool", tool.fqn}, {"request_id", ctx.request_id()}});
+        log(log_level::warning, "tool raised a non-standard exception",
+            {{"tool", tool.fqn}, {"request_id", ctx.request_id()}});
         return fatal_run();
     }
 }
 
 /// The before hooks in order; returns how many ran (their after hooks are owed) and a refusal.
-std::size_t run_before_hooks(const middleware_chain& chain, const tool_call_info& info, std::optional<tool_run>& refusal) {
+std::size_t run_before_hooks(const middleware_chain& chain, const tool_call_info& info,
+                             std::optional<tool_run>& refusal) {
     std::size_t ran = 0;
     for (const auto& m : chain) {
         ++ran;
@@ -53,26 +60,33 @@ std::size_t run_before_hooks(const middleware_chain& chain, const tool_call_info
                 break;
             }
         } catch (const std::exception& e) {
-            log(log_level::error, "a before_tool_call hook raised an exception", {{"tool", std::string(info.tool)}, {"error", e.what()}});
-            refusal = error_run(tool_error::fatal("The call was refused: a server hook failed."), tool_call_status::refused);
+            log(log_level::error, "a before_tool_call hook raised an exception",
+                {{"tool", std::string(info.tool)}, {"error", e.what()}});
+            refusal =
+                error_run(tool_error::fatal("The call was refused: a server hook failed."), tool_call_status::refused);
             break;
         } catch (...) {
-            log(log_level::error, "a before_tool_call hook raised a non-standard exception", {{"tool", std::string(info.tool)}});
-            refusal = error_run(tool_error::fatal("The call was refused: a server hook failed."), tool_call_status::refused);
+            log(log_level::error, "a before_tool_call hook raised a non-standard exception",
+                {{"tool", std::string(info.tool)}});
+            refusal =
+                error_run(tool_error::fatal("The call was refused: a server hook failed."), tool_call_status::refused);
             break;
         }
     }
     return ran;
 }
 
-void run_after_hooks(const middleware_chain& chain, std::size_t owed, const tool_call_info& info, const tool_call_result& result) {
+void run_after_hooks(const middleware_chain& chain, std::size_t owed, const tool_call_info& info,
+                     const tool_call_result& result) {
     for (std::size_t i = owed; i-- > 0;) {
         try {
             chain[i]->after_tool_call(info, result);
         } catch (const std::exception& e) {
-            log(log_level::error, "an after_tool_call hook raised an exception", {{"tool", std::string(info.tool)}, {"error", e.what()}});
+            log(log_level::error, "an after_tool_call hook raised an exception",
+                {{"tool", std::string(info.tool)}, {"error", e.what()}});
         } catch (...) {
-            log(log_level::error, "an after_tool_call hook raised a non-standard exception", {{"tool", std::string(info.tool)}});
+            log(log_level::error, "an after_tool_call hook raised a non-standard exception",
+                {{"tool", std::string(info.tool)}});
         }
     }
 }
@@ -98,8 +112,9 @@ call_plan plan_for(const tool_spec& spec, std::chrono::milliseconds default_limi
 }
 
 tool_error busy_error(const tool_spec& spec) {
-    return tool_error::retry("The tool is busy: " + std::to_string(spec.max_concurrency) + " calls are already running.",
-                             "Try the call again shortly.", 1000);
+    return tool_error::retry(
+        "The tool is busy: " + std::to_string(spec.max_concurrency) + " calls are already running.",
+        "Try the call again shortly.", 1000);
 }
 
 tool_run invoke_tool(const catalog_entry& tool, tool_context& ctx, const json& arguments, const middleware_chain& chain,

@@ -44,7 +44,9 @@ uri_template::uri_template(std::string_view text) {
         if (stray_close != std::string_view::npos && (open == std::string_view::npos || stray_close < open))
             throw std::invalid_argument("URI template: unbalanced '}'");
         if (open != i) {
-            parts_.push_back(part{false, false, std::string(text.substr(i, open == std::string_view::npos ? std::string_view::npos : open - i))});
+            parts_.push_back(
+                part{false, false,
+                     std::string(text.substr(i, open == std::string_view::npos ? std::string_view::npos : open - i))});
             if (open == std::string_view::npos) break;
         }
         const auto close = text.find('}', open);
@@ -57,10 +59,13 @@ uri_template::uri_template(std::string_view text) {
         }
         if (expr.empty()) throw std::invalid_argument("URI template: empty expression");
         for (char c : expr)
-            if (!valid_var_char(c)) throw std::invalid_argument("URI template: unsupported expression {" + std::string(expr) + "}");
+            if (!valid_var_char(c))
+                throw std::invalid_argument("URI template: unsupported expression {" + std::string(expr) + "}");
         // RFC 6570 varname: '.' only between characters; a leading one is the label operator.
-        if (expr.front() == '.' || expr.back() == '.' || expr.find("..") != std::string_view::npos) throw std::invalid_argument("URI template: unsupported expression {" + std::string(expr) + "}");
-        if (!parts_.empty() && parts_.back().is_variable) throw std::invalid_argument("URI template: adjacent expressions are ambiguous");
+        if (expr.front() == '.' || expr.back() == '.' || expr.find("..") != std::string_view::npos)
+            throw std::invalid_argument("URI template: unsupported expression {" + std::string(expr) + "}");
+        if (!parts_.empty() && parts_.back().is_variable)
+            throw std::invalid_argument("URI template: adjacent expressions are ambiguous");
         p.text = std::string(expr);
         variables_.push_back(p.text);
         parts_.push_back(std::move(p));

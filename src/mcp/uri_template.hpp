@@ -29,8 +29,10 @@ private:
     };
     /// Matches parts[part_index..] against `rest` (a suffix of the URI); `failed` memoizes the
     /// (part, suffix length) states known not to match.
-    bool match_from(std::size_t part_index, std::string_view rest, std::map<std::string, std::string>& out, std::vector<bool>& failed) const;
-    bool try_part(std::size_t part_index, std::string_view rest, std::map<std::string, std::string>& out, std::vector<bool>& failed) const;
+    bool match_from(std::size_t part_index, std::string_view rest, std::map<std::string, std::string>& out,
+                    std::vector<bool>& failed) const;
+    bool try_part(std::size_t part_index, std::string_view rest, std::map<std::string, std::string>& out,
+                  std::vector<bool>& failed) const;
 
     std::vector<part> parts_;
     std::vector<std::string> variables_;

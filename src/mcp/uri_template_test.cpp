@@ -36,7 +36,8 @@ TEST(UriTemplate, SimpleVariableIsExtracted) {
 TEST(UriTemplate, SeveralVariablesInOrder) {
     const uri_template t("repo://{owner}/{name}/issues/{number}");
     EXPECT_EQ(t.variables(), (std::vector<std::string>{"owner", "name", "number"}));
-    EXPECT_EQ(t.match("repo://acme/widgets/issues/7"), std::optional<vars>(vars{{"owner", "acme"}, {"name", "widgets"}, {"number", "7"}}));
+    EXPECT_EQ(t.match("repo://acme/widgets/issues/7"),
+              std::optional<vars>(vars{{"owner", "acme"}, {"name", "widgets"}, {"number", "7"}}));
 }
 
 TEST(UriTemplate, VariableNamesMayUseDigitsUnderscoreAndDot) {

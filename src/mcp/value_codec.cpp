@@ -35,7 +35,8 @@ std::string_view json_type_name(const json& j) noexcept {
 }
 
 json number_json(double v) {
-    if (std::isfinite(v) && std::trunc(v) == v && std::fabs(v) <= 9007199254740992.0) return static_cast<std::int64_t>(v);
+    if (std::isfinite(v) && std::trunc(v) == v && std::fabs(v) <= 9007199254740992.0)
+        return static_cast<std::int64_t>(v);
     return v;
 }
 

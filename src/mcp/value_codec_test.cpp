@@ -50,7 +50,8 @@ struct odd_names {
     std::string slash;
     std::string tilde;
     static auto describe() {
-        return arcade_mcp::fields(arcade_mcp::field("a/b", &odd_names::slash, ""), arcade_mcp::field("c~d", &odd_names::tilde, ""));
+        return arcade_mcp::fields(arcade_mcp::field("a/b", &odd_names::slash, ""),
+                                  arcade_mcp::field("c~d", &odd_names::tilde, ""));
     }
 };
 
@@ -91,7 +92,8 @@ TEST(ValueCodecSchema, Scalars) {
 TEST(ValueCodecSchema, EnumOptionalVector) {
     EXPECT_EQ(value_codec<color>::schema(), json::parse(R"({"type":"string","enum":["red","green","blue"]})"));
     EXPECT_EQ(value_codec<std::optional<int>>::schema(), json({{"type", "integer"}}));
-    EXPECT_EQ(value_codec<std::vector<std::string>>::schema(), json::parse(R"({"type":"array","items":{"type":"string"}})"));
+    EXPECT_EQ(value_codec<std::vector<std::string>>::schema(),
+              json::parse(R"({"type":"array","items":{"type":"string"}})"));
 }
 
 TEST(ValueCodecSchema, DescribedStruct) {
@@ -107,7 +109,8 @@ TEST(ValueCodecSchema, DescribedStruct) {
     EXPECT_EQ(p["points"]["items"], value_codec<vc_test::point>::schema());
     EXPECT_EQ(p["points"]["items"]["required"], json::parse(R"(["x","y"])"));
     EXPECT_FALSE(p["points"]["items"]["properties"]["y"].contains("description"));
-    EXPECT_EQ(p["sides"], json::parse(R"({"type":"integer","description":"Side count","minimum":3,"maximum":12,"default":4})"));
+    EXPECT_EQ(p["sides"],
+              json::parse(R"({"type":"integer","description":"Side count","minimum":3,"maximum":12,"default":4})"));
     EXPECT_TRUE(p["sides"]["minimum"].is_number_integer());
     EXPECT_EQ(p["scale"]["minimum"], 0.5);
     EXPECT_EQ(p.size(), 5u);
@@ -279,7 +282,8 @@ TEST(DescribedDecode, Constraints) {
     e = decode_fail<shape>(json{{"name", "ab"}, {"points", json::array()}});
     EXPECT_EQ(e.path, "/points");
     EXPECT_EQ(e.message, "must have at least 1 items");
-    e = decode_fail<shape>(json{{"name", "ab"}, {"points", json::parse(R"([{"x":1,"y":1},{"x":1,"y":1},{"x":1,"y":1},{"x":1,"y":1}])")}});
+    e = decode_fail<shape>(
+        json{{"name", "ab"}, {"points", json::parse(R"([{"x":1,"y":1},{"x":1,"y":1},{"x":1,"y":1},{"x":1,"y":1}])")}});
     EXPECT_EQ(e.message, "must have at most 3 items");
 
     e = decode_fail<shape>(json{{"name", "ab"}, {"points", pts}, {"sides", 2}});

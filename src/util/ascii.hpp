@@ -17,7 +17,8 @@ inline std::string ascii_lower(std::string_view s) {
 }
 
 inline bool iequals(std::string_view a, std::string_view b) noexcept {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
 /// Without leading and trailing spaces and tabs.

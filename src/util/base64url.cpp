@@ -11,7 +11,8 @@ constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmno
 constexpr std::array<std::int8_t, 256> make_reverse() {
     std::array<std::int8_t, 256> r{};
     for (auto& v : r) v = -1;
-    for (std::size_t i = 0; i < alphabet.size(); ++i) r[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
+    for (std::size_t i = 0; i < alphabet.size(); ++i)
+        r[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
     return r;
 }
 constexpr auto reverse = make_reverse();

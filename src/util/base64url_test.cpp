@@ -13,7 +13,8 @@ namespace {
 
 // RFC 4648 §10 test vectors, without padding (identical in both alphabets for these inputs).
 const std::vector<std::pair<std::string, std::string>> rfc_vectors = {
-    {"", ""}, {"f", "Zg"}, {"fo", "Zm8"}, {"foo", "Zm9v"}, {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"},
+    {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},          {"foo", "Zm9v"},
+    {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"},
 };
 
 TEST(Base64Url, EncodesRfc4648Vectors) {
@@ -39,7 +40,8 @@ TEST(Base64Url, RoundTripsAllByteValues) {
     for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
     const std::string enc = base64url_encode(all);
     EXPECT_EQ(enc.size(), (256u * 4 + 2) / 3);
-    EXPECT_EQ(enc.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), std::string::npos);
+    EXPECT_EQ(enc.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+              std::string::npos);
     EXPECT_EQ(base64url_decode(enc), std::optional<std::string>(all));
 
     // Every length 0..9 and every single byte value.

@@ -44,7 +44,8 @@ std::optional<std::string> exceeds_json_limits(std::string_view text, const json
                 break;
             case '[':
             case '{':
-                if (++depth > limits.max_depth) return "nesting is deeper than " + std::to_string(limits.max_depth) + " levels";
+                if (++depth > limits.max_depth)
+                    return "nesting is deeper than " + std::to_string(limits.max_depth) + " levels";
                 break;
             case ']':
             case '}':

@@ -46,8 +46,9 @@ struct alloc_args {
     double megabytes = 1;
     bool touch = true;
     static auto describe() {
-        return fields(field("megabytes", &alloc_args::megabytes, "Size of the one allocation in MiB").minimum(0).maximum(1e12),
-                      field("touch", &alloc_args::touch, "Write every byte before freeing").default_value(true));
+        return fields(
+            field("megabytes", &alloc_args::megabytes, "Size of the one allocation in MiB").minimum(0).maximum(1e12),
+            field("touch", &alloc_args::touch, "Write every byte before freeing").default_value(true));
     }
 };
 
@@ -55,8 +56,12 @@ struct chatty_args {
     int steps = 3;
     int interval_ms = 20;
     static auto describe() {
-        return fields(field("steps", &chatty_args::steps, "Log messages to send").minimum(1).maximum(100).default_value(3),
-                      field("interval_ms", &chatty_args::interval_ms, "Pause after each message").minimum(0).maximum(10000).default_value(20));
+        return fields(
+            field("steps", &chatty_args::steps, "Log messages to send").minimum(1).maximum(100).default_value(3),
+            field("interval_ms", &chatty_args::interval_ms, "Pause after each message")
+                .minimum(0)
+                .maximum(10000)
+                .default_value(20));
     }
 };
 
@@ -81,36 +86,43 @@ int main(int argc, char** argv) {
         return std::string("woke up");
     });
 
-    srv.add_tool<seconds_args>("sleeps", "Sleeps; stops early when its stop token is signalled", [](tool_context& ctx, const seconds_args& in) {
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(as_duration(in.seconds));
-        const auto token = ctx.stop_token();
-        while (std::chrono::steady_clock::now() < deadline) {
-            if (token.stop_requested()) return std::string("stopped");
-            std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(5ms, deadline - std::chrono::steady_clock::now()));
-        }
-        return std::string("slept");
-    });
+    srv.add_tool<seconds_args>(
+        "sleeps", "Sleeps; stops early when its stop token is signalled",
+        [](tool_context& ctx, const seconds_args& in) {
+            const auto deadline =
+                std::chrono::steady_clock::now() +
+                std::chrono::duration_cast<std::chrono::steady_clock::duration>(as_duration(in.seconds));
+            const auto token = ctx.stop_token();
+            while (std::chrono::steady_clock::now() < deadline) {
+                if (token.stop_requested()) return std::string("stopped");
+                std::this_thread::sleep_for(
+                    std::min<std::chrono::steady_clock::duration>(5ms, deadline - std::chrono::steady_clock::now()));
+            }
+            return std::string("slept");
+        });
 
-    srv.add_tool<alloc_args>("allocates", "Reserves one std::vector<char> of that many MiB (touched, then freed)", [](const alloc_args& in) {
-        const auto bytes = static_cast<std::size_t>(in.megabytes * 1024.0 * 1024.0);
-        std::vector<char> block;
-        block.reserve(bytes);  // a huge size throws std::bad_alloc (or std::length_error)
-        if (in.touch) {
-            block.resize(bytes);
-            std::memset(block.data(), 0x5a, bytes);
-        }
-        std::size_t sum = 0;
-        for (std::size_t i = 0; i < block.size(); i += 4096) sum += static_cast<unsigned char>(block[i]);
-        return std::string("allocated ") + std::to_string(bytes) + " bytes (checksum " + std::to_string(sum) + ")";
-    });
+    srv.add_tool<alloc_args>(
+        "allocates", "Reserves one std::vector<char> of that many MiB (touched, then freed)", [](const alloc_args& in) {
+            const auto bytes = static_cast<std::size_t>(in.megabytes * 1024.0 * 1024.0);
+            std::vector<char> block;
+            block.reserve(bytes);  // a huge size throws std::bad_alloc (or std::length_error)
+            if (in.touch) {
+                block.resize(bytes);
+                std::memset(block.data(), 0x5a, bytes);
+            }
+            std::size_t sum = 0;
+            for (std::size_t i = 0; i < block.size(); i += 4096) sum += static_cast<unsigned char>(block[i]);
+            return std::string("allocated ") + std::to_string(bytes) + " bytes (checksum " + std::to_string(sum) + ")";
+        });
 
-    srv.add_tool<chatty_args>("chatty", "Logs once per step, pausing in between", [](tool_context& ctx, const chatty_args& in) {
-        for (int i = 0; i < in.steps; ++i) {
-            ctx.log(mcp_log_level::info, json{{"step", i}});
-            std::this_thread::sleep_for(std::chrono::milliseconds(in.interval_ms));
-        }
-        return std::string("chatted ") + std::to_string(in.steps) + " times";
-    });
+    srv.add_tool<chatty_args>("chatty", "Logs once per step, pausing in between",
+                              [](tool_context& ctx, const chatty_args& in) {
+                                  for (int i = 0; i < in.steps; ++i) {
+                                      ctx.log(mcp_log_level::info, json{{"step", i}});
+                                      std::this_thread::sleep_for(std::chrono::milliseconds(in.interval_ms));
+                                  }
+                                  return std::string("chatted ") + std::to_string(in.steps) + " times";
+                              });
 
     // Changes the tool list at run time, so that the server sends notifications/tools/list_changed
     // to every session (a diagnostic of the fault tests' session-memory scenario).

@@ -178,8 +178,10 @@ private:
         if (r.status == 0) unreachable_ = true;
         if (r.status != 200) return emit(verdict::fail, "health", r.ms, unexpected(r, 200, k_worker_404_hint));
         const auto j = json::parse(r.body, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) return emit(verdict::fail, "health", r.ms, "body is not a JSON object: " + snippet(r.body));
-        if (string_at(j, {"status"}) != "ok") return emit(verdict::fail, "health", r.ms, "status is not \"ok\": " + snippet(r.body));
+        if (j.is_discarded() || !j.is_object())
+            return emit(verdict::fail, "health", r.ms, "body is not a JSON object: " + snippet(r.body));
+        if (string_at(j, {"status"}) != "ok")
+            return emit(verdict::fail, "health", r.ms, "status is not \"ok\": " + snippet(r.body));
         const auto count = string_at(j, {"tool_count"});
         if (!count) {
             return emit(verdict::fail, "health", r.ms,
@@ -193,13 +195,16 @@ private:
     void tools() {
         const auto r = send(http_method::get, "/worker/tools", {{"Authorization", bearer()}});
         if (r.status == 401) {
-            return emit(verdict::fail, "tools", r.ms,
-                        "401 with a freshly minted token (Bearer <redacted>): the server's ARCADE_WORKER_SECRET differs "
-                        "from the secret given here, or its clock is off: " + snippet(r.body));
+            return emit(
+                verdict::fail, "tools", r.ms,
+                "401 with a freshly minted token (Bearer <redacted>): the server's ARCADE_WORKER_SECRET differs "
+                "from the secret given here, or its clock is off: " +
+                    snippet(r.body));
         }
         if (r.status != 200) return emit(verdict::fail, "tools", r.ms, unexpected(r, 200, k_worker_404_hint));
         const auto j = json::parse(r.body, nullptr, false);
-        if (j.is_discarded() || !j.is_array()) return emit(verdict::fail, "tools", r.ms, "body is not a JSON array: " + snippet(r.body));
+        if (j.is_discarded() || !j.is_array())
+            return emit(verdict::fail, "tools", r.ms, "body is not a JSON array: " + snippet(r.body));
 
         std::string fqns;
         std::vector<std::string> problems;
@@ -229,12 +234,15 @@ private:
             return emit(verdict::fail, "tools", r.ms, "invalid ToolDefinition: " + text);
         }
         tools_listed_ = true;
-        std::string detail = std::to_string(j.size()) + (j.size() == 1 ? " tool: " : " tools: ") + (fqns.empty() ? "(none)" : fqns);
+        std::string detail =
+            std::to_string(j.size()) + (j.size() == 1 ? " tool: " : " tools: ") + (fqns.empty() ? "(none)" : fqns);
         if (j.empty()) {
-            return emit(verdict::warn, "tools", r.ms, detail + " -- the engine will show a healthy worker with 0 tools");
+            return emit(verdict::warn, "tools", r.ms,
+                        detail + " -- the engine will show a healthy worker with 0 tools");
         }
         if (!health_tool_count_.empty() && health_tool_count_ != std::to_string(j.size())) {
-            return emit(verdict::warn, "tools", r.ms, detail + " (but /worker/health says tool_count " + health_tool_count_ + ")");
+            return emit(verdict::warn, "tools", r.ms,
+                        detail + " (but /worker/health says tool_count " + health_tool_count_ + ")");
         }
         emit(verdict::pass, "tools", r.ms, detail);
     }
@@ -248,8 +256,9 @@ private:
                         "401 without a token" + (www.empty() ? std::string{} : " (WWW-Authenticate: " + www + ")"));
         }
         if (r.status == 403) {
-            return emit(verdict::warn, "tools-auth", r.ms,
-                        "403 without a token: authentication is on, but current servers answer 401 (older FastAPI answer)");
+            return emit(
+                verdict::warn, "tools-auth", r.ms,
+                "403 without a token: authentication is on, but current servers answer 401 (older FastAPI answer)");
         }
         if (r.status == 200) {
             return emit(verdict::fail, "tools-auth", r.ms,
@@ -261,7 +270,8 @@ private:
 
     // ---- step 5: POST /worker/tools/invoke -------------------------------------------------------------
     void invoke() {
-        if (!tools_listed_) return emit(verdict::warn, "invoke", 0, "skipped: the tool list is unknown (see the tools step)");
+        if (!tools_listed_)
+            return emit(verdict::warn, "invoke", 0, "skipped: the tool list is unknown (see the tools step)");
         if (whoami_toolkit_.empty()) {
             return emit(verdict::warn, "invoke", 0, "skipped: no tool named Whoami in /worker/tools");
         }
@@ -271,13 +281,17 @@ private:
             {"tool", {{"name", "Whoami"}, {"toolkit", whoami_toolkit_}, {"version", nullptr}}},
             {"inputs", ordered_json::object()},
             {"context",
-             {{"user_id", opt_.user_id}, {"secrets", ordered_json::array()}, {"metadata", ordered_json::array()}, {"authorization", nullptr}}},
+             {{"user_id", opt_.user_id},
+              {"secrets", ordered_json::array()},
+              {"metadata", ordered_json::array()},
+              {"authorization", nullptr}}},
         };
         const auto r = send(http_method::post, "/worker/tools/invoke",
                             {{"Authorization", bearer()}, {"Content-Type", "application/json"}}, body.dump());
         if (r.status != 200) return emit(verdict::fail, "invoke", r.ms, unexpected(r, 200, k_worker_404_hint));
         const auto j = json::parse(r.body, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) return emit(verdict::fail, "invoke", r.ms, "body is not a JSON object: " + snippet(r.body));
+        if (j.is_discarded() || !j.is_object())
+            return emit(verdict::fail, "invoke", r.ms, "body is not a JSON object: " + snippet(r.body));
         if (!j.contains("success") || j["success"] != true) {
             const auto message = string_at(j, {"output", "error", "message"});
             return emit(verdict::fail, "invoke", r.ms,
@@ -312,20 +326,25 @@ private:
         const auto r = send(http_method::post, "/mcp",
                             {{"Accept", "application/json, text/event-stream"}, {"Content-Type", "application/json"}},
                             body.dump());
-        if (r.status != 200) return emit(verdict::fail, "mcp-initialize", r.ms, unexpected(r, 200, "no MCP endpoint at /mcp"));
+        if (r.status != 200)
+            return emit(verdict::fail, "mcp-initialize", r.ms, unexpected(r, 200, "no MCP endpoint at /mcp"));
         const auto content_type = header(r, "content-type");
         if (content_type.rfind("application/json", 0) != 0) {
-            return emit(verdict::fail, "mcp-initialize", r.ms,
-                        "Content-Type is '" + content_type +
-                            "', expected application/json (arcade deploy JSON-decodes the initialize answer; never SSE)");
+            return emit(
+                verdict::fail, "mcp-initialize", r.ms,
+                "Content-Type is '" + content_type +
+                    "', expected application/json (arcade deploy JSON-decodes the initialize answer; never SSE)");
         }
         const auto j = json::parse(r.body, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) return emit(verdict::fail, "mcp-initialize", r.ms, "body is not a JSON object: " + snippet(r.body));
-        if (j.contains("error")) return emit(verdict::fail, "mcp-initialize", r.ms, "JSON-RPC error: " + snippet(j["error"].dump()));
+        if (j.is_discarded() || !j.is_object())
+            return emit(verdict::fail, "mcp-initialize", r.ms, "body is not a JSON object: " + snippet(r.body));
+        if (j.contains("error"))
+            return emit(verdict::fail, "mcp-initialize", r.ms, "JSON-RPC error: " + snippet(j["error"].dump()));
         const auto name = string_at(j, {"result", "serverInfo", "name"});
         const auto version = string_at(j, {"result", "serverInfo", "version"});
         if (!name || !version) {
-            return emit(verdict::fail, "mcp-initialize", r.ms, "result.serverInfo.name/version missing: " + snippet(r.body));
+            return emit(verdict::fail, "mcp-initialize", r.ms,
+                        "result.serverInfo.name/version missing: " + snippet(r.body));
         }
         const auto session = header(r, "mcp-session-id");
         const auto protocol = string_at(j, {"result", "protocolVersion"}).value_or("?");
@@ -333,10 +352,13 @@ private:
             return emit(verdict::fail, "mcp-initialize", r.ms,
                         "serverInfo " + *name + " " + *version + " but no Mcp-Session-Id header");
         }
-        const auto del = send(http_method::del, "/mcp", {{"Mcp-Session-Id", session}, {"MCP-Protocol-Version", protocol}});
-        const std::string closed = del.status != 0 ? "DELETE " + std::to_string(del.status) : "DELETE failed: " + del.error;
+        const auto del =
+            send(http_method::del, "/mcp", {{"Mcp-Session-Id", session}, {"MCP-Protocol-Version", protocol}});
+        const std::string closed =
+            del.status != 0 ? "DELETE " + std::to_string(del.status) : "DELETE failed: " + del.error;
         emit(verdict::pass, "mcp-initialize", r.ms + del.ms,
-             "serverInfo " + *name + " " + *version + ", protocol " + protocol + ", Mcp-Session-Id received (" + closed + ")");
+             "serverInfo " + *name + " " + *version + ", protocol " + protocol + ", Mcp-Session-Id received (" +
+                 closed + ")");
     }
 
     const engine_check_options& opt_;
@@ -376,11 +398,13 @@ std::string format_summary(const std::vector<step_result>& results) {
 }
 
 bool all_passed(const std::vector<step_result>& results) {
-    return std::none_of(results.begin(), results.end(), [](const step_result& r) { return r.outcome == verdict::fail; });
+    return std::none_of(results.begin(), results.end(),
+                        [](const step_result& r) { return r.outcome == verdict::fail; });
 }
 
 std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 }  // namespace arcade_worker_check

@@ -17,7 +17,8 @@
 #else
 namespace arcade_mcp::detail {
 /// HS256 worker token {"aud":"worker","ver":"1","iat":now,"exp":now+ttl} (src/arcade/jwt.hpp).
-std::string mint_worker_token(std::string_view secret, std::int64_t now_seconds, std::optional<std::int64_t> ttl_seconds);
+std::string mint_worker_token(std::string_view secret, std::int64_t now_seconds,
+                              std::optional<std::int64_t> ttl_seconds);
 }  // namespace arcade_mcp::detail
 #endif
 

@@ -35,7 +35,8 @@ using steady = std::chrono::steady_clock;
 
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
 }
 
@@ -122,7 +123,8 @@ void exchange(exchange_state& st, Stream& stream, bhttp::request<bhttp::string_b
     parser.header_limit(64 * 1024);
     parser.body_limit(st.options.body_limit);
     lowest.expires_at(st.deadline);
-    if (auto ec = run_one(st.ioc, [&](auto handler) { bhttp::async_read(stream, buffer, parser, std::move(handler)); })) {
+    if (auto ec =
+            run_one(st.ioc, [&](auto handler) { bhttp::async_read(stream, buffer, parser, std::move(handler)); })) {
         st.result.error = failure("read", ec, st.options.timeout);
         if (ec == bhttp::error::body_limit) {
             st.result.error += " (" + std::to_string(st.options.body_limit) + " bytes)";
@@ -254,8 +256,10 @@ resolve_result resolve_host(const std::string& host, const std::string& port, st
         } else {
             for (auto* ai = list; ai != nullptr; ai = ai->ai_next) {
                 char text[NI_MAXHOST] = {};
-                if (getnameinfo(ai->ai_addr, ai->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) != 0) continue;
-                if (std::find(r.addresses.begin(), r.addresses.end(), text) == r.addresses.end()) r.addresses.emplace_back(text);
+                if (getnameinfo(ai->ai_addr, ai->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) != 0)
+                    continue;
+                if (std::find(r.addresses.begin(), r.addresses.end(), text) == r.addresses.end())
+                    r.addresses.emplace_back(text);
             }
             freeaddrinfo(list);
             if (r.addresses.empty()) r.error = "no addresses";
@@ -343,7 +347,8 @@ http_result request(const parsed_url& url, http_method method, std::string_view 
         }
         if (connect_in_order(st, beast::get_lowest_layer(stream), addresses, port)) {
             beast::get_lowest_layer(stream).expires_at(st.deadline);
-            if (auto ec = run_one(ioc, [&](auto handler) { stream.async_handshake(ssl::stream_base::client, std::move(handler)); })) {
+            if (auto ec = run_one(
+                    ioc, [&](auto handler) { stream.async_handshake(ssl::stream_base::client, std::move(handler)); })) {
                 result.error = tls_failure(stream, ec, options.timeout);
             } else {
                 exchange(st, stream, req);

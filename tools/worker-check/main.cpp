@@ -106,7 +106,9 @@ int engine_check(const std::string& url_text, const secret_source& src, const st
     options.insecure = insecure;
 
     std::cout << "engine-check " << url_text << " (user id " << user_id << ", token Bearer <redacted>)\n" << std::flush;
-    const auto results = run_engine_check(options, [](const step_result& r) { std::cout << format_step(r) << '\n' << std::flush; });
+    const auto results =
+        run_engine_check(options, [](const step_result& r) { std::cout << format_step(r) << '\n'
+                                                                       << std::flush; });
     std::cout << format_summary(results) << '\n';
     return all_passed(results) ? 0 : 1;
 }
@@ -122,7 +124,8 @@ int main(int argc, char** argv) {
 
     secret_source mint_src;
     std::int64_t ttl = 300;
-    auto* mint = app.add_subcommand("mint-token", "Print one worker JWT (HS256, aud \"worker\", ver \"1\", iat now, exp now+ttl)");
+    auto* mint = app.add_subcommand("mint-token",
+                                    "Print one worker JWT (HS256, aud \"worker\", ver \"1\", iat now, exp now+ttl)");
     add_secret_options(*mint, mint_src);
     mint->add_option("--ttl", ttl, "Token lifetime in seconds (default 300)")->check(CLI::Range(1, 7 * 24 * 3600));
 
@@ -139,7 +142,8 @@ int main(int argc, char** argv) {
         ->required();
     add_secret_options(*check, check_src);
     check->add_option("--user-id", user_id, "context.user_id sent to Whoami (default engine-check-user)");
-    check->add_option("--timeout", timeout_s, "Per-request deadline in seconds (default 10)")->check(CLI::Range(1, 600));
+    check->add_option("--timeout", timeout_s, "Per-request deadline in seconds (default 10)")
+        ->check(CLI::Range(1, 600));
     check->add_flag("--insecure", insecure, "https: do not verify the certificate or host name (reported as WARN)");
 
     try {

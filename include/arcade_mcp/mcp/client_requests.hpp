@@ -59,7 +59,9 @@ struct input_request {
                              json{{"message", std::move(message)}, {"requestedSchema", std::move(requested_schema)}}};
     }
     /// A sampling request; `params` is CreateMessageRequest.params (messages, maxTokens, ...).
-    static input_request sampling(std::string key, json params) { return input_request{std::move(key), "sampling/createMessage", std::move(params)}; }
+    static input_request sampling(std::string key, json params) {
+        return input_request{std::move(key), "sampling/createMessage", std::move(params)};
+    }
     static input_request roots(std::string key) { return input_request{std::move(key), "roots/list", json::object()}; }
 };
 

@@ -97,15 +97,21 @@ private:
     bool check_constraints(const json& j, const std::string& path, decode_error& err) const {
         if (j.is_number()) {
             const double v = j.get<double>();
-            if (minimum_ && v < *minimum_) return detail::fail(err, path, "must be >= " + detail::number_json(*minimum_).dump());
-            if (maximum_ && v > *maximum_) return detail::fail(err, path, "must be <= " + detail::number_json(*maximum_).dump());
+            if (minimum_ && v < *minimum_)
+                return detail::fail(err, path, "must be >= " + detail::number_json(*minimum_).dump());
+            if (maximum_ && v > *maximum_)
+                return detail::fail(err, path, "must be <= " + detail::number_json(*maximum_).dump());
         } else if (j.is_string()) {
             const std::size_t n = detail::utf8_length(j.get_ref<const std::string&>());
-            if (min_length_ && n < *min_length_) return detail::fail(err, path, "must be at least " + std::to_string(*min_length_) + " characters long");
-            if (max_length_ && n > *max_length_) return detail::fail(err, path, "must be at most " + std::to_string(*max_length_) + " characters long");
+            if (min_length_ && n < *min_length_)
+                return detail::fail(err, path, "must be at least " + std::to_string(*min_length_) + " characters long");
+            if (max_length_ && n > *max_length_)
+                return detail::fail(err, path, "must be at most " + std::to_string(*max_length_) + " characters long");
         } else if (j.is_array()) {
-            if (min_items_ && j.size() < *min_items_) return detail::fail(err, path, "must have at least " + std::to_string(*min_items_) + " items");
-            if (max_items_ && j.size() > *max_items_) return detail::fail(err, path, "must have at most " + std::to_string(*max_items_) + " items");
+            if (min_items_ && j.size() < *min_items_)
+                return detail::fail(err, path, "must have at least " + std::to_string(*min_items_) + " items");
+            if (max_items_ && j.size() > *max_items_)
+                return detail::fail(err, path, "must have at most " + std::to_string(*max_items_) + " items");
         }
         return true;
     }
@@ -158,20 +164,24 @@ struct value_codec<T> {
     }
 
     static bool decode(const json& j, T& out, const std::string& path, decode_error& err) {
-        if (!j.is_object()) return detail::fail(err, path, std::string("expected object, got ") + std::string(detail::json_type_name(j)));
+        if (!j.is_object())
+            return detail::fail(err, path,
+                                std::string("expected object, got ") + std::string(detail::json_type_name(j)));
         bool ok = true;
         std::size_t known = 0;
         std::apply([&](const auto&... f) {
             ((ok = ok && [&] {
                   auto it = j.find(f.name());
                   if (it != j.end()) ++known;
-                  return f.decode(it == j.end() ? nullptr : &*it, out, path + "/" + detail::json_pointer_escape(f.name()), err);
+                  return f.decode(it == j.end() ? nullptr : &*it, out,
+                                  path + "/" + detail::json_pointer_escape(f.name()), err);
               }()), ...);
         }, descriptors());
         if (!ok) return false;
         if (known != j.size()) {
             for (const auto& [key, value] : j.items()) {
-                if (!is_known(key)) return detail::fail(err, path + "/" + detail::json_pointer_escape(key), "unknown property");
+                if (!is_known(key))
+                    return detail::fail(err, path + "/" + detail::json_pointer_escape(key), "unknown property");
             }
         }
         return true;

@@ -7,7 +7,8 @@
 /// Example:
 ///   srv.add_resource({.uri = "config://app", .name = "app-config", .mime_type = "application/json"},
 ///                    [](tool_context&, const std::string& uri) {
-///                        return std::vector{resource_contents::text_of(uri, R"({"debug":false})", "application/json")};
+///                        return std::vector{resource_contents::text_of(uri, R"({"debug":false})",
+///                        "application/json")};
 ///                    });
 #pragma once
 
@@ -68,6 +69,8 @@ namespace arcade_mcp {
 
 /// What a reader returns for a URI it does not have: answered as JSON-RPC -32002 (resource not
 /// found) with the URI in `data`. Any other tool_error is answered as -32603 with its message.
-inline tool_error resource_not_found(const std::string& uri) { return tool_error::upstream(404, "Resource not found: " + uri); }
+inline tool_error resource_not_found(const std::string& uri) {
+    return tool_error::upstream(404, "Resource not found: " + uri);
+}
 
 }  // namespace arcade_mcp

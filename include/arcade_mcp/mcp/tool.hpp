@@ -73,12 +73,18 @@ struct tool_spec {
     tool_spec& with_output_description(std::string d) { output_description = std::move(d); return *this; }
     /// Behaviour hints: MCP annotations and Arcade metadata.behavior.
     tool_spec& with_behavior(tool_behavior b) { metadata.behavior = std::move(b); return *this; }
-    tool_spec& with_service_domains(std::vector<std::string> d) { metadata.service_domains = std::move(d); return *this; }
+    tool_spec& with_service_domains(std::vector<std::string> d) {
+        metadata.service_domains = std::move(d);
+        return *this;
+    }
     tool_spec& with_extras(json extras) { metadata.extras = std::move(extras); return *this; }
     /// The tool reads this secret through `tool_context::secret` (worker: from the engine; MCP:
     /// from the environment). Reserved names (ARCADE_WORKER_SECRET, ARCADE_API_KEY) are refused.
     tool_spec& requires_secret(std::string key) { requirements.secrets.push_back(std::move(key)); return *this; }
-    tool_spec& requires_metadata(std::string key) { requirements.metadata_keys.push_back(std::move(key)); return *this; }
+    tool_spec& requires_metadata(std::string key) {
+        requirements.metadata_keys.push_back(std::move(key));
+        return *this;
+    }
     /// The engine obtains an OAuth2 token for the user (a known provider id such as "github").
     tool_spec& requires_oauth2(std::string provider_id, std::vector<std::string> scopes = {}) {
         requirements.oauth2 = oauth2_requirement{std::move(provider_id), std::nullopt, std::move(scopes)};
@@ -143,7 +149,8 @@ auto call_handler(Handler& h, tool_context& ctx, const Args& args) {
 /// Builds a tool from a described argument struct and a handler.
 template <described Args, class Handler>
 tool_spec make_tool(std::string name, std::string description, Handler handler) {
-    using raw_return = decltype(detail::call_handler<Args>(handler, std::declval<tool_context&>(), std::declval<const Args&>()));
+    using raw_return =
+        decltype(detail::call_handler<Args>(handler, std::declval<tool_context&>(), std::declval<const Args&>()));
     using value_type = typename detail::unwrap_result<std::decay_t<raw_return>>::type;
 
     tool_spec spec;

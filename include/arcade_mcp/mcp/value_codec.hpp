@@ -62,7 +62,9 @@ template <>
 struct value_codec<std::string> {
     static json schema() { return {{"type", "string"}}; }
     static bool decode(const json& j, std::string& out, const std::string& path, decode_error& err) {
-        if (!j.is_string()) return detail::fail(err, path, std::string("expected string, got ") + std::string(detail::json_type_name(j)));
+        if (!j.is_string())
+            return detail::fail(err, path,
+                                std::string("expected string, got ") + std::string(detail::json_type_name(j)));
         out = j.get<std::string>();
         return true;
     }
@@ -73,7 +75,9 @@ template <>
 struct value_codec<bool> {
     static json schema() { return {{"type", "boolean"}}; }
     static bool decode(const json& j, bool& out, const std::string& path, decode_error& err) {
-        if (!j.is_boolean()) return detail::fail(err, path, std::string("expected boolean, got ") + std::string(detail::json_type_name(j)));
+        if (!j.is_boolean())
+            return detail::fail(err, path,
+                                std::string("expected boolean, got ") + std::string(detail::json_type_name(j)));
         out = j.get<bool>();
         return true;
     }
@@ -97,7 +101,8 @@ struct value_codec<T> {
         if (j.is_number_integer()) {
             const auto v = j.get<std::int64_t>();
             if constexpr (std::is_unsigned_v<T>) {
-                if (v < 0 || static_cast<std::uint64_t>(v) > hi) return detail::fail(err, path, "integer out of range" + range);
+                if (v < 0 || static_cast<std::uint64_t>(v) > hi)
+                    return detail::fail(err, path, "integer out of range" + range);
             } else {
                 if (v < static_cast<std::int64_t>(lo) || v > static_cast<std::int64_t>(hi))
                     return detail::fail(err, path, "integer out of range" + range);
@@ -107,10 +112,12 @@ struct value_codec<T> {
         }
         if (j.is_number_float()) {
             const double d = j.get<double>();
-            if (!std::isfinite(d) || std::trunc(d) != d) return detail::fail(err, path, "expected integer, got a fractional number");
+            if (!std::isfinite(d) || std::trunc(d) != d)
+                return detail::fail(err, path, "expected integer, got a fractional number");
             // 2^63 and 2^64 are exact doubles; compare against them to stay in range.
             const double upper = std::ldexp(1.0, std::numeric_limits<T>::digits);
-            if (d >= upper || d < static_cast<double>(lo)) return detail::fail(err, path, "integer out of range" + range);
+            if (d >= upper || d < static_cast<double>(lo))
+                return detail::fail(err, path, "integer out of range" + range);
             out = static_cast<T>(d);
             return true;
         }
@@ -123,7 +130,9 @@ template <std::floating_point T>
 struct value_codec<T> {
     static json schema() { return {{"type", "number"}}; }
     static bool decode(const json& j, T& out, const std::string& path, decode_error& err) {
-        if (!j.is_number()) return detail::fail(err, path, std::string("expected number, got ") + std::string(detail::json_type_name(j)));
+        if (!j.is_number())
+            return detail::fail(err, path,
+                                std::string("expected number, got ") + std::string(detail::json_type_name(j)));
         out = static_cast<T>(j.get<double>());
         return true;
     }
@@ -177,7 +186,9 @@ template <class T>
 struct value_codec<std::vector<T>> {
     static json schema() { return {{"type", "array"}, {"items", value_codec<T>::schema()}}; }
     static bool decode(const json& j, std::vector<T>& out, const std::string& path, decode_error& err) {
-        if (!j.is_array()) return detail::fail(err, path, std::string("expected array, got ") + std::string(detail::json_type_name(j)));
+        if (!j.is_array())
+            return detail::fail(err, path,
+                                std::string("expected array, got ") + std::string(detail::json_type_name(j)));
         out.clear();
         out.reserve(j.size());
         for (std::size_t i = 0; i < j.size(); ++i) {

@@ -120,7 +120,8 @@ void event_stream::wake_reader() {
 std::string event_stream::next_id() {
     static std::atomic<std::uint64_t> counter{0};
     char buf[24];
-    std::snprintf(buf, sizeof buf, "s%llx", static_cast<unsigned long long>(counter.fetch_add(1, std::memory_order_relaxed) + 1));
+    std::snprintf(buf, sizeof buf, "s%llx",
+                  static_cast<unsigned long long>(counter.fetch_add(1, std::memory_order_relaxed) + 1));
     return buf;
 }
 

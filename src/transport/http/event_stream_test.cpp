@@ -13,7 +13,9 @@
 namespace arcade_mcp::detail {
 namespace {
 
-json note(int n) { return json{{"jsonrpc", "2.0"}, {"method", "notifications/progress"}, {"params", {{"progress", n}}}}; }
+json note(int n) {
+    return json{{"jsonrpc", "2.0"}, {"method", "notifications/progress"}, {"params", {{"progress", n}}}};
+}
 
 std::vector<std::uint64_t> seqs(const event_stream::view& v) {
     std::vector<std::uint64_t> out;
@@ -78,7 +80,8 @@ TEST(EventStream, ParseEventIdSplitsAtTheLastDash) {
     const auto big = event_stream::parse_event_id("x-18446744073709551615");
     ASSERT_TRUE(big.has_value());
     EXPECT_EQ(big->second, 18446744073709551615ull);
-    EXPECT_EQ(event_stream::parse_event_id("x-0"), (std::optional<std::pair<std::string, std::uint64_t>>(std::pair<std::string, std::uint64_t>("x", 0))));
+    EXPECT_EQ(event_stream::parse_event_id("x-0"),
+              (std::optional<std::pair<std::string, std::uint64_t>>(std::pair<std::string, std::uint64_t>("x", 0))));
 }
 
 TEST(EventStream, ParseEventIdRefusesMalformedIds) {

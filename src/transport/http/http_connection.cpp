@@ -58,27 +58,32 @@ bool single_valued_header_repeated(const bhttp::fields& h, std::string& name) {
 /// Reads until the buffer holds a whole header block (up to the blank line), within `limit`
 /// bytes, and refuses obs-fold (a header line starting with a space or tab), which Beast would
 /// silently join to the previous line while a proxy in front may not.
-net::awaitable<header_block> read_header_block(beast::tcp_stream& stream, beast::flat_buffer& buffer, std::size_t limit) {
+net::awaitable<header_block> read_header_block(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                               std::size_t limit) {
     std::size_t scanned = 0;
     while (true) {
         const auto data = static_cast<const char*>(buffer.data().data());
         const std::string_view text(data, buffer.size());
         const auto end = text.find("\r\n\r\n", scanned > 3 ? scanned - 3 : 0);
         const std::string_view block = text.substr(0, end == std::string_view::npos ? text.size() : end + 2);
-        if (block.find("\n ") != std::string_view::npos || block.find("\n\t") != std::string_view::npos) co_return header_block::folded;
+        if (block.find("\n ") != std::string_view::npos || block.find("\n\t") != std::string_view::npos)
+            co_return header_block::folded;
         if (has_bare_lf(block)) co_return header_block::bare_lf;
-        if (end != std::string_view::npos) co_return end + 4 > limit + 4 ? header_block::too_large : header_block::complete;
+        if (end != std::string_view::npos)
+            co_return end + 4 > limit + 4 ? header_block::too_large : header_block::complete;
         if (text.size() > limit + 4) co_return header_block::too_large;
         scanned = text.size();
         beast::error_code ec;
-        const auto n = co_await stream.async_read_some(buffer.prepare(4096), net::redirect_error(net::use_awaitable, ec));
+        const auto n =
+            co_await stream.async_read_some(buffer.prepare(4096), net::redirect_error(net::use_awaitable, ec));
         buffer.commit(n);
         if (ec) co_return header_block::broken;
     }
 }
 
 /// A minimal response for requests that never reached a handler (no Beast request object).
-net::awaitable<void> write_early(beast::tcp_stream& stream, bhttp::status status, std::string message, int code = -32000) {
+net::awaitable<void> write_early(beast::tcp_stream& stream, bhttp::status status, std::string message,
+                                 int code = -32000) {
     bhttp::response<bhttp::string_body> res{status, 11};
     res.set(bhttp::field::content_type, "application/json");
     res.keep_alive(false);
@@ -105,7 +110,8 @@ net::awaitable<void> drain_then_close(beast::tcp_stream& stream) {
 
 /// Answers 413 and closes without resetting the connection.
 net::awaitable<void> refuse_body(beast::tcp_stream& stream, std::size_t limit) {
-    co_await write_early(stream, bhttp::status::payload_too_large, "Payload Too Large: the limit is " + std::to_string(limit) + " bytes");
+    co_await write_early(stream, bhttp::status::payload_too_large,
+                         "Payload Too Large: the limit is " + std::to_string(limit) + " bytes");
     co_await drain_then_close(stream);
 }
 
@@ -134,7 +140,8 @@ private:
 };
 
 /// A mounted route (e.g. /worker/*): hands it the request and writes its answer.
-net::awaitable<bool> serve_route(beast::tcp_stream& stream, const http_request& req, const http_route& route, std::shared_ptr<http_shared> shared) {
+net::awaitable<bool> serve_route(beast::tcp_stream& stream, const http_request& req, const http_route& route,
+                                 std::shared_ptr<http_shared> shared) {
     in_flight_guard guard(shared->in_flight);
     const bool keep = req.keep_alive() && !shared->draining.load();
     auto slot = std::make_shared<answer_slot>(co_await net::this_coro::executor);
@@ -146,7 +153,8 @@ net::awaitable<bool> serve_route(beast::tcp_stream& stream, const http_request& 
     route.handle(exchange, std::move(respond));
     http_answer answer = co_await slot->get();
     const auto status = static_cast<bhttp::status>(answer.status);
-    const bool sent = co_await write_response(stream, req, status, std::move(answer.body), keep, std::move(answer.headers));
+    const bool sent =
+        co_await write_response(stream, req, status, std::move(answer.body), keep, std::move(answer.headers));
     co_return sent && keep;
 }
 
@@ -191,7 +199,8 @@ void count_connection_failure(http_shared& shared, std::string_view where, std::
     } catch (...) {
     }
     try {
-        log(log_level::error, "connection ended by an exception", {{"where", std::string(where)}, {"error", what}, {"count", std::to_string(n)}});
+        log(log_level::error, "connection ended by an exception",
+            {{"where", std::string(where)}, {"error", what}, {"count", std::to_string(n)}});
     } catch (...) {  // logging must not throw out of here
     }
 }
@@ -207,8 +216,9 @@ net::awaitable<bool> write_response(beast::tcp_stream& stream, const http_reques
     co_return co_await write_raw_json(stream, req, status, std::move(text), keep_alive, std::move(headers));
 }
 
-net::awaitable<bool> write_raw_json(beast::tcp_stream& stream, const http_request& req, bhttp::status status, std::string body,
-                                    bool keep_alive, std::vector<std::pair<std::string, std::string>> headers) {
+net::awaitable<bool> write_raw_json(beast::tcp_stream& stream, const http_request& req, bhttp::status status,
+                                    std::string body, bool keep_alive,
+                                    std::vector<std::pair<std::string, std::string>> headers) {
     bhttp::response<bhttp::string_body> res{status, req.version()};
     for (auto& [name, value] : headers) res.set(name, value);
     if (!body.empty()) {
@@ -247,7 +257,8 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
         // are cut off).
         if (buffer.size() == 0) {
             stream.expires_after(first ? opt.read_timeout : opt.keep_alive_timeout);
-            const auto n = co_await stream.async_read_some(buffer.prepare(4096), net::redirect_error(net::use_awaitable, ec));
+            const auto n =
+                co_await stream.async_read_some(buffer.prepare(4096), net::redirect_error(net::use_awaitable, ec));
             buffer.commit(n);
             if (ec) break;  // closed, reset or idle too long
         }
@@ -255,7 +266,8 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
         stream.expires_after(opt.read_timeout);
         const auto header = co_await read_header_block(stream, buffer, opt.max_header_bytes);
         if (header == header_block::too_large) {
-            co_await write_early(stream, bhttp::status::request_header_fields_too_large, "Request header fields too large");
+            co_await write_early(stream, bhttp::status::request_header_fields_too_large,
+                                 "Request header fields too large");
             break;
         }
         if (header == header_block::broken) break;
@@ -264,7 +276,8 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
             break;
         }
         if (header == header_block::bare_lf) {
-            co_await write_early(stream, bhttp::status::bad_request, "Bad Request: a header line ends in a bare LF (CRLF required)");
+            co_await write_early(stream, bhttp::status::bad_request,
+                                 "Bad Request: a header line ends in a bare LF (CRLF required)");
             break;
         }
         co_await bhttp::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
@@ -273,20 +286,25 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
             break;
         }
         if (ec == bhttp::error::header_limit) {
-            co_await write_early(stream, bhttp::status::request_header_fields_too_large, "Request header fields too large");
+            co_await write_early(stream, bhttp::status::request_header_fields_too_large,
+                                 "Request header fields too large");
             break;
         }
-        if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted) break;
+        if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted)
+            break;
         if (ec) {
             co_await write_early(stream, bhttp::status::bad_request, "Bad Request: malformed HTTP request");
             break;
         }
-        if (std::string repeated; single_valued_header_repeated(parser.get().base(), repeated)) {  // RFC 9112 §3.2: one Host
+        if (std::string repeated;
+            single_valued_header_repeated(parser.get().base(), repeated)) {  // RFC 9112 §3.2: one Host
             // The 2026-07-28 routing headers answer with the revision's HeaderMismatch code.
             const bool routing = iequals(repeated, "MCP-Protocol-Version") || iequals(repeated, "Mcp-Method") ||
                                  iequals(repeated, "Mcp-Name") || iequals(repeated.substr(0, 10), "Mcp-Param-");
-            std::string message = "Bad Request: more than one " + repeated + " header";  // named: GCC 12 (cpp-stack §3.5)
-            co_await write_early(stream, bhttp::status::bad_request, std::move(message), routing ? modern_error::header_mismatch : -32000);
+            std::string message =
+                "Bad Request: more than one " + repeated + " header";  // named: GCC 12 (cpp-stack §3.5)
+            co_await write_early(stream, bhttp::status::bad_request, std::move(message),
+                                 routing ? modern_error::header_mismatch : -32000);
             break;
         }
         if (ambiguous_framing(framing_of(parser.get().base()))) {
@@ -310,14 +328,16 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
                 co_await refuse_body(stream, opt.max_body_bytes);
                 break;
             }
-            if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || ec == beast::error::timeout ||
-                ec == net::error::operation_aborted || ec == net::error::connection_reset || ec == net::error::eof)
+            if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+                ec == beast::error::timeout || ec == net::error::operation_aborted ||
+                ec == net::error::connection_reset || ec == net::error::eof)
                 break;  // the client went away or was too slow: nobody to answer
             if (ec) {
                 // buffer_overflow: a chunk line or the trailer section outgrew the read buffer;
                 // otherwise a chunk size that is not hex, is over 64 bits, a bare LF, ...
                 std::string message = ec == bhttp::error::buffer_overflow
-                                          ? "Bad Request: a chunk line or the trailer section is over " + std::to_string(buffer.max_size()) + " bytes"
+                                          ? "Bad Request: a chunk line or the trailer section is over " +
+                                                std::to_string(buffer.max_size()) + " bytes"
                                           : "Bad Request: malformed chunked body (" + ec.message() + ")";
                 co_await write_early(stream, bhttp::status::bad_request, std::move(message));
                 co_await drain_then_close(stream);  // the client may still be sending the rest
@@ -327,7 +347,8 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
             // header fields, and a proxy checking Authorization or Mcp-Session-Id would not see
             // them. MCP has no use for trailers: refuse them.
             if (std::distance(parser.get().begin(), parser.get().end()) != header_fields) {
-                co_await write_early(stream, bhttp::status::bad_request, "Bad Request: trailer fields are not accepted");
+                co_await write_early(stream, bhttp::status::bad_request,
+                                     "Bad Request: trailer fields are not accepted");
                 break;
             }
         }
@@ -341,8 +362,9 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
             const bool draining = shared->draining.load();
             json health = json::object();
             health["status"] = draining ? "draining" : "ok";
-            keep_alive = co_await write_response(stream, req, draining ? bhttp::status::service_unavailable : bhttp::status::ok,
-                                                 std::move(health), req.keep_alive() && !draining);
+            keep_alive =
+                co_await write_response(stream, req, draining ? bhttp::status::service_unavailable : bhttp::status::ok,
+                                        std::move(health), req.keep_alive() && !draining);
         } else if (const http_route* route = find_route(shared->options.routes, to_std(req.target()))) {
             keep_alive = co_await serve_route(stream, req, *route, shared);
         } else {

@@ -82,8 +82,9 @@ net::awaitable<bool> write_response(beast::tcp_stream& stream, const http_reques
                                     bool keep_alive, std::vector<std::pair<std::string, std::string>> headers = {});
 
 /// The same with a serialized JSON body (empty: no body).
-net::awaitable<bool> write_raw_json(beast::tcp_stream& stream, const http_request& req, bhttp::status status, std::string body,
-                                    bool keep_alive, std::vector<std::pair<std::string, std::string>> headers = {});
+net::awaitable<bool> write_raw_json(beast::tcp_stream& stream, const http_request& req, bhttp::status status,
+                                    std::string body, bool keep_alive,
+                                    std::vector<std::pair<std::string, std::string>> headers = {});
 
 /// `{"jsonrpc":"2.0","error":{"code":code,"message":message}}` (no id: transport-level errors).
 json transport_error(int code, std::string message);

@@ -42,7 +42,8 @@ net::awaitable<void> refuse_connection(net::ip::tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     stream.expires_after(std::chrono::seconds(2));
     beast::error_code ec;
-    co_await net::async_write(stream, net::buffer(answer.data(), answer.size()), net::redirect_error(net::use_awaitable, ec));
+    co_await net::async_write(stream, net::buffer(answer.data(), answer.size()),
+                              net::redirect_error(net::use_awaitable, ec));
     stream.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
 }
 
@@ -50,7 +51,8 @@ net::awaitable<void> accept_loop(state_ptr s) {
     const auto& shared = s->shared;
     while (s->acceptor.is_open()) {
         beast::error_code ec;
-        auto socket = co_await s->acceptor.async_accept(net::make_strand(s->ioc), net::redirect_error(net::use_awaitable, ec));
+        auto socket =
+            co_await s->acceptor.async_accept(net::make_strand(s->ioc), net::redirect_error(net::use_awaitable, ec));
         if (ec == net::error::operation_aborted || !s->acceptor.is_open()) break;
         if (ec) {
             log(log_level::warning, "accept failed", {{"error", ec.message()}});
@@ -79,7 +81,9 @@ void release_free_memory() {
 
 net::awaitable<void> expire_sessions(state_ptr s) {
     const auto& shared = s->shared;
-    const auto period = std::max<std::chrono::seconds>(std::chrono::seconds(1), std::min<std::chrono::seconds>(shared->options.session_idle_timeout / 4, std::chrono::seconds(30)));
+    const auto period = std::max<std::chrono::seconds>(
+        std::chrono::seconds(1),
+        std::min<std::chrono::seconds>(shared->options.session_idle_timeout / 4, std::chrono::seconds(30)));
     while (!s->stopping) {
         s->expiry.expires_after(period);
         beast::error_code ec;
@@ -111,14 +115,16 @@ net::awaitable<void> drain(state_ptr s, std::function<void()> on_stopped) {
     const auto shared = s->shared;
     const auto grace_end = std::chrono::steady_clock::now() + shared->options.shutdown_grace;
     if (!co_await wait_until([&] { return shared->in_flight.load() == 0; }, grace_end)) {
-        log(log_level::warning, "grace period over; stopping with requests in flight", {{"in_flight", std::to_string(shared->in_flight.load())}});
+        log(log_level::warning, "grace period over; stopping with requests in flight",
+            {{"in_flight", std::to_string(shared->in_flight.load())}});
         shared->core.stop_all_calls();
     }
     shared->sessions.close_all();
     shared->open_connections.cancel_all(shared);
     const auto close_end = std::chrono::steady_clock::now() + std::chrono::seconds(2);
     if (!co_await wait_until([&] { return shared->connections.load() == 0; }, close_end))
-        log(log_level::warning, "connections still open after the stop", {{"connections", std::to_string(shared->connections.load())}});
+        log(log_level::warning, "connections still open after the stop",
+            {{"connections", std::to_string(shared->connections.load())}});
     log(log_level::info, "HTTP server stopped", {{"port", std::to_string(s->port)}});
     if (on_stopped) on_stopped();
 }
@@ -144,11 +150,13 @@ std::uint16_t http_listener::start() {
     if (ec) {
         beast::error_code ignored;
         s.acceptor.close(ignored);
-        throw std::runtime_error("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + ec.message());
+        throw std::runtime_error("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
+                                 ec.message());
     }
     const auto bound = s.acceptor.local_endpoint();
     s.port = bound.port();
-    const std::string shown_host = bound.address().is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string();
+    const std::string shown_host =
+        bound.address().is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string();
     log(log_level::info, "listening on http://" + shown_host + ":" + std::to_string(s.port) + "/mcp",
         {{"stateless", options.stateless ? "true" : "false"}});
     if (!s.shared->policy.checks_host())
@@ -162,7 +170,8 @@ void http_listener::stop(std::function<void()> on_stopped) {
     net::post(state_->strand, [s = state_, on_stopped = std::move(on_stopped)]() mutable {
         if (s->stopping) return;
         s->stopping = true;
-        log(log_level::info, "stopping: no new connections; draining in-flight requests", {{"port", std::to_string(s->port)}});
+        log(log_level::info, "stopping: no new connections; draining in-flight requests",
+            {{"port", std::to_string(s->port)}});
         s->shared->draining = true;
         s->shared->core.end_listens();  // 2026-07-28 listen streams end with their final result
         beast::error_code ignored;

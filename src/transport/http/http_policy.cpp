@@ -10,14 +10,17 @@ namespace {
 
 /// Decimal digits naming a TCP port (0-65535); "99999" is not a port.
 bool valid_port(std::string_view p) {
-    if (p.empty() || p.size() > 5 || !std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+    if (p.empty() || p.size() > 5 || !std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return false;
     unsigned value = 0;
     for (const char c : p) value = value * 10 + static_cast<unsigned>(c - '0');
     return value <= 65535;
 }
 
 /// The media type of one list element, lower-case, without parameters.
-std::string media_type(std::string_view element) { return ascii_lower(trim_blanks(element.substr(0, element.find(';')))); }
+std::string media_type(std::string_view element) {
+    return ascii_lower(trim_blanks(element.substr(0, element.find(';'))));
+}
 
 /// True for a media range with `q=0` (explicitly not acceptable, RFC 9110 §12.4.2).
 bool zero_quality(std::string_view element) {
@@ -53,7 +56,8 @@ std::optional<std::pair<std::string, std::string>> split_authority(std::string_v
     return std::pair{ascii_lower(a.substr(0, colon)), std::string(a.substr(colon + 1))};
 }
 
-origin_policy::origin_policy(std::string_view bind_host, std::vector<std::string> allowed_hosts, std::vector<std::string> allowed_origins) {
+origin_policy::origin_policy(std::string_view bind_host, std::vector<std::string> allowed_hosts,
+                             std::vector<std::string> allowed_origins) {
     for (auto& h : allowed_hosts) hosts_.push_back(ascii_lower(trim_blanks(h)));
     for (auto& o : allowed_origins) {
         auto v = ascii_lower(trim_blanks(o));
@@ -107,7 +111,9 @@ bool accepts(std::string_view accept_header, std::string_view type) {
     return false;
 }
 
-bool content_type_is(std::string_view content_type, std::string_view type) { return media_type(content_type) == ascii_lower(type); }
+bool content_type_is(std::string_view content_type, std::string_view type) {
+    return media_type(content_type) == ascii_lower(type);
+}
 
 bool is_mcp_path(std::string_view target) {
     const auto path = target.substr(0, target.find('?'));

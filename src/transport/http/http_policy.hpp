@@ -15,7 +15,8 @@ class origin_policy {
 public:
     /// `bind_host` decides the defaults: on a loopback address only loopback names are allowed;
     /// elsewhere the Host header is checked only when `allowed_hosts` is configured.
-    origin_policy(std::string_view bind_host, std::vector<std::string> allowed_hosts, std::vector<std::string> allowed_origins);
+    origin_policy(std::string_view bind_host, std::vector<std::string> allowed_hosts,
+                  std::vector<std::string> allowed_origins);
 
     /// `Host` header value ("name", "name:port", "[v6]:port").
     bool host_allowed(std::string_view host_header) const;

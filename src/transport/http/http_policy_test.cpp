@@ -12,16 +12,17 @@ namespace {
 TEST(OriginPolicyLoopback, AllowsLoopbackHosts) {
     const origin_policy p("127.0.0.1", {}, {});
     EXPECT_TRUE(p.checks_host());
-    for (const char* host : {"localhost:8000", "localhost", "127.0.0.1", "127.0.0.1:8000", "[::1]:9", "[::1]", "LOCALHOST:80",
-                             " localhost:8000 "}) {
+    for (const char* host : {"localhost:8000", "localhost", "127.0.0.1", "127.0.0.1:8000", "[::1]:9", "[::1]",
+                             "LOCALHOST:80", " localhost:8000 "}) {
         EXPECT_TRUE(p.host_allowed(host)) << "Host: '" << host << "'";
     }
 }
 
 TEST(OriginPolicyLoopback, RefusesForeignOrMalformedHosts) {
     const origin_policy p("127.0.0.1", {}, {});
-    for (const char* host : {"evil.example.com", "evil.example.com:8000", "127.0.0.1.evil.com", "localhost.evil.com",
-                             "localhost:abc", "localhost:", "localhost:123456", "", "[::1", "[::1]x", "::1", "[::2]:9"}) {
+    for (const char* host :
+         {"evil.example.com", "evil.example.com:8000", "127.0.0.1.evil.com", "localhost.evil.com", "localhost:abc",
+          "localhost:", "localhost:123456", "", "[::1", "[::1]x", "::1", "[::2]:9"}) {
         EXPECT_FALSE(p.host_allowed(host)) << "Host: '" << host << "'";
     }
 }
@@ -36,10 +37,10 @@ TEST(OriginPolicyLoopback, AllowsLoopbackOrigins) {
 
 TEST(OriginPolicyLoopback, RefusesForeignOrMalformedOrigins) {
     const origin_policy p("127.0.0.1", {}, {});
-    for (const char* origin : {"http://evil.example.com", "https://evil.example.com:443", "null", "file://x", "file://localhost",
-                               "http://localhost@evil.com", "http://evil.com@localhost", "http://localhost/path",
-                               "http://localhost.evil.com", "http://127.0.0.1.evil.com", "ws://localhost", "localhost:3000",
-                               "http://localhost:abc", "http://", ""}) {
+    for (const char* origin : {"http://evil.example.com", "https://evil.example.com:443", "null", "file://x",
+                               "file://localhost", "http://localhost@evil.com", "http://evil.com@localhost",
+                               "http://localhost/path", "http://localhost.evil.com", "http://127.0.0.1.evil.com",
+                               "ws://localhost", "localhost:3000", "http://localhost:abc", "http://", ""}) {
         EXPECT_FALSE(p.origin_allowed(origin)) << "Origin: '" << origin << "'";
     }
 }
@@ -186,36 +187,94 @@ TEST(OriginPolicyRebinding, LoopbackDefaultRefusesHostileHosts) {
     const origin_policy p("127.0.0.1", {}, {});
     const std::vector<std::string> hostile = {
         // foreign names, with and without port, any case
-        "evil.com", "evil.com:8000", "EVIL.COM", "Evil.Com:80",
+        "evil.com",
+        "evil.com:8000",
+        "EVIL.COM",
+        "Evil.Com:80",
         // loopback names as a label of a foreign name, and the reverse
-        "localhost.evil.com", "localhost.evil.com:8000", "LOCALHOST.EVIL.COM", "127.0.0.1.evil.com:8000", "127.0.0.1.nip.io",
-        "127.0.0.1.nip.io:8000", "evil.localhost", "a.localhost:8000", "localhostevil.com", "evil-localhost",
+        "localhost.evil.com",
+        "localhost.evil.com:8000",
+        "LOCALHOST.EVIL.COM",
+        "127.0.0.1.evil.com:8000",
+        "127.0.0.1.nip.io",
+        "127.0.0.1.nip.io:8000",
+        "evil.localhost",
+        "a.localhost:8000",
+        "localhostevil.com",
+        "evil-localhost",
         // trailing dot (fully qualified forms are not on the list)
-        "localhost.", "localhost.:8000", "127.0.0.1.", "evil.com.", "LOCALHOST.",
+        "localhost.",
+        "localhost.:8000",
+        "127.0.0.1.",
+        "evil.com.",
+        "LOCALHOST.",
         // IPv6: other spellings, zones, malformed brackets
-        "[0:0:0:0:0:0:0:1]", "[::ffff:127.0.0.1]", "[::1%25lo]", "[::1%lo]:8000", "[fe80::1%25eth0]:8000", "[::1].evil.com",
-        "[::1]evil.com", "[::1]]", "[[::1]]", "[::1]:8000:9000", "::1", "::1:8000", "[::1", "::1]",
+        "[0:0:0:0:0:0:0:1]",
+        "[::ffff:127.0.0.1]",
+        "[::1%25lo]",
+        "[::1%lo]:8000",
+        "[fe80::1%25eth0]:8000",
+        "[::1].evil.com",
+        "[::1]evil.com",
+        "[::1]]",
+        "[[::1]]",
+        "[::1]:8000:9000",
+        "::1",
+        "::1:8000",
+        "[::1",
+        "::1]",
         // other spellings of IPv4 loopback, and other loopback addresses
-        "127.1", "2130706433", "0x7f000001", "0177.0.0.1", "127.0.0.01", "127.0.0.2", "0.0.0.0", "0",
+        "127.1",
+        "2130706433",
+        "0x7f000001",
+        "0177.0.0.1",
+        "127.0.0.01",
+        "127.0.0.2",
+        "0.0.0.0",
+        "0",
         // empty and blank
-        "", " ", "\t", " \t ",
+        "",
+        " ",
+        "\t",
+        " \t ",
         // ports that are not ports
-        "localhost:", "localhost:80a", "localhost:+80", "localhost:-1", "localhost: 80", "localhost :80", "localhost:123456",
-        "localhost:99999", "localhost:65536", "[::1]:99999", "127.0.0.1:70000",
+        "localhost:",
+        "localhost:80a",
+        "localhost:+80",
+        "localhost:-1",
+        "localhost: 80",
+        "localhost :80",
+        "localhost:123456",
+        "localhost:99999",
+        "localhost:65536",
+        "[::1]:99999",
+        "127.0.0.1:70000",
         "localhost:8000:8000",
         // userinfo, paths, lists and other separators
-        "localhost:8000@evil.com", "evil.com@localhost", "user@localhost", "localhost/evil", "localhost\\evil", "localhost#evil",
-        "localhost?x", "localhost,evil.com", "evil.com,localhost", "localhost evil.com", "localhost;evil.com",
+        "localhost:8000@evil.com",
+        "evil.com@localhost",
+        "user@localhost",
+        "localhost/evil",
+        "localhost\\evil",
+        "localhost#evil",
+        "localhost?x",
+        "localhost,evil.com",
+        "evil.com,localhost",
+        "localhost evil.com",
+        "localhost;evil.com",
         // control characters and NUL inside the name
-        std::string("localhost\0.evil.com", 19), std::string("localhost\0", 10), "local\rhost", "localhost\n",
+        std::string("localhost\0.evil.com", 19),
+        std::string("localhost\0", 10),
+        "local\rhost",
+        "localhost\n",
     };
     for (const auto& host : hostile) EXPECT_FALSE(p.host_allowed(host)) << "Host: '" << host << "'";
 }
 
 TEST(OriginPolicyRebinding, LoopbackDefaultAllowsLoopbackNamesOnAnyPort) {
     const origin_policy p("127.0.0.1", {}, {});
-    for (const char* host : {"localhost", "LocalHost", "LOCALHOST:8000", "localhost:1", "localhost:65535", "127.0.0.1:9",
-                             "[::1]", "[::1]:1", "[::1]:65535", "\tlocalhost\t", " [::1]:8000 "}) {
+    for (const char* host : {"localhost", "LocalHost", "LOCALHOST:8000", "localhost:1", "localhost:65535",
+                             "127.0.0.1:9", "[::1]", "[::1]:1", "[::1]:65535", "\tlocalhost\t", " [::1]:8000 "}) {
         EXPECT_TRUE(p.host_allowed(host)) << "Host: '" << host << "'";
     }
 }
@@ -233,22 +292,25 @@ TEST(OriginPolicyRebinding, EveryLoopbackBindChecksTheSameWay) {
 }
 
 TEST(OriginPolicyRebinding, AllowListRefusesLookalikesAndOtherPorts) {
-    const origin_policy p("127.0.0.1", {"mcp.example.com", "api.example.com:8443", "[2001:db8::1]", " Upper.Example.COM "}, {});
-    for (const char* host : {"mcp.example.com", "MCP.EXAMPLE.COM", "mcp.example.com:1", "api.example.com:8443", "API.example.com:8443",
-                             "[2001:db8::1]", "[2001:DB8::1]:443", "upper.example.com", "UPPER.example.com:80",
-                             // loopback names stay allowed next to a list
-                             "localhost:9", "[::1]", "127.0.0.1:8000"}) {
+    const origin_policy p("127.0.0.1",
+                          {"mcp.example.com", "api.example.com:8443", "[2001:db8::1]", " Upper.Example.COM "}, {});
+    for (const char* host :
+         {"mcp.example.com", "MCP.EXAMPLE.COM", "mcp.example.com:1", "api.example.com:8443", "API.example.com:8443",
+          "[2001:db8::1]", "[2001:DB8::1]:443", "upper.example.com", "UPPER.example.com:80",
+          // loopback names stay allowed next to a list
+          "localhost:9", "[::1]", "127.0.0.1:8000"}) {
         EXPECT_TRUE(p.host_allowed(host)) << "Host: '" << host << "'";
     }
-    for (const char* host : {// lookalikes of an allowed name
-                             "mcp.example.com.", "mcp.example.com.:443", "mcp.example.com.evil.com", "sub.mcp.example.com",
-                             "xmcp.example.com", "mcp-example.com", "mcp.example.co", "mcp.example.comm", "example.com",
-                             // port pinned by the list: other port, none, or written differently
-                             "api.example.com", "api.example.com:443", "api.example.com:84430", "api.example.com:08443",
-                             // IPv6 entry: zone, unbracketed, other address
-                             "[2001:db8::1%25eth0]", "[2001:db8::1%eth0]:443", "2001:db8::1", "[2001:db8::2]",
-                             // foreign, malformed, empty
-                             "evil.com", "evil.com:8443", "mcp.example.com:abc", "mcp.example.com@evil.com", "", " "}) {
+    for (const char* host :
+         {// lookalikes of an allowed name
+          "mcp.example.com.", "mcp.example.com.:443", "mcp.example.com.evil.com", "sub.mcp.example.com",
+          "xmcp.example.com", "mcp-example.com", "mcp.example.co", "mcp.example.comm", "example.com",
+          // port pinned by the list: other port, none, or written differently
+          "api.example.com", "api.example.com:443", "api.example.com:84430", "api.example.com:08443",
+          // IPv6 entry: zone, unbracketed, other address
+          "[2001:db8::1%25eth0]", "[2001:db8::1%eth0]:443", "2001:db8::1", "[2001:db8::2]",
+          // foreign, malformed, empty
+          "evil.com", "evil.com:8443", "mcp.example.com:abc", "mcp.example.com@evil.com", "", " "}) {
         EXPECT_FALSE(p.host_allowed(host)) << "Host: '" << host << "'";
     }
 }
@@ -258,17 +320,19 @@ TEST(OriginPolicyRebinding, PublicBindWithAllowListChecksEveryHost) {
     EXPECT_TRUE(p.checks_host());
     EXPECT_TRUE(p.host_allowed("mcp.example.com:443"));
     EXPECT_TRUE(p.host_allowed("localhost:8000"));
-    for (const char* host : {"mcp.example.com", "mcp.example.com:80", "evil.com", "10.0.0.5:443", "", "localhost.evil.com", "[::1%25lo]"}) {
+    for (const char* host : {"mcp.example.com", "mcp.example.com:80", "evil.com", "10.0.0.5:443", "",
+                             "localhost.evil.com", "[::1%25lo]"}) {
         EXPECT_FALSE(p.host_allowed(host)) << "Host: '" << host << "'";
     }
 }
 
 TEST(OriginPolicyRebinding, OriginsWithTheSameHostileNames) {
     const origin_policy p("127.0.0.1", {}, {});
-    for (const char* origin : {"http://localhost.", "http://localhost.:3000", "http://127.0.0.1.nip.io", "http://[::1%25lo]:3000",
-                               "http://[0:0:0:0:0:0:0:1]", "http://127.1", "http://evil.localhost", "http://LOCALHOST.EVIL.COM",
-                               "http://localhost:3000@evil.com", "http://localhost:3000#", "http://localhost:3000?x",
-                               "http://localhost,http://evil.com", "http://localhost http://evil.com"}) {
+    for (const char* origin :
+         {"http://localhost.", "http://localhost.:3000", "http://127.0.0.1.nip.io", "http://[::1%25lo]:3000",
+          "http://[0:0:0:0:0:0:0:1]", "http://127.1", "http://evil.localhost", "http://LOCALHOST.EVIL.COM",
+          "http://localhost:3000@evil.com", "http://localhost:3000#", "http://localhost:3000?x",
+          "http://localhost,http://evil.com", "http://localhost http://evil.com"}) {
         EXPECT_FALSE(p.origin_allowed(origin)) << "Origin: '" << origin << "'";
     }
 }

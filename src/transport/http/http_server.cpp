@@ -51,14 +51,16 @@ int serve_http(dispatcher& core, worker_pool& pool, const http_options& options,
         return 1;
     }
     stop.set_handler([l = listener.get(), lp = loop.get()] { l->stop([lp] { lp->stop(); }); });
-    const std::size_t threads = options.io_threads ? options.io_threads : std::max(1u, std::thread::hardware_concurrency());
+    const std::size_t threads =
+        options.io_threads ? options.io_threads : std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::thread> runners;
     for (std::size_t i = 1; i < threads; ++i) runners.emplace_back([lp = loop.get()] { lp->run(); });
     loop->run();
     for (auto& t : runners) t.join();
     stop.set_handler(nullptr);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    while (pool.busy() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    while (pool.busy() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     if (pool.busy() > 0) {
         log(log_level::warning, "tool calls ignore their stop token after the grace period; leaving them behind");
         (void)loop.release();

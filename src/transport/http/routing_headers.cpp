@@ -53,7 +53,9 @@ bool plain_visible(std::string_view v) {
     return true;
 }
 
-jsonrpc::error mismatch(std::string message) { return jsonrpc::error{modern_error::header_mismatch, "Header mismatch: " + std::move(message), std::nullopt}; }
+jsonrpc::error mismatch(std::string message) {
+    return jsonrpc::error{modern_error::header_mismatch, "Header mismatch: " + std::move(message), std::nullopt};
+}
 
 /// The header form of a body value: strings as they are, integers in decimal, booleans as
 /// true/false; std::nullopt for values a header cannot carry.
@@ -75,30 +77,38 @@ bool header_matches(const std::string& header, const json& body) {
 std::optional<std::string> decode_header_value(std::string_view raw) {
     const auto v = trim_ows(raw);
     constexpr std::string_view open = "=?base64?", close = "?=";
-    if (v.size() >= open.size() + close.size() && v.substr(0, open.size()) == open && v.substr(v.size() - close.size()) == close)
+    if (v.size() >= open.size() + close.size() && v.substr(0, open.size()) == open &&
+        v.substr(v.size() - close.size()) == close)
         return strict_base64(v.substr(open.size(), v.size() - open.size() - close.size()));
     if (!plain_visible(v)) return std::nullopt;
     return std::string(v);
 }
 
-std::optional<jsonrpc::error> check_routing_headers(const header_lookup& header, const json& request, const json* input_schema) {
+std::optional<jsonrpc::error> check_routing_headers(const header_lookup& header, const json& request,
+                                                    const json* input_schema) {
     const auto method_member = request.find("method");
-    const std::string method = method_member != request.end() && method_member->is_string() ? method_member->get<std::string>() : std::string();
+    const std::string method = method_member != request.end() && method_member->is_string()
+                                   ? method_member->get<std::string>()
+                                   : std::string();
     const auto sent_method = header("Mcp-Method");
     if (!sent_method) return mismatch("the Mcp-Method header is required");
     const auto decoded_method = decode_header_value(*sent_method);
     if (!decoded_method || *decoded_method != method)
-        return mismatch("Mcp-Method header value '" + std::string(trim_ows(*sent_method)) + "' does not match body value '" + method + "'");
+        return mismatch("Mcp-Method header value '" + std::string(trim_ows(*sent_method)) +
+                        "' does not match body value '" + method + "'");
 
     const json params = request.value("params", json::object());
-    const char* name_member = method == "tools/call" || method == "prompts/get" ? "name" : method == "resources/read" ? "uri" : nullptr;
+    const char* name_member = method == "tools/call" || method == "prompts/get" ? "name"
+                              : method == "resources/read"                      ? "uri"
+                                                                                : nullptr;
     if (name_member) {
         const auto body_name = params.is_object() ? params.value(name_member, json()) : json();
         const auto sent_name = header("Mcp-Name");
         if (!sent_name) return mismatch("the Mcp-Name header is required for " + method);
         const auto decoded = decode_header_value(*sent_name);
         if (!decoded || !body_name.is_string() || *decoded != body_name.get_ref<const std::string&>())
-            return mismatch("Mcp-Name header value '" + std::string(trim_ows(*sent_name)) + "' does not match body value '" +
+            return mismatch("Mcp-Name header value '" + std::string(trim_ows(*sent_name)) +
+                            "' does not match body value '" +
                             (body_name.is_string() ? body_name.get<std::string>() : std::string()) + "'");
     }
 
@@ -115,10 +125,13 @@ std::optional<jsonrpc::error> check_routing_headers(const header_lookup& header,
         const bool present = arguments.is_object() && value != arguments.end() && !value->is_null();
         const auto sent = header(header_name);
         if (!present) continue;  // no value: no header expected (one sent anyway is ignored)
-        if (!sent) return mismatch("the " + header_name + " header is required when arguments." + property + " is present");
+        if (!sent)
+            return mismatch("the " + header_name + " header is required when arguments." + property + " is present");
         const auto decoded = decode_header_value(*sent);
-        if (!decoded) return mismatch(header_name + " header value is not valid (plain visible ASCII, or =?base64?...?=)");
-        if (!header_matches(*decoded, *value)) return mismatch(header_name + " header value does not match arguments." + property);
+        if (!decoded)
+            return mismatch(header_name + " header value is not valid (plain visible ASCII, or =?base64?...?=)");
+        if (!header_matches(*decoded, *value))
+            return mismatch(header_name + " header value does not match arguments." + property);
     }
     return std::nullopt;
 }

@@ -28,6 +28,7 @@ std::optional<std::string> decode_header_value(std::string_view raw);
 /// Checks Mcp-Method, Mcp-Name and (when `input_schema` is the called tool's schema)
 /// Mcp-Param-* against `request` (a JSON-RPC request object). Returns the HeaderMismatch error
 /// (-32020) to answer with 400, or std::nullopt when they agree.
-std::optional<jsonrpc::error> check_routing_headers(const header_lookup& header, const json& request, const json* input_schema);
+std::optional<jsonrpc::error> check_routing_headers(const header_lookup& header, const json& request,
+                                                    const json* input_schema);
 
 }  // namespace arcade_mcp::detail

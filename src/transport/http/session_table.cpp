@@ -26,7 +26,8 @@ bool session_table::evict_one(const std::string* client) {
         if (victim == sessions_.end() || it->second.last_used < victim->second.last_used) victim = it;
     }
     if (victim == sessions_.end()) return false;
-    log(log_level::info, client ? "session evicted: per-client session cap reached" : "session evicted: session cap reached",
+    log(log_level::info,
+        client ? "session evicted: per-client session cap reached" : "session evicted: session cap reached",
         {{"session_id", victim->first}});
     end(victim->second);
     sessions_.erase(victim);

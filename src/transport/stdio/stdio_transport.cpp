@@ -61,7 +61,8 @@ void handle_stdio_line(dispatcher& core, const std::shared_ptr<session_state>& s
     std::string why;
     auto payload = core.parse_limited(line, why);
     if (!payload) {
-        const int code = why.rfind("Parse error", 0) == 0 ? jsonrpc::error_code::parse_error : jsonrpc::error_code::invalid_request;
+        const int code =
+            why.rfind("Parse error", 0) == 0 ? jsonrpc::error_code::parse_error : jsonrpc::error_code::invalid_request;
         sink->finish(jsonrpc::make_error(std::nullopt, {code, why, std::nullopt}));
         return;
     }
@@ -92,8 +93,11 @@ int serve_stdio(dispatcher& core, worker_pool& pool, const stdio_options& option
             if (!discarding) pending.append(part);
             if (pending.size() > options.max_line_bytes) {
                 if (!discarding)
-                    out->write_line(jsonrpc::make_error(std::nullopt, {jsonrpc::error_code::invalid_request,
-                                                                       "Invalid Request: message exceeds " + std::to_string(options.max_line_bytes) + " bytes", std::nullopt}));
+                    out->write_line(jsonrpc::make_error(
+                        std::nullopt,
+                        {jsonrpc::error_code::invalid_request,
+                         "Invalid Request: message exceeds " + std::to_string(options.max_line_bytes) + " bytes",
+                         std::nullopt}));
                 discarding = true;
                 pending.clear();
             }
@@ -113,7 +117,8 @@ int serve_stdio(dispatcher& core, worker_pool& pool, const stdio_options& option
     core.end_listens();
     session->fail_client_requests();
     const auto deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
-    while (pool.busy() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    while (pool.busy() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     if (pool.busy() > 0) {
         log(log_level::warning, "grace period over; cancelling running tool calls");
         core.stop_all_calls();
