@@ -96,6 +96,7 @@ set(ARCADE_MCP_UNIT_TESTS
   src/mcp/schema_examples_served_test.cpp
   src/arcade/jwt_hostile_test.cpp
   src/app/http_service_test.cpp
+  src/app/http_fault_matrix_test.cpp
   src/app/runtime_config_test.cpp
   src/transport/http/http_policy_test.cpp
   src/transport/http/session_table_test.cpp

@@ -89,6 +89,8 @@ public:
     std::uint16_t port() const noexcept;
     /// "http://<host>:<port>/mcp" (after start()).
     std::string url() const;
+    /// TCP connections open now (0 before start() and after stop()).
+    std::size_t open_connections() const noexcept;
     /// Stops accepting, ends open streams, lets in-flight requests finish within the grace
     /// period, closes the sessions and idle connections, then runs the before_stop hooks.
     /// Blocks until done; the loop must be running meanwhile, on other threads (called on a loop

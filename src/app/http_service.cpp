@@ -22,6 +22,10 @@ public:
 
     void start();
     void stop();
+    std::size_t open_connections() const noexcept {
+        std::lock_guard l(mu);
+        return listener ? listener->open_connections() : 0;
+    }
 
 private:
     detail::dispatcher_options core_options() const;
@@ -35,9 +39,9 @@ private:
     std::unique_ptr<detail::dispatcher> core;
     std::unique_ptr<detail::http_listener> listener;
     enum class phase { idle, serving, stopped } now = phase::idle;
-    std::mutex mu;
 
 public:
+    mutable std::mutex mu;
     const http_service_options options;
     std::uint16_t port = 0;
 };
@@ -148,5 +152,7 @@ std::string http_service::url() const {
 }
 
 void http_service::stop() { impl_->stop(); }
+
+std::size_t http_service::open_connections() const noexcept { return impl_->open_connections(); }
 
 }  // namespace arcade_mcp

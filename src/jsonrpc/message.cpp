@@ -113,4 +113,13 @@ json make_request(const request_id& id, std::string_view method, json params) {
     return out;
 }
 
+std::optional<int> error_code_of(const json& response) {
+    if (!response.is_object()) return std::nullopt;
+    const auto e = response.find("error");
+    if (e == response.end() || !e->is_object()) return std::nullopt;
+    const auto c = e->find("code");
+    if (c == e->end() || !c->is_number_integer()) return std::nullopt;
+    return c->get<int>();
+}
+
 }  // namespace arcade_mcp::jsonrpc

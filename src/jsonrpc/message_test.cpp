@@ -304,5 +304,13 @@ TEST(JsonRpcDecode, ErrorCodeOutsideIntRangeIsMalformed) {
     }
 }
 
+TEST(JsonRpcErrorCode, ReadsTheCodeOfAnErrorResponseOnly) {
+    EXPECT_EQ(error_code_of(json::parse(R"({"jsonrpc":"2.0","id":1,"error":{"code":-32602,"message":"m"}})")), -32602);
+    EXPECT_EQ(error_code_of(json::parse(R"({"jsonrpc":"2.0","id":1,"result":{}})")), std::nullopt);
+    EXPECT_EQ(error_code_of(json::parse(R"({"jsonrpc":"2.0","id":1,"error":{"code":"x"}})")), std::nullopt);
+    EXPECT_EQ(error_code_of(json::parse(R"({"error":"text"})")), std::nullopt);
+    EXPECT_EQ(error_code_of(json::array()), std::nullopt);
+}
+
 }  // namespace
 }  // namespace arcade_mcp::jsonrpc

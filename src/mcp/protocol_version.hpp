@@ -14,8 +14,11 @@ inline constexpr std::string_view rev_2025_03_26 = "2025-03-26";
 inline constexpr std::string_view rev_2025_06_18 = "2025-06-18";
 inline constexpr std::string_view rev_2025_11_25 = "2025-11-25";
 inline constexpr std::string_view rev_2026_07_28 = "2026-07-28";
-inline constexpr std::string_view latest_revision = rev_2025_11_25;  ///< the newest legacy revision
-/// Legacy revisions, oldest first. Dates compare correctly as strings.
+/// The newest revision served (per request, in `_meta`).
+inline constexpr std::string_view latest_revision = rev_2026_07_28;
+/// The newest revision initialize can negotiate (the answer to a revision not served).
+inline constexpr std::string_view latest_legacy_revision = rev_2025_11_25;
+/// Legacy revisions (negotiated by initialize), oldest first. Dates compare correctly as strings.
 inline constexpr std::array<std::string_view, 3> supported_revisions{rev_2025_03_26, rev_2025_06_18, rev_2025_11_25};
 /// Modern (per-request) revisions.
 inline constexpr std::array<std::string_view, 1> modern_revisions{rev_2026_07_28};
@@ -36,7 +39,7 @@ inline bool is_supported_revision(std::string_view v) {
 }
 
 inline std::string negotiate_revision(std::string_view requested) {
-    return std::string(is_supported_revision(requested) ? requested : latest_revision);
+    return std::string(is_supported_revision(requested) ? requested : latest_legacy_revision);
 }
 
 /// True when revision `v` is `at_least` or newer (both must be supported revisions).

@@ -5,6 +5,7 @@
 #include <exception>
 #include <string>
 
+#include "arcade_mcp/jsonrpc/message.hpp"
 #include "log/logger.hpp"
 
 namespace arcade_mcp::detail {
@@ -34,11 +35,7 @@ public:
     void finish(std::optional<json> reply) override {
         request_result result;
         result.answered = reply.has_value();
-        if (reply && reply->is_object()) {
-            if (auto e = reply->find("error"); e != reply->end() && e->is_object())
-                if (auto c = e->find("code"); c != e->end() && c->is_number_integer())
-                    result.error_code = c->get<int>();
-        }
+        if (reply) result.error_code = jsonrpc::error_code_of(*reply);
         result.duration = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started_);
         const request_info info = facts_.info();
         for (std::size_t i = owed_; i-- > 0;) {

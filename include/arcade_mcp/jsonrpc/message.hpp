@@ -89,6 +89,8 @@ message decode(const json& value);
 json make_result(const request_id& id, json result);
 /// `{"jsonrpc":"2.0","id":id,"error":{...}}`; the id member is omitted when unknown.
 json make_error(const std::optional<request_id>& id, const error& err);
+/// The `error.code` of a response (nullopt: a result, or not a response).
+std::optional<int> error_code_of(const json& response);
 /// `{"jsonrpc":"2.0","method":method,"params":params}` (params omitted when null).
 json make_notification(std::string_view method, json params);
 /// `{"jsonrpc":"2.0","id":id,"method":method,"params":params}` (params omitted when null).

@@ -1,6 +1,8 @@
 // event_stream implementation (see event_stream.hpp).
 #include "transport/http/event_stream.hpp"
 
+#include "arcade_mcp/jsonrpc/message.hpp"
+
 #include <atomic>
 #include <charconv>
 #include <cstdio>
@@ -26,12 +28,10 @@ void event_stream::send(json message) { push(serialize(message), false); }
 
 void event_stream::finish(std::optional<json> reply) {
     if (reply) {
-        if (reply->is_object())
-            if (auto e = reply->find("error"); e != reply->end() && e->is_object())
-                if (auto c = e->find("code"); c != e->end() && c->is_number_integer()) {
-                    std::lock_guard l(mu_);
-                    reply_error_code_ = c->get<int>();
-                }
+        if (const auto code = jsonrpc::error_code_of(*reply)) {
+            std::lock_guard l(mu_);
+            reply_error_code_ = code;
+        }
         push(serialize(*reply), true);
         return;
     }

@@ -166,6 +166,8 @@ std::uint16_t http_listener::start() {
     return s.port;
 }
 
+std::size_t http_listener::open_connections() const noexcept { return state_->shared->connections.load(); }
+
 void http_listener::stop(std::function<void()> on_stopped) {
     net::post(state_->strand, [s = state_, on_stopped = std::move(on_stopped)]() mutable {
         if (s->stopping) return;

@@ -4,6 +4,7 @@
 // connections closed. Several listeners may share one loop.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -28,6 +29,8 @@ public:
     /// Starts the graceful stop; `on_stopped` runs on a loop thread once every connection of this
     /// listener has ended (or the grace period and a short close bound are over). Once only.
     void stop(std::function<void()> on_stopped);
+    /// TCP connections open now.
+    std::size_t open_connections() const noexcept;
 
     class state;
 

@@ -264,11 +264,12 @@ inline std::string header(const http_request& req, std::string_view name) {
 /// The /mcp handlers, one per unit: a POST of each era (mcp_post_legacy.cpp, mcp_post_modern.cpp),
 /// the GET stream and DELETE (mcp_session_requests.cpp). `post_*` get the parsed payload; each
 /// returns whether the connection may be kept alive.
-net::awaitable<bool> post_legacy(beast::tcp_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared,
-                                 json payload, bool keep);
-net::awaitable<bool> post_modern(beast::tcp_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared,
-                                 json payload, bool keep);
-net::awaitable<bool> get_stream(beast::tcp_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared);
+net::awaitable<bool> post_legacy(beast::tcp_stream& stream, const http_request& req,
+                                 std::shared_ptr<http_shared> shared, json payload, bool keep);
+net::awaitable<bool> post_modern(beast::tcp_stream& stream, const http_request& req,
+                                 std::shared_ptr<http_shared> shared, json payload, bool keep);
+net::awaitable<bool> get_stream(beast::tcp_stream& stream, const http_request& req,
+                                std::shared_ptr<http_shared> shared);
 net::awaitable<bool> delete_session(beast::tcp_stream& stream, const http_request& req,
                                     std::shared_ptr<http_shared> shared);
 

@@ -8,8 +8,8 @@
 
 namespace arcade_mcp::detail {
 
-net::awaitable<bool> post_legacy(beast::tcp_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared,
-                                 json payload, bool keep) {
+net::awaitable<bool> post_legacy(beast::tcp_stream& stream, const http_request& req,
+                                 std::shared_ptr<http_shared> shared, json payload, bool keep) {
     const header_list no_headers;
     const auto version_header = header(req, "MCP-Protocol-Version");
     const bool is_init = dispatcher::is_initialize_request(payload);
@@ -96,7 +96,8 @@ net::awaitable<bool> post_legacy(beast::tcp_stream& stream, const http_request& 
         co_await sse.end();
         co_return false;
     }
-    const auto end = co_await pump(sse, *es, follow.generation, 0, *follow.wake, resumable, shared->options.sse_keep_alive);
+    const auto end =
+        co_await pump(sse, *es, follow.generation, 0, *follow.wake, resumable, shared->options.sse_keep_alive);
     if (end == pump_end::connection_lost) co_return false;
     ok = co_await sse.end();
     co_return ok && keep && !shared->draining.load() && end == pump_end::finished;

@@ -129,7 +129,8 @@ net::awaitable<bool> post_modern(beast::tcp_stream& stream, const http_request& 
         co_return false;
     }
     if (!watch) start_watch();
-    const auto end = co_await pump(sse, *es, follow.generation, 0, *follow.wake, false, shared->options.sse_keep_alive, false);
+    const auto end =
+        co_await pump(sse, *es, follow.generation, 0, *follow.wake, false, shared->options.sse_keep_alive, false);
     if (end == pump_end::connection_lost || end == pump_end::stopped) {
         session->close();  // the client closed the stream: that is the cancellation
         co_return false;

@@ -6,7 +6,8 @@
 
 namespace arcade_mcp::detail {
 
-net::awaitable<bool> get_stream(beast::tcp_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared) {
+net::awaitable<bool> get_stream(beast::tcp_stream& stream, const http_request& req,
+                                std::shared_ptr<http_shared> shared) {
     const bool keep = req.keep_alive() && !shared->draining.load();
     const header_list no_headers;
     const header_list allow_post{{"Allow", "POST"}};
@@ -97,7 +98,8 @@ net::awaitable<bool> get_stream(beast::tcp_stream& stream, const http_request& r
     co_return false;  // a long-lived stream's connection is not reused
 }
 
-net::awaitable<bool> delete_session(beast::tcp_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared) {
+net::awaitable<bool> delete_session(beast::tcp_stream& stream, const http_request& req,
+                                    std::shared_ptr<http_shared> shared) {
     const bool keep = req.keep_alive() && !shared->draining.load();
     const header_list allow_post{{"Allow", "POST"}};
     if (shared->options.stateless || is_modern_revision(header(req, "MCP-Protocol-Version")))
