@@ -71,6 +71,21 @@ protected:
             << group << ": not serving afterwards";
     }
 
+    /// For every cut in [0, answer_size): sends `request`, reads `cut` bytes of the answer, hangs
+    /// up (FIN, then RST in a second round), then checks the server recovered.
+    void hang_up_at_every_byte_of(const std::string& request, std::size_t answer_size, const std::string& group) {
+        for (const auto how : {hang_up::fin, hang_up::rst}) {
+            for (std::size_t cut = 0; cut < answer_size; ++cut) {
+                const int fd = connect_to(service->port());
+                ASSERT_GE(fd, 0);
+                send_all(fd, request);
+                read_exactly(fd, cut, 2s);
+                end_connection(fd, how);
+            }
+            expect_recovered(group + (how == hang_up::rst ? " rst" : " fin"));
+        }
+    }
+
     echo_server app{"Fault"};
     running_loop io;
     std::unique_ptr<http_service> service;
@@ -96,16 +111,7 @@ TEST_F(HttpFaultMatrix, ClientEndsTheConnectionAtEveryByteOfAJsonAnswer) {
     const std::string request = mcp_post(echo_body("abc"), false, false);
     const std::string answer = full_answer(request);
     ASSERT_NE(answer.find(R"("text":"abc")"), std::string::npos) << answer;
-    for (const auto how : {hang_up::fin, hang_up::rst}) {
-        for (std::size_t cut = 0; cut < answer.size(); ++cut) {
-            const int fd = connect_to(service->port());
-            ASSERT_GE(fd, 0);
-            send_all(fd, request);
-            read_exactly(fd, cut, 2s);
-            end_connection(fd, how);
-        }
-        expect_recovered(how == hang_up::rst ? "json answer rst" : "json answer fin");
-    }
+    hang_up_at_every_byte_of(request, answer.size(), "json answer");
 }
 
 TEST_F(HttpFaultMatrix, ClientEndsTheConnectionAtEveryByteOfAnSseAnswer) {
@@ -114,16 +120,7 @@ TEST_F(HttpFaultMatrix, ClientEndsTheConnectionAtEveryByteOfAnSseAnswer) {
     ASSERT_NE(answer.find("text/event-stream"), std::string::npos) << answer;
     ASSERT_NE(answer.find("notifications/progress"), std::string::npos) << answer;
     ASSERT_NE(answer.find(R"("text":"done")"), std::string::npos) << answer;
-    for (const auto how : {hang_up::fin, hang_up::rst}) {
-        for (std::size_t cut = 0; cut < answer.size(); ++cut) {
-            const int fd = connect_to(service->port());
-            ASSERT_GE(fd, 0);
-            send_all(fd, request);
-            read_exactly(fd, cut, 2s);
-            end_connection(fd, how);
-        }
-        expect_recovered(how == hang_up::rst ? "sse answer rst" : "sse answer fin");
-    }
+    hang_up_at_every_byte_of(request, answer.size(), "sse answer");
 }
 
 }  // namespace
