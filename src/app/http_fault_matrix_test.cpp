@@ -2,7 +2,7 @@
 // the client ends the connection at every byte of a request (Content-Length and chunked) and at
 // every byte of the answer (a JSON answer and an SSE stream), by FIN and by RST, so every read and
 // every write of the server fails in turn. After each group the server still serves a call, no
-// connection is left open, and stop() returns at once. CI runs the unit tests under ASan + UBSan,
+// connection is left open, also after stop(). CI runs the unit tests under ASan + UBSan,
 // where a leak or a use-after-free on any of these paths fails the run.
 #include <gtest/gtest.h>
 
@@ -47,9 +47,8 @@ protected:
         service->start();
     }
     void TearDown() override {
-        const auto t0 = std::chrono::steady_clock::now();
         service->stop();
-        EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s) << "stop() waited for a connection left behind";
+        EXPECT_EQ(service->open_connections(), 0u) << "stop() left a connection open";
     }
 
     /// The whole answer to `request` on a connection the server closes after it.
