@@ -13,10 +13,12 @@
 # minimizing into the committed corpus; findings are committed as fuzz/corpus/<target>/regression-*.
 #
 # Either mode fails when a target reports a crash, leak, timeout, out-of-memory or sanitizer
-# error; the reproducer stays in build/fuzz/run/<target>/artifacts/ and the log next to it. The
+# error; the reproducer stays in build/<preset>/fuzz-run/<target>/artifacts/ and the log next to it. The
 # repository is never modified.
 #   FUZZ_TARGETS  space-separated subset (default: all)
 #   FUZZ_RUNS_SCALE  multiplies every target's run count in CI mode (default 1; 0.1 for a smoke run)
+#   FUZZ_PRESET   the CMake preset whose build has the targets: fuzz (default, targets only) or asan
+#                 (the same flags plus the tests; scripts/test.sh uses it so CI compiles once)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,9 +42,10 @@ targets=${FUZZ_TARGETS:-$all}
 scale=${FUZZ_RUNS_SCALE:-1}
 command -v clang++ >/dev/null 2>&1 || { echo "fuzz: clang++ not found; run scripts/install-deps.sh --with-fuzz" >&2; exit 2; }
 
-echo "== fuzz: configure and build (preset fuzz)"
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz
+preset=${FUZZ_PRESET:-fuzz}
+echo "== fuzz: configure and build (preset $preset, target fuzzers)"
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" --target fuzzers
 
 # libFuzzer options per target beyond the common ones.
 extra_args() {
@@ -78,11 +81,11 @@ if [ "$mode" = ci ] && setarch "$(uname -m)" -R true 2>/dev/null; then fixed_lay
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
-run=build/fuzz/run
+run=build/$preset/fuzz-run
 rm -rf "$run"
 failed=() summary=()
 for t in $targets; do
-  bin=build/fuzz/bin/${t}_fuzz
+  bin=build/$preset/bin/${t}_fuzz
   [ -x "$bin" ] || { echo "fuzz: unknown target '$t' (known: $all)" >&2; exit 2; }
   read -r _ runs seed < <(awk -v t="$t" '$1 == t' <<<"$plan")
   runs=$(awk -v r="$runs" -v s="$scale" 'BEGIN { printf "%d", r * s }')

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Set-up command 2 of the README: installs what is missing (apt packages, the pinned npm
-# packages of tests/e2e and of the conformance suites), then builds and runs every test under
-# ASan + UBSan and in Release: unit tests, golden transcripts, the examples and the
-# installed-package consumer, and once (under ASan + UBSan) the TypeScript SDK end-to-end tests
-# over stdio and HTTP with schema validation;
-# then, once, on the Release build: the official MCP conformance suites (0.1.16 --suite all,
-# 0.2.0-alpha.12, --requirements) against examples/conformance-server, the fault tests, the
-# deployment validators, the scale-out rehearsal and the container image test; last, the libFuzzer
-# targets (clang, ASan + UBSan): every committed input replayed, then a fixed number of runs from
-# a fixed seed per target, so the same commit gives the same result on any machine.
-# PRESETS overrides the presets.
+# packages of tests/e2e and of the conformance suites), then builds and tests, compiling each
+# configuration once:
+#   asan (clang, ASan + UBSan, libFuzzer coverage): unit tests and golden transcripts (as 4
+#     ctest shards: one ASan start-up per shard, not per test), the examples, and the TypeScript SDK
+#     end-to-end tests over stdio and HTTP with schema validation; the same build has the libFuzzer
+#     targets;
+#   release: the examples and the installed-package consumer (the unit tests already ran, on the
+#     same code, under the sanitizers), then the official MCP conformance suites (0.1.16 --suite all,
+#     0.2.0-alpha.12, --requirements) against examples/conformance-server, the fault tests, the
+#     deployment validators and the scale-out rehearsal;
+#   last, side by side (the fuzzers use one core): the container image test (buildah, the
+#   unmodified Dockerfile) and the libFuzzer targets: every committed input replayed, then a fixed
+#   number of runs from a fixed seed per target, so the same commit gives the same result anywhere.
+# PRESETS overrides the presets (PRESETS=release also builds and runs the unit tests in Release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --with-e2e --with-conformance --with-fuzz
@@ -21,25 +25,30 @@ if [ -z "${MCP_SCHEMA_DIR:-}" ] && [ ! -d ../shared/mcp-schema ]; then
   export MCP_SCHEMA_DIR=skip
 fi
 
-# Every preset: unit tests, golden transcripts, examples (ASan + UBSan catch memory and UB errors
-# there). The long checks run once, on the Release build.
 started=$(date +%s)
 stamp() { echo "   ($(( $(date +%s) - started )) s since the start)"; }
-# The end-to-end tests (TypeScript SDK clients, ~2 minutes) run once, under ASan + UBSan, when
-# both presets run; every other test runs in both.
 presets=${PRESETS:-asan release}
+both=0
+[[ " $presets " == *" asan "* && " $presets " == *" release "* ]] && both=1
 for preset in $presets; do
   echo "== $preset: configure and build"
-  cmake --preset "$preset" >/dev/null
+  options=()
+  case $preset in
+    asan) options=(-DARCADE_MCP_UNIT_TEST_SHARDS=4) ;;
+    release) if [ $both = 1 ]; then options=(-DARCADE_MCP_BUILD_UNIT_TESTS=OFF); else options=(-DARCADE_MCP_BUILD_UNIT_TESTS=ON); fi ;;
+  esac
+  cmake --preset "$preset" "${options[@]}" >/dev/null
   cmake --build --preset "$preset"
   stamp
   echo "== $preset: test"
   skip=()
-  if [ "$preset" = release ] && [[ " $presets " == *" asan "* ]]; then skip=(-E '^e2e$'); fi
+  # The end-to-end tests (TypeScript SDK clients, ~2 minutes) run once, under ASan + UBSan.
+  if [ "$preset" = release ] && [ $both = 1 ]; then skip=(-E '^e2e$'); fi
   ctest --preset "$preset" -j2 --timeout 600 "${skip[@]}"
   stamp
 done
-if [[ " ${PRESETS:-asan release} " == *" release "* ]]; then
+image_pid=""
+if [[ " $presets " == *" release "* ]]; then
   echo "== release: the official MCP conformance suites (pinned) against examples/conformance-server"
   scripts/conformance.sh "build/release/bin/conformance-server"
   stamp
@@ -49,14 +58,29 @@ if [[ " ${PRESETS:-asan release} " == *" release "* ]]; then
   deploy/validate/validate.sh
   echo "== deploy: scale-out rehearsal"
   deploy/scale-out/test.sh build/release/bin/arcade-eval-ref
-  echo "== deploy: container image (buildah, unmodified Dockerfile)"
+  stamp
+  echo "== deploy: container image (buildah, unmodified Dockerfile), in the background; its log follows the fuzzers'"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  # The image build skips the unit tests: they ran above on this commit, twice.
-  $sudo env IMAGE_UNIT_TESTS=0 deploy/docker/test-image.sh
+  # The image build skips the unit tests: they ran above on this commit.
+  image_log=$(mktemp /tmp/test-image.XXXXXX.log)
+  $sudo env IMAGE_UNIT_TESTS=0 deploy/docker/test-image.sh >"$image_log" 2>&1 &
+  image_pid=$!
+fi
+fuzz_rc=0
+if [[ " $presets " == *" asan "* ]]; then
+  echo "== fuzz: libFuzzer targets under ASan + UBSan: committed inputs replayed, then fixed runs from fixed seeds"
+  FUZZ_PRESET=asan scripts/fuzz.sh || fuzz_rc=$?
   stamp
 fi
-echo "== fuzz: libFuzzer targets under ASan + UBSan: committed inputs replayed, then fixed runs from fixed seeds"
-scripts/fuzz.sh
-stamp
-echo "== all tests passed (${PRESETS:-asan release})"
+if [ -n "$image_pid" ]; then
+  image_rc=0
+  wait "$image_pid" || image_rc=$?
+  echo "== deploy: container image test output"
+  cat "$image_log"
+  rm -f "$image_log"
+  [ "$image_rc" -eq 0 ] || { echo "== the container image test FAILED (exit $image_rc)"; exit 1; }
+  stamp
+fi
+[ "$fuzz_rc" -eq 0 ] || { echo "== the fuzz targets FAILED (exit $fuzz_rc)"; exit 1; }
+echo "== all tests passed ($presets)"
