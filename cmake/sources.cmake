@@ -21,6 +21,7 @@ set(ARCADE_MCP_SOURCES
   src/mcp/request_hooks.cpp
   src/mcp/tool_catalog.cpp
   src/mcp/dispatcher.cpp
+  src/mcp/session_registry.cpp
   src/mcp/method_tables.cpp
   src/mcp/tool_call.cpp
   src/mcp/request_call.cpp
@@ -75,6 +76,7 @@ set(ARCADE_MCP_UNIT_TESTS
   src/mcp/value_codec_test.cpp
   src/mcp/server_test.cpp
   src/mcp/dispatcher_test.cpp
+  src/mcp/session_registry_test.cpp
   src/mcp/features_resources_test.cpp
   src/mcp/features_prompts_test.cpp
   src/mcp/features_client_requests_test.cpp
@@ -103,4 +105,5 @@ set(ARCADE_MCP_UNIT_TESTS
   src/transport/http/event_stream_test.cpp
   src/transport/http/framing_guard_test.cpp
   src/transport/http/routing_headers_test.cpp
+  src/transport/http/http_connection_test.cpp
 )

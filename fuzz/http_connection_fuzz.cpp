@@ -202,7 +202,8 @@ void run_input(harness& h, std::string_view in) {
     std::string answer;
     // Exceptions are not caught anywhere here: one thrown by the coroutine is rethrown from its
     // completion handler, out of io_context::run, and libFuzzer reports it as a crash.
-    net::co_spawn(server_ex, detail::run_connection(beast::tcp_stream(std::move(accepted)), shared),
+    net::co_spawn(server_ex,
+                  detail::run_connection(detail::http_stream(beast::tcp_stream(std::move(accepted))), shared),
                   [&](std::exception_ptr e) {
                       server_done = true;
                       if (e) std::rethrow_exception(e);

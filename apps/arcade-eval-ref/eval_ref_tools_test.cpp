@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "mcp/tool_invocation.hpp"
+
 namespace {
 using namespace arcade_mcp;
 
@@ -38,12 +40,14 @@ TEST(EvalRefTools, AddSumsAndRefusesOverflow) {
     eval_ref::add_reference_tools(srv);
     const auto& add = find(srv, "add");
     null_context ctx;
-    EXPECT_EQ(std::get<json>(add.invoke(ctx, json{{"a", 2}, {"b", 3}}).value), 5);
-    EXPECT_EQ(std::get<json>(add.invoke(ctx, json{{"a", std::numeric_limits<std::int64_t>::min()}, {"b", 0}}).value),
-              std::numeric_limits<std::int64_t>::min());
+    EXPECT_EQ(std::get<json>(detail::invoke_outcome(add, ctx, json{{"a", 2}, {"b", 3}}).value), 5);
+    EXPECT_EQ(
+        std::get<json>(
+            detail::invoke_outcome(add, ctx, json{{"a", std::numeric_limits<std::int64_t>::min()}, {"b", 0}}).value),
+        std::numeric_limits<std::int64_t>::min());
     for (const auto& args : {json{{"a", std::numeric_limits<std::int64_t>::max()}, {"b", 1}},
                              json{{"a", std::numeric_limits<std::int64_t>::min()}, {"b", -1}}}) {
-        const auto out = add.invoke(ctx, args);
+        const auto out = detail::invoke_outcome(add, ctx, args);
         ASSERT_TRUE(std::holds_alternative<tool_error>(out.value)) << args.dump();
         EXPECT_EQ(std::get<tool_error>(out.value).kind, error_kind::tool_runtime_fatal);
     }
@@ -64,7 +68,7 @@ TEST(EvalRefTools, WhoamiReturnsTheContextUser) {
     server srv(eval_ref::reference_server_info());
     eval_ref::add_reference_tools(srv);
     null_context ctx;
-    EXPECT_EQ(std::get<json>(find(srv, "whoami").invoke(ctx, json::object()).value), "u");
+    EXPECT_EQ(std::get<json>(detail::invoke_outcome(find(srv, "whoami"), ctx, json::object()).value), "u");
 }
 
 }  // namespace

@@ -1,33 +1,12 @@
 /// @file json.hpp
-/// The one JSON header of arcade-mcp-cpp. Everything that needs JSON includes this file, so a
-/// later change of parser for hot paths stays local. Adds `std::optional<T>` support to
-/// nlohmann::json (absent/null <-> empty), which nlohmann 3.11.2 lacks.
+/// The one JSON header of arcade-mcp-cpp: `arcade_mcp::json` is the type of every free-form JSON
+/// value in the API (arguments, results, schemas). Everything that needs JSON includes this file,
+/// so a later change of parser for hot paths stays local. Typed values go through value_codec
+/// (value_codec.hpp), which also handles `std::optional` (absent or null <-> empty).
 #pragma once
-
-#include <optional>
 
 #include <nlohmann/json.hpp>
 
 namespace arcade_mcp {
 using json = nlohmann::json;
 }  // namespace arcade_mcp
-
-namespace nlohmann {
-template <class T>
-struct adl_serializer<std::optional<T>> {
-    static void to_json(json& j, const std::optional<T>& v) {
-        if (v) {
-            j = *v;
-        } else {
-            j = nullptr;
-        }
-    }
-    static void from_json(const json& j, std::optional<T>& v) {
-        if (j.is_null()) {
-            v.reset();
-        } else {
-            v = j.get<T>();
-        }
-    }
-};
-}  // namespace nlohmann

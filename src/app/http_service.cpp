@@ -73,7 +73,7 @@ void http_service::impl::start() {
     pool = std::make_unique<detail::worker_pool>(std::max<std::size_t>(1, options.tool_threads));
     core = std::make_unique<detail::dispatcher>(srv, *pool, core_options());
     try {
-        srv.run_start_hooks();
+        detail::server_access::run_start_hooks(srv);
     } catch (const std::exception& e) {
         throw std::runtime_error(std::string("an on_start hook failed: ") + e.what());
     } catch (...) {
@@ -86,7 +86,7 @@ void http_service::impl::start() {
     try {
         port = listener->start();
     } catch (...) {
-        srv.run_stop_hooks();
+        detail::server_access::run_stop_hooks(srv);
         throw;
     }
     now = phase::serving;
@@ -113,14 +113,14 @@ void http_service::impl::stop() {
     if (done.wait_for(options.shutdown_grace + std::chrono::seconds(5)) != std::future_status::ready) {
         detail::log(detail::log_level::warning,
                     "http_service::stop: the event loop did not finish the stop (is it running?)");
-        srv.run_stop_hooks();
+        detail::server_access::run_stop_hooks(srv);
         leave_behind();
         return;
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
     while (pool->busy() > 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    srv.run_stop_hooks();
+    detail::server_access::run_stop_hooks(srv);
     if (pool->busy() > 0) {
         detail::log(detail::log_level::warning,
                     "tool calls ignore their stop token after the grace period; leaving them behind");

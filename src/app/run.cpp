@@ -55,7 +55,7 @@ void finish(server& srv, std::unique_ptr<detail::worker_pool>& pool, std::unique
     while (pool->busy() > 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     const bool stuck = pool->busy() > 0;
-    srv.run_stop_hooks();
+    detail::server_access::run_stop_hooks(srv);
     if (stuck) {
         detail::log(detail::log_level::warning,
                     "tool calls still running after the grace period; exiting without them");
@@ -143,7 +143,7 @@ int run(server& srv, int argc, char** argv) {
                                       {"transport", config.transport == transport_kind::http ? "http" : "stdio"}});
 
     try {
-        srv.run_start_hooks();
+        detail::server_access::run_start_hooks(srv);
     } catch (const std::exception& e) {
         log(log_level::error, "an on_start hook failed; not serving", {{"error", e.what()}});
         return 1;

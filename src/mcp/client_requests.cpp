@@ -71,10 +71,10 @@ tool_spec make_raw_tool(std::string name, std::string description, json input_sc
     spec.name = std::move(name);
     spec.description = std::move(description);
     spec.input_schema = std::move(input_schema);
-    spec.invoke = [h = std::move(handler)](tool_context& ctx, const json& arguments) -> tool_outcome {
+    spec.invoke = [h = std::move(handler)](tool_context& ctx, const json& arguments, tool_output& out) {
         auto r = h(ctx, arguments);
-        if (!r) return {std::move(r).error()};
-        return detail::outcome_of(std::move(r).value());
+        if (!r) return out.error(std::move(r).error());
+        out.put(std::move(r).value());
     };
     return spec;
 }

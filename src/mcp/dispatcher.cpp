@@ -92,13 +92,13 @@ dispatcher::dispatcher(server& srv, worker_pool& pool, dispatcher_options option
     // scan, never built as a JSON tree first.
     options_.json_input.max_batch_members = options_.max_batch_members;
     if (log_enabled(log_level::info)) chain_.push_back(make_access_log());
-    server_.mark_served();
+    server_access::mark_served(server_);
     request_chain_ = server_.middlewares();
     chain_.insert(chain_.end(), request_chain_.begin(), request_chain_.end());
-    server_.add_observer(this);
+    server_access::add_observer(server_, this);
 }
 
-dispatcher::~dispatcher() { server_.remove_observer(this); }
+dispatcher::~dispatcher() { server_access::remove_observer(server_, this); }
 
 std::optional<json> dispatcher::parse_limited(std::string_view text, std::string& why) const {
     if (auto exceeded = exceeds_json_limits(text, options_.json_input)) {
@@ -118,25 +118,9 @@ std::shared_ptr<const tool_catalog> dispatcher::catalog() const {
     return catalog_;
 }
 
-void dispatcher::broadcast(const json& message, const std::function<bool(const session_state&)>& wanted) {
-    std::vector<std::shared_ptr<session_state>> live;
-    {
-        std::lock_guard l(sessions_mu_);
-        std::erase_if(sessions_, [](const std::weak_ptr<session_state>& w) { return w.expired(); });
-        sessions_after_prune_ = sessions_.size();
-        for (const auto& w : sessions_)
-            if (auto s = w.lock(); s && !s->closed()) live.push_back(std::move(s));
-    }
-    for (const auto& s : live)
-        if (s->initialize_done() && wanted(*s)) s->notify(message);
-}
-
 void dispatcher::forget_ended_sessions() {
     forget_ended_listens();
-    std::lock_guard l(sessions_mu_);
-    std::erase_if(sessions_, [](const std::weak_ptr<session_state>& w) { return w.expired(); });
-    sessions_.shrink_to_fit();
-    sessions_after_prune_ = sessions_.size();
+    sessions_.forget_ended();
 }
 
 void dispatcher::list_changed(list_kind kind) {
@@ -153,12 +137,12 @@ void dispatcher::list_changed(list_kind kind) {
     const std::string capability = kind == list_kind::tools       ? "tools"
                                    : kind == list_kind::resources ? "resources"
                                                                   : "prompts";
-    broadcast(jsonrpc::make_notification(method, json::object()),
+    sessions_.broadcast(jsonrpc::make_notification(method, json::object()),
               [&](const session_state& s) { return s.advertised(capability); });
 }
 
 void dispatcher::resource_updated(const std::string& uri) {
-    broadcast(jsonrpc::make_notification("notifications/resources/updated", json{{"uri", uri}}),
+    sessions_.broadcast(jsonrpc::make_notification("notifications/resources/updated", json{{"uri", uri}}),
               [&](const session_state& s) { return s.subscribed(uri); });
 }
 
@@ -296,15 +280,7 @@ json dispatcher::initialize(session_state& session, const jsonrpc::request& req,
     const std::string revision = negotiate_revision(version->get<std::string>());
     session.set_initialized(revision, std::move(capabilities), std::move(client_info));
     session.set_server_capabilities(server_capabilities());
-    if (!session.stateless()) {
-        std::lock_guard l(sessions_mu_);
-        // Prune ended sessions now and then: each weak_ptr pins its session's memory block.
-        if (sessions_.size() >= 2 * sessions_after_prune_ + 64) {
-            std::erase_if(sessions_, [](const std::weak_ptr<session_state>& w) { return w.expired(); });
-            sessions_after_prune_ = sessions_.size();
-        }
-        sessions_.push_back(session.weak_from_this());
-    }
+    if (!session.stateless()) sessions_.add(session.shared_from_this());
 
     const auto& info = server_.info();
     json server_info{{"name", info.name}, {"version", info.version}};

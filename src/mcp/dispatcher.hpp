@@ -26,6 +26,8 @@
 #include "mcp/input_round.hpp"
 #include "mcp/outbound_sink.hpp"
 #include "mcp/request_state.hpp"
+#include "mcp/server_access.hpp"
+#include "mcp/session_registry.hpp"
 #include "mcp/session_state.hpp"
 #include "mcp/tool_catalog.hpp"
 #include "mcp/tool_invocation.hpp"
@@ -130,8 +132,6 @@ private:
     /// the time limit the call's stop token is signalled and `on_timeout` answers instead.
     void run_on_pool(const std::shared_ptr<session_state>& session, jsonrpc::request req,
                      const std::shared_ptr<outbound_sink>& sink, pool_call call);
-    /// Sends `message` to every live initialized session that `wanted` selects.
-    void broadcast(const json& message, const std::function<bool(const session_state&)>& wanted);
 
     /// One method of an era: answered at once (`answer`), or handed on with the request (`serve`:
     /// handlers that run through the call runner, or streams).
@@ -209,9 +209,7 @@ private:
     dispatcher_options options_;
     mutable std::mutex catalog_mu_;
     std::shared_ptr<const tool_catalog> catalog_;
-    std::mutex sessions_mu_;
-    std::vector<std::weak_ptr<session_state>> sessions_;  ///< initialized sessions, for broadcasts
-    std::size_t sessions_after_prune_ = 0;
+    session_registry sessions_;  ///< initialized sessions and listen streams, for broadcasts
     middleware_chain chain_;          ///< tool-call hooks: the access log, then the server's middleware
     middleware_chain request_chain_;  ///< request hooks: the server's middleware only
     request_state_codec state_codec_;

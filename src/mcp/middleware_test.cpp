@@ -8,6 +8,7 @@
 
 #include "arcade_mcp/mcp/tool_context.hpp"
 #include "log/logger.hpp"
+#include "mcp/server_access.hpp"
 #include "mcp/dispatcher.hpp"
 
 namespace arcade_mcp::detail {
@@ -220,8 +221,8 @@ TEST(LifespanTest, StartHooksInOrderStopHooksInReverseAndAThrowingStopHookDoesNo
         order.push_back("stop 2");
         throw std::runtime_error("pool close failed");
     });
-    srv.run_start_hooks();
-    srv.run_stop_hooks();
+    detail::server_access::run_start_hooks(srv);
+    detail::server_access::run_stop_hooks(srv);
     EXPECT_EQ(order, (std::vector<std::string>{"start 1", "start 2", "stop 2", "stop 1"}));
 }
 
@@ -230,7 +231,7 @@ TEST(LifespanTest, AThrowingStartHookPropagates) {
     bool second = false;
     srv.on_start([] { throw std::runtime_error("no database"); });
     srv.on_start([&] { second = true; });
-    EXPECT_THROW(srv.run_start_hooks(), std::runtime_error);
+    EXPECT_THROW(detail::server_access::run_start_hooks(srv), std::runtime_error);
     EXPECT_FALSE(second);
 }
 

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "mcp/server_access.hpp"
 #include "mcp/uri_template.hpp"
 
 namespace arcade_mcp {
@@ -264,17 +265,17 @@ std::vector<std::shared_ptr<const resource_template_spec>> server::resource_temp
 }
 std::vector<std::shared_ptr<const prompt_spec>> server::prompts() const { return snapshot(mu_, prompts_); }
 
-void server::add_observer(server_observer* observer) {
+void server::add_observer(detail::server_observer* observer) {
     std::lock_guard l(mu_);
     observers_.push_back(observer);
 }
 
-void server::remove_observer(server_observer* observer) {
+void server::remove_observer(detail::server_observer* observer) {
     std::lock_guard l(mu_);
     observers_.erase(std::remove(observers_.begin(), observers_.end(), observer), observers_.end());
 }
 
-std::vector<server_observer*> server::observers() const {
+std::vector<detail::server_observer*> server::observers() const {
     std::lock_guard l(mu_);
     return observers_;
 }

@@ -111,10 +111,7 @@ void dispatcher::listen(const std::shared_ptr<session_state>& session, const jso
                                 if (auto r = w.lock(); r && !r->ended.exchange(true)) r->stream->finish(std::nullopt);
                             }));
     session->set_notifier(std::move(notifier));
-    {
-        std::lock_guard l(sessions_mu_);
-        sessions_.push_back(session->weak_from_this());
-    }
+    sessions_.add(session);
     std::lock_guard l(listens_mu_);
     std::erase_if(listens_, [](const std::shared_ptr<listen_record>& r) { return r->ended.load(); });
     listens_.push_back(std::move(record));

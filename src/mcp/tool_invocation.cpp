@@ -13,6 +13,26 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
+/// The tool_output handed to `invoke`: keeps the first thing written.
+class outcome_recorder final : public tool_output {
+public:
+    void value(json encoded) override { keep(std::move(encoded), false); }
+    void content(json blocks) override { keep(std::move(blocks), true); }
+    void error(tool_error e) override { keep(std::move(e), false); }
+    void invalid_arguments(decode_error e) override { keep(std::move(e), false); }
+
+    tool_outcome take() && {
+        if (!outcome_) return tool_outcome{tool_error::fatal("The tool produced no result."), false};
+        return std::move(*outcome_);
+    }
+
+private:
+    void keep(std::variant<json, tool_error, decode_error> v, bool is_content) {
+        if (!outcome_) outcome_ = tool_outcome{std::move(v), is_content};
+    }
+    std::optional<tool_outcome> outcome_;
+};
+
 tool_run error_run(tool_error e, tool_call_status status) {
     return tool_run{tool_outcome{std::move(e), false}, status};
 }
@@ -24,7 +44,7 @@ tool_run fatal_run() {
 /// The handler, with what it throws turned into an outcome (the MCP input-round signals pass).
 tool_run run_handler(const catalog_entry& tool, tool_context& ctx, const json& arguments) {
     try {
-        tool_outcome outcome = tool.spec->invoke(ctx, arguments);
+        tool_outcome outcome = invoke_outcome(*tool.spec, ctx, arguments);
         tool_call_status status = tool_call_status::ok;
         if (std::holds_alternative<tool_error>(outcome.value)) status = tool_call_status::tool_error;
         else if (std::holds_alternative<decode_error>(outcome.value)) status = tool_call_status::bad_arguments;
@@ -47,6 +67,16 @@ tool_run run_handler(const catalog_entry& tool, tool_context& ctx, const json& a
         return fatal_run();
     }
 }
+
+}  // namespace
+
+tool_outcome invoke_outcome(const tool_spec& spec, tool_context& ctx, const json& arguments) {
+    outcome_recorder recorder;
+    spec.invoke(ctx, arguments, recorder);
+    return std::move(recorder).take();
+}
+
+namespace {
 
 /// The before hooks in order; returns how many ran (their after hooks are owed) and a refusal.
 std::size_t run_before_hooks(const middleware_chain& chain, const tool_call_info& info,

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "arcade_mcp/mcp/middleware.hpp"
@@ -17,6 +18,18 @@
 #include "mcp/tool_catalog.hpp"
 
 namespace arcade_mcp::detail {
+
+/// What one call of a tool's `invoke` produced: arguments that did not decode, a tool error, or
+/// a value. With `is_content`, the value is an array of content blocks to send verbatim.
+struct tool_outcome {
+    std::variant<json, tool_error, decode_error> value;
+    bool is_content = false;
+};
+
+/// Runs `spec.invoke` and returns what it wrote to its tool_output (exceptions propagate). A
+/// handler that wrote nothing, or more than once, is a library bug or a hand-built tool's: the
+/// outcome is then a fatal tool error, or the first thing written.
+tool_outcome invoke_outcome(const tool_spec& spec, tool_context& ctx, const json& arguments);
 
 /// What a tool call produced, typed: the value or error to send, and how it ended.
 struct tool_run {

@@ -9,6 +9,7 @@
 ///   }
 #pragma once
 
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -41,5 +42,15 @@ template <class T>
 struct is_result : std::false_type {};
 template <class T>
 struct is_result<result<T>> : std::true_type {};
+
+/// What a handler returning R produces when it succeeds: T for result<T>, else R itself.
+template <class R>
+struct success_type {
+    using type = R;
+};
+template <class T>
+struct success_type<result<T>> {
+    using type = T;
+};
 
 }  // namespace arcade_mcp

@@ -52,16 +52,13 @@ struct server_info {
     cache_hint read_cache = cache_hint::none();
 };
 
-/// Which list changed (see server_observer).
+/// Which list changed (notify_list_changed).
 enum class list_kind { tools, resources, prompts };
 
-/// Told about changes of a server while it is served (the transports' core implements it).
-class server_observer {
-public:
-    virtual ~server_observer() = default;
-    virtual void list_changed(list_kind kind) = 0;
-    virtual void resource_updated(const std::string& uri) = 0;
-};
+namespace detail {
+class server_observer;  // the serving code's view of a server (src/mcp/server_access.hpp)
+struct server_access;
+}  // namespace detail
 
 class server {
 public:
@@ -124,20 +121,15 @@ public:
     void before_stop(std::function<void()> hook);
     /// The middleware, in registration order (fixed once served).
     const std::vector<std::shared_ptr<middleware>>& middlewares() const noexcept { return middleware_; }
-    /// For the serving code: fixes the middleware and hooks (use/on_start/before_stop throw after).
+private:
+    friend struct detail::server_access;  // what only the serving code may do
     void mark_served() noexcept { served_ = true; }
-    /// For the serving code: runs the on_start hooks (an exception propagates), or the
-    /// before_stop hooks (exceptions are logged).
     void run_start_hooks();
     void run_stop_hooks() noexcept;
-
-    /// Observers are told of changes until removed (the served core registers itself).
-    void add_observer(server_observer* observer);
-    void remove_observer(server_observer* observer);
-
-private:
+    void add_observer(detail::server_observer* observer);
+    void remove_observer(detail::server_observer* observer);
     void changed(list_kind kind);
-    std::vector<server_observer*> observers() const;
+    std::vector<detail::server_observer*> observers() const;
 
     server_info info_;
     mutable std::mutex mu_;
@@ -145,7 +137,7 @@ private:
     std::vector<std::shared_ptr<resource_spec>> resources_;
     std::vector<std::shared_ptr<resource_template_spec>> templates_;
     std::vector<std::shared_ptr<prompt_spec>> prompts_;
-    std::vector<server_observer*> observers_;
+    std::vector<detail::server_observer*> observers_;
     std::vector<std::shared_ptr<middleware>> middleware_;
     std::vector<std::function<void()>> start_hooks_;
     std::vector<std::function<void()>> stop_hooks_;

@@ -33,11 +33,36 @@
 
 namespace arcade_mcp {
 
-/// What one call produced: arguments that did not decode, a tool error, or a value. With
-/// `is_content`, the value is an array of content blocks (tool_content) to send verbatim.
-struct tool_outcome {
-    std::variant<json, tool_error, decode_error> value;
-    bool is_content = false;
+/// Where a tool's `invoke` puts what one call produced: exactly one of these, once. The library
+/// passes its own; `make_tool` and `make_raw_tool` write to it, so only a hand-built tool_spec
+/// calls it directly.
+class tool_output {
+public:
+    /// The call's result, already encoded (the structured value of a typed handler).
+    virtual void value(json encoded) = 0;
+    /// The call's result as an array of content blocks, sent verbatim (tool_content).
+    virtual void content(json blocks) = 0;
+    /// The call failed with a tool error.
+    virtual void error(tool_error e) = 0;
+    /// The arguments did not decode into the handler's argument type.
+    virtual void invalid_arguments(decode_error e) = 0;
+
+    /// A handler's return value: tool_content as content blocks, anything else encoded by its
+    /// value_codec.
+    template <class R>
+    void put(R&& returned) {
+        using T = std::decay_t<R>;
+        if constexpr (std::is_same_v<T, tool_content>) {
+            json blocks = json::array();
+            for (const auto& b : returned) blocks.push_back(b.to_json());
+            content(std::move(blocks));
+        } else {
+            value(value_codec<T>::encode(returned));
+        }
+    }
+
+protected:
+    ~tool_output() = default;
 };
 
 struct tool_spec {
@@ -62,7 +87,9 @@ struct tool_spec {
     /// Calls of this tool queued or running at once, MCP and worker together; one more is answered
     /// at once with a retryable "busy" tool error. 0: no limit.
     std::size_t max_concurrency = 0;
-    std::function<tool_outcome(tool_context&, const json& arguments)> invoke;
+    /// Decodes `arguments`, runs the handler and reports to the output (make_tool builds it). An
+    /// exception it throws is the call's outcome too (tool_exception: its error; else fatal).
+    std::function<void(tool_context&, const json& arguments, tool_output&)> invoke;
 
     tool_spec& with_title(std::string t) { title = std::move(t); return *this; }
     tool_spec& with_timeout(std::chrono::milliseconds limit) { timeout = limit; return *this; }
@@ -101,75 +128,41 @@ struct tool_spec {
     }
 };
 
-namespace detail {
-
-template <class T>
-struct unwrap_result { using type = T; };
-template <class T>
-struct unwrap_result<result<T>> { using type = T; };
-
-/// Schema of structuredContent: objects as they are, anything else wrapped in `result`.
-template <class R>
-std::optional<json> output_schema_for() {
-    if constexpr (std::is_same_v<R, tool_content>) {
-        return std::nullopt;
-    } else {
-        json s = value_codec<R>::schema();
-        if (s.value("type", json()) == "object") return s;
-        return json{{"type", "object"}, {"properties", {{"result", std::move(s)}}}};
-    }
-}
-
-/// The outcome of a handler's return value (content blocks or a value to encode).
-template <class R>
-tool_outcome outcome_of(R&& value) {
-    using T = std::decay_t<R>;
-    if constexpr (std::is_same_v<T, tool_content>) {
-        json blocks = json::array();
-        for (const auto& b : value) blocks.push_back(b.to_json());
-        return tool_outcome{std::move(blocks), true};
-    } else {
-        return tool_outcome{value_codec<T>::encode(value), false};
-    }
-}
-
-template <class Args, class Handler>
-auto call_handler(Handler& h, tool_context& ctx, const Args& args) {
-    if constexpr (std::is_invocable_v<Handler&, tool_context&, const Args&>) {
-        return std::invoke(h, ctx, args);
-    } else {
-        static_assert(std::is_invocable_v<Handler&, const Args&>,
-                      "a tool handler takes (tool_context&, const Args&) or (const Args&)");
-        return std::invoke(h, args);
-    }
-}
-
-}  // namespace detail
-
 /// Builds a tool from a described argument struct and a handler.
 template <described Args, class Handler>
 tool_spec make_tool(std::string name, std::string description, Handler handler) {
-    using raw_return =
-        decltype(detail::call_handler<Args>(handler, std::declval<tool_context&>(), std::declval<const Args&>()));
-    using value_type = typename detail::unwrap_result<std::decay_t<raw_return>>::type;
+    constexpr bool takes_context = std::is_invocable_v<Handler&, tool_context&, const Args&>;
+    static_assert(takes_context || std::is_invocable_v<Handler&, const Args&>,
+                  "a tool handler takes (tool_context&, const Args&) or (const Args&)");
+    auto call = [](Handler& h, tool_context& ctx, const Args& args) -> decltype(auto) {
+        if constexpr (takes_context) return std::invoke(h, ctx, args);
+        else return std::invoke(h, args);
+    };
+    using returned = std::decay_t<decltype(call(handler, std::declval<tool_context&>(), std::declval<const Args&>()))>;
+    using value_type = typename success_type<returned>::type;
 
     tool_spec spec;
     spec.name = std::move(name);
     spec.description = std::move(description);
     spec.input_schema = value_codec<Args>::schema();
-    spec.output_schema = detail::output_schema_for<value_type>();
-    if constexpr (!std::is_same_v<value_type, tool_content>)
-        spec.wraps_result = value_codec<value_type>::schema().value("type", json()) != "object";
-    spec.invoke = [h = std::move(handler)](tool_context& ctx, const json& arguments) mutable -> tool_outcome {
+    if constexpr (!std::is_same_v<value_type, tool_content>) {
+        // structuredContent: objects as they are, anything else wrapped in `result`.
+        json schema = value_codec<value_type>::schema();
+        spec.wraps_result = schema.value("type", json()) != "object";
+        spec.output_schema = spec.wraps_result
+                                 ? json{{"type", "object"}, {"properties", {{"result", std::move(schema)}}}}
+                                 : std::move(schema);
+    }
+    spec.invoke = [h = std::move(handler), call](tool_context& ctx, const json& arguments, tool_output& out) mutable {
         Args args{};
         decode_error err;
-        if (!value_codec<Args>::decode(arguments, args, "", err)) return {std::move(err)};
-        if constexpr (is_result<std::decay_t<raw_return>>::value) {
-            auto r = detail::call_handler<Args>(h, ctx, args);
-            if (!r) return {std::move(r).error()};
-            return detail::outcome_of(std::move(r).value());
+        if (!value_codec<Args>::decode(arguments, args, "", err)) return out.invalid_arguments(std::move(err));
+        if constexpr (is_result<returned>::value) {
+            auto r = call(h, ctx, args);
+            if (!r) return out.error(std::move(r).error());
+            out.put(std::move(r).value());
         } else {
-            return detail::outcome_of(detail::call_handler<Args>(h, ctx, args));
+            out.put(call(h, ctx, args));
         }
     };
     return spec;

@@ -58,7 +58,7 @@ bool single_valued_header_repeated(const bhttp::fields& h, std::string& name) {
 /// Reads until the buffer holds a whole header block (up to the blank line), within `limit`
 /// bytes, and refuses obs-fold (a header line starting with a space or tab), which Beast would
 /// silently join to the previous line while a proxy in front may not.
-net::awaitable<header_block> read_header_block(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+net::awaitable<header_block> read_header_block(http_stream& stream, beast::flat_buffer& buffer,
                                                std::size_t limit) {
     std::size_t scanned = 0;
     while (true) {
@@ -82,7 +82,7 @@ net::awaitable<header_block> read_header_block(beast::tcp_stream& stream, beast:
 }
 
 /// A minimal response for requests that never reached a handler (no Beast request object).
-net::awaitable<void> write_early(beast::tcp_stream& stream, bhttp::status status, std::string message,
+net::awaitable<void> write_early(http_stream& stream, bhttp::status status, std::string message,
                                  int code = -32000) {
     bhttp::response<bhttp::string_body> res{status, 11};
     res.set(bhttp::field::content_type, "application/json");
@@ -97,9 +97,9 @@ net::awaitable<void> write_early(beast::tcp_stream& stream, bhttp::status status
 /// Stops sending, then reads and drops what the client still sends (bounded in bytes and time,
 /// constant memory), so a client that is still writing can read our answer instead of seeing a
 /// reset that discards it.
-net::awaitable<void> drain_then_close(beast::tcp_stream& stream) {
+net::awaitable<void> drain_then_close(http_stream& stream) {
     beast::error_code ec;
-    stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    stream.shutdown_send();
     std::array<char, 16 * 1024> sink{};
     std::size_t drained = 0;
     stream.expires_after(std::chrono::seconds(2));
@@ -109,7 +109,7 @@ net::awaitable<void> drain_then_close(beast::tcp_stream& stream) {
 }
 
 /// Answers 413 and closes without resetting the connection.
-net::awaitable<void> refuse_body(beast::tcp_stream& stream, std::size_t limit) {
+net::awaitable<void> refuse_body(http_stream& stream, std::size_t limit) {
     co_await write_early(stream, bhttp::status::payload_too_large,
                          "Payload Too Large: the limit is " + std::to_string(limit) + " bytes");
     co_await drain_then_close(stream);
@@ -140,7 +140,7 @@ private:
 };
 
 /// A mounted route (e.g. /worker/*): hands it the request and writes its answer.
-net::awaitable<bool> serve_route(beast::tcp_stream& stream, const http_request& req, const http_route& route,
+net::awaitable<bool> serve_route(http_stream& stream, const http_request& req, const http_route& route,
                                  std::shared_ptr<http_shared> shared) {
     in_flight_guard guard(shared->in_flight);
     const bool keep = req.keep_alive() && !shared->draining.load();
@@ -160,7 +160,7 @@ net::awaitable<bool> serve_route(beast::tcp_stream& stream, const http_request& 
 
 }  // namespace
 
-std::uint64_t connection_registry::add(net::any_io_executor strand, beast::tcp_stream* stream) {
+std::uint64_t connection_registry::add(net::any_io_executor strand, http_stream* stream) {
     std::lock_guard l(mu_);
     const auto id = next_++;
     open_.emplace(id, entry{std::move(strand), stream});
@@ -209,14 +209,14 @@ json transport_error(int code, std::string message) {
     return json{{"jsonrpc", "2.0"}, {"error", {{"code", code}, {"message", std::move(message)}}}};
 }
 
-net::awaitable<bool> write_response(beast::tcp_stream& stream, const http_request& req, bhttp::status status, json body,
+net::awaitable<bool> write_response(http_stream& stream, const http_request& req, bhttp::status status, json body,
                                     bool keep_alive, std::vector<std::pair<std::string, std::string>> headers) {
     std::string text;
     if (!body.is_null()) text = body.dump(-1, ' ', false, json::error_handler_t::replace);
     co_return co_await write_raw_json(stream, req, status, std::move(text), keep_alive, std::move(headers));
 }
 
-net::awaitable<bool> write_raw_json(beast::tcp_stream& stream, const http_request& req, bhttp::status status,
+net::awaitable<bool> write_raw_json(http_stream& stream, const http_request& req, bhttp::status status,
                                     std::string body, bool keep_alive,
                                     std::vector<std::pair<std::string, std::string>> headers) {
     bhttp::response<bhttp::string_body> res{status, req.version()};
@@ -233,7 +233,7 @@ net::awaitable<bool> write_raw_json(beast::tcp_stream& stream, const http_reques
     co_return !ec;
 }
 
-net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<http_shared> shared) {
+net::awaitable<void> run_connection(http_stream stream, std::shared_ptr<http_shared> shared) {
     struct connection_count {  // counted by the accept loop; released when the connection ends
         std::atomic<std::size_t>& n;
         ~connection_count() { n.fetch_sub(1); }
@@ -375,8 +375,7 @@ net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<ht
         }
         if (!keep_alive) break;
     }
-    beast::error_code ignored;
-    stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    stream.shutdown_send();
     stream.close();
 }
 

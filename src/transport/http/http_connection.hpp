@@ -14,6 +14,7 @@
 #include "transport/http/detail/asio.hpp"
 #include "transport/http/http_policy.hpp"
 #include "transport/http/http_server.hpp"
+#include "transport/http/http_stream.hpp"
 #include "transport/http/session_table.hpp"
 
 namespace arcade_mcp::detail {
@@ -22,7 +23,7 @@ namespace arcade_mcp::detail {
 /// closed on its own strand, where it also deregisters, so a close never meets a freed stream.
 class connection_registry {
 public:
-    std::uint64_t add(net::any_io_executor strand, beast::tcp_stream* stream);
+    std::uint64_t add(net::any_io_executor strand, http_stream* stream);
     void remove(std::uint64_t id);
     /// Cancels the pending I/O of every open connection (posted to each one's strand); a
     /// connection whose read is cancelled ends. `owner` keeps this registry alive until then.
@@ -31,7 +32,7 @@ public:
 private:
     struct entry {
         net::any_io_executor strand;
-        beast::tcp_stream* stream;
+        http_stream* stream;
     };
     std::mutex mu_;
     std::uint64_t next_ = 0;
@@ -61,12 +62,12 @@ void count_connection_failure(http_shared& shared, std::string_view where, std::
 
 using http_request = bhttp::request<bhttp::string_body>;
 
-/// Serves one accepted connection until it closes. Runs on the socket's strand.
-net::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<http_shared> shared);
+/// Serves one accepted connection until it closes. Runs on the stream's strand.
+net::awaitable<void> run_connection(http_stream stream, std::shared_ptr<http_shared> shared);
 
 /// Answers one /mcp request. `stream` and `req` belong to the awaiting connection coroutine.
 /// Returns whether the connection may be kept alive.
-net::awaitable<bool> serve_mcp(beast::tcp_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared);
+net::awaitable<bool> serve_mcp(http_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared);
 
 /// Counts a request as in flight for the graceful-shutdown drain.
 struct in_flight_guard {
@@ -78,11 +79,11 @@ struct in_flight_guard {
 };
 
 /// Writes a complete response (JSON body when `body` is not null); returns whether it was sent.
-net::awaitable<bool> write_response(beast::tcp_stream& stream, const http_request& req, bhttp::status status, json body,
+net::awaitable<bool> write_response(http_stream& stream, const http_request& req, bhttp::status status, json body,
                                     bool keep_alive, std::vector<std::pair<std::string, std::string>> headers = {});
 
 /// The same with a serialized JSON body (empty: no body).
-net::awaitable<bool> write_raw_json(beast::tcp_stream& stream, const http_request& req, bhttp::status status,
+net::awaitable<bool> write_raw_json(http_stream& stream, const http_request& req, bhttp::status status,
                                     std::string body, bool keep_alive,
                                     std::vector<std::pair<std::string, std::string>> headers = {});
 

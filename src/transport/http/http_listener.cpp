@@ -65,9 +65,10 @@ net::awaitable<void> accept_loop(state_ptr s) {
             net::co_spawn(ex, refuse_connection(std::move(socket)), net::detached);
             continue;
         }
-        net::co_spawn(ex, run_connection(beast::tcp_stream(std::move(socket)), shared), [shared](std::exception_ptr e) {
-            if (e) count_connection_failure(*shared, "connection", e);
-        });
+        net::co_spawn(ex, run_connection(http_stream(beast::tcp_stream(std::move(socket))), shared),
+                      [shared](std::exception_ptr e) {
+                          if (e) count_connection_failure(*shared, "connection", e);
+                      });
     }
 }
 

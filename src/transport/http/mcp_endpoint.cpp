@@ -9,7 +9,7 @@
 namespace arcade_mcp::detail {
 namespace {
 
-net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared) {
+net::awaitable<bool> post(http_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared) {
     in_flight_guard guard(shared->in_flight);
     bool keep = req.keep_alive() && !shared->draining.load();  // decided again before the answer is written
     const header_list no_headers;
@@ -54,7 +54,7 @@ net::awaitable<bool> post(beast::tcp_stream& stream, const http_request& req, st
 
 }  // namespace
 
-net::awaitable<bool> serve_mcp(beast::tcp_stream& stream, const http_request& req,
+net::awaitable<bool> serve_mcp(http_stream& stream, const http_request& req,
                                std::shared_ptr<http_shared> shared) {
     const bool keep = req.keep_alive() && !shared->draining.load();
     const header_list allow_all{{"Allow", "GET, POST, DELETE"}};

@@ -70,7 +70,7 @@ private:
 /// Writes SSE events as HTTP chunks after a header sent once (design/cpp-stack.md §3.7).
 class sse_writer {
 public:
-    sse_writer(beast::tcp_stream& stream, std::chrono::seconds timeout) : stream_(stream), timeout_(timeout) {}
+    sse_writer(http_stream& stream, std::chrono::seconds timeout) : stream_(stream), timeout_(timeout) {}
 
     net::awaitable<bool> start(const http_request& req, const header_list& headers) {
         bhttp::response<bhttp::empty_body> res{bhttp::status::ok, req.version()};
@@ -120,7 +120,7 @@ private:
         co_return ok_;
     }
 
-    beast::tcp_stream& stream_;
+    http_stream& stream_;
     std::chrono::seconds timeout_;
     bool ok_ = false;
 };
@@ -170,23 +170,27 @@ struct answer_follower {
 /// watch. stop() before the connection is used again; the handler then touches nothing.
 class disconnect_watch final : public std::enable_shared_from_this<disconnect_watch> {
 public:
-    disconnect_watch(beast::tcp_stream& stream, std::function<void()> on_close)
+    disconnect_watch(http_stream& stream, std::function<void()> on_close)
         : stream_(stream), on_close_(std::move(on_close)) {}
-    void start() { arm(); }
+    /// Over an in-memory stream (tests) there is no socket to watch: a hang-up is noticed at the
+    /// next write instead.
+    void start() {
+        if (stream_.tcp()) arm();
+    }
     void stop() {
         if (stopped_) return;
         stopped_ = true;
         boost::system::error_code ignored;
-        stream_.socket().cancel(ignored);
+        if (auto* tcp = stream_.tcp()) tcp->socket().cancel(ignored);
     }
 
 private:
     void arm() {
-        stream_.socket().async_wait(
+        stream_.tcp()->socket().async_wait(
             net::socket_base::wait_read, [self = shared_from_this()](const boost::system::error_code& ec) {
                 if (ec || self->stopped_) return;
                 char byte = 0;
-                const auto n = ::recv(self->stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+                const auto n = ::recv(self->stream_.tcp()->socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
                 if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
                     self->stopped_ = true;
                     self->on_close_();
@@ -195,13 +199,13 @@ private:
                 }
             });
     }
-    beast::tcp_stream& stream_;
+    http_stream& stream_;
     std::function<void()> on_close_;
     bool stopped_ = false;
 };
 
 /// Answers with an HTTP error status and a JSON-RPC error body without id.
-inline net::awaitable<bool> reject(beast::tcp_stream& stream, const http_request& req, bhttp::status status, int code,
+inline net::awaitable<bool> reject(http_stream& stream, const http_request& req, bhttp::status status, int code,
                             std::string message, bool keep, header_list headers) {
     const bool sent = co_await write_response(stream, req, status, transport_error(code, std::move(message)), keep,
                                               std::move(headers));
@@ -264,13 +268,13 @@ inline std::string header(const http_request& req, std::string_view name) {
 /// The /mcp handlers, one per unit: a POST of each era (mcp_post_legacy.cpp, mcp_post_modern.cpp),
 /// the GET stream and DELETE (mcp_session_requests.cpp). `post_*` get the parsed payload; each
 /// returns whether the connection may be kept alive.
-net::awaitable<bool> post_legacy(beast::tcp_stream& stream, const http_request& req,
+net::awaitable<bool> post_legacy(http_stream& stream, const http_request& req,
                                  std::shared_ptr<http_shared> shared, json payload, bool keep);
-net::awaitable<bool> post_modern(beast::tcp_stream& stream, const http_request& req,
+net::awaitable<bool> post_modern(http_stream& stream, const http_request& req,
                                  std::shared_ptr<http_shared> shared, json payload, bool keep);
-net::awaitable<bool> get_stream(beast::tcp_stream& stream, const http_request& req,
+net::awaitable<bool> get_stream(http_stream& stream, const http_request& req,
                                 std::shared_ptr<http_shared> shared);
-net::awaitable<bool> delete_session(beast::tcp_stream& stream, const http_request& req,
+net::awaitable<bool> delete_session(http_stream& stream, const http_request& req,
                                     std::shared_ptr<http_shared> shared);
 
 }  // namespace arcade_mcp::detail

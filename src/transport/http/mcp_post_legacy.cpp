@@ -8,7 +8,7 @@
 
 namespace arcade_mcp::detail {
 
-net::awaitable<bool> post_legacy(beast::tcp_stream& stream, const http_request& req,
+net::awaitable<bool> post_legacy(http_stream& stream, const http_request& req,
                                  std::shared_ptr<http_shared> shared, json payload, bool keep) {
     const header_list no_headers;
     const auto version_header = header(req, "MCP-Protocol-Version");
@@ -30,9 +30,7 @@ net::awaitable<bool> post_legacy(beast::tcp_stream& stream, const http_request& 
             co_return co_await reject(stream, req, bhttp::status::bad_request, jsonrpc::error_code::invalid_request,
                                       "Invalid Request: Server already initialized", keep, no_headers);
     } else if (is_init) {
-        beast::error_code ec;
-        const auto peer = stream.socket().remote_endpoint(ec);
-        session = shared->sessions.create(session_table::clock::now(), ec ? std::string() : peer.address().to_string());
+        session = shared->sessions.create(session_table::clock::now(), stream.peer_address());
         if (!session)
             co_return co_await reject(stream, req, bhttp::status::service_unavailable, -32000,
                                       "Service Unavailable: too many sessions", keep, retry_after);

@@ -32,7 +32,7 @@ bhttp::status modern_status(std::optional<int> error_code) {
 /// gives: `_meta` (-32602), MCP-Protocol-Version = `_meta` revision (-32020), a served revision
 /// (-32022), the routing headers (-32020); then a fresh per-request session serves it. Closing
 /// the answer stream cancels the request.
-net::awaitable<bool> post_modern(beast::tcp_stream& stream, const http_request& req,
+net::awaitable<bool> post_modern(http_stream& stream, const http_request& req,
                                  std::shared_ptr<http_shared> shared, json payload, bool keep) {
     const header_list no_headers;
     std::optional<jsonrpc::request_id> id;

@@ -6,7 +6,7 @@
 
 namespace arcade_mcp::detail {
 
-net::awaitable<bool> get_stream(beast::tcp_stream& stream, const http_request& req,
+net::awaitable<bool> get_stream(http_stream& stream, const http_request& req,
                                 std::shared_ptr<http_shared> shared) {
     const bool keep = req.keep_alive() && !shared->draining.load();
     const header_list no_headers;
@@ -98,7 +98,7 @@ net::awaitable<bool> get_stream(beast::tcp_stream& stream, const http_request& r
     co_return false;  // a long-lived stream's connection is not reused
 }
 
-net::awaitable<bool> delete_session(beast::tcp_stream& stream, const http_request& req,
+net::awaitable<bool> delete_session(http_stream& stream, const http_request& req,
                                     std::shared_ptr<http_shared> shared) {
     const bool keep = req.keep_alive() && !shared->draining.load();
     const header_list allow_post{{"Allow", "POST"}};
