@@ -47,8 +47,8 @@ void request_scope::log(mcp_log_level level, json data, std::optional<std::strin
 
 void request_scope::report_progress(double progress, std::optional<double> total, std::optional<std::string> message) {
     if (!progress_token_) return;
-    json params{{"progressToken", *progress_token_}, {"progress", number_json(progress)}};
-    if (total) params["total"] = number_json(*total);
+    json params{{"progressToken", *progress_token_}, {"progress", codec::number_json(progress)}};
+    if (total) params["total"] = codec::number_json(*total);
     if (message) params["message"] = *message;
     sink_->send(jsonrpc::make_notification("notifications/progress", std::move(params)));
 }

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-namespace arcade_mcp::detail {
+namespace arcade_mcp::codec {
 
 std::string json_pointer_escape(std::string_view token) {
     std::string out;
@@ -47,4 +47,4 @@ std::size_t utf8_length(std::string_view s) noexcept {
     return n;
 }
 
-}  // namespace arcade_mcp::detail
+}  // namespace arcade_mcp::codec

@@ -299,11 +299,11 @@ TEST(DescribedDecode, Constraints) {
 }
 
 TEST(DescribedDecode, PointerEscapingOfNames) {
-    EXPECT_EQ(detail::json_pointer_escape("a/b"), "a~1b");
-    EXPECT_EQ(detail::json_pointer_escape("c~d"), "c~0d");
-    EXPECT_EQ(detail::json_pointer_escape("~/"), "~0~1");
-    EXPECT_EQ(detail::json_pointer_escape("~1"), "~01");
-    EXPECT_EQ(detail::json_pointer_escape(""), "");
+    EXPECT_EQ(codec::json_pointer_escape("a/b"), "a~1b");
+    EXPECT_EQ(codec::json_pointer_escape("c~d"), "c~0d");
+    EXPECT_EQ(codec::json_pointer_escape("~/"), "~0~1");
+    EXPECT_EQ(codec::json_pointer_escape("~1"), "~01");
+    EXPECT_EQ(codec::json_pointer_escape(""), "");
 
     auto e = decode_fail<vc_test::odd_names>(json::parse(R"({"c~d":"x"})"));
     EXPECT_EQ(e.path, "/a~1b");
@@ -315,23 +315,23 @@ TEST(DescribedDecode, PointerEscapingOfNames) {
 }
 
 TEST(ValueCodecHelpers, Utf8LengthAndTypeNames) {
-    EXPECT_EQ(detail::utf8_length(""), 0u);
-    EXPECT_EQ(detail::utf8_length("abc"), 3u);
-    EXPECT_EQ(detail::utf8_length("\xC3\xA9"), 1u);              // é
-    EXPECT_EQ(detail::utf8_length("\xE2\x82\xAC" "1"), 2u);      // €1
-    EXPECT_EQ(detail::utf8_length("\xF0\x9F\x98\x80" "ab"), 3u);  // 😀ab
-    EXPECT_EQ(detail::json_type_name(json(1.5)), "number");
-    EXPECT_EQ(detail::json_type_name(json(std::uint64_t{1})), "integer");
-    EXPECT_EQ(detail::json_type_name(json(-1)), "integer");
-    EXPECT_EQ(detail::json_type_name(json::array()), "array");
+    EXPECT_EQ(codec::utf8_length(""), 0u);
+    EXPECT_EQ(codec::utf8_length("abc"), 3u);
+    EXPECT_EQ(codec::utf8_length("\xC3\xA9"), 1u);              // é
+    EXPECT_EQ(codec::utf8_length("\xE2\x82\xAC" "1"), 2u);      // €1
+    EXPECT_EQ(codec::utf8_length("\xF0\x9F\x98\x80" "ab"), 3u);  // 😀ab
+    EXPECT_EQ(codec::json_type_name(json(1.5)), "number");
+    EXPECT_EQ(codec::json_type_name(json(std::uint64_t{1})), "integer");
+    EXPECT_EQ(codec::json_type_name(json(-1)), "integer");
+    EXPECT_EQ(codec::json_type_name(json::array()), "array");
 }
 
 TEST(ValueCodecHelpers, NumberJson) {
-    EXPECT_TRUE(detail::number_json(5.0).is_number_integer());
-    EXPECT_EQ(detail::number_json(5.0).dump(), "5");
-    EXPECT_EQ(detail::number_json(-3.0).dump(), "-3");
-    EXPECT_TRUE(detail::number_json(0.5).is_number_float());
-    EXPECT_TRUE(detail::number_json(1e300).is_number_float());
+    EXPECT_TRUE(codec::number_json(5.0).is_number_integer());
+    EXPECT_EQ(codec::number_json(5.0).dump(), "5");
+    EXPECT_EQ(codec::number_json(-3.0).dump(), "-3");
+    EXPECT_TRUE(codec::number_json(0.5).is_number_float());
+    EXPECT_TRUE(codec::number_json(1e300).is_number_float());
 }
 
 TEST(ValueCodecEncode, RoundTrips) {

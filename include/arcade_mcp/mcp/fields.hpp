@@ -60,8 +60,8 @@ public:
     json schema() const {
         json s = value_codec<Member>::schema();
         if (!description_.empty()) s["description"] = description_;
-        if (minimum_) s["minimum"] = detail::number_json(*minimum_);
-        if (maximum_) s["maximum"] = detail::number_json(*maximum_);
+        if (minimum_) s["minimum"] = codec::number_json(*minimum_);
+        if (maximum_) s["maximum"] = codec::number_json(*maximum_);
         if (min_length_) s["minLength"] = *min_length_;
         if (max_length_) s["maxLength"] = *max_length_;
         if (min_items_) s["minItems"] = *min_items_;
@@ -82,7 +82,7 @@ public:
                 target.reset();
                 return true;
             }
-            return detail::fail(err, path, "required property is missing");
+            return codec::fail(err, path, "required property is missing");
         }
         if (!value_codec<Member>::decode(*j, target, path, err)) return false;
         return check_constraints(*j, path, err);
@@ -98,20 +98,20 @@ private:
         if (j.is_number()) {
             const double v = j.get<double>();
             if (minimum_ && v < *minimum_)
-                return detail::fail(err, path, "must be >= " + detail::number_json(*minimum_).dump());
+                return codec::fail(err, path, "must be >= " + codec::number_json(*minimum_).dump());
             if (maximum_ && v > *maximum_)
-                return detail::fail(err, path, "must be <= " + detail::number_json(*maximum_).dump());
+                return codec::fail(err, path, "must be <= " + codec::number_json(*maximum_).dump());
         } else if (j.is_string()) {
-            const std::size_t n = detail::utf8_length(j.get_ref<const std::string&>());
+            const std::size_t n = codec::utf8_length(j.get_ref<const std::string&>());
             if (min_length_ && n < *min_length_)
-                return detail::fail(err, path, "must be at least " + std::to_string(*min_length_) + " characters long");
+                return codec::fail(err, path, "must be at least " + std::to_string(*min_length_) + " characters long");
             if (max_length_ && n > *max_length_)
-                return detail::fail(err, path, "must be at most " + std::to_string(*max_length_) + " characters long");
+                return codec::fail(err, path, "must be at most " + std::to_string(*max_length_) + " characters long");
         } else if (j.is_array()) {
             if (min_items_ && j.size() < *min_items_)
-                return detail::fail(err, path, "must have at least " + std::to_string(*min_items_) + " items");
+                return codec::fail(err, path, "must have at least " + std::to_string(*min_items_) + " items");
             if (max_items_ && j.size() > *max_items_)
-                return detail::fail(err, path, "must have at most " + std::to_string(*max_items_) + " items");
+                return codec::fail(err, path, "must have at most " + std::to_string(*max_items_) + " items");
         }
         return true;
     }
@@ -165,8 +165,8 @@ struct value_codec<T> {
 
     static bool decode(const json& j, T& out, const std::string& path, decode_error& err) {
         if (!j.is_object())
-            return detail::fail(err, path,
-                                std::string("expected object, got ") + std::string(detail::json_type_name(j)));
+            return codec::fail(err, path,
+                                std::string("expected object, got ") + std::string(codec::json_type_name(j)));
         bool ok = true;
         std::size_t known = 0;
         std::apply([&](const auto&... f) {
@@ -174,14 +174,14 @@ struct value_codec<T> {
                   auto it = j.find(f.name());
                   if (it != j.end()) ++known;
                   return f.decode(it == j.end() ? nullptr : &*it, out,
-                                  path + "/" + detail::json_pointer_escape(f.name()), err);
+                                  path + "/" + codec::json_pointer_escape(f.name()), err);
               }()), ...);
         }, descriptors());
         if (!ok) return false;
         if (known != j.size()) {
             for (const auto& [key, value] : j.items()) {
                 if (!is_known(key))
-                    return detail::fail(err, path + "/" + detail::json_pointer_escape(key), "unknown property");
+                    return codec::fail(err, path + "/" + codec::json_pointer_escape(key), "unknown property");
             }
         }
         return true;

@@ -36,7 +36,9 @@ struct enum_names;
 template <class T, class Enable = void>
 struct value_codec;  // no definition: an unsupported type is a compile error naming value_codec<T>
 
-namespace detail {
+/// Helpers for writing a value_codec specialization: error paths, type names and lengths as the
+/// built-in codecs report them.
+namespace codec {
 
 /// JSON pointer segment escaping (RFC 6901): "~" -> "~0", "/" -> "~1".
 std::string json_pointer_escape(std::string_view token);
@@ -48,6 +50,7 @@ std::size_t utf8_length(std::string_view s) noexcept;
 /// A number as JSON: integral values within ±2^53 as integers (5, not 5.0).
 json number_json(double v);
 
+/// Records the first decoding problem and returns false (a decode() returns its result).
 inline bool fail(decode_error& err, std::string path, std::string message) {
     err = decode_error{std::move(path), std::move(message)};
     return false;
@@ -56,15 +59,15 @@ inline bool fail(decode_error& err, std::string path, std::string message) {
 template <class T>
 concept has_enum_names = requires { enum_names<T>::values; };
 
-}  // namespace detail
+}  // namespace codec
 
 template <>
 struct value_codec<std::string> {
     static json schema() { return {{"type", "string"}}; }
     static bool decode(const json& j, std::string& out, const std::string& path, decode_error& err) {
         if (!j.is_string())
-            return detail::fail(err, path,
-                                std::string("expected string, got ") + std::string(detail::json_type_name(j)));
+            return codec::fail(err, path,
+                                std::string("expected string, got ") + std::string(codec::json_type_name(j)));
         out = j.get<std::string>();
         return true;
     }
@@ -76,8 +79,8 @@ struct value_codec<bool> {
     static json schema() { return {{"type", "boolean"}}; }
     static bool decode(const json& j, bool& out, const std::string& path, decode_error& err) {
         if (!j.is_boolean())
-            return detail::fail(err, path,
-                                std::string("expected boolean, got ") + std::string(detail::json_type_name(j)));
+            return codec::fail(err, path,
+                                std::string("expected boolean, got ") + std::string(codec::json_type_name(j)));
         out = j.get<bool>();
         return true;
     }
@@ -94,7 +97,7 @@ struct value_codec<T> {
         const std::string range = " (" + std::to_string(lo) + " to " + std::to_string(hi) + ")";
         if (j.is_number_unsigned()) {
             const auto v = j.get<std::uint64_t>();
-            if (v > static_cast<std::uint64_t>(hi)) return detail::fail(err, path, "integer out of range" + range);
+            if (v > static_cast<std::uint64_t>(hi)) return codec::fail(err, path, "integer out of range" + range);
             out = static_cast<T>(v);
             return true;
         }
@@ -102,10 +105,10 @@ struct value_codec<T> {
             const auto v = j.get<std::int64_t>();
             if constexpr (std::is_unsigned_v<T>) {
                 if (v < 0 || static_cast<std::uint64_t>(v) > hi)
-                    return detail::fail(err, path, "integer out of range" + range);
+                    return codec::fail(err, path, "integer out of range" + range);
             } else {
                 if (v < static_cast<std::int64_t>(lo) || v > static_cast<std::int64_t>(hi))
-                    return detail::fail(err, path, "integer out of range" + range);
+                    return codec::fail(err, path, "integer out of range" + range);
             }
             out = static_cast<T>(v);
             return true;
@@ -113,15 +116,15 @@ struct value_codec<T> {
         if (j.is_number_float()) {
             const double d = j.get<double>();
             if (!std::isfinite(d) || std::trunc(d) != d)
-                return detail::fail(err, path, "expected integer, got a fractional number");
+                return codec::fail(err, path, "expected integer, got a fractional number");
             // 2^63 and 2^64 are exact doubles; compare against them to stay in range.
             const double upper = std::ldexp(1.0, std::numeric_limits<T>::digits);
             if (d >= upper || d < static_cast<double>(lo))
-                return detail::fail(err, path, "integer out of range" + range);
+                return codec::fail(err, path, "integer out of range" + range);
             out = static_cast<T>(d);
             return true;
         }
-        return detail::fail(err, path, std::string("expected integer, got ") + std::string(detail::json_type_name(j)));
+        return codec::fail(err, path, std::string("expected integer, got ") + std::string(codec::json_type_name(j)));
     }
     static json encode(T v) { return v; }
 };
@@ -131,8 +134,8 @@ struct value_codec<T> {
     static json schema() { return {{"type", "number"}}; }
     static bool decode(const json& j, T& out, const std::string& path, decode_error& err) {
         if (!j.is_number())
-            return detail::fail(err, path,
-                                std::string("expected number, got ") + std::string(detail::json_type_name(j)));
+            return codec::fail(err, path,
+                                std::string("expected number, got ") + std::string(codec::json_type_name(j)));
         out = static_cast<T>(j.get<double>());
         return true;
     }
@@ -140,7 +143,7 @@ struct value_codec<T> {
 };
 
 template <class E>
-    requires(std::is_enum_v<E> && detail::has_enum_names<E>)
+    requires(std::is_enum_v<E> && codec::has_enum_names<E>)
 struct value_codec<E> {
     static json schema() {
         json names = json::array();
@@ -157,7 +160,7 @@ struct value_codec<E> {
                 }
             }
         }
-        return detail::fail(err, path, "expected one of " + schema()["enum"].dump());
+        return codec::fail(err, path, "expected one of " + schema()["enum"].dump());
     }
     static json encode(E v) {
         for (const auto& [value, name] : enum_names<E>::values)
@@ -187,8 +190,8 @@ struct value_codec<std::vector<T>> {
     static json schema() { return {{"type", "array"}, {"items", value_codec<T>::schema()}}; }
     static bool decode(const json& j, std::vector<T>& out, const std::string& path, decode_error& err) {
         if (!j.is_array())
-            return detail::fail(err, path,
-                                std::string("expected array, got ") + std::string(detail::json_type_name(j)));
+            return codec::fail(err, path,
+                                std::string("expected array, got ") + std::string(codec::json_type_name(j)));
         out.clear();
         out.reserve(j.size());
         for (std::size_t i = 0; i < j.size(); ++i) {

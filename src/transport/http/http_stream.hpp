@@ -34,12 +34,14 @@ public:
 
     template <class MutableBuffers, class Token>
     auto async_read_some(const MutableBuffers& buffers, Token&& token) {
-        if (auto* tcp = std::get_if<beast::tcp_stream>(&s_)) return tcp->async_read_some(buffers, std::forward<Token>(token));
+        if (auto* tcp = std::get_if<beast::tcp_stream>(&s_))
+            return tcp->async_read_some(buffers, std::forward<Token>(token));
         return std::get<memory_stream>(s_).async_read_some(buffers, std::forward<Token>(token));
     }
     template <class ConstBuffers, class Token>
     auto async_write_some(const ConstBuffers& buffers, Token&& token) {
-        if (auto* tcp = std::get_if<beast::tcp_stream>(&s_)) return tcp->async_write_some(buffers, std::forward<Token>(token));
+        if (auto* tcp = std::get_if<beast::tcp_stream>(&s_))
+            return tcp->async_write_some(buffers, std::forward<Token>(token));
         return std::get<memory_stream>(s_).async_write_some(buffers, std::forward<Token>(token));
     }
 
@@ -57,15 +59,10 @@ public:
             std::get<memory_stream>(s_).close();
         }
     }
-    /// Ends both directions at once (TCP: a shutdown of both, then the socket is closed).
+    /// Closes the stream; pending operations end with an error.
     void close() {
-        if (auto* tcp = std::get_if<beast::tcp_stream>(&s_)) {
-            beast::error_code ignored;
-            tcp->socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
-            tcp->close();
-        } else {
-            std::get<memory_stream>(s_).close();
-        }
+        if (auto* tcp = std::get_if<beast::tcp_stream>(&s_)) tcp->close();
+        else std::get<memory_stream>(s_).close();
     }
     /// Cancels pending operations; they complete with operation_aborted (in-memory: the stream
     /// is closed instead, which ends a pending read with end-of-stream).
