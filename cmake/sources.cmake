@@ -106,4 +106,5 @@ set(ARCADE_MCP_UNIT_TESTS
   src/transport/http/framing_guard_test.cpp
   src/transport/http/routing_headers_test.cpp
   src/transport/http/http_connection_test.cpp
+  src/transport/http/stop_trigger_test.cpp
 )

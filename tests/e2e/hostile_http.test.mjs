@@ -22,10 +22,11 @@ import { mcpHeaders, RawConnection, rawRequest, sleep } from './lib/raw_socket.m
 import { MessageRecorder } from './lib/recorder.mjs';
 
 const T = { timeout: 20000 };
-// ASan builds keep freed memory in quarantine and map shadow memory: the same bounded work shows a
-// higher RSS there. The bound that proves the fix (a reply never held for a non-reading client)
-// is 150 MB on Release, where the unfixed server reached 1.1 GB; 400 MB under ASan.
-const RSS_LIMIT_KB = (/\/asan\//.test(process.env.ARCADE_EVAL_REF_BIN ?? '') ? 400 : 150) * 1024;
+// ASan builds (build/asan/, build/gcc-asan/) keep freed memory in quarantine and map shadow memory:
+// the same bounded work shows a higher RSS there. The bound that proves the fix (a reply never held
+// for a non-reading client) is 150 MB on Release, where the unfixed server reached 1.1 GB; 400 MB
+// under ASan.
+const RSS_LIMIT_KB = (/asan\//.test(process.env.ARCADE_EVAL_REF_BIN ?? '') ? 400 : 150) * 1024;
 const WORKER_ENV = { ARCADE_WORKER_SECRET: WORKER_SECRET };
 const hostLine = (port) => `Host: 127.0.0.1:${port}\r\n`;
 

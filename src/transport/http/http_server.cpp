@@ -14,6 +14,7 @@
 namespace arcade_mcp::detail {
 
 void stop_trigger::fire() {
+    std::lock_guard running(call_mu_);
     std::function<void()> handler;
     {
         std::lock_guard l(mu_);
@@ -25,6 +26,7 @@ void stop_trigger::fire() {
 }
 
 void stop_trigger::set_handler(std::function<void()> on_stop) {
+    std::lock_guard running(call_mu_);
     bool run_now = false;
     {
         std::lock_guard l(mu_);

@@ -43,11 +43,14 @@ struct http_options {
 class stop_trigger {
 public:
     void fire();
-    /// Runs `on_stop` on fire(), or at once if fire() already happened.
+    /// Runs `on_stop` on fire(), or at once if fire() already happened. Waits for a handler that
+    /// fire() is running on another thread, so that after set_handler(nullptr) returns nothing
+    /// touches what the old handler used (the event loop it posts to).
     void set_handler(std::function<void()> on_stop);
     bool fired() const;
 
 private:
+    std::mutex call_mu_;  ///< held while a handler runs, and by set_handler
     mutable std::mutex mu_;
     bool fired_ = false;
     std::function<void()> on_stop_;
