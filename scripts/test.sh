@@ -44,7 +44,14 @@ for preset in $presets; do
     release) if [ $both = 1 ]; then options=(-DARCADE_MCP_BUILD_UNIT_TESTS=OFF); else options=(-DARCADE_MCP_BUILD_UNIT_TESTS=ON); fi ;;
   esac
   cmake --preset "$preset" "${options[@]}" >/dev/null
-  cmake --build --preset "$preset"
+  targets=()
+  if [ "$preset" = asan ] && has gcc-asan; then
+    # What runs from this build; the servers of the end-to-end and fault tests (conformance,
+    # fixture and fault servers) come from the gcc-asan and release builds.
+    targets=(--target unit_tests fuzzers hello_stdio middleware_example embedded_example worker_check_tests
+             arcade-worker-check arcade-eval-ref)
+  fi
+  cmake --build --preset "$preset" "${targets[@]}"
   stamp
   echo "== $preset: test"
   # The end-to-end tests (TypeScript SDK clients, ~2 minutes) run once: under g++ ASan + UBSan
