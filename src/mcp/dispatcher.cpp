@@ -138,12 +138,12 @@ void dispatcher::list_changed(list_kind kind) {
                                    : kind == list_kind::resources ? "resources"
                                                                   : "prompts";
     sessions_.broadcast(jsonrpc::make_notification(method, json::object()),
-              [&](const session_state& s) { return s.advertised(capability); });
+                        [&](const session_state& s) { return s.advertised(capability); });
 }
 
 void dispatcher::resource_updated(const std::string& uri) {
     sessions_.broadcast(jsonrpc::make_notification("notifications/resources/updated", json{{"uri", uri}}),
-              [&](const session_state& s) { return s.subscribed(uri); });
+                        [&](const session_state& s) { return s.subscribed(uri); });
 }
 
 bool dispatcher::is_initialize_request(const json& payload) {
