@@ -71,6 +71,7 @@ set(ARCADE_MCP_UNIT_TESTS
   src/jsonrpc/message_test.cpp
   src/log/log_writer_test.cpp
   src/util/json_limits_test.cpp
+  src/util/json_text_test.cpp
   src/mcp/call_runner_test.cpp
   src/mcp/middleware_test.cpp
   src/mcp/value_codec_test.cpp

@@ -47,7 +47,7 @@ int main() {
     calculator.add_tool<add_args>("add", "Add two numbers.", [](const add_args& in) { return in.a + in.b; })
         .non_blocking();
 
-    arcade_mcp::event_loop loop;
+    arcade_mcp::event_loop loop(2);  // run by the two threads below
     arcade_mcp::http_service_options stateless;
     stateless.stateless = true;  // every request stands alone: no initialize needed first
     arcade_mcp::http_service greeter_http(greeter, loop, stateless);

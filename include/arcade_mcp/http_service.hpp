@@ -5,7 +5,7 @@
 /// convenience over the same parts that also reads the environment and handles signals.
 ///
 /// Example (examples/embedded/main.cpp):
-///   arcade_mcp::event_loop loop;
+///   arcade_mcp::event_loop loop(1);                   // one I/O thread
 ///   arcade_mcp::http_service api(srv, loop);            // 127.0.0.1, a free port
 ///   api.start();
 ///   std::thread io([&] { loop.run(); });
@@ -28,16 +28,20 @@
 namespace arcade_mcp {
 
 /// The I/O event loop HTTP services run on. run() serves on the calling thread until stop();
-/// call it from several threads to serve on several. Thread-safe.
+/// call it from several threads (up to `threads`) to serve on several: each thread runs its own
+/// share of the connections (one Asio context per thread, so a connection never changes thread
+/// and needs no locking). Thread-safe.
 class event_loop {
 public:
-    event_loop();
+    /// `threads`: how many threads may call run() at once; 0 = the core count (at least 2).
+    explicit event_loop(std::size_t threads = 0);
     ~event_loop();
     event_loop(const event_loop&) = delete;
     event_loop& operator=(const event_loop&) = delete;
 
     /// Runs I/O on this thread until stop(). An exception thrown by an I/O handler ends only the
-    /// connection it belonged to (logged and counted); run() goes on.
+    /// connection it belonged to (logged and counted); run() goes on. Throws std::logic_error
+    /// when `threads` threads are already inside run().
     void run();
     /// Makes every run() return. Stop the services first for a graceful end.
     void stop();

@@ -1,7 +1,7 @@
 // Tests of the embeddable HTTP server (arcade_mcp::event_loop + http_service): port 0 read back,
-// two servers on one loop, a graceful stop that lets an in-flight call finish and closes idle
-// connections, lifespan hooks around start and stop, and clear errors for a taken port, a failing
-// hook, and a second start. A plain POSIX socket is the client.
+// connections spread over the loop's threads, two servers on one loop, a graceful stop that lets
+// an in-flight call finish and closes idle connections, lifespan hooks around start and stop, and
+// clear errors for a taken port, a failing hook, and a second start. A plain POSIX socket is the client.
 #include "arcade_mcp/http_service.hpp"
 
 #include <poll.h>
@@ -11,7 +11,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <future>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -58,6 +60,27 @@ TEST(HttpService, TwoServersShareOneLoop) {
     // The other keeps serving on the shared loop.
     EXPECT_NE(call_echo(b.port(), "Beta_Echo", "three").find(R"("text":"three")"), std::string::npos);
     b.stop();
+}
+
+TEST(HttpService, ConnectionsAreSpreadOverTheLoopThreadsAndRunIsBoundedByThem) {
+    // A non-blocking tool runs on the I/O thread of its connection: it answers with that thread.
+    server srv(info_for("Where"));
+    srv.add_tool<text_args>("thread", "The I/O thread serving this call.", [](const text_args&) {
+           return std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
+       }).non_blocking();
+    running_loop io;  // two threads
+    http_service service(srv, io.loop, stateless_options());
+    service.start();
+    std::set<std::string> threads;
+    for (int i = 0; i < 20 && threads.size() < 2; ++i) {  // the second thread may not be in run() yet
+        const auto reply = call_echo(service.port(), "Where_Thread", "x");
+        const auto at = reply.find(R"("text":")");
+        ASSERT_NE(at, std::string::npos) << reply;
+        threads.insert(reply.substr(at + 8, reply.find('"', at + 8) - at - 8));
+    }
+    EXPECT_EQ(threads.size(), 2u) << "successive connections go to both threads in turn";
+    EXPECT_THROW(io.loop.run(), std::logic_error) << "a third thread on a loop made for two";
+    service.stop();
 }
 
 TEST(HttpService, StopLetsAnInFlightCallFinishAndClosesIdleConnections) {

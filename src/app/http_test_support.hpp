@@ -106,7 +106,7 @@ inline http_service_options stateless_options() {
 
 /// An event loop run by two threads for the test's lifetime.
 struct running_loop {
-    event_loop loop;
+    event_loop loop{2};
     std::vector<std::thread> threads;
     running_loop() {
         for (int i = 0; i < 2; ++i) threads.emplace_back([this] { loop.run(); });

@@ -39,16 +39,16 @@ std::optional<error> decode_error_object(const json& e) {
     return err;
 }
 
-}  // namespace
-
-message decode(const json& value) {
+/// Both decode overloads: `Value` is `const json` (copies what it keeps) or `json` (moves it).
+template <class Value>
+message decode_message(Value& value) {
     if (!value.is_object()) return invalid(std::nullopt, "Invalid Request: expected a JSON-RPC message object");
     std::optional<request_id> id;
     const auto id_it = value.find("id");
     if (id_it != value.end()) id = request_id::from_json(*id_it);
 
     const auto version = value.find("jsonrpc");
-    if (version == value.end() || !version->is_string() || version->get_ref<const std::string&>() != "2.0")
+    if (version == value.end() || !version->is_string() || version->template get_ref<const std::string&>() != "2.0")
         return invalid(id, "Invalid Request: jsonrpc must be \"2.0\"");
     const bool has_method = value.contains("method");
     // An error response whose id is null answers a message the peer could not read: it is a
@@ -71,10 +71,10 @@ message decode(const json& value) {
             if (auto meta = p->find("_meta"); meta != p->end() && !meta->is_object())
                 return invalid_message{
                     id, error{error_code::invalid_params, "Invalid params: _meta must be an object", std::nullopt}};
-            params = *p;
+            params = std::move(*p);  // a copy when Value is const
         }
-        if (id) return request{*id, method->get<std::string>(), std::move(params)};
-        return notification{method->get<std::string>(), std::move(params)};
+        if (id) return request{*id, method->template get<std::string>(), std::move(params)};
+        return notification{method->template get<std::string>(), std::move(params)};
     }
 
     if (!id) return invalid(std::nullopt, "Invalid Request: a message needs a method or an id");
@@ -82,20 +82,33 @@ message decode(const json& value) {
     const auto err = value.find("error");
     if ((result == value.end()) == (err == value.end()))
         return invalid(id, "Invalid Request: a response has exactly one of result and error");
-    if (result != value.end()) return response{*id, *result};
+    if (result != value.end()) return response{*id, std::move(*result)};
     auto e = decode_error_object(*err);
     if (!e) return invalid(id, "Invalid Request: malformed error object");
     return response{*id, std::move(*e)};
 }
 
+}  // namespace
+
+message decode(const json& value) { return decode_message(value); }
+message decode(json&& value) { return decode_message(value); }
+
+// Replies are built member by member: a braced json initializer list copies every element once more.
 json make_result(const request_id& id, json result) {
-    return json{{"jsonrpc", "2.0"}, {"id", id.to_json()}, {"result", std::move(result)}};
+    json out = json::object();
+    out["jsonrpc"] = "2.0";
+    out["id"] = id.to_json();
+    out["result"] = std::move(result);
+    return out;
 }
 
 json make_error(const std::optional<request_id>& id, const error& err) {
-    json e{{"code", err.code}, {"message", err.message}};
+    json e = json::object();
+    e["code"] = err.code;
+    e["message"] = err.message;
     if (err.data) e["data"] = *err.data;
-    json out{{"jsonrpc", "2.0"}};
+    json out = json::object();
+    out["jsonrpc"] = "2.0";
     if (id) out["id"] = id->to_json();
     out["error"] = std::move(e);
     return out;

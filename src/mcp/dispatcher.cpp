@@ -149,10 +149,11 @@ void dispatcher::resource_updated(const std::string& uri) {
 bool dispatcher::is_initialize_request(const json& payload) {
     if (!payload.is_object()) return false;
     auto m = payload.find("method");
-    return m != payload.end() && m->is_string() && *m == "initialize" && payload.contains("id");
+    return m != payload.end() && m->is_string() && m->get_ref<const std::string&>() == "initialize" &&
+           payload.contains("id");
 }
 
-void dispatcher::handle(const std::shared_ptr<session_state>& session, const json& payload,
+void dispatcher::handle(const std::shared_ptr<session_state>& session, json payload,
                         const std::shared_ptr<outbound_sink>& sink) {
     // Notifications (notifications/cancelled in particular) act on the channel's session in
     // either era; a 2026-07-28 call is registered there too.
@@ -165,13 +166,13 @@ void dispatcher::handle(const std::shared_ptr<session_state>& session, const jso
         return;
     }
     if (payload.is_array()) {
-        handle_batch(session, payload, sink);
+        handle_batch(session, std::move(payload), sink);
         return;
     }
-    handle_one(session, payload, sink);
+    handle_one(session, std::move(payload), sink);
 }
 
-void dispatcher::handle_batch(const std::shared_ptr<session_state>& session, const json& batch,
+void dispatcher::handle_batch(const std::shared_ptr<session_state>& session, json&& batch,
                               const std::shared_ptr<outbound_sink>& sink) {
     // Batches exist only in 2025-03-26; initialize is never batched (so a batch needs a session
     // that already negotiated 2025-03-26).
@@ -195,20 +196,20 @@ void dispatcher::handle_batch(const std::shared_ptr<session_state>& session, con
         return;
     }
     auto collector = std::make_shared<batch_sink>(sink, batch.size(), options_.max_batch_reply_bytes);
-    for (const auto& member : batch) {
+    for (auto& member : batch) {
         if (is_initialize_request(member)) {
             collector->finish(jsonrpc::make_error(jsonrpc::request_id::from_json(member["id"]),
                                                   make_err(jsonrpc::error_code::invalid_request,
                                                            "Invalid Request: initialize must not be part of a batch")));
             continue;
         }
-        handle_one(session, member, collector);
+        handle_one(session, std::move(member), collector);
     }
 }
 
-void dispatcher::handle_one(const std::shared_ptr<session_state>& session, const json& value,
+void dispatcher::handle_one(const std::shared_ptr<session_state>& session, json&& value,
                             const std::shared_ptr<outbound_sink>& sink) {
-    auto msg = jsonrpc::decode(value);
+    auto msg = jsonrpc::decode(std::move(value));
     if (auto* bad = std::get_if<jsonrpc::invalid_message>(&msg)) {
         sink->finish(jsonrpc::make_error(bad->id, bad->err));
     } else if (auto* n = std::get_if<jsonrpc::notification>(&msg)) {

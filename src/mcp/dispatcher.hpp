@@ -75,8 +75,9 @@ public:
     dispatcher(const dispatcher&) = delete;
     dispatcher& operator=(const dispatcher&) = delete;
 
-    /// Handles one payload. `sink->finish` is called exactly once (maybe from a worker thread).
-    void handle(const std::shared_ptr<session_state>& session, const json& payload,
+    /// Handles one payload (taken by value: its params move on to the handler). `sink->finish` is
+    /// called exactly once (maybe from a worker thread).
+    void handle(const std::shared_ptr<session_state>& session, json payload,
                 const std::shared_ptr<outbound_sink>& sink);
 
     /// True when `payload` is a single `initialize` request.
@@ -160,12 +161,12 @@ private:
     static const method_table& legacy_methods();
     static const method_table& modern_methods();
 
-    void handle_one(const std::shared_ptr<session_state>& session, const json& value,
+    void handle_one(const std::shared_ptr<session_state>& session, json&& value,
                     const std::shared_ptr<outbound_sink>& sink);
     void handle_request(const std::shared_ptr<session_state>& session, jsonrpc::request req,
                         const std::shared_ptr<outbound_sink>& sink);
     void handle_notification(session_state& session, const jsonrpc::notification& n);
-    void handle_batch(const std::shared_ptr<session_state>& session, const json& batch,
+    void handle_batch(const std::shared_ptr<session_state>& session, json&& batch,
                       const std::shared_ptr<outbound_sink>& sink);
 
     json initialize(session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err);

@@ -39,7 +39,9 @@ bool dispatcher::is_modern_message(const json& payload) {
     if (!payload.is_object()) return false;
     if (carries_request_meta(payload)) return true;
     const auto method = payload.find("method");
-    return method != payload.end() && (*method == "server/discover" || *method == "subscriptions/listen");
+    if (method == payload.end() || !method->is_string()) return false;
+    const auto& name = method->get_ref<const std::string&>();  // no json temporary per comparison
+    return name == "server/discover" || name == "subscriptions/listen";
 }
 
 json dispatcher::server_info_meta() const {

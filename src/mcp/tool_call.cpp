@@ -35,7 +35,19 @@ std::optional<tool_error> requirement_refusal(const tool_spec& spec, bool refuse
     return std::nullopt;
 }
 
-json text_block(std::string text) { return json{{"type", "text"}, {"text", std::move(text)}}; }
+// Built member by member: a braced json initializer list copies every element once more.
+json text_block(std::string text) {
+    json block = json::object();
+    block["text"] = std::move(text);
+    block["type"] = "text";
+    return block;
+}
+
+json one_text_block(std::string text) {
+    json content = json::array();
+    content.push_back(text_block(std::move(text)));
+    return content;
+}
 
 /// `[KIND] Class during execution of tool 'name': message`, as Arcade words it.
 json error_result(const tool_error& e, const std::string& source_name) {
@@ -45,19 +57,30 @@ json error_result(const tool_error& e, const std::string& source_name) {
     if (e.status_code) arcade["statusCode"] = *e.status_code;
     if (e.additional_prompt_content) arcade["additionalPromptContent"] = *e.additional_prompt_content;
     if (e.retry_after_ms) arcade["retryAfterMs"] = *e.retry_after_ms;
-    return json{{"content", json::array({text_block(std::move(text))})},
-                {"isError", true},
-                {"_meta", {{"arcade", std::move(arcade)}}}};
+    json result = json::object();
+    result["content"] = one_text_block(std::move(text));
+    result["isError"] = true;
+    result["_meta"]["arcade"] = std::move(arcade);
+    return result;
 }
 
 json success_result(const catalog_entry& tool, json value, bool is_content, std::string_view revision) {
-    if (is_content) return json{{"content", std::move(value)}, {"isError", false}};
-    std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-    json result{{"content", json::array({text_block(std::move(text))})}};
-    if (revision_at_least(revision, rev_2025_06_18) && tool.spec->output_schema) {
-        result["structuredContent"] = tool.spec->wraps_result ? json{{"result", std::move(value)}} : std::move(value);
-    }
+    json result = json::object();
     result["isError"] = false;
+    if (is_content) {
+        result["content"] = std::move(value);
+        return result;
+    }
+    const bool structured = revision_at_least(revision, rev_2025_06_18) && tool.spec->output_schema;
+    std::string text;
+    if (!value.is_string()) text = value.dump();
+    else if (structured) text = value.get_ref<const std::string&>();
+    else text = std::move(value.get_ref<std::string&>());  // the value is not needed any more
+    result["content"] = one_text_block(std::move(text));
+    if (structured) {
+        if (tool.spec->wraps_result) result["structuredContent"]["result"] = std::move(value);
+        else result["structuredContent"] = std::move(value);
+    }
     return result;
 }
 
@@ -75,7 +98,10 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
     if (auto a = req.params.find("arguments"); a != req.params.end() && !a->is_null()) {
         if (!a->is_object())
             return fail(jsonrpc::error_code::invalid_params, "Invalid params: arguments must be an object");
-        arguments = *a;
+        // Moved out of the request in a session: nothing reads them there again. A 2026-07-28
+        // request keeps its params whole (its request state is sealed over a digest of them).
+        if (session->modern()) arguments = *a;
+        else arguments = std::move(*a);
     }
     auto snapshot = catalog();
     const catalog_entry* tool = snapshot->find(name->get_ref<const std::string&>());

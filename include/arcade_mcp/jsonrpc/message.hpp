@@ -84,6 +84,8 @@ using message = std::variant<request, notification, response, invalid_message>;
 
 /// Classifies one JSON value (not an array). Never throws.
 message decode(const json& value);
+/// The same, moving the params (or the result) out of `value` instead of copying them.
+message decode(json&& value);
 
 /// `{"jsonrpc":"2.0","id":id,"result":result}`
 json make_result(const request_id& id, json result);

@@ -2,6 +2,7 @@
 #include "transport/http/event_stream.hpp"
 
 #include "arcade_mcp/jsonrpc/message.hpp"
+#include "util/json_text.hpp"
 
 #include <atomic>
 #include <charconv>
@@ -10,7 +11,7 @@
 namespace arcade_mcp::detail {
 
 namespace {
-std::string serialize(const json& message) { return message.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string serialize(const json& message) { return to_json_text(message); }
 }  // namespace
 
 void event_stream::push(std::string data, bool is_reply) {

@@ -4,6 +4,7 @@
 #include "transport/http/http_connection.hpp"
 #include "transport/http/framing_guard.hpp"
 #include "util/ascii.hpp"
+#include "util/json_text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -87,7 +88,7 @@ net::awaitable<void> write_early(http_stream& stream, bhttp::status status, std:
     bhttp::response<bhttp::string_body> res{status, 11};
     res.set(bhttp::field::content_type, "application/json");
     res.keep_alive(false);
-    res.body() = transport_error(code, std::move(message)).dump(-1, ' ', false, json::error_handler_t::replace);
+    res.body() = to_json_text(transport_error(code, std::move(message)));
     res.prepare_payload();
     beast::error_code ec;
     stream.expires_after(std::chrono::seconds(5));
@@ -115,7 +116,7 @@ net::awaitable<void> refuse_body(http_stream& stream, std::size_t limit) {
     co_await drain_then_close(stream);
 }
 
-/// Waits on the connection's strand for the one answer of a mounted route.
+/// Waits on the connection's lane for the one answer of a mounted route.
 class answer_slot final : public std::enable_shared_from_this<answer_slot> {
 public:
     explicit answer_slot(net::any_io_executor ex) : ex_(ex), wake_(ex, net::steady_timer::time_point::max()) {}
@@ -160,10 +161,10 @@ net::awaitable<bool> serve_route(http_stream& stream, const http_request& req, c
 
 }  // namespace
 
-std::uint64_t connection_registry::add(net::any_io_executor strand, http_stream* stream) {
+std::uint64_t connection_registry::add(net::any_io_executor executor, http_stream* stream) {
     std::lock_guard l(mu_);
     const auto id = next_++;
-    open_.emplace(id, entry{std::move(strand), stream});
+    open_.emplace(id, entry{std::move(executor), stream});
     return id;
 }
 
@@ -176,12 +177,12 @@ void connection_registry::cancel_all(std::shared_ptr<const void> owner) {
     std::vector<std::pair<std::uint64_t, net::any_io_executor>> targets;
     {
         std::lock_guard l(mu_);
-        for (const auto& [id, e] : open_) targets.emplace_back(id, e.strand);
+        for (const auto& [id, e] : open_) targets.emplace_back(id, e.executor);
     }
-    for (auto& [id, strand] : targets) {
-        // Runs on the connection's strand: there the connection is either still registered (its
+    for (auto& [id, executor] : targets) {
+        // Runs on the connection's lane: there the connection is either still registered (its
         // stream alive) or gone.
-        net::post(strand, [this, owner, id = id] {
+        net::post(executor, [this, owner, id = id] {
             std::lock_guard l(mu_);
             if (const auto it = open_.find(id); it != open_.end()) it->second.stream->cancel();
         });
@@ -212,24 +213,38 @@ json transport_error(int code, std::string message) {
 net::awaitable<bool> write_response(http_stream& stream, const http_request& req, bhttp::status status, json body,
                                     bool keep_alive, std::vector<std::pair<std::string, std::string>> headers) {
     std::string text;
-    if (!body.is_null()) text = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (!body.is_null()) text = to_json_text(body);
     co_return co_await write_raw_json(stream, req, status, std::move(text), keep_alive, std::move(headers));
 }
 
 net::awaitable<bool> write_raw_json(http_stream& stream, const http_request& req, bhttp::status status,
                                     std::string body, bool keep_alive,
                                     std::vector<std::pair<std::string, std::string>> headers) {
-    bhttp::response<bhttp::string_body> res{status, req.version()};
-    for (auto& [name, value] : headers) res.set(name, value);
-    if (!body.empty()) {
-        res.set(bhttp::field::content_type, "application/json");
-        res.body() = std::move(body);
+    // The head is written by hand into one string (Beast's fields allocate per header), with what
+    // Beast's prepare_payload and keep_alive would write: the headers given, Content-Type when
+    // there is a body, Connection when it differs from the version's default, Content-Length.
+    const unsigned version = req.version() == 10 ? 10 : 11;
+    const auto reason = bhttp::obsolete_reason(status);
+    std::string head;
+    head.reserve(96 + 48 * headers.size());
+    head.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    head.append(std::to_string(static_cast<unsigned>(status))).append(1, ' ');
+    head.append(reason.data(), reason.size()).append("\r\n");
+    for (const auto& [name, value] : headers) {
+        if (value.find_first_of("\r\n") != std::string::npos) continue;  // never a header injection
+        head.append(name).append(": ").append(value).append("\r\n");
     }
-    res.keep_alive(keep_alive);
-    res.prepare_payload();
+    if (!body.empty()) head.append("Content-Type: application/json\r\n");
+    if (version == 11 && !keep_alive) head.append("Connection: close\r\n");
+    if (version == 10 && keep_alive) head.append("Connection: keep-alive\r\n");
+    const auto code = static_cast<unsigned>(status);
+    if (code >= 200 && code != 204 && code != 304)
+        head.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n");
+    head.append("\r\n");
+    const std::array<net::const_buffer, 2> buffers{net::buffer(head), net::buffer(body)};
     beast::error_code ec;
     stream.expires_after(std::chrono::seconds(30));
-    co_await bhttp::async_write(stream, res, net::redirect_error(net::use_awaitable, ec));
+    co_await net::async_write(stream, buffers, net::redirect_error(net::use_awaitable, ec));
     co_return !ec;
 }
 
@@ -238,7 +253,7 @@ net::awaitable<void> run_connection(http_stream stream, std::shared_ptr<http_sha
         std::atomic<std::size_t>& n;
         ~connection_count() { n.fetch_sub(1); }
     } counted{shared->connections};
-    struct registration {  // deregistered on this strand before the stream is destroyed
+    struct registration {  // deregistered on this lane before the stream is destroyed
         connection_registry& registry;
         std::uint64_t id;
         ~registration() { registry.remove(id); }

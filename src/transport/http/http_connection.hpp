@@ -20,18 +20,19 @@
 namespace arcade_mcp::detail {
 
 /// The open connections of one server, so that a stop can end the idle ones. A connection is
-/// closed on its own strand, where it also deregisters, so a close never meets a freed stream.
+/// closed on its own lane (the one thread that runs it), where it also deregisters, so a close
+/// never meets a freed stream.
 class connection_registry {
 public:
-    std::uint64_t add(net::any_io_executor strand, http_stream* stream);
+    std::uint64_t add(net::any_io_executor executor, http_stream* stream);
     void remove(std::uint64_t id);
-    /// Cancels the pending I/O of every open connection (posted to each one's strand); a
+    /// Cancels the pending I/O of every open connection (posted to each one's lane); a
     /// connection whose read is cancelled ends. `owner` keeps this registry alive until then.
     void cancel_all(std::shared_ptr<const void> owner);
 
 private:
     struct entry {
-        net::any_io_executor strand;
+        net::any_io_executor executor;
         http_stream* stream;
     };
     std::mutex mu_;
@@ -62,7 +63,7 @@ void count_connection_failure(http_shared& shared, std::string_view where, std::
 
 using http_request = bhttp::request<bhttp::string_body>;
 
-/// Serves one accepted connection until it closes. Runs on the stream's strand.
+/// Serves one accepted connection until it closes. Runs on the stream's lane (one thread).
 net::awaitable<void> run_connection(http_stream stream, std::shared_ptr<http_shared> shared);
 
 /// Answers one /mcp request. `stream` and `req` belong to the awaiting connection coroutine.

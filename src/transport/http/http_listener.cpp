@@ -1,4 +1,4 @@
-// The Streamable HTTP listener: binds, accepts connections onto strands of the event loop,
+// The Streamable HTTP listener: binds, accepts connections onto the event loop's lanes in turn,
 // expires idle sessions, and on stop closes the acceptor, lets in-flight requests finish within
 // the grace period, then closes sessions and idle connections and reports that it is done.
 #include "transport/http/http_listener.hpp"
@@ -18,11 +18,11 @@ namespace arcade_mcp::detail {
 class http_listener::state : public std::enable_shared_from_this<http_listener::state> {
 public:
     state(event_loop::impl& loop, dispatcher& core, http_options options)
-        : ioc(loop.ioc), strand(net::make_strand(loop.ioc)), acceptor(strand), expiry(strand),
+        : loop(loop), strand(net::make_strand(loop.main_context())), acceptor(strand), expiry(strand),
           shared(std::make_shared<http_shared>(core, std::move(options))) {
         shared->loop_failures = &loop.failures;
     }
-    net::io_context& ioc;
+    event_loop::impl& loop;
     net::strand<net::io_context::executor_type> strand;  ///< acceptor, expiry timer, stop sequence
     net::ip::tcp::acceptor acceptor;
     net::steady_timer expiry;
@@ -51,8 +51,8 @@ net::awaitable<void> accept_loop(state_ptr s) {
     const auto& shared = s->shared;
     while (s->acceptor.is_open()) {
         beast::error_code ec;
-        auto socket =
-            co_await s->acceptor.async_accept(net::make_strand(s->ioc), net::redirect_error(net::use_awaitable, ec));
+        auto socket = co_await s->acceptor.async_accept(s->loop.next_connection_executor(),
+                                                        net::redirect_error(net::use_awaitable, ec));
         if (ec == net::error::operation_aborted || !s->acceptor.is_open()) break;
         if (ec) {
             log(log_level::warning, "accept failed", {{"error", ec.message()}});

@@ -1,5 +1,5 @@
 // One Streamable HTTP listener on an event_loop (Boost-free): binds, accepts connections onto
-// strands of the loop, expires idle sessions, and stops gracefully: no new connections, open
+// the lanes of the loop, expires idle sessions, and stops gracefully: no new connections, open
 // streams ended, in-flight requests finished within the grace period, then sessions and idle
 // connections closed. Several listeners may share one loop.
 #pragma once

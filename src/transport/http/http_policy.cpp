@@ -18,9 +18,8 @@ bool valid_port(std::string_view p) {
 }
 
 /// The media type of one list element, lower-case, without parameters.
-std::string media_type(std::string_view element) {
-    return ascii_lower(trim_blanks(element.substr(0, element.find(';'))));
-}
+/// The media type of an Accept element or a Content-Type value (compare with iequals).
+std::string_view media_type(std::string_view element) { return trim_blanks(element.substr(0, element.find(';'))); }
 
 /// True for a media range with `q=0` (explicitly not acceptable, RFC 9110 §12.4.2).
 bool zero_quality(std::string_view element) {
@@ -98,13 +97,15 @@ bool origin_policy::origin_allowed(std::string_view origin) const {
 }
 
 bool accepts(std::string_view accept_header, std::string_view type) {
-    const auto wanted = ascii_lower(type);
-    const auto family = wanted.substr(0, wanted.find('/')) + "/*";
+    const auto slash = type.find('/');
+    const auto wanted_family = type.substr(0, slash);
     while (!accept_header.empty()) {
         const auto comma = accept_header.find(',');
         const auto element = accept_header.substr(0, comma);
         const auto m = media_type(element);
-        if ((m == wanted || m == "*/*" || m == family) && !zero_quality(element)) return true;
+        const bool family_wildcard = m.size() == wanted_family.size() + 2 && m.substr(m.size() - 2) == "/*" &&
+                                     iequals(m.substr(0, wanted_family.size()), wanted_family);
+        if ((iequals(m, type) || m == "*/*" || family_wildcard) && !zero_quality(element)) return true;
         if (comma == std::string_view::npos) break;
         accept_header.remove_prefix(comma + 1);
     }
@@ -112,7 +113,7 @@ bool accepts(std::string_view accept_header, std::string_view type) {
 }
 
 bool content_type_is(std::string_view content_type, std::string_view type) {
-    return media_type(content_type) == ascii_lower(type);
+    return iequals(media_type(content_type), type);
 }
 
 bool is_mcp_path(std::string_view target) {

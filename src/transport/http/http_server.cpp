@@ -44,7 +44,9 @@ bool stop_trigger::fired() const {
 int serve_http(dispatcher& core, worker_pool& pool, const http_options& options, stop_trigger& stop) {
     // Held on the heap: a tool call that ignores its stop token past the grace period still holds
     // a sink that posts onto this loop, so then loop and listener are left alive, not freed under it.
-    auto loop = std::make_unique<event_loop>();
+    const std::size_t threads =
+        options.io_threads ? options.io_threads : std::max(1u, std::thread::hardware_concurrency());
+    auto loop = std::make_unique<event_loop>(threads);
     auto listener = std::make_unique<http_listener>(*loop, core, options);
     try {
         listener->start();
@@ -53,8 +55,6 @@ int serve_http(dispatcher& core, worker_pool& pool, const http_options& options,
         return 1;
     }
     stop.set_handler([l = listener.get(), lp = loop.get()] { l->stop([lp] { lp->stop(); }); });
-    const std::size_t threads =
-        options.io_threads ? options.io_threads : std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::thread> runners;
     for (std::size_t i = 1; i < threads; ++i) runners.emplace_back([lp = loop.get()] { lp->run(); });
     loop->run();

@@ -5,6 +5,7 @@
 #include "mcp/protocol_version.hpp"
 #include "mcp/request_meta.hpp"
 #include "transport/http/mcp_exchange.hpp"
+#include "util/json_text.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
@@ -42,8 +43,7 @@ net::awaitable<bool> post(http_stream& stream, const http_request& req, std::sha
         // Neither era: name the revisions served (UnsupportedProtocolVersionError).
         std::optional<jsonrpc::request_id> id;
         if (payload.is_object() && payload.contains("id")) id = jsonrpc::request_id::from_json(payload["id"]);
-        std::string body = jsonrpc::make_error(id, unsupported_version_error(version_header))
-                               .dump(-1, ' ', false, json::error_handler_t::replace);
+        std::string body = to_json_text(jsonrpc::make_error(id, unsupported_version_error(version_header)));
         co_return co_await write_raw_json(stream, req, bhttp::status::bad_request, std::move(body), keep, no_headers) &&
             keep;
     }

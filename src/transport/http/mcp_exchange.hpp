@@ -23,7 +23,7 @@ namespace arcade_mcp::detail {
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
 /// Wakes the connection coroutine that follows an event_stream: producers call the waker from
-/// any thread, which posts onto the connection's strand. Also the handle by which the session
+/// any thread, which posts onto the connection's lane. Also the handle by which the session
 /// table closes an open GET stream.
 class wake_signal final : public standalone_stream, public std::enable_shared_from_this<wake_signal> {
 public:
@@ -129,7 +129,7 @@ private:
 inline constexpr std::size_t post_stream_capacity = 256;
 
 /// Follows the answer of one POST: its event stream and, once the answer is not in at once, the
-/// waker the stream pokes through the connection's strand.
+/// waker the stream pokes through the connection's lane.
 struct answer_follower {
     std::shared_ptr<event_stream> es;
     std::shared_ptr<wake_signal> wake;
@@ -143,7 +143,7 @@ struct answer_follower {
         wake = std::make_shared<wake_signal>(std::move(ex));
         generation = es->attach(wake->waker());
     }
-    /// Waits on the connection's strand until the answer's shape can be decided. An inline handler
+    /// Waits on the connection's lane until the answer's shape can be decided. An inline handler
     /// has finished by now: then no waker is needed. Otherwise one is attached and the stream
     /// looked at again, so nothing a pool thread adds in between is missed; `on_attach` runs then.
     /// Also returns when the waker is closed (the client went away: see gone()).
@@ -261,8 +261,9 @@ inline bool carries_request(const json& payload) {
     return is_request(payload);
 }
 
-inline std::string header(const http_request& req, std::string_view name) {
-    return std::string(to_std(req[boost::beast::string_view(name.data(), name.size())]));
+/// A request header's value ("" when absent), viewing the request: valid while `req` lives.
+inline std::string_view header(const http_request& req, std::string_view name) {
+    return to_std(req[boost::beast::string_view(name.data(), name.size())]);
 }
 
 /// The /mcp handlers, one per unit: a POST of each era (mcp_post_legacy.cpp, mcp_post_modern.cpp),

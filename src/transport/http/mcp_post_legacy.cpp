@@ -13,6 +13,7 @@ net::awaitable<bool> post_legacy(http_stream& stream, const http_request& req,
     const header_list no_headers;
     const auto version_header = header(req, "MCP-Protocol-Version");
     const bool is_init = dispatcher::is_initialize_request(payload);
+    const bool has_request = carries_request(payload);
     const auto session_id = header(req, "Mcp-Session-Id");
     std::shared_ptr<session_state> session;
     bool created = false;
@@ -20,7 +21,7 @@ net::awaitable<bool> post_legacy(http_stream& stream, const http_request& req,
     if (shared->options.stateless) {
         session = std::make_shared<session_state>(std::string(), random_uuid_v4());
         session->set_stateless();
-        if (!is_init) session->assume_revision(version_header.empty() ? std::string(rev_2025_03_26) : version_header);
+        if (!is_init) session->assume_revision(std::string(version_header.empty() ? rev_2025_03_26 : version_header));
     } else if (!session_id.empty()) {
         session = shared->sessions.find(session_id, session_table::clock::now());
         if (!session)
@@ -53,7 +54,7 @@ net::awaitable<bool> post_legacy(http_stream& stream, const http_request& req,
     if (!session->id().empty()) headers.emplace_back("Mcp-Session-Id", session->id());
     // Per-POST event stream: the handler's notifications and requests, then the reply.
     auto es = std::make_shared<event_stream>(event_stream::next_id(), post_stream_capacity);
-    shared->core.handle(session, payload, es);
+    shared->core.handle(session, std::move(payload), es);
 
     // Answer with plain JSON (or 202) when the reply comes before any other message.
     answer_follower follow{es, nullptr, 0};
@@ -65,7 +66,7 @@ net::awaitable<bool> post_legacy(http_stream& stream, const http_request& req,
         std::string& reply = taken.body;
         if (created && (reply.empty() || taken.error_code))
             shared->sessions.erase(session->id());  // failed initialize
-        if (reply.empty() && !carries_request(payload))
+        if (reply.empty() && !has_request)
             co_return co_await write_response(stream, req, bhttp::status::accepted, nullptr, keep, headers) && keep;
         if (reply.empty()) {
             // A request with nothing to answer (the client cancelled it): a request's POST gets a

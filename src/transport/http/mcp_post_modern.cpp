@@ -6,6 +6,7 @@
 #include "mcp/request_meta.hpp"
 #include "transport/http/mcp_exchange.hpp"
 #include "transport/http/routing_headers.hpp"
+#include "util/json_text.hpp"
 #include "util/random.hpp"
 
 namespace arcade_mcp::detail {
@@ -40,7 +41,7 @@ net::awaitable<bool> post_modern(http_stream& stream, const http_request& req,
         if (auto i = payload.find("id"); i != payload.end()) id = jsonrpc::request_id::from_json(*i);
     const auto answer_error = [&](const jsonrpc::error& err) -> net::awaitable<bool> {
         // Error texts may quote header bytes that are not UTF-8: replaced, so the body stays JSON.
-        std::string body = jsonrpc::make_error(id, err).dump(-1, ' ', false, json::error_handler_t::replace);
+        std::string body = to_json_text(jsonrpc::make_error(id, err));
         const auto status = modern_status(err.code);
         co_return co_await write_raw_json(stream, req, status, std::move(body), keep, no_headers) && keep;
     };
@@ -61,7 +62,7 @@ net::awaitable<bool> post_modern(http_stream& stream, const http_request& req,
         auto meta = read_request_meta(payload.value("params", json()));
         if (auto* err = std::get_if<jsonrpc::error>(&meta)) co_return co_await answer_error(*err);
         const std::string revision = std::get<request_meta>(meta).revision;
-        const std::string sent = header(req, "MCP-Protocol-Version");
+        const std::string sent(header(req, "MCP-Protocol-Version"));
         if (sent != revision) {
             const jsonrpc::error mismatch{modern_error::header_mismatch,
                                           "Header mismatch: MCP-Protocol-Version header value '" + sent +

@@ -21,11 +21,11 @@ net::awaitable<bool> get_stream(http_stream& stream, const http_request& req,
     if (!accepts(header(req, "Accept"), "text/event-stream"))
         co_return co_await reject(stream, req, bhttp::status::not_acceptable, -32000,
                                   "Not Acceptable: Accept must list text/event-stream", keep, no_headers);
-    const auto version_header = header(req, "MCP-Protocol-Version");
+    const std::string version_header(header(req, "MCP-Protocol-Version"));
     if (!version_header.empty() && !is_supported_revision(version_header))
         co_return co_await reject(stream, req, bhttp::status::bad_request, -32000,
                                   "Bad Request: Unsupported protocol version: " + version_header, keep, no_headers);
-    const auto session_id = header(req, "Mcp-Session-Id");
+    const std::string session_id(header(req, "Mcp-Session-Id"));
     if (session_id.empty())
         co_return co_await reject(stream, req, bhttp::status::bad_request, -32000,
                                   "Bad Request: Mcp-Session-Id header is required", keep, no_headers);
@@ -51,7 +51,7 @@ net::awaitable<bool> get_stream(http_stream& stream, const http_request& req,
     // go on following that stream.
     std::shared_ptr<event_stream> es;
     std::uint64_t cursor = 0;
-    if (const auto last = header(req, "Last-Event-ID"); !last.empty()) {
+    if (const std::string last(header(req, "Last-Event-ID")); !last.empty()) {
         if (auto parsed = event_stream::parse_event_id(last)) {
             es = shared->sessions.find_stream(session_id, parsed->first);
             cursor = parsed->second;
@@ -108,7 +108,7 @@ net::awaitable<bool> delete_session(http_stream& stream, const http_request& req
             transport_error(-32000, "Method Not Allowed: no sessions in stateless mode or in 2026-07-28"), keep,
             allow_post) &&
             keep;
-    const auto session_id = header(req, "Mcp-Session-Id");
+    const std::string session_id(header(req, "Mcp-Session-Id"));
     if (session_id.empty())
         co_return co_await write_response(stream, req, bhttp::status::bad_request,
                                           transport_error(-32000, "Bad Request: Mcp-Session-Id header is required"),

@@ -52,7 +52,7 @@ std::shared_ptr<session_state> session_table::create(clock::time_point now, cons
     return state;
 }
 
-std::shared_ptr<session_state> session_table::find(const std::string& id, clock::time_point now) {
+std::shared_ptr<session_state> session_table::find(std::string_view id, clock::time_point now) {
     std::lock_guard l(mu_);
     auto it = sessions_.find(id);
     if (it == sessions_.end()) return nullptr;

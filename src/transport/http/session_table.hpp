@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "mcp/session_state.hpp"
@@ -39,7 +40,7 @@ public:
     /// client cap) is evicted for the new one.
     std::shared_ptr<session_state> create(clock::time_point now, const std::string& client = {});
     /// The live session with this id (and marks it used), or nullptr.
-    std::shared_ptr<session_state> find(const std::string& id, clock::time_point now);
+    std::shared_ptr<session_state> find(std::string_view id, clock::time_point now);
     /// Ends a session; false when unknown.
     bool erase(const std::string& id);
     /// Ends sessions idle for longer than the timeout; returns how many.
@@ -76,7 +77,11 @@ private:
     std::size_t max_per_client_;
     std::unordered_map<std::string, std::size_t> per_client_;
     std::chrono::seconds idle_timeout_;
-    std::unordered_map<std::string, entry> sessions_;
+    struct id_hash {  // lookups by string_view (the request's header) without a copy
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, entry, id_hash, std::equal_to<>> sessions_;
 };
 
 }  // namespace arcade_mcp::detail

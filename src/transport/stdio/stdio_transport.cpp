@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "log/logger.hpp"
+#include "util/json_text.hpp"
 #include "util/random.hpp"
 
 namespace arcade_mcp::detail {
@@ -20,7 +21,7 @@ class line_writer {
 public:
     explicit line_writer(int fd) : fd_(fd) {}
     void write_line(const json& message) {
-        std::string line = message.dump(-1, ' ', false, json::error_handler_t::replace);
+        std::string line = to_json_text(message);
         line += '\n';
         std::lock_guard l(mu_);
         std::size_t off = 0;
@@ -66,7 +67,7 @@ void handle_stdio_line(dispatcher& core, const std::shared_ptr<session_state>& s
         sink->finish(jsonrpc::make_error(std::nullopt, {code, why, std::nullopt}));
         return;
     }
-    core.handle(session, *payload, sink);
+    core.handle(session, std::move(*payload), sink);
 }
 
 int serve_stdio(dispatcher& core, worker_pool& pool, const stdio_options& options, const std::atomic<bool>& stop) {

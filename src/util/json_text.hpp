@@ -1,0 +1,25 @@
+// JSON text as the server sends it: compact, invalid UTF-8 replaced (never an exception on the
+// way out). Serialized into a per-thread buffer that keeps its capacity, then copied out at its
+// exact size: one allocation per message instead of one per doubling of a growing string.
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include "arcade_mcp/json.hpp"
+
+namespace arcade_mcp::detail {
+
+inline std::string to_json_text(const json& value) {
+    // Replies larger than this are returned as the buffer itself, so no thread keeps a large one.
+    constexpr std::size_t kept_capacity = 64 * 1024;
+    thread_local std::string buffer;
+    buffer.clear();
+    nlohmann::detail::serializer<json> out(nlohmann::detail::output_adapter<char, std::string>(buffer), ' ',
+                                           json::error_handler_t::replace);
+    out.dump(value, false, false, 0);
+    if (buffer.capacity() > kept_capacity) return std::exchange(buffer, std::string());
+    return std::string(buffer);
+}
+
+}  // namespace arcade_mcp::detail
