@@ -95,6 +95,7 @@ dispatcher::dispatcher(server& srv, worker_pool& pool, dispatcher_options option
     server_access::mark_served(server_);
     request_chain_ = server_.middlewares();
     chain_.insert(chain_.end(), request_chain_.begin(), request_chain_.end());
+    capabilities_ = std::make_shared<const json>(server_capabilities());
     server_access::add_observer(server_, this);
 }
 
@@ -118,22 +119,29 @@ std::shared_ptr<const tool_catalog> dispatcher::catalog() const {
     return catalog_;
 }
 
+std::shared_ptr<const json> dispatcher::offered_capabilities() const {
+    std::lock_guard l(catalog_mu_);
+    return capabilities_;
+}
+
 void dispatcher::forget_ended_sessions() {
     forget_ended_listens();
     sessions_.forget_ended();
 }
 
 void dispatcher::list_changed(list_kind kind) {
-    std::string_view method = "notifications/tools/list_changed";
-    if (kind == list_kind::tools) {
-        auto rebuilt = std::make_shared<const tool_catalog>(server_, options_.catalog);
+    // Capabilities are rebuilt on every change: resources or prompts may have appeared.
+    auto capabilities = std::make_shared<const json>(server_capabilities());
+    std::shared_ptr<const tool_catalog> rebuilt;
+    if (kind == list_kind::tools) rebuilt = std::make_shared<const tool_catalog>(server_, options_.catalog);
+    {
         std::lock_guard l(catalog_mu_);
-        catalog_ = std::move(rebuilt);
-    } else if (kind == list_kind::resources) {
-        method = "notifications/resources/list_changed";
-    } else {
-        method = "notifications/prompts/list_changed";
+        if (rebuilt) catalog_ = std::move(rebuilt);
+        capabilities_ = std::move(capabilities);
     }
+    const std::string_view method = kind == list_kind::tools       ? "notifications/tools/list_changed"
+                                    : kind == list_kind::resources ? "notifications/resources/list_changed"
+                                                                   : "notifications/prompts/list_changed";
     const std::string capability = kind == list_kind::tools       ? "tools"
                                    : kind == list_kind::resources ? "resources"
                                                                   : "prompts";
@@ -162,7 +170,7 @@ void dispatcher::handle(const std::shared_ptr<session_state>& session, json payl
         // calls the channel's session also knows (notifications/cancelled arrives there).
         auto request_session = std::make_shared<session_state>(std::string(), session->fallback_user_id());
         request_session->set_parent(session);
-        serve_modern(request_session, payload, sink);
+        serve_modern(request_session, std::move(payload), sink);
         return;
     }
     if (payload.is_array()) {
@@ -280,7 +288,7 @@ json dispatcher::initialize(session_state& session, const jsonrpc::request& req,
     }
     const std::string revision = negotiate_revision(version->get<std::string>());
     session.set_initialized(revision, std::move(capabilities), std::move(client_info));
-    session.set_server_capabilities(server_capabilities());
+    session.set_server_capabilities(offered_capabilities());
     if (!session.stateless()) sessions_.add(session.shared_from_this());
 
     const auto& info = server_.info();

@@ -88,7 +88,7 @@ public:
     /// Serves one 2026-07-28 message on `request_session`, a fresh session made for it (its
     /// `_meta` configures it); `sink->finish` is called exactly once, except for
     /// subscriptions/listen, which finishes only when the server ends it (end_listens).
-    void serve_modern(const std::shared_ptr<session_state>& request_session, const json& payload,
+    void serve_modern(const std::shared_ptr<session_state>& request_session, json payload,
                       const std::shared_ptr<outbound_sink>& sink);
     /// Ends every subscriptions/listen stream with its final result (graceful shutdown).
     void end_listens();
@@ -174,6 +174,8 @@ private:
                     std::optional<jsonrpc::error>& err) const;
     json set_log_level(session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err) const;
     json server_capabilities() const;
+    /// server_capabilities() as of the last change of the registries (shared, not rebuilt per request).
+    std::shared_ptr<const json> offered_capabilities() const;
     // modern_requests.cpp
     json discover() const;
     json server_info_meta() const;
@@ -210,6 +212,7 @@ private:
     dispatcher_options options_;
     mutable std::mutex catalog_mu_;
     std::shared_ptr<const tool_catalog> catalog_;
+    std::shared_ptr<const json> capabilities_;  ///< under catalog_mu_; rebuilt by list_changed
     session_registry sessions_;  ///< initialized sessions and listen streams, for broadcasts
     middleware_chain chain_;          ///< tool-call hooks: the access log, then the server's middleware
     middleware_chain request_chain_;  ///< request hooks: the server's middleware only

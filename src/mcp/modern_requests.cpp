@@ -114,7 +114,7 @@ json dispatcher::input_required_result(const jsonrpc::request& req, const input_
         {"resultType", "input_required"}, {"inputRequests", std::move(requests)}, {"requestState", std::move(*sealed)}};
 }
 
-void dispatcher::serve_modern(const std::shared_ptr<session_state>& session, const json& payload,
+void dispatcher::serve_modern(const std::shared_ptr<session_state>& session, json payload,
                               const std::shared_ptr<outbound_sink>& given_sink) {
     std::shared_ptr<outbound_sink> sink = given_sink;
     if (payload.is_array()) {
@@ -123,7 +123,7 @@ void dispatcher::serve_modern(const std::shared_ptr<session_state>& session, con
             make_err(jsonrpc::error_code::invalid_request, "Invalid Request: batches do not exist in 2026-07-28")));
         return;
     }
-    auto msg = jsonrpc::decode(payload);
+    auto msg = jsonrpc::decode(std::move(payload));
     if (auto* bad = std::get_if<jsonrpc::invalid_message>(&msg)) {
         sink->finish(jsonrpc::make_error(bad->id, bad->err));
         return;
@@ -146,7 +146,7 @@ void dispatcher::serve_modern(const std::shared_ptr<session_state>& session, con
         return;
     }
     session->set_modern(std::move(m.revision), std::move(m.client_capabilities), std::move(m.client_info), m.log_level);
-    const json caps = server_capabilities();
+    const auto caps = offered_capabilities();
     session->set_server_capabilities(caps);
     if (!request_chain_.empty()) {
         sink = open_request_hooks(request_chain_, *session, req, given_sink);
@@ -162,7 +162,7 @@ void dispatcher::serve_modern(const std::shared_ptr<session_state>& session, con
     if (method && method->unshaped) return method->serve(*this, session, std::move(req), sink);
     auto shaped = std::make_shared<modern_reply_sink>(sink, req.method, server_info_meta(), hint);
     // A method whose capability this server does not offer does not exist here.
-    if (method && !method->capability.empty() && !caps.contains(method->capability)) method = nullptr;
+    if (method && !method->capability.empty() && !caps->contains(method->capability)) method = nullptr;
     if (method && method->serve) return method->serve(*this, session, std::move(req), shaped);
     std::optional<jsonrpc::error> err;
     json result;

@@ -81,11 +81,16 @@ public:
     bool initialized_notification_received() const { std::lock_guard l(mu_); return initialized_; }
     json client_capabilities() const { std::lock_guard l(mu_); return client_capabilities_; }
     /// What initialize advertised to this client (list_changed goes only where it was declared).
-    void set_server_capabilities(json caps) { std::lock_guard l(mu_); server_capabilities_ = std::move(caps); }
-    json advertised_capabilities() const { std::lock_guard l(mu_); return server_capabilities_; }
+    void set_server_capabilities(json caps) { set_server_capabilities(std::make_shared<const json>(std::move(caps))); }
+    /// Shared with the dispatcher's current capabilities (no copy per request).
+    void set_server_capabilities(std::shared_ptr<const json> caps) {
+        std::lock_guard l(mu_);
+        server_capabilities_ = std::move(caps);
+    }
+    json advertised_capabilities() const { std::lock_guard l(mu_); return *server_capabilities_; }
     bool advertised(std::string_view capability) const {
         std::lock_guard l(mu_);
-        return server_capabilities_.contains(std::string(capability));
+        return server_capabilities_->contains(std::string(capability));
     }
 
     mcp_log_level log_level() const { std::lock_guard l(mu_); return log_level_; }
@@ -238,7 +243,11 @@ private:
     bool initialized_ = false;
     json client_capabilities_ = json::object();
     json client_info_ = json::object();
-    json server_capabilities_ = json::object();
+    std::shared_ptr<const json> server_capabilities_ = no_capabilities();
+    static std::shared_ptr<const json> no_capabilities() {
+        static const auto none = std::make_shared<const json>(json::object());
+        return none;
+    }
     mcp_log_level log_level_ = mcp_log_level::info;
     bool logs_on_ = true;
     bool modern_ = false;

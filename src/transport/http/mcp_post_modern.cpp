@@ -59,7 +59,9 @@ net::awaitable<bool> post_modern(http_stream& stream, const http_request& req,
     }
     const bool is_request = payload.contains("id") && payload.contains("method");
     if (is_request) {
-        auto meta = read_request_meta(payload.value("params", json()));
+        static const json no_params;
+        const auto params_it = payload.find("params");
+        auto meta = read_request_meta(params_it == payload.end() ? no_params : *params_it);
         if (auto* err = std::get_if<jsonrpc::error>(&meta)) co_return co_await answer_error(*err);
         const std::string revision = std::get<request_meta>(meta).revision;
         const std::string sent(header(req, "MCP-Protocol-Version"));
@@ -74,7 +76,8 @@ net::awaitable<bool> post_modern(http_stream& stream, const http_request& req,
         // Mcp-Param-* follow the called tool's x-mcp-header properties.
         std::shared_ptr<const tool_catalog> catalog;
         const json* schema = nullptr;
-        if (payload.value("method", std::string()) == "tools/call") {
+        if (const auto m = payload.find("method");
+            m != payload.end() && m->get_ref<const std::string&>() == "tools/call") {
             catalog = shared->core.catalog();
             const auto params = payload.find("params");
             if (params != payload.end() && params->is_object())
@@ -92,7 +95,7 @@ net::awaitable<bool> post_modern(http_stream& stream, const http_request& req,
 
     auto session = std::make_shared<session_state>(std::string(), random_uuid_v4());
     auto es = std::make_shared<event_stream>(event_stream::next_id(), post_stream_capacity);
-    shared->core.serve_modern(session, payload, es);
+    shared->core.serve_modern(session, std::move(payload), es);
 
     answer_follower follow{es, nullptr, 0};
     // While the answer is pending, a client that hangs up cancels the request.
