@@ -172,6 +172,7 @@ int run(server& srv, int argc, char** argv) {
         options.read_timeout = config.read_timeout;
         options.keep_alive_timeout = config.keep_alive_timeout;
         options.shutdown_grace = grace;
+        options.io_threads = config.io_threads;
         if (config.worker_secret)
             options.routes.push_back(mount_worker_routes(*core, *config.worker_secret, config.auth_disabled));
         if (config.worker_secret_empty)

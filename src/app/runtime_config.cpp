@@ -35,7 +35,7 @@ constexpr std::string_view env_help_footer =
     "  MCP_TRANSPORT_SESSION_TIMEOUT_SECONDS, MCP_TRANSPORT_MAX_SESSIONS,\n"
     "  MCP_TRANSPORT_ALLOWED_HOSTS (comma list), MCP_TRANSPORT_ALLOWED_ORIGINS (comma list),\n"
     "  ARCADE_SERVER_MAX_BODY_BYTES, ARCADE_UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN,\n"
-    "  ARCADE_WORKER_THREADS, ARCADE_SERVER_MAX_CONNECTIONS, MCP_TRANSPORT_MAX_SESSIONS_PER_CLIENT,\n"
+    "  ARCADE_WORKER_THREADS, ARCADE_SERVER_IO_THREADS, ARCADE_SERVER_MAX_CONNECTIONS, MCP_TRANSPORT_MAX_SESSIONS_PER_CLIENT,\n"
     "  ARCADE_SERVER_MAX_REQUESTS_PER_SESSION, ARCADE_SERVER_MAX_JSON_DEPTH,\n"
     "  ARCADE_SERVER_MAX_STRING_BYTES, ARCADE_SERVER_MAX_PENDING_CLIENT_REQUESTS,\n"
     "  ARCADE_SERVER_MAX_BATCH, ARCADE_SERVER_MAX_BATCH_REPLY_BYTES,\n"
@@ -65,6 +65,7 @@ constexpr const char* text_flags[][3] = {
     {"--shutdown-grace", "SECONDS",
      "Graceful shutdown timeout in seconds (env ARCADE_UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN, default 15)"},
     {"--worker-threads", "N", "Worker threads, 0 = max(4, CPUs) (env ARCADE_WORKER_THREADS)"},
+    {"--io-threads", "N", "HTTP I/O threads, 0 = CPUs (env ARCADE_SERVER_IO_THREADS)"},
     {"--max-connections", "N", "Open HTTP connections; more get 503 (env ARCADE_SERVER_MAX_CONNECTIONS, default 1024)"},
     {"--max-sessions-per-client", "N",
      "Sessions per client address (env MCP_TRANSPORT_MAX_SESSIONS_PER_CLIENT, default 100)"},
@@ -210,6 +211,9 @@ config_outcome parse_runtime_config(int argc, const char* const* argv, const env
         }
         if (auto v = resolve("--worker-threads", "ARCADE_WORKER_THREADS", false, uint_in(0, 1024))) {
             c.worker_threads = static_cast<std::size_t>(*v);
+        }
+        if (auto v = resolve("--io-threads", "ARCADE_SERVER_IO_THREADS", false, uint_in(0, 256))) {
+            c.io_threads = static_cast<std::size_t>(*v);
         }
         const auto set_size = [&](const char* flag, const char* env_name, std::uint64_t min, std::uint64_t max,
                                   std::size_t& target, std::string_view unit = {}) {

@@ -46,6 +46,7 @@ struct runtime_config {
     std::chrono::seconds keep_alive_timeout{60};  // ARCADE_SERVER_KEEP_ALIVE_TIMEOUT_SECONDS / --keep-alive-timeout
     std::chrono::seconds shutdown_grace{15};           // ARCADE_UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN / --shutdown-grace
     std::size_t worker_threads = 0;                    // ARCADE_WORKER_THREADS / --worker-threads; 0 = auto
+    std::size_t io_threads = 0;                        // ARCADE_SERVER_IO_THREADS / --io-threads; 0 = cores
     std::optional<std::string> env_file;               // --env-file PATH
     // Arcade worker protocol (environment only):
     std::optional<std::string>

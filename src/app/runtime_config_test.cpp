@@ -79,7 +79,8 @@ TEST(RuntimeConfig, EachEnvironmentVariable) {
                            {"MCP_TRANSPORT_ALLOWED_ORIGINS", "https://app.example.com,http://localhost:3000"},
                            {"ARCADE_SERVER_MAX_BODY_BYTES", "2048"},
                            {"ARCADE_UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN", "0"},
-                           {"ARCADE_WORKER_THREADS", "3"}});
+                           {"ARCADE_WORKER_THREADS", "3"},
+                           {"ARCADE_SERVER_IO_THREADS", "1"}});
     EXPECT_EQ(c.transport, transport_kind::http);
     EXPECT_EQ(c.host, "0.0.0.0");
     EXPECT_EQ(c.port, 9000);
@@ -96,6 +97,7 @@ TEST(RuntimeConfig, EachEnvironmentVariable) {
     EXPECT_EQ(c.shutdown_grace, std::chrono::seconds(0));
     EXPECT_EQ(c.worker_threads, 3u);
     EXPECT_EQ(effective_worker_threads(c), 3u);
+    EXPECT_EQ(c.io_threads, 1u);
 }
 
 TEST(RuntimeConfig, TransportSpellings) {
@@ -202,6 +204,7 @@ TEST(RuntimeConfig, EnvironmentErrors) {
         {"ARCADE_SERVER_MAX_BODY_BYTES", "1023"},
         {"ARCADE_UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN", "soon"},
         {"ARCADE_WORKER_THREADS", "many"},
+        {"ARCADE_SERVER_IO_THREADS", "300"},
     };
     for (const auto& [name, value] : cases) {
         SCOPED_TRACE(name + "=" + value);

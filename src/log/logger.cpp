@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <limits>
 #include <mutex>
 #include <utility>
 
@@ -133,23 +134,32 @@ void append_text_key(std::string& out, std::string_view key) {
     }
 }
 
-std::string format_timestamp(std::chrono::system_clock::time_point now) {
-    const auto ms_total =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+/// Appends `now` as 2026-01-02T03:04:05.678Z. The part up to the seconds is formatted once per
+/// second per thread; the milliseconds are written digit by digit.
+void append_timestamp(std::string& out, std::chrono::system_clock::time_point now) {
+    const auto ms_total = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
     auto seconds = ms_total / 1000;
     auto millis = ms_total % 1000;
     if (millis < 0) {
         millis += 1000;
         seconds -= 1;
     }
-    const std::time_t t = static_cast<std::time_t>(seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(millis));
-    return buf;
+    thread_local long long cached_second = std::numeric_limits<long long>::min();
+    thread_local char cached[32];  // "2026-01-02T03:04:05."
+    thread_local int cached_size = 0;
+    if (seconds != cached_second) {
+        const std::time_t t = static_cast<std::time_t>(seconds);
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        cached_size = std::snprintf(cached, sizeof cached, "%04d-%02d-%02dT%02d:%02d:%02d.", tm.tm_year + 1900,
+                                    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        cached_second = seconds;
+    }
+    out.append(cached, static_cast<std::size_t>(cached_size));
+    const int m = static_cast<int>(millis);
+    const char digits[4] = {static_cast<char>('0' + m / 100), static_cast<char>('0' + m / 10 % 10),
+                            static_cast<char>('0' + m % 10), 'Z'};
+    out.append(digits, 4);
 }
 
 std::string_view text_level_name(log_level level) {
@@ -171,10 +181,10 @@ std::string format_line(log_format format, log_level level, std::string_view mes
                         std::initializer_list<log_field> fields) {
     std::string line;
     line.reserve(64 + message.size());
-    const std::string time = format_timestamp(std::chrono::system_clock::now());
+    const auto now = std::chrono::system_clock::now();
     if (format == log_format::json) {
         line += "{\"time\":\"";
-        line += time;
+        append_timestamp(line, now);
         line += "\",\"level\":\"";
         line += log_level_name(level);
         line += "\",\"msg\":";
@@ -192,7 +202,7 @@ std::string format_line(log_format format, log_level level, std::string_view mes
         }
         line += '}';
     } else {
-        line += time;
+        append_timestamp(line, now);
         line += ' ';
         line += text_level_name(level);
         line += ' ';

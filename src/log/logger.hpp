@@ -14,10 +14,11 @@ enum class log_level { debug, info, warning, error, off };
 enum class log_format { text, json };
 
 // One key/value pair attached to a log line. Keys such as `request_id` or
-// `session_id` have no special meaning; values are never truncated.
+// `session_id` have no special meaning; values are never truncated. The value is a view: fields
+// live only in the braced list of one log() call, so a temporary string there outlives the call.
 struct log_field {
     std::string_view key;
-    std::string value;
+    std::string_view value;
 };
 
 // Sets the output format and minimum level for the whole process (default: text/info).

@@ -1,8 +1,9 @@
 // The tool-call access log (see access_log.hpp).
 #include "mcp/access_log.hpp"
 
-#include <cstdio>
+#include <chrono>
 #include <string>
+#include <string_view>
 
 #include "arcade_mcp/mcp/tool_context.hpp"
 #include "log/logger.hpp"
@@ -10,7 +11,7 @@
 namespace arcade_mcp::detail {
 namespace {
 
-std::string outcome_of(const tool_call_result& r) {
+std::string_view outcome_of(const tool_call_result& r) {
     if (r.stopped) return "stopped";
     switch (r.status) {
         case tool_call_status::ok: return "ok";
@@ -20,21 +21,32 @@ std::string outcome_of(const tool_call_result& r) {
         case tool_call_status::input_required: return "input_required";
         case tool_call_status::tool_error: break;
     }
-    return r.error ? std::string(to_string(r.error->kind)) : "tool_error";
+    return r.error ? std::string_view(to_string(r.error->kind)) : std::string_view("tool_error");
+}
+
+/// A duration in milliseconds with three decimals ("0.009"), without printf.
+std::string milliseconds_text(std::chrono::microseconds d) {
+    const auto us = d.count() < 0 ? 0 : d.count();
+    std::string out = std::to_string(us / 1000);
+    const auto frac = us % 1000;
+    out += '.';
+    out += static_cast<char>('0' + frac / 100);
+    out += static_cast<char>('0' + frac / 10 % 10);
+    out += static_cast<char>('0' + frac % 10);
+    return out;
 }
 
 class access_log final : public middleware {
 public:
     void after_tool_call(const tool_call_info& call, const tool_call_result& result) override {
-        char ms[32];
-        std::snprintf(ms, sizeof ms, "%.3f", static_cast<double>(result.duration.count()) / 1000.0);
+        if (!log_enabled(log_level::info)) return;
         log(log_level::info, "tool call",
-            {{"tool", std::string(call.tool)},
+            {{"tool", call.tool},
              {"request_id", call.context.request_id()},
-             {"session_id", std::string(call.session_id)},
-             {"protocol", std::string(call.context.protocol_version())},
+             {"session_id", call.session_id},
+             {"protocol", call.context.protocol_version()},
              {"outcome", outcome_of(result)},
-             {"duration_ms", ms}});
+             {"duration_ms", milliseconds_text(result.duration)}});
     }
 };
 
