@@ -96,6 +96,7 @@ dispatcher::dispatcher(server& srv, worker_pool& pool, dispatcher_options option
     request_chain_ = server_.middlewares();
     chain_.insert(chain_.end(), request_chain_.begin(), request_chain_.end());
     capabilities_ = std::make_shared<const json>(server_capabilities());
+    server_info_meta_ = std::make_shared<const json>(build_server_info_meta());
     server_access::add_observer(server_, this);
 }
 

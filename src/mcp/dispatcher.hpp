@@ -178,7 +178,10 @@ private:
     std::shared_ptr<const json> offered_capabilities() const;
     // modern_requests.cpp
     json discover() const;
-    json server_info_meta() const;
+    /// `_meta` serverInfo of 2026-07-28 results, built once (the server's info does not change
+    /// once it serves).
+    const std::shared_ptr<const json>& server_info_meta() const { return server_info_meta_; }
+    json build_server_info_meta() const;
     std::shared_ptr<input_round> open_input_round(const jsonrpc::request& req,
                                                   std::optional<jsonrpc::error>& err) const;
     json input_required_result(const jsonrpc::request& req, const input_round& round, json requests,
@@ -213,6 +216,7 @@ private:
     mutable std::mutex catalog_mu_;
     std::shared_ptr<const tool_catalog> catalog_;
     std::shared_ptr<const json> capabilities_;  ///< under catalog_mu_; rebuilt by list_changed
+    std::shared_ptr<const json> server_info_meta_;
     session_registry sessions_;  ///< initialized sessions and listen streams, for broadcasts
     middleware_chain chain_;          ///< tool-call hooks: the access log, then the server's middleware
     middleware_chain request_chain_;  ///< request hooks: the server's middleware only

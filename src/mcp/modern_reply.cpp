@@ -14,11 +14,13 @@ void add_cache_hint(json& result, const cache_hint& hint) {
 void modern_reply_sink::finish(std::optional<json> reply) {
     if (reply && reply->is_object()) {
         if (auto result = reply->find("result"); result != reply->end() && result->is_object()) {
-            if (!result->contains("resultType")) (*result)["resultType"] = "complete";
-            if (hint_ && (*result)["resultType"] == "complete") add_cache_hint(*result, *hint_);
+            auto type = result->find("resultType");
+            if (type == result->end()) type = result->emplace("resultType", "complete").first;
+            if (hint_ && type->is_string() && type->get_ref<const std::string&>() == "complete")
+                add_cache_hint(*result, *hint_);
             json& meta = (*result)["_meta"];
             if (!meta.is_object()) meta = json::object();
-            if (!meta.contains(meta_server_info)) meta[std::string(meta_server_info)] = server_info_;
+            if (!meta.contains(meta_server_info)) meta[std::string(meta_server_info)] = *server_info_;
         } else if (auto error = reply->find("error"); error != reply->end() && error->is_object()) {
             if (error->value("code", 0) == resource_not_found_code)
                 (*error)["code"] = jsonrpc::error_code::invalid_params;

@@ -20,9 +20,9 @@ void add_cache_hint(json& result, const cache_hint& hint);
 class modern_reply_sink final : public outbound_sink {
 public:
     /// `server_info`: {name, version, ...}; `hint`: the caching hint of the method, if cacheable.
-    modern_reply_sink(std::shared_ptr<outbound_sink> outer, std::string method, json server_info,
+    modern_reply_sink(std::shared_ptr<outbound_sink> outer, std::shared_ptr<const json> server_info,
                       std::optional<cache_hint> hint)
-        : outer_(std::move(outer)), method_(std::move(method)), server_info_(std::move(server_info)), hint_(hint) {}
+        : outer_(std::move(outer)), server_info_(std::move(server_info)), hint_(hint) {}
 
     void send(json message) override { outer_->send(std::move(message)); }
     void finish(std::optional<json> reply) override;
@@ -31,8 +31,7 @@ public:
 
 private:
     std::shared_ptr<outbound_sink> outer_;
-    std::string method_;
-    json server_info_;
+    std::shared_ptr<const json> server_info_;
     std::optional<cache_hint> hint_;
 };
 

@@ -44,7 +44,7 @@ bool dispatcher::is_modern_message(const json& payload) {
     return name == "server/discover" || name == "subscriptions/listen";
 }
 
-json dispatcher::server_info_meta() const {
+json dispatcher::build_server_info_meta() const {
     const auto& info = server_.info();
     json out{{"name", info.name}, {"version", info.version}};
     if (info.title) out["title"] = *info.title;
@@ -160,7 +160,7 @@ void dispatcher::serve_modern(const std::shared_ptr<session_state>& session, jso
     if (method && method->hint == method_entry::cache::list) hint = server_.info().list_cache;
     else if (method && method->hint == method_entry::cache::read) hint = server_.info().read_cache;
     if (method && method->unshaped) return method->serve(*this, session, std::move(req), sink);
-    auto shaped = std::make_shared<modern_reply_sink>(sink, req.method, server_info_meta(), hint);
+    auto shaped = std::make_shared<modern_reply_sink>(sink, server_info_meta(), hint);
     // A method whose capability this server does not offer does not exist here.
     if (method && !method->capability.empty() && !caps->contains(method->capability)) method = nullptr;
     if (method && method->serve) return method->serve(*this, session, std::move(req), shaped);

@@ -32,25 +32,25 @@ bool carries_request_meta(const json& message) {
     return meta != params->end() && meta->is_object() && meta->contains(meta_protocol_version);
 }
 
-std::variant<request_meta, jsonrpc::error> read_request_meta(const json& params) {
+std::variant<checked_request_meta, jsonrpc::error> check_request_meta(const json& params) {
     const auto meta = params.is_object() ? params.find("_meta") : params.end();
     if (!params.is_object() || meta == params.end() || !meta->is_object())
         return invalid_params("Invalid params: _meta is required and must be an object");
-    request_meta out;
+    checked_request_meta out;
     const auto version = meta->find(meta_protocol_version);
     if (version == meta->end() || !version->is_string())
         return invalid_params("Invalid params: _meta[\"" + std::string(meta_protocol_version) +
                               "\"] (string) is required");
-    out.revision = version->get<std::string>();
+    out.revision = version->get_ref<const std::string&>();
     const auto caps = meta->find(meta_client_capabilities);
     if (caps == meta->end() || !caps->is_object())
         return invalid_params("Invalid params: _meta[\"" + std::string(meta_client_capabilities) +
                               "\"] (object) is required");
-    out.client_capabilities = *caps;
+    out.client_capabilities = &*caps;
     if (const auto info = meta->find(meta_client_info); info != meta->end()) {
         if (!info->is_object())
             return invalid_params("Invalid params: _meta[\"" + std::string(meta_client_info) + "\"] must be an object");
-        out.client_info = *info;
+        out.client_info = &*info;
     }
     if (const auto level = meta->find(meta_log_level); level != meta->end()) {
         out.log_level = parse_mcp_level(*level);
@@ -58,6 +58,18 @@ std::variant<request_meta, jsonrpc::error> read_request_meta(const json& params)
             return invalid_params("Invalid params: _meta[\"" + std::string(meta_log_level) +
                                   "\"] must be one of debug, info, notice, warning, error, critical, alert, emergency");
     }
+    return out;
+}
+
+std::variant<request_meta, jsonrpc::error> read_request_meta(const json& params) {
+    auto checked = check_request_meta(params);
+    if (auto* err = std::get_if<jsonrpc::error>(&checked)) return std::move(*err);
+    const auto& c = std::get<checked_request_meta>(checked);
+    request_meta out;
+    out.revision = std::string(c.revision);
+    out.client_capabilities = *c.client_capabilities;
+    out.client_info = c.client_info ? *c.client_info : json::object();
+    out.log_level = c.log_level;
     return out;
 }
 

@@ -33,9 +33,17 @@ inline constexpr int unsupported_protocol_version = -32022;
 
 struct request_meta {
     std::string revision;
-    json client_capabilities = json::object();
-    json client_info = json::object();
+    json client_capabilities;  ///< an object
+    json client_info;          ///< an object ({} when the request names none)
     std::optional<mcp_log_level> log_level;  ///< none: no notifications/message for this request
+};
+
+/// The same checks as read_request_meta, without copying: views into the params checked.
+struct checked_request_meta {
+    std::string_view revision;
+    const json* client_capabilities = nullptr;  ///< an object
+    const json* client_info = nullptr;          ///< an object, or none
+    std::optional<mcp_log_level> log_level;
 };
 
 /// "debug" ... "emergency" -> the level; std::nullopt for anything else.
@@ -49,6 +57,8 @@ bool carries_request_meta(const json& message);
 /// The revision is not checked (see check_served_revision): over HTTP a header mismatch is
 /// reported first.
 std::variant<request_meta, jsonrpc::error> read_request_meta(const json& params);
+/// The same checks; the result views `params` (valid while it lives and is not changed).
+std::variant<checked_request_meta, jsonrpc::error> check_request_meta(const json& params);
 
 /// -32022 unless `revision` is a modern revision this server serves.
 std::optional<jsonrpc::error> check_served_revision(std::string_view revision);

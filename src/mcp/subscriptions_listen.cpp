@@ -126,7 +126,7 @@ void dispatcher::end_listens() {
     for (const auto& r : open) {
         if (r->ended.exchange(true)) continue;
         r->session->remove_call(r->call_key);
-        json meta{{std::string(meta_subscription_id), r->id}, {std::string(meta_server_info), server_info_meta()}};
+        json meta{{std::string(meta_subscription_id), r->id}, {std::string(meta_server_info), *server_info_meta()}};
         r->stream->finish(json{
             {"jsonrpc", "2.0"}, {"id", r->id}, {"result", {{"resultType", "complete"}, {"_meta", std::move(meta)}}}});
         r->session->close();

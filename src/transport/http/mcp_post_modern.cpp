@@ -61,9 +61,9 @@ net::awaitable<bool> post_modern(http_stream& stream, const http_request& req,
     if (is_request) {
         static const json no_params;
         const auto params_it = payload.find("params");
-        auto meta = read_request_meta(params_it == payload.end() ? no_params : *params_it);
+        auto meta = check_request_meta(params_it == payload.end() ? no_params : *params_it);
         if (auto* err = std::get_if<jsonrpc::error>(&meta)) co_return co_await answer_error(*err);
-        const std::string revision = std::get<request_meta>(meta).revision;
+        const std::string revision(std::get<checked_request_meta>(meta).revision);
         const std::string sent(header(req, "MCP-Protocol-Version"));
         if (sent != revision) {
             const jsonrpc::error mismatch{modern_error::header_mismatch,

@@ -86,25 +86,34 @@ std::optional<std::string> decode_header_value(std::string_view raw) {
 
 std::optional<jsonrpc::error> check_routing_headers(const header_lookup& header, const json& request,
                                                     const json* input_schema) {
+    static const json no_object = json::object();
+    static const json no_value;
+    // Views into the request: nothing of it is copied.
     const auto method_member = request.find("method");
-    const std::string method = method_member != request.end() && method_member->is_string()
-                                   ? method_member->get<std::string>()
-                                   : std::string();
+    const std::string_view method = method_member != request.end() && method_member->is_string()
+                                        ? std::string_view(method_member->get_ref<const std::string&>())
+                                        : std::string_view();
     const auto sent_method = header("Mcp-Method");
     if (!sent_method) return mismatch("the Mcp-Method header is required");
     const auto decoded_method = decode_header_value(*sent_method);
     if (!decoded_method || *decoded_method != method)
         return mismatch("Mcp-Method header value '" + std::string(trim_ows(*sent_method)) +
-                        "' does not match body value '" + method + "'");
+                        "' does not match body value '" + std::string(method) + "'");
 
-    const json params = request.value("params", json::object());
+    const auto params_member = request.find("params");
+    const json& params = params_member != request.end() ? *params_member : no_object;
+    const auto member_of = [](const json& object, const char* key) -> const json& {
+        if (!object.is_object()) return no_value;
+        const auto it = object.find(key);
+        return it != object.end() ? *it : no_value;
+    };
     const char* name_member = method == "tools/call" || method == "prompts/get" ? "name"
                               : method == "resources/read"                      ? "uri"
                                                                                 : nullptr;
     if (name_member) {
-        const auto body_name = params.is_object() ? params.value(name_member, json()) : json();
+        const json& body_name = member_of(params, name_member);
         const auto sent_name = header("Mcp-Name");
-        if (!sent_name) return mismatch("the Mcp-Name header is required for " + method);
+        if (!sent_name) return mismatch("the Mcp-Name header is required for " + std::string(method));
         const auto decoded = decode_header_value(*sent_name);
         if (!decoded || !body_name.is_string() || *decoded != body_name.get_ref<const std::string&>())
             return mismatch("Mcp-Name header value '" + std::string(trim_ows(*sent_name)) +
@@ -115,7 +124,7 @@ std::optional<jsonrpc::error> check_routing_headers(const header_lookup& header,
     if (method != "tools/call" || input_schema == nullptr || !input_schema->is_object()) return std::nullopt;
     const auto props = input_schema->find("properties");
     if (props == input_schema->end() || !props->is_object()) return std::nullopt;
-    const json arguments = params.is_object() ? params.value("arguments", json::object()) : json::object();
+    const json& arguments = member_of(params, "arguments");
     for (const auto& [property, schema] : props->items()) {
         if (!schema.is_object()) continue;
         const auto annotation = schema.find("x-mcp-header");
