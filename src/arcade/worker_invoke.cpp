@@ -48,13 +48,21 @@ private:
     }
 };
 
+/// `object[key]` when `object` is an object that has it, else null: a view, never a copy.
+const json& member(const json& object, const char* key) {
+    static const json none;
+    if (!object.is_object()) return none;
+    const auto it = object.find(key);
+    return it != object.end() ? *it : none;
+}
+
 /// Reads `[{key, value}]` into a lower-cased map; false when the shape is wrong.
 bool read_pairs(const json& list, std::map<std::string, std::string>& out, bool drop_reserved) {
     if (list.is_null()) return true;
     if (!list.is_array()) return false;
     for (const auto& item : list) {
         if (!item.is_object() || !item.contains("key") || !item["key"].is_string()) return false;
-        const auto value = item.value("value", json());
+        const json& value = member(item, "value");
         if (!value.is_string() && !value.is_null()) return false;
         const auto key = item["key"].get<std::string>();
         if (drop_reserved && is_reserved_secret(key)) continue;  // never handed to tool code
@@ -100,42 +108,44 @@ http_answer bad_request(std::string detail) { return http_answer{400, json{{"det
 
 void worker_api::invoke(const std::string& body, std::function<void(http_answer)> respond) {
     std::string why;
-    const auto parsed = core_.parse_limited(body, why);
+    auto parsed = core_.parse_limited(body, why);
     if (parsed && !parsed->is_object()) return respond(bad_request("Request body must be a JSON object"));
     if (!parsed)
         return respond(bad_request(why.rfind("Parse error", 0) == 0 ? "Request body must be a JSON object" : why));
-    const json& request = *parsed;
-    const json tool = request.value("tool", json());
-    if (!tool.is_object() || !tool.value("name", json()).is_string() || !tool.value("toolkit", json()).is_string())
+    json& request = *parsed;  // read in place; only the inputs are moved out
+    const json& tool = member(request, "tool");
+    if (!tool.is_object() || !member(tool, "name").is_string() || !member(tool, "toolkit").is_string())
         return respond(bad_request("tool.name and tool.toolkit must be strings"));
-    const json version = tool.value("version", json());
+    const json& version = member(tool, "version");
     if (!version.is_null() && !version.is_string())
         return respond(bad_request("tool.version must be a string or null"));
-    json inputs = request.value("inputs", json());
-    if (inputs.is_null()) inputs = json::object();
-    if (!inputs.is_object()) return respond(bad_request("inputs must be an object or null"));
-    const json execution_id = request.value("execution_id", json());
+    json inputs = json::object();
+    if (auto in = request.find("inputs"); in != request.end() && !in->is_null()) {
+        if (!in->is_object()) return respond(bad_request("inputs must be an object or null"));
+        inputs = std::move(*in);
+    }
+    const json& execution_id = member(request, "execution_id");
     if (!execution_id.is_null() && !execution_id.is_string())
         return respond(bad_request("execution_id must be a string or null"));
 
     auto ctx = std::make_shared<worker_scope>();
     ctx->execution_id = execution_id.is_string() ? execution_id.get<std::string>() : std::string();
-    const json context = request.value("context", json());
+    const json& context = member(request, "context");
     if (!context.is_null()) {
         if (!context.is_object()) return respond(bad_request("context must be an object or null"));
-        const json user = context.value("user_id", json());
+        const json& user = member(context, "user_id");
         if (!user.is_null() && !user.is_string())
             return respond(bad_request("context.user_id must be a string or null"));
         if (user.is_string()) ctx->user = user.get<std::string>();
-        if (!read_pairs(context.value("secrets", json()), ctx->secrets, true))
+        if (!read_pairs(member(context, "secrets"), ctx->secrets, true))
             return respond(bad_request("context.secrets must be a list of {key, value} strings"));
-        if (!read_pairs(context.value("metadata", json()), ctx->metadata_, false))
+        if (!read_pairs(member(context, "metadata"), ctx->metadata_, false))
             return respond(bad_request("context.metadata must be a list of {key, value} strings"));
-        const json auth = context.value("authorization", json());
+        const json& auth = member(context, "authorization");
         if (!auth.is_null()) {
             if (!auth.is_object()) return respond(bad_request("context.authorization must be an object or null"));
-            if (auto t = auth.value("token", json()); t.is_string()) ctx->token = t.get<std::string>();
-            if (auto info = auth.value("user_info", json()); info.is_object()) ctx->info = info;
+            if (const json& t = member(auth, "token"); t.is_string()) ctx->token = t.get<std::string>();
+            if (const json& info = member(auth, "user_info"); info.is_object()) ctx->info = info;
         }
     }
 

@@ -101,12 +101,17 @@ bool call_runner::run(const std::shared_ptr<in_flight_call>& call, const call_pl
             if (!call->answered.exchange(true)) shared->deliver(Answer{}, call_end::cancelled);
             return;
         }
-        // The time limit runs from the handler's start (not from the queue).
-        auto overdue = std::make_shared<overdue_state>();
-        const auto watch = arm(call, plan, overdue, [call, shared] {
-            if (call->cancelled || call->answered.exchange(true)) return;
-            shared->deliver(shared->on_timeout(), call_end::timed_out);
-        });
+        // The time limit runs from the handler's start (not from the queue). Without one (inline
+        // calls) there is nothing to arm.
+        std::shared_ptr<overdue_state> overdue;
+        std::optional<std::uint64_t> watch;
+        if (plan.time_limit.count() > 0) {
+            overdue = std::make_shared<overdue_state>();
+            watch = arm(call, plan, overdue, [call, shared] {
+                if (call->cancelled || call->answered.exchange(true)) return;
+                shared->deliver(shared->on_timeout(), call_end::timed_out);
+            });
+        }
         Answer answer{};
         try {
             answer = shared->body();
@@ -114,7 +119,7 @@ bool call_runner::run(const std::shared_ptr<in_flight_call>& call, const call_pl
             log_escaped_exception();
             answer = shared->on_failure();
         }
-        disarm(watch, *overdue);
+        if (overdue) disarm(watch, *overdue);
         registry_.untrack(call);
         release(plan);
         if (call->answered.exchange(true)) return;  // the timeout answer went out already

@@ -231,7 +231,10 @@ net::awaitable<bool> write_raw_json(http_stream& stream, const http_request& req
     head.append(std::to_string(static_cast<unsigned>(status))).append(1, ' ');
     head.append(reason.data(), reason.size()).append("\r\n");
     for (const auto& [name, value] : headers) {
-        if (value.find_first_of("\r\n") != std::string::npos) continue;  // never a header injection
+        if (name.find_first_of("\r\n:") != std::string::npos || value.find_first_of("\r\n") != std::string::npos)
+            continue;  // never a header injection
+        if (iequals(name, "Content-Type") || iequals(name, "Content-Length") || iequals(name, "Connection"))
+            continue;  // written below, once
         head.append(name).append(": ").append(value).append("\r\n");
     }
     if (!body.empty()) head.append("Content-Type: application/json\r\n");

@@ -152,6 +152,28 @@ protected:
     http_options options;
 };
 
+TEST_F(HttpConnectionInMemory, WritesTheResponseHeadAsHttpRequires) {
+    // The head of a JSON answer is written by hand: the status line of the request's version,
+    // Content-Type, Connection only where it differs from the version's default, Content-Length.
+    const std::string body = R"({"jsonrpc":"2.0","id":1,"method":"ping"})";
+    const auto request = [&](std::string_view version, std::string_view connection) {
+        std::string r = "POST /mcp HTTP/" + std::string(version) +
+                        "\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        "Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2025-11-25\r\n";
+        if (!connection.empty()) r += "Connection: " + std::string(connection) + "\r\n";
+        return r + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    };
+    const std::string reply = R"({"id":1,"jsonrpc":"2.0","result":{}})";
+    const std::string tail = "Content-Length: " + std::to_string(reply.size()) + "\r\n\r\n" + reply;
+    const std::string json_type = "Content-Type: application/json\r\n";
+    EXPECT_EQ(serve(request("1.1", "")).answer, "HTTP/1.1 200 OK\r\n" + json_type + tail);
+    EXPECT_EQ(serve(request("1.1", "close")).answer,
+              "HTTP/1.1 200 OK\r\n" + json_type + "Connection: close\r\n" + tail);
+    EXPECT_EQ(serve(request("1.0", "")).answer, "HTTP/1.0 200 OK\r\n" + json_type + tail);
+    EXPECT_EQ(serve(request("1.0", "keep-alive")).answer,
+              "HTTP/1.0 200 OK\r\n" + json_type + "Connection: keep-alive\r\n" + tail);
+}
+
 TEST_F(HttpConnectionInMemory, AnswersACallWithContentLengthAndChunked) {
     for (const bool chunked : {false, true}) {
         const auto e = serve(post(call("Echo", "abc"), chunked));
