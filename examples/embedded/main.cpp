@@ -1,7 +1,7 @@
-// Example: two MCP servers in one process, served over HTTP from this program's own threads.
-// One event_loop, run by two threads we start; on it a "greeter" and a "calculator" service, each
-// on its own free loopback port (port 0, read back after start). It prints both URLs, serves until
-// a line "stop" (or end of input) arrives on stdin, then stops both gracefully.
+// Example: two MCP servers in one process, served over HTTP from this program's own thread.
+// One event_loop (one io_context) run by a thread we start; on it a "greeter" and a "calculator"
+// service, each on its own free loopback port (port 0, read back after start). It prints both
+// URLs, serves until a line "stop" (or end of input) arrives on stdin, then stops both gracefully.
 // Run: build/release/bin/embedded_example   Check: examples/embedded/check.sh <binary>
 #include <arcade_mcp/http_service.hpp>
 #include <arcade_mcp/mcp.hpp>
@@ -9,7 +9,6 @@
 #include <iostream>
 #include <string>
 #include <thread>
-#include <vector>
 
 namespace {
 
@@ -47,7 +46,9 @@ int main() {
     calculator.add_tool<add_args>("add", "Add two numbers.", [](const add_args& in) { return in.a + in.b; })
         .non_blocking();
 
-    arcade_mcp::event_loop loop(2);  // run by the two threads below
+    // One I/O thread, so one io_context; event_loop(N) holds one per thread, each run() thread
+    // serving its share of the connections of both services.
+    arcade_mcp::event_loop loop(1);
     arcade_mcp::http_service_options stateless;
     stateless.stateless = true;  // every request stands alone: no initialize needed first
     arcade_mcp::http_service greeter_http(greeter, loop, stateless);
@@ -59,8 +60,7 @@ int main() {
         std::cerr << "cannot serve: " << e.what() << '\n';
         return 1;
     }
-    std::vector<std::thread> io;
-    for (int i = 0; i < 2; ++i) io.emplace_back([&loop] { loop.run(); });
+    std::thread io([&loop] { loop.run(); });
     std::cout << "greeter " << greeter_http.url() << '\n' << "calculator " << calculator_http.url() << std::endl;
 
     for (std::string line; std::getline(std::cin, line) && line != "stop";) {
@@ -68,7 +68,7 @@ int main() {
     greeter_http.stop();  // in-flight requests finish; sessions and connections close
     calculator_http.stop();
     loop.stop();
-    for (auto& t : io) t.join();
+    io.join();
     std::cout << "stopped" << std::endl;
     return 0;
 }
