@@ -166,17 +166,19 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
             logs = json::array(
                 {{{"message", *entry->spec->deprecation_message}, {"level", "warning"}, {"subtype", "deprecation"}}});
         if (!error && value.is_null()) value = "";  // a typed tool's null result, as Python reports it
-        json output{{"value", error ? json(nullptr) : std::move(value)},
-                    {"logs", std::move(logs)},
-                    {"error", error ? error_json(*error, entry->spec->name) : json(nullptr)},
-                    {"requires_authorization", nullptr}};
-        return http_answer{200,
-                           json{{"execution_id", ctx->execution_id},
-                                {"finished_at", finished_at_now()},
-                                {"duration", ms},
-                                {"success", !error},
-                                {"output", std::move(output)}},
-                           {}};
+        // Built member by member: a braced json initializer list copies every element once more.
+        json output = json::object();
+        output["value"] = error ? json(nullptr) : std::move(value);
+        output["logs"] = std::move(logs);
+        output["error"] = error ? error_json(*error, entry->spec->name) : json(nullptr);
+        output["requires_authorization"] = nullptr;
+        json response = json::object();
+        response["execution_id"] = ctx->execution_id;
+        response["finished_at"] = finished_at_now();
+        response["duration"] = ms;
+        response["success"] = !error;
+        response["output"] = std::move(output);
+        return http_answer{200, std::move(response), {}};
     };
     const call_plan plan = plan_for(*entry->spec, core_.options().tool_timeout);
     call_job<http_answer> job;
