@@ -14,6 +14,7 @@
 #include "mcp/secrets.hpp"
 #include "mcp/tool_errors.hpp"
 #include "mcp/tool_invocation.hpp"
+#include "util/json_text.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
@@ -48,21 +49,13 @@ private:
     }
 };
 
-/// `object[key]` when `object` is an object that has it, else null: a view, never a copy.
-const json& member(const json& object, const char* key) {
-    static const json none;
-    if (!object.is_object()) return none;
-    const auto it = object.find(key);
-    return it != object.end() ? *it : none;
-}
-
 /// Reads `[{key, value}]` into a lower-cased map; false when the shape is wrong.
 bool read_pairs(const json& list, std::map<std::string, std::string>& out, bool drop_reserved) {
     if (list.is_null()) return true;
     if (!list.is_array()) return false;
     for (const auto& item : list) {
         if (!item.is_object() || !item.contains("key") || !item["key"].is_string()) return false;
-        const json& value = member(item, "value");
+        const json& value = member_or_null(item, "value");
         if (!value.is_string() && !value.is_null()) return false;
         const auto key = item["key"].get<std::string>();
         if (drop_reserved && is_reserved_secret(key)) continue;  // never handed to tool code
@@ -113,10 +106,10 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
     if (!parsed)
         return respond(bad_request(why.rfind("Parse error", 0) == 0 ? "Request body must be a JSON object" : why));
     json& request = *parsed;  // read in place; only the inputs are moved out
-    const json& tool = member(request, "tool");
-    if (!tool.is_object() || !member(tool, "name").is_string() || !member(tool, "toolkit").is_string())
+    const json& tool = member_or_null(request, "tool");
+    if (!tool.is_object() || !member_or_null(tool, "name").is_string() || !member_or_null(tool, "toolkit").is_string())
         return respond(bad_request("tool.name and tool.toolkit must be strings"));
-    const json& version = member(tool, "version");
+    const json& version = member_or_null(tool, "version");
     if (!version.is_null() && !version.is_string())
         return respond(bad_request("tool.version must be a string or null"));
     json inputs = json::object();
@@ -124,28 +117,28 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
         if (!in->is_object()) return respond(bad_request("inputs must be an object or null"));
         inputs = std::move(*in);
     }
-    const json& execution_id = member(request, "execution_id");
+    const json& execution_id = member_or_null(request, "execution_id");
     if (!execution_id.is_null() && !execution_id.is_string())
         return respond(bad_request("execution_id must be a string or null"));
 
     auto ctx = std::make_shared<worker_scope>();
     ctx->execution_id = execution_id.is_string() ? execution_id.get<std::string>() : std::string();
-    const json& context = member(request, "context");
+    const json& context = member_or_null(request, "context");
     if (!context.is_null()) {
         if (!context.is_object()) return respond(bad_request("context must be an object or null"));
-        const json& user = member(context, "user_id");
+        const json& user = member_or_null(context, "user_id");
         if (!user.is_null() && !user.is_string())
             return respond(bad_request("context.user_id must be a string or null"));
         if (user.is_string()) ctx->user = user.get<std::string>();
-        if (!read_pairs(member(context, "secrets"), ctx->secrets, true))
+        if (!read_pairs(member_or_null(context, "secrets"), ctx->secrets, true))
             return respond(bad_request("context.secrets must be a list of {key, value} strings"));
-        if (!read_pairs(member(context, "metadata"), ctx->metadata_, false))
+        if (!read_pairs(member_or_null(context, "metadata"), ctx->metadata_, false))
             return respond(bad_request("context.metadata must be a list of {key, value} strings"));
-        const json& auth = member(context, "authorization");
+        const json& auth = member_or_null(context, "authorization");
         if (!auth.is_null()) {
             if (!auth.is_object()) return respond(bad_request("context.authorization must be an object or null"));
-            if (const json& t = member(auth, "token"); t.is_string()) ctx->token = t.get<std::string>();
-            if (const json& info = member(auth, "user_info"); info.is_object()) ctx->info = info;
+            if (const json& t = member_or_null(auth, "token"); t.is_string()) ctx->token = t.get<std::string>();
+            if (const json& info = member_or_null(auth, "user_info"); info.is_object()) ctx->info = info;
         }
     }
 

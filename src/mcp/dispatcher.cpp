@@ -11,6 +11,7 @@
 #include "mcp/paging.hpp"
 #include "mcp/protocol_version.hpp"
 #include "mcp/request_meta.hpp"
+#include "util/json_text.hpp"
 #include "util/random.hpp"
 
 namespace arcade_mcp::detail {
@@ -41,7 +42,7 @@ public:
     void send(json message) override { outer_->send(std::move(message)); }
     void finish(std::optional<json> reply) override {
         std::size_t size = 0;
-        if (reply) size = reply->dump(-1, ' ', false, json::error_handler_t::replace).size();
+        if (reply) size = to_json_text(*reply).size();
         bool last = false;
         {
             std::lock_guard l(mu_);
@@ -140,13 +141,14 @@ void dispatcher::list_changed(list_kind kind) {
         if (rebuilt) catalog_ = std::move(rebuilt);
         capabilities_ = std::move(capabilities);
     }
-    const std::string_view method = kind == list_kind::tools       ? "notifications/tools/list_changed"
-                                    : kind == list_kind::resources ? "notifications/resources/list_changed"
-                                                                   : "notifications/prompts/list_changed";
-    const std::string capability = kind == list_kind::tools       ? "tools"
-                                   : kind == list_kind::resources ? "resources"
-                                                                  : "prompts";
-    sessions_.broadcast(jsonrpc::make_notification(method, json::object()),
+    struct change {
+        std::string_view method, capability;
+    };
+    const change c = kind == list_kind::tools       ? change{"notifications/tools/list_changed", "tools"}
+                     : kind == list_kind::resources ? change{"notifications/resources/list_changed", "resources"}
+                                                    : change{"notifications/prompts/list_changed", "prompts"};
+    const std::string_view capability = c.capability;
+    sessions_.broadcast(jsonrpc::make_notification(c.method, json::object()),
                         [&](const session_state& s) { return s.advertised(capability); });
 }
 

@@ -54,7 +54,7 @@ json dispatcher::build_server_info_meta() const {
 json dispatcher::discover() const {
     json versions = json::array();
     for (auto r : all_revisions_newest_first) versions.push_back(r);
-    json result{{"supportedVersions", std::move(versions)}, {"capabilities", server_capabilities()}};
+    json result{{"supportedVersions", std::move(versions)}, {"capabilities", *offered_capabilities()}};
     if (server_.info().instructions) result["instructions"] = *server_.info().instructions;
     add_cache_hint(result, server_.info().discover_cache);
     return result;

@@ -10,10 +10,6 @@
 
 namespace arcade_mcp::detail {
 
-namespace {
-std::string serialize(const json& message) { return to_json_text(message); }
-}  // namespace
-
 void event_stream::push(std::string data, bool is_reply) {
     {
         std::lock_guard l(mu_);
@@ -25,7 +21,7 @@ void event_stream::push(std::string data, bool is_reply) {
     wake_reader();
 }
 
-void event_stream::send(json message) { push(serialize(message), false); }
+void event_stream::send(json message) { push(to_json_text(message), false); }
 
 void event_stream::finish(std::optional<json> reply) {
     if (reply) {
@@ -33,7 +29,7 @@ void event_stream::finish(std::optional<json> reply) {
             std::lock_guard l(mu_);
             reply_error_code_ = code;
         }
-        push(serialize(*reply), true);
+        push(to_json_text(*reply), true);
         return;
     }
     {

@@ -59,9 +59,7 @@ net::awaitable<bool> post_modern(http_stream& stream, const http_request& req,
     }
     const bool is_request = payload.contains("id") && payload.contains("method");
     if (is_request) {
-        static const json no_params;
-        const auto params_it = payload.find("params");
-        auto meta = check_request_meta(params_it == payload.end() ? no_params : *params_it);
+        auto meta = check_request_meta(member_or_null(payload, "params"));
         if (auto* err = std::get_if<jsonrpc::error>(&meta)) co_return co_await answer_error(*err);
         const std::string revision(std::get<checked_request_meta>(meta).revision);
         const std::string sent(header(req, "MCP-Protocol-Version"));

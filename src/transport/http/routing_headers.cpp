@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "mcp/request_meta.hpp"
+#include "util/json_text.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
@@ -86,8 +87,6 @@ std::optional<std::string> decode_header_value(std::string_view raw) {
 
 std::optional<jsonrpc::error> check_routing_headers(const header_lookup& header, const json& request,
                                                     const json* input_schema) {
-    static const json no_object = json::object();
-    static const json no_value;
     // Views into the request: nothing of it is copied.
     const auto method_member = request.find("method");
     const std::string_view method = method_member != request.end() && method_member->is_string()
@@ -100,18 +99,12 @@ std::optional<jsonrpc::error> check_routing_headers(const header_lookup& header,
         return mismatch("Mcp-Method header value '" + std::string(trim_ows(*sent_method)) +
                         "' does not match body value '" + std::string(method) + "'");
 
-    const auto params_member = request.find("params");
-    const json& params = params_member != request.end() ? *params_member : no_object;
-    const auto member_of = [](const json& object, const char* key) -> const json& {
-        if (!object.is_object()) return no_value;
-        const auto it = object.find(key);
-        return it != object.end() ? *it : no_value;
-    };
+    const json& params = member_or_null(request, "params");
     const char* name_member = method == "tools/call" || method == "prompts/get" ? "name"
                               : method == "resources/read"                      ? "uri"
                                                                                 : nullptr;
     if (name_member) {
-        const json& body_name = member_of(params, name_member);
+        const json& body_name = member_or_null(params, name_member);
         const auto sent_name = header("Mcp-Name");
         if (!sent_name) return mismatch("the Mcp-Name header is required for " + std::string(method));
         const auto decoded = decode_header_value(*sent_name);
@@ -124,7 +117,7 @@ std::optional<jsonrpc::error> check_routing_headers(const header_lookup& header,
     if (method != "tools/call" || input_schema == nullptr || !input_schema->is_object()) return std::nullopt;
     const auto props = input_schema->find("properties");
     if (props == input_schema->end() || !props->is_object()) return std::nullopt;
-    const json& arguments = member_of(params, "arguments");
+    const json& arguments = member_or_null(params, "arguments");
     for (const auto& [property, schema] : props->items()) {
         if (!schema.is_object()) continue;
         const auto annotation = schema.find("x-mcp-header");
