@@ -3,7 +3,12 @@
 // redirectToAuthorization() drives oidc-provider's devInteractions pages by hand (follow the
 // redirects keeping cookies, post the login form with a chosen login name, confirm consent) and
 // captures the `code` of the final redirect to the redirect URI. Nothing listens on that URI.
+// Also: the SDK client over Streamable HTTP with an authProvider, recording the URLs it fetched.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CookieJar, request } from './oidc.mjs';
+import { MessageRecorder, recordTransport } from './recorder.mjs';
+import { REQUEST_OPTIONS } from './sdk.mjs';
 
 const MAX_STEPS = 16;
 
@@ -111,4 +116,32 @@ export class DevLoginProvider {
     if (!this.verifier) throw new Error('no code verifier saved');
     return this.verifier;
   }
+}
+
+/**
+ * Connects the SDK client to `url` with `authProvider`; every URL the transport fetches (MCP
+ * endpoint, metadata, AS endpoints) is appended to `fetched` ("METHOD url"). Resolves
+ * { client, transport, recorder, close() }; rejects with the SDK's error (e.g. UnauthorizedError
+ * after redirectToAuthorization), the client closed, the transport in `err.transport` (for finishAuth).
+ */
+export async function connectWithAuth(url, authProvider, fetched = []) {
+  const recordingFetch = (input, init) => {
+    fetched.push(`${init?.method ?? 'GET'} ${typeof input === 'string' ? input : input.href ?? input.url}`);
+    return fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(10000) });
+  };
+  const recorder = new MessageRecorder();
+  const transport = recordTransport(new StreamableHTTPClientTransport(new URL(url), { authProvider, fetch: recordingFetch }), recorder);
+  const client = new Client({ name: 'arcade-mcp-cpp-e2e-oauth', version: '0.0.0' });
+  const close = async () => {
+    recorder.closing = true;
+    await Promise.race([client.close().catch(() => {}), new Promise((r) => setTimeout(r, 6000).unref())]);
+  };
+  try {
+    await client.connect(transport, REQUEST_OPTIONS);
+  } catch (err) {
+    await close();
+    if (err && typeof err === 'object') err.transport = transport;
+    throw err;
+  }
+  return { client, transport, recorder, close };
 }
