@@ -2,6 +2,8 @@
 // (kubernetes-models: ajv validators compiled from the Kubernetes OpenAPI spec, offline) and the
 // SealedSecret CRD schema (@kubernetes-models/sealed-secrets), then checks the deployment rules
 // this repository promises (docs/deploy.md). usage: node k8s-validate.mjs NAME=rendered.yaml...
+// Front-door authorization rules apply wherever MCP_RESOURCE_SERVER_* is set; a NAME starting
+// with "oauth" must set it (so an overlay that lost its settings fails).
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 
@@ -29,6 +31,130 @@ async function validateObject(where, obj) {
 }
 
 function expect(where, cond, msg) { if (!cond) fail(where, msg); }
+
+// Whether ingress-nginx sends request `path` to this path rule: Exact is equality, Prefix is
+// element-wise (/a matches /a and /a/b, not /ab), ImplementationSpecific without the use-regex
+// annotation is a plain string prefix.
+function matchesPath(rule, path) {
+  if (rule.pathType === "Exact") return path === rule.path;
+  if (rule.pathType === "Prefix") {
+    const p = rule.path.replace(/\/+$/, "");
+    return p === "" || path === p || path.startsWith(`${p}/`);
+  }
+  return path.startsWith(rule.path);
+}
+
+// The backend a request for host + path reaches: Exact first, then the longest matching path.
+function backendFor(ingresses, host, path) {
+  const hits = ingresses.flatMap((i) => i.spec.rules.filter((r) => r.host === host))
+    .flatMap((r) => r.http.paths.filter((p) => matchesPath(p, path)))
+    .sort((a, b) => (b.pathType === "Exact") - (a.pathType === "Exact") || b.path.length - a.path.length);
+  return hits[0]?.backend;
+}
+
+const ALGORITHMS = new Set(["RS256", "ES256", "PS256", "EdDSA"]);
+const ENTRY_KEYS = new Set(["authorization_server_url", "issuer", "jwks_uri", "algorithm", "algorithms",
+  "expected_audiences", "validation_options"]);
+const isHttps = (u) => { try { return new URL(u).protocol === "https:"; } catch { return false; } };
+const WELL_KNOWN = "/.well-known/oauth-protected-resource";
+
+// One entry of MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS, as the server checks it at start, but
+// stricter where a cluster is concerned: every URL https (the server allows http to loopback).
+function checkAuthorizationServer(w, s) {
+  if (!s || typeof s !== "object" || Array.isArray(s)) return fail(w, "not an object");
+  for (const k of Object.keys(s)) expect(w, ENTRY_KEYS.has(k), `unknown key "${k}" (the server warns and ignores it)`);
+  expect(w, isHttps(s.authorization_server_url), "authorization_server_url must be https");
+  for (const k of ["issuer", "jwks_uri"]) if (k in s) expect(w, isHttps(s[k]), `${k} must be https`);
+  expect(w, !("algorithm" in s && "algorithms" in s), "give algorithm or algorithms, not both");
+  const algs = "algorithms" in s ? s.algorithms : "algorithm" in s ? [s.algorithm] : ["RS256"];
+  expect(w, Array.isArray(algs) && algs.length && algs.every((a) => ALGORITHMS.has(a)),
+    `algorithms must be among ${[...ALGORITHMS].join(", ")} (never none or HS*), got ${JSON.stringify(algs)}`);
+  if ("expected_audiences" in s) {
+    const aud = [s.expected_audiences].flat();
+    expect(w, aud.length && aud.every((a) => typeof a === "string" && a), "expected_audiences: non-empty strings");
+  }
+  const vo = s.validation_options ?? {};
+  for (const k of ["verify_exp", "verify_iss"])
+    expect(w, vo[k] !== false, `validation_options.${k}=false is refused at start`);
+  if ("leeway" in vo)
+    expect(w, Number.isInteger(vo.leeway) && vo.leeway >= 0 && vo.leeway <= 300, "leeway: 0 to 300 seconds");
+}
+
+// Front-door authorization (MCP_RESOURCE_SERVER_*): what the server checks at start (an invalid
+// value is exit 2, a crash loop in the cluster), and what only the manifests show: the canonical
+// URL is the public one (https, the ingress host, a path routed to this Service), and both
+// metadata URLs reach the pods. Returns the canonical URL, or null when the feature is off.
+function checkFrontDoor(name, { dep, c, env, ingresses, hosts, service }) {
+  const where = `${name} front-door auth`;
+  const vars = (c.env ?? []).filter((x) => x.name.startsWith("MCP_RESOURCE_SERVER_"));
+  if (!vars.some((e) => e.name === "MCP_RESOURCE_SERVER_CANONICAL_URL" ||
+                        e.name === "MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS")) {
+    expect(where, !name.startsWith("oauth"),
+      "MCP_RESOURCE_SERVER_CANONICAL_URL and MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS must be set");
+    return null;
+  }
+  for (const e of vars)
+    expect(where, typeof e.value === "string" && e.value.trim() !== "", `${e.name} must be a plain non-empty value`);
+  const canonical = env.MCP_RESOURCE_SERVER_CANONICAL_URL;
+  let url = null;
+  try { url = new URL(canonical); } catch { /* reported below */ }
+  expect(where, url, `MCP_RESOURCE_SERVER_CANONICAL_URL must be an absolute URL, got ${canonical}`);
+  if (url) {
+    expect(where, url.protocol === "https:",
+      `the canonical URL must be https (TLS ends at the Ingress), got ${canonical}`);
+    expect(where, hosts.has(url.hostname) && url.port === "",
+      `the canonical URL's host must be the ingress host (${[...hosts]}) without a port, got ${canonical}`);
+    expect(where, !/[?#]/.test(canonical), "the canonical URL takes no query or fragment");
+    expect(where, url.pathname.length > 1 && !url.pathname.endsWith("/"),
+      "the canonical URL names the endpoint's path, without a trailing slash");
+  }
+  let list = null;
+  try { list = JSON.parse(env.MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS ?? ""); } catch { /* reported below */ }
+  if (list && typeof list === "object" && !Array.isArray(list)) list = [list];  // one entry given bare
+  expect(where, Array.isArray(list) && list.length > 0,
+    "MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS must be a non-empty JSON array");
+  if (Array.isArray(list)) list.forEach((s, i) => checkAuthorizationServer(`${where}: authorization server ${i}`, s));
+  for (const k of ["MCP_RESOURCE_SERVER_SCOPES_SUPPORTED", "MCP_RESOURCE_SERVER_DEFAULT_CHALLENGE_SCOPES"]) {
+    const scopes = (env[k] ?? "").split(/[\s,]+/).filter(Boolean);
+    expect(where, !scopes.includes("offline_access"),
+      `${k}: offline_access is never advertised (MCP 2026-07-28); the server drops it`);
+    expect(where, scopes.every((s) => /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s)), `${k}: not a list of OAuth scope tokens`);
+  }
+  for (const [k, lo, hi] of [["MCP_RESOURCE_SERVER_JWKS_CACHE_SECONDS", 1, 86400],
+    ["MCP_RESOURCE_SERVER_JWKS_REFETCH_COOLDOWN_SECONDS", 0, 3600]]) {
+    if (k in env) expect(where, /^\d+$/.test(env[k]) && +env[k] >= lo && +env[k] <= hi, `${k}: ${lo} to ${hi}`);
+  }
+  // The runtime image (FROM scratch) has no CA certificates: https fetches need a mounted bundle.
+  const file = env.MCP_RESOURCE_SERVER_CA_FILE;
+  if (typeof file !== "string") {
+    fail(where, "MCP_RESOURCE_SERVER_CA_FILE must name a mounted CA bundle: the image holds no CA certificates");
+  } else {
+    const mount = (c.volumeMounts ?? []).find((m) => file.startsWith(`${m.mountPath.replace(/\/$/, "")}/`));
+    const volumes = dep.spec.template.spec.volumes ?? [];
+    expect(where, mount && volumes.some((v) => v.name === mount.name),
+      `MCP_RESOURCE_SERVER_CA_FILE (${file}) must lie under a volumeMount of a volume of the pod`);
+  }
+  // The endpoint and both metadata URLs must reach this Service (a 404 from the ingress on the
+  // metadata breaks discovery even though /mcp answers 401).
+  const port = service?.spec.ports.find((p) => p.name === "http");
+  const toUs = (b) => !!service && b?.service?.name === service.metadata.name &&
+    (b.service.port?.name === "http" || b.service.port?.number === port?.port);
+  const paths = url ? [url.pathname, WELL_KNOWN + url.pathname, WELL_KNOWN] : [WELL_KNOWN];
+  for (const p of paths) {
+    const host = url ? url.hostname : [...hosts][0];
+    expect(where, toUs(backendFor(ingresses, host, p)),
+      `the Ingress must route ${host}${p} to Service arcade-eval-ref`);
+  }
+  for (const i of ingresses) {
+    for (const p of i.spec.rules.flatMap((r) => r.http.paths)) {
+      expect(`${name} Ingress ${i.metadata.name}`, !(p.path.includes(".") && p.pathType !== "ImplementationSpecific"),
+        `path ${p.path}: ingress-nginx's strict path validation refuses "." with pathType ${p.pathType}`);
+    }
+  }
+  expect(where, service?.metadata.namespace === dep.metadata.namespace,
+    "a Service arcade-eval-ref beside the Deployment");
+  return canonical;
+}
 
 function checkRules(name, objs) {
   const by = (kind) => objs.filter((o) => o.kind === kind);
@@ -85,7 +211,11 @@ function checkRules(name, objs) {
   if (stateless) expect(name, !hashBy, "stateless replicas need no affinity on /mcp");
   else expect(name, hashBy && hashBy !== "$http_mcp_session_id",
     "sessions mode needs an affinity key present on initialize too (not $http_mcp_session_id alone)");
-  console.log(`rules ${name}: ${stateless ? "stateless" : `sessions (affinity ${hashBy})`}, image ${c.image}, host ${[...hosts]}`);
+  const service = by("Service").find((sv) => sv.metadata.name === "arcade-eval-ref");
+  const canonical = checkFrontDoor(name, { dep, c, env, ingresses, hosts, service });
+  const mode = stateless ? "stateless" : `sessions (affinity ${hashBy})`;
+  console.log(`rules ${name}: ${mode}, image ${c.image}, host ${[...hosts]}` +
+    (canonical ? `, front-door auth for ${canonical}` : ""));
 }
 
 for (const arg of process.argv.slice(2)) {

