@@ -42,6 +42,8 @@ const rows = [
   ['heap allocations per Echo call (session, inline handler)', (r) => fmt(allocs(r, 'echo'), 0), '≤ 15'],
   ['heap allocations per Echo call, 2026-07-28 request / 2025 session',
     (r) => `${fmt(allocs(r, 'echo-2026'), 0)} / ${fmt(allocs(r, 'echo'), 0)}`, 'CPU within 10 %'],
+  ['Echo c32 with an OAuth bearer, auth/unauth rate',
+    (r) => fmt(share(r, 'ours-auth', 'echo', 'ours'), 0, ' %'), '≥ 85 %'],
   ['worker invoke with JWT, c32, share of nginx', (r) => fmt(share(r, 'ours', 'worker'), 0, ' %'), '≥ 50 %'],
   ['1 MiB argument echo, c1: our rate / TypeScript SDK 1.x', (r) => fmt(bigEcho(r), 2, '×'), '> 1× at every size'],
   ['RSS idle', (r) => fmt((r.servers?.ours?.rss_idle_kb ?? NaN) / 1024, 1, ' MB'), '< 10 MB'],

@@ -10,6 +10,12 @@
 // workload the other TypeScript peer runs. All of them speak 2025-11-25 here (v2 also serves
 // 2026-07-28 on the same endpoint; no workload of this harness sends it).
 //
+// ours-auth is arcade-eval-ref with front-door OAuth (MCP_RESOURCE_SERVER_CANONICAL_URL and
+// MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS): bench/lib/oauth.mjs serves an RSA key's JWK Set on
+// 127.0.0.1 and mints one RS256 token for the server's URL, which every request to it carries
+// (client.mjs setBearer; the Lua scripts through BENCH_BEARER). It runs Echo at 1 and 32
+// connections next to ours; the report shows the auth/unauth rate (the issue wants ≥ 0.85 at 32).
+//
 // Settings (environment; defaults in parentheses):
 //   BENCH_SECONDS (10)          duration of each main workload run, at 1 and 32 connections
 //   BENCH_SWEEP_SECONDS (5)     duration of each point of the connection and size sweeps
@@ -35,6 +41,12 @@
 //                               dir unless BENCH_RESULTS_DIR is set. Needs arcade-eval-ref,
 //                               micro_bench and alloc_count built:
 //                                 BENCH_ONLY=allocs node bench/harness.mjs
+//   BENCH_ONLY=auth             only ours and ours-auth: Echo at 32, then 1 connection(s), BENCH_SECONDS
+//                               each, the two servers alternated 3 times (ours, auth, ours, …) to
+//                               even out the noise of a shared VM; prints req/s, p50, p99 and CPU µs
+//                               per request (medians of the 3 runs) and the median auth/unauth rate
+//                               (about 2 minutes; results go to the temp dir unless BENCH_RESULTS_DIR):
+//                                 BENCH_SKIP_BUILD=1 BENCH_ONLY=auth node bench/harness.mjs
 //   BENCH_QUICK=1               a short smoke run (results go to the temp dir unless
 //                               BENCH_RESULTS_DIR is set)
 //   node bench/harness.mjs --render bench/results/<file>.json rewrites the .md, .png (and with
@@ -52,8 +64,11 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { CLK_TCK, ProcessSet, cpuTicks, machineTicks, memKb, sleep } from './lib/proc.mjs';
 import { echoCall, firstAnswerMs, freePort, mintWorkerToken, openSession, percentile, stdioRoundTrips } from './lib/client.mjs';
+import { INITIALIZE, MCP_HEADERS, request, setBearer } from './lib/client.mjs';
+import { startAuthServer } from './lib/oauth.mjs';
 import { MODERN_HEADERS, driveCalls, keepAliveAgent, legacyHeaders, modernEchoCall, readAllocCount } from './lib/allocs.mjs';
-import { renderAllocsConsole, renderConsole, renderMarkdown, renderChart, updateReadme } from './lib/report.mjs';
+import { renderAllocsConsole, renderAuthConsole, renderConsole, renderMarkdown, renderChart, updateReadme }
+  from './lib/report.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(BENCH_DIR, '..');
@@ -118,6 +133,7 @@ const shutdown = async (code) => {
   if (stopping) return;
   stopping = true;
   await procs.stopAll();
+  await authServer?.close();
   process.exit(code);
 };
 process.on('SIGINT', () => shutdown(130));
@@ -148,12 +164,17 @@ const OURS_BENCH_ENV = {
   ARCADE_SERVER_MAX_STRING_BYTES: String(8 << 20), // default 1 MiB: same
 };
 
-/** The caller's environment without ARCADE_* / MCP_TRANSPORT_* settings. */
+/** The caller's environment without ARCADE_* / MCP_TRANSPORT_* / MCP_RESOURCE_SERVER_* settings. */
 function cleanEnv(extra = {}) {
   const out = {};
-  for (const [k, v] of Object.entries(env)) if (!/^(ARCADE_|MCP_TRANSPORT_|BENCH_)/.test(k)) out[k] = v;
+  const ours = /^(ARCADE_|MCP_TRANSPORT_|MCP_RESOURCE_SERVER_|BENCH_)/;
+  for (const [k, v] of Object.entries(env)) if (!ours.test(k)) out[k] = v;
   return { ...out, ...extra };
 }
+
+/** ours-auth's authorization server (bench/lib/oauth.mjs), started on first use, closed by shutdown(). */
+let authServer = null;
+const mcpUrl = (port) => `http://127.0.0.1:${port}/mcp`;
 
 function nginxConfig(port, dir) {
   mkdirSync(dir, { recursive: true });
@@ -213,6 +234,15 @@ const SERVERS = {
     stateful: false,
     command: (port, extra = {}) => SERVERS.ours.command(port, { ARCADE_SERVER_STATELESS: '1', ...extra }),
   },
+  'ours-auth': {
+    label: 'arcade-eval-ref + OAuth bearer',
+    kind: 'mcp',
+    stateful: true,
+    oauth: true,
+    // The canonical URL (the tokens' audience) names the server's own port.
+    command: (port, extra = {}) => SERVERS.ours.command(port, { ...authServer.envFor(mcpUrl(port)), ...extra }),
+    bearer: (port) => authServer.mint(mcpUrl(port), 7200),
+  },
   nginx: {
     label: 'nginx (fixed body, 1 worker)',
     kind: 'fixed',
@@ -256,10 +286,13 @@ let logSeq = 0;
 /** Starts a server on a free port and waits for its first correct answer (bounded). */
 async function startServer(key, extraEnv = {}) {
   const def = SERVERS[key];
+  if (def.oauth) authServer ??= await startAuthServer();
   let lastErr;
   for (let attempt = 0; attempt < 3; ++attempt) {
     const port = await freePort();
     const c = def.command(port, extraEnv);
+    const bearer = def.bearer?.(port) ?? null;
+    setBearer(port, bearer);
     const logPath = path.join(tmp, `${key}-${++logSeq}.log`);
     const fd = openSync(logPath, 'a');
     const t0 = performance.now();
@@ -267,13 +300,23 @@ async function startServer(key, extraEnv = {}) {
     closeSync(fd);
     try {
       const startMs = await firstAnswerMs(port, def.kind, t0, child, 20000);
-      return { key, def, child, pid: child.pid, port, startMs, logPath };
+      if (def.oauth) await checkRefusesAnonymous(port);
+      return { key, def, child, pid: child.pid, port, startMs, logPath, bearer };
     } catch (err) {
       lastErr = new Error(`${key}: ${err.message}; log: ${tail(logPath)}`);
+      setBearer(port, null);
       await procs.stop(child);
     }
   }
   throw lastErr;
+}
+
+/** An OAuth server must refuse initialize without a token (401): else the build ignores the env. */
+async function checkRefusesAnonymous(port) {
+  const r = await request(port, { headers: MCP_HEADERS, body: INITIALIZE, auth: false, timeoutMs: 5000 });
+  if (r.status !== 401) {
+    throw new Error(`HTTP ${r.status} without a bearer token, 401 expected (no front-door OAuth in this build?)`);
+  }
 }
 
 function tail(file, bytes = 600) {
@@ -329,6 +372,7 @@ async function runWrk(server, workloadKey, conns, seconds, { phase, messageBytes
     MCP_SESSION: sid ?? '',
     BENCH_MESSAGE_BYTES: messageBytes === undefined ? '' : String(messageBytes),
     BENCH_JWT: jwt,
+    BENCH_BEARER: server.bearer ?? '', // ours-auth only: bench.mcp_headers() adds Authorization
     BENCH_EXPECT_SESSION: workloadKey === 'initialize' && server.def.stateful ? '1' : '0',
   });
   const args = ['-t1', `-c${conns}`, `-d${seconds}s`, '--latency', '--timeout', `${cfg.timeout}s`, '-s', path.join(luaDir, w.script), `http://127.0.0.1:${server.port}${w.path || '/mcp'}`];
@@ -764,6 +808,57 @@ async function allocsOnly() {
   process.stdout.write(`\n${renderAllocsConsole(results)}\n\nresults: ${file}\n`);
 }
 
+/**
+ * BENCH_ONLY=auth: ours and ours-auth only, Echo at 32 then 1 connection(s), cfg.seconds per run,
+ * alternated AUTH_ROUNDS times (ours, ours-auth, ours, ours-auth, …) so that a slow patch of the
+ * machine hits both; the table gives the medians and the median of the rounds' auth/unauth rates.
+ */
+const AUTH_ROUNDS = 3;
+async function authOnly() {
+  const results = {
+    schema: 'arcade-mcp-cpp bench 1',
+    only: 'auth',
+    started_at: new Date(runStarted * 1000).toISOString(),
+    config: { ...cfg, rounds: AUTH_ROUNDS, ours_env: OURS_BENCH_ENV },
+    machine: machineInfo(),
+    load_before: loadSnapshot(),
+    servers: {},
+    runs: [],
+    failures: [],
+  };
+  const busy = results.load_before.busy_processes;
+  log(`load ${results.load_before.loadavg}${busy.length ? `; busy processes: ${busy.join(', ')}` : ''}`);
+  if (!existsSync(bin('arcade-eval-ref'))) throw new Error(`${bin('arcade-eval-ref')} is missing: build first`);
+  const servers = {};
+  for (const key of ['ours', 'ours-auth']) {
+    servers[key] = await startServer(key); // a failure (e.g. no 401 without a token) ends the run
+    results.servers[key] = { label: servers[key].def.label, port: servers[key].port, start_ms: servers[key].startMs };
+  }
+  log(`issuer ${authServer.issuer}; Echo, ${cfg.seconds} s per run, ${AUTH_ROUNDS} rounds of ours then ours-auth`);
+  for (const conns of [32, 1]) {
+    for (let round = 1; round <= AUTH_ROUNDS; ++round) {
+      for (const key of ['ours', 'ours-auth']) {
+        checkStop();
+        const r = await runWrk(servers[key], 'echo', conns, cfg.seconds, { phase: 'auth' });
+        r.round = round;
+        if (r.failed) results.failures.push(`${key} echo c=${conns} round ${round}: ${r.failed}`);
+        results.runs.push(r);
+      }
+    }
+  }
+  for (const [key, s] of Object.entries(servers)) {
+    results.servers[key].rss_end_kb = memKb(s.pid);
+    if (s.child.exited) results.failures.push(`${key} exited during the run: ${JSON.stringify(s.child.exitInfo)}`);
+    await procs.stop(s.child);
+  }
+  results.load_after = loadSnapshot();
+  results.finished_at = new Date().toISOString();
+  mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `auth-${results.started_at.slice(0, 10)}-${results.machine.host}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`\n${renderAuthConsole(results)}\n\nresults: ${file}\n`);
+}
+
 // ---- main ------------------------------------------------------------------------------------
 
 async function main() {
@@ -830,7 +925,9 @@ async function main() {
 
   log(`main workloads (${cfg.seconds} s each, 1 and 32 connections)`);
   for (const conns of [1, 32]) {
-    for (const key of ['nginx', 'ours', ...TS_STATEFUL]) await run(key, 'echo', conns, cfg.seconds, { phase: 'main' });
+    for (const key of ['nginx', 'ours', 'ours-auth', ...TS_STATEFUL]) {
+      await run(key, 'echo', conns, cfg.seconds, { phase: 'main' });
+    }
     for (const key of ['ours-stateless', ...TS_STATELESS]) await run(key, 'echo-stateless', conns, cfg.seconds, { phase: 'main' });
     for (const key of ['ours', ...TS_STATEFUL]) await run(key, 'list', conns, cfg.seconds, { phase: 'main' });
     await run('ours', 'worker', conns, cfg.seconds, { phase: 'main' });
@@ -909,7 +1006,14 @@ async function render(file) {
   }
 }
 
-(argOf('render') ? render(path.resolve(argOf('render'))) : cfg.only === 'allocs' ? allocsOnly() : cfg.only ? Promise.reject(new Error(`BENCH_ONLY=${cfg.only}: only "allocs" is known`)) : main())
+const ONLY = { allocs: allocsOnly, auth: authOnly };
+const job = () => {
+  if (argOf('render')) return render(path.resolve(argOf('render')));
+  if (!cfg.only) return main();
+  if (ONLY[cfg.only]) return ONLY[cfg.only]();
+  return Promise.reject(new Error(`BENCH_ONLY=${cfg.only}: only ${Object.keys(ONLY).join(' and ')} are known`));
+};
+job()
   .then(() => shutdown(0))
   .catch(async (err) => {
     if (stopping || err instanceof Stopped) return; // shutdown() exits

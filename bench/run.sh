@@ -16,6 +16,8 @@
 #   BENCH_KEEP_TMP=1 (keep the temp dir: server logs, wrk output, nginx config)
 #   BENCH_ONLY=allocs (only the heap allocations per call, issue #15: micro_bench's tools/call
 #   benchmarks and the server under load with bench/alloc/alloc_count.c preloaded; ~1 minute)
+#   BENCH_ONLY=auth (only arcade-eval-ref with and without an OAuth bearer token: Echo at 32 and
+#   1 connections, alternated 3 times, with the median auth/unauth rate; ~2 minutes)
 # Every process the run starts is stopped by PID when it ends, fails or is interrupted.
 set -euo pipefail
 cd "$(dirname "$0")/.."

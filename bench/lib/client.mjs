@@ -1,6 +1,7 @@
 // The harness's own small clients: HTTP requests with a time limit, MCP sessions (initialize +
 // notifications/initialized), the first-correct-answer probe used to time start-up, the worker
-// JWT, and the stdio round-trip driver.
+// JWT, and the stdio round-trip driver. A server that wants an OAuth bearer token (ours-auth) has
+// it registered for its port with setBearer: every request() to that port then carries it.
 import http from 'node:http';
 import net from 'node:net';
 import { createHmac } from 'node:crypto';
@@ -38,8 +39,24 @@ export async function freePort() {
   return port;
 }
 
-/** One HTTP request; resolves { status, headers, text } or rejects (socket error, time limit). */
-export function request(port, { method = 'POST', path = '/mcp', headers = {}, body, agent = false, timeoutMs = 10000 } = {}) {
+/** Bearer tokens by port, sent as Authorization by request() (so also by the probes and openSession). */
+const bearers = new Map();
+/** Registers (or, with null, forgets) the bearer token of the server on `port`. */
+export function setBearer(port, token) {
+  if (token) bearers.set(port, token);
+  else bearers.delete(port);
+}
+
+/**
+ * One HTTP request; resolves { status, headers, text } or rejects (socket error, time limit).
+ * Carries the port's bearer token (setBearer) unless `auth` is false or headers has Authorization.
+ */
+export function request(
+  port,
+  { method = 'POST', path = '/mcp', headers = {}, body, agent = false, timeoutMs = 10000, auth = true } = {},
+) {
+  const bearer = auth && bearers.get(port);
+  if (bearer) headers = { Authorization: `Bearer ${bearer}`, ...headers };
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const req = http.request(

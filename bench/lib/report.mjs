@@ -4,9 +4,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-const SERVER_ORDER = ['ours', 'ours-stateless', 'nginx', 'ts-stateful', 'ts-stateless', 'ts-sdk-v2-stateful', 'ts-sdk-v2-stateless'];
+const SERVER_ORDER = ['ours', 'ours-auth', 'ours-stateless', 'nginx', 'ts-stateful', 'ts-stateless',
+  'ts-sdk-v2-stateful', 'ts-sdk-v2-stateless'];
 const LABELS = {
   ours: 'arcade-eval-ref',
+  'ours-auth': 'arcade-eval-ref + OAuth bearer',
   'ours-stateless': 'arcade-eval-ref stateless',
   nginx: 'nginx, fixed body',
   'ts-stateful': 'TS SDK stateful',
@@ -61,9 +63,25 @@ function mainRows(results) {
   );
 }
 
+/** The issue's bound for OAuth: authenticated Echo at 32 connections keeps ≥ 85 % of the rate without. */
+export const AUTH_MIN_RATE = 0.85;
+/** Rate of ours-auth over ours (same workload and connections) in the main phase, or null. */
+function authRate(results, workload, conns) {
+  const a = find(results, 'ours-auth', workload, conns);
+  const u = find(results, 'ours', workload, conns);
+  return a && u ? a.rps / u.rps : null;
+}
+/** The server cell: ours-auth's label carries its auth/unauth rate. */
+function serverCell(results, r) {
+  if (r.server !== 'ours-auth') return label(r.server);
+  const rate = authRate(results, r.workload, r.conns);
+  return `${label(r.server)} (auth/unauth rate ${rate == null ? 'n/a' : `${rate.toFixed(2)}×`})`;
+}
+
 const MAIN_HEAD = ['workload', 'server', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'CPU s/10k req', 'RSS max MB'];
-function mainCells(r) {
-  return [WORKLOAD_TITLES[r.workload] || r.workload, label(r.server), String(r.conns), int(r.rps), ms(r.p50_ms), ms(r.p99_ms), ms(r.max_ms), errorsText(r), fixed(r.cpu_s_per_10k), mb(r.rss_max_kb)];
+function mainCells(r, results) {
+  return [WORKLOAD_TITLES[r.workload] || r.workload, serverCell(results, r), String(r.conns), int(r.rps),
+    ms(r.p50_ms), ms(r.p99_ms), ms(r.max_ms), errorsText(r), fixed(r.cpu_s_per_10k), mb(r.rss_max_kb)];
 }
 
 const FOOT_HEAD = ['server', 'start to first answer ms (median, min)', 'RSS idle MB', 'RSS peak MB', 'RSS per open session KB'];
@@ -89,6 +107,12 @@ export function ratios(results) {
       add(`Echo req/s at ${c} conn, ours / ${name} stateful`, ours?.rps, find(results, sf, 'echo', c)?.rps);
       add(`Echo p99 at ${c} conn, ${name} stateful / ours`, find(results, sf, 'echo', c)?.p99_ms, ours?.p99_ms);
     }
+  }
+  for (const c of [1, 32]) {
+    if (!find(results, 'ours-auth', 'echo', c)) continue; // runs before the OAuth row have none
+    const wanted = c === 32 ? `; wanted ≥ ${AUTH_MIN_RATE}` : '';
+    add(`Echo req/s at ${c} conn, auth/unauth rate (OAuth bearer / none${wanted})`,
+      find(results, 'ours-auth', 'echo', c)?.rps, find(results, 'ours', 'echo', c)?.rps);
   }
   for (const [, sl, name] of peers) add(`stateless Echo req/s at 32 conn, ours / ${name} stateless`, find(results, 'ours-stateless', 'echo-stateless', 32)?.rps, find(results, sl, 'echo-stateless', 32)?.rps);
   for (const [sf, , name] of peers) add(`tools/list req/s at 32 conn, ours / ${name} stateful`, find(results, 'ours', 'list', 32)?.rps, find(results, sf, 'list', 32)?.rps);
@@ -159,6 +183,11 @@ function notes(results) {
   } else {
     n.push("The TS SDK stateful peer keeps every session until it is deleted, as the SDK's simpleStreamableHttp example does: its peak RSS includes the sessions the initialize workload opened (one per request).");
     n.push('arcade-eval-ref runs with its default log level (info: one line per tool call, to a file); the TS SDK peer logs nothing; nginx has access_log off.');
+  }
+  if (results.servers?.['ours-auth']) {
+    n.push('arcade-eval-ref + OAuth bearer: the same server with front-door OAuth (MCP_RESOURCE_SERVER_CANONICAL_URL, '
+      + 'MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS) against a local JWK Set (bench/lib/oauth.mjs, RSA-2048); every '
+      + 'request carries the same RS256 bearer token, verified once and then found in the server\'s token cache.');
   }
   if (results.config.quick) n.push('BENCH_QUICK=1: a short smoke run, not representative.');
   if (results.config.note) n.push(results.config.note);
@@ -235,6 +264,56 @@ export function renderAllocsConsole(results) {
   return out.join('\n');
 }
 
+/** BENCH_ONLY=auth: medians per server and connections, and the median of the rounds' auth/unauth rates. */
+export function renderAuthConsole(results) {
+  const median = (xs) => {
+    const v = xs.filter((x) => x != null).sort((a, b) => a - b);
+    if (!v.length) return null;
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
+  const ok = results.runs.filter((r) => !r.failed);
+  const conns = [...new Set(results.runs.map((r) => r.conns))];
+  const rows = [];
+  const rates = [];
+  for (const c of conns) {
+    for (const key of ['ours', 'ours-auth']) {
+      const rs = ok.filter((r) => r.server === key && r.conns === c);
+      rows.push([label(key), String(c), int(median(rs.map((r) => r.rps))), rs.map((r) => int(r.rps)).join(' '),
+        fixed(median(rs.map((r) => r.p50_ms))), fixed(median(rs.map((r) => r.p99_ms))),
+        fixed(median(rs.map((r) => r.cpu_s_per_10k * 100)), 1), String(rs.reduce((a, r) => a + r.errors, 0))]);
+    }
+    const perRound = [...new Set(ok.map((r) => r.round))].map((round) => {
+      const u = ok.find((r) => r.server === 'ours' && r.conns === c && r.round === round);
+      const a = ok.find((r) => r.server === 'ours-auth' && r.conns === c && r.round === round);
+      return u && a ? a.rps / u.rps : null;
+    });
+    rates.push({ conns: c, perRound, median: median(perRound) });
+  }
+  const x = (v) => (v == null ? 'n/a' : `${v.toFixed(3)}×`);
+  const out = [];
+  const m = results.machine;
+  out.push(`OAuth bearer vs none, tools/call Echo on a session, ${results.started_at.slice(0, 10)}, ${m.host} `
+    + `(${m.cores} cores); ${results.config.seconds} s per run, ${results.config.rounds} rounds alternating `
+    + 'the servers; medians of the rounds');
+  const head = ['server', 'conns', 'req/s', 'req/s per round', 'p50 ms', 'p99 ms', 'CPU µs/req', 'errors'];
+  out.push(textTable(head, rows));
+  out.push('');
+  for (const r of rates) {
+    const met = r.median >= AUTH_MIN_RATE ? 'MET' : 'MISS';
+    const verdict = r.conns === 32 && r.median != null ? `  ${met} (wanted ≥ ${AUTH_MIN_RATE})` : '';
+    const rounds = r.perRound.map(x).join(', ');
+    out.push(`auth/unauth rate at ${r.conns} conn: median ${x(r.median)} (rounds: ${rounds})${verdict}`);
+  }
+  out.push(`load before: ${results.load_before.loadavg}; after: ${results.load_after?.loadavg ?? 'n/a'}`);
+  const other = ok.filter((r) => r.other_cpu_pct != null);
+  if (other.length) {
+    const avg = other.reduce((a, r) => a + r.other_cpu_pct, 0) / other.length;
+    out.push(`CPU used by other processes during the runs: ${avg.toFixed(0)}% of the machine on average`);
+  }
+  if (results.failures.length) out.push(`failures: ${results.failures.join(' | ')}`);
+  return out.join('\n');
+}
+
 function textTable(head, rows) {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const numeric = head.map((_, i) => rows.every((r) => /^[\d,.×()%\s—n/a-]+$/.test(String(r[i]))));
@@ -266,7 +345,7 @@ export function renderConsole(results) {
   const out = [];
   out.push(`arcade-eval-ref benchmark, ${results.started_at.slice(0, 10)}, ${results.machine.host}: ${machineLine(results.machine)}`);
   out.push('');
-  out.push(textTable(MAIN_HEAD, mainRows(results).map(mainCells)));
+  out.push(textTable(MAIN_HEAD, mainRows(results).map((r) => mainCells(r, results))));
   out.push('');
   out.push(textTable(FOOT_HEAD, footprintRows(results)));
   out.push(sizesLine(results));
@@ -356,7 +435,7 @@ export function renderMarkdown(results, { rel }) {
   o.push('');
   o.push('## Results');
   o.push('');
-  o.push(mdTable(MAIN_HEAD, mainRows(results).map(mainCells)));
+  o.push(mdTable(MAIN_HEAD, mainRows(results).map((r) => mainCells(r, results))));
   o.push('');
   o.push(mdTable(FOOT_HEAD, footprintRows(results)));
   o.push('');
@@ -495,13 +574,19 @@ export function updateReadme(readmePath, results, { rel }) {
   const m = results.machine;
   const rows = [];
   const pick = (server, workload, c) => find(results, server, workload, c);
-  for (const [server, workload] of [['nginx', 'echo'], ['ours', 'echo'], ['ts-stateful', 'echo'], ['ts-sdk-v2-stateful', 'echo'], ['ours-stateless', 'echo-stateless'], ['ts-stateless', 'echo-stateless'], ['ts-sdk-v2-stateless', 'echo-stateless'], ['ours', 'worker']]) {
+  const readmeRows = [['nginx', 'echo'], ['ours', 'echo'], ['ours-auth', 'echo'], ['ts-stateful', 'echo'],
+    ['ts-sdk-v2-stateful', 'echo'], ['ours-stateless', 'echo-stateless'], ['ts-stateless', 'echo-stateless'],
+    ['ts-sdk-v2-stateless', 'echo-stateless'], ['ours', 'worker']];
+  for (const [server, workload] of readmeRows) {
     if (!results.servers[server] && !results.runs.some((r) => r.server === server)) continue; // e.g. no v2 peer in older results
     const r1 = pick(server, workload, 1);
     const r32 = pick(server, workload, 32);
     const s = results.servers[server];
+    const rates = server === 'ours-auth' ? [1, 32].map((c) => authRate(results, workload, c)) : null;
+    const rateOf = (x) => (x == null ? 'n/a' : `${x.toFixed(2)}×`);
+    const rateText = rates ? ` (auth/unauth rate ${rates.map(rateOf).join(' / ')} at 1 / 32 conn)` : '';
     rows.push([
-      `${label(server)}${workload === 'worker' ? ', worker invoke + JWT' : ''}`,
+      `${label(server)}${workload === 'worker' ? ', worker invoke + JWT' : ''}${rateText}`,
       int(r1?.rps),
       int(r32?.rps),
       r32 ? `${ms(r32.p50_ms)} / ${ms(r32.p99_ms)}` : 'n/a',

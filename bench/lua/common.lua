@@ -25,7 +25,8 @@ function bench.message()
   return string.rep("x", n)
 end
 
--- MCP request headers; Mcp-Session-Id only when MCP_SESSION is set.
+-- MCP request headers; Mcp-Session-Id only when MCP_SESSION is set, Authorization: Bearer only
+-- when BENCH_BEARER is set (the OAuth access token of the ours-auth server).
 function bench.mcp_headers()
   local h = {
     ["Content-Type"] = "application/json",
@@ -34,6 +35,8 @@ function bench.mcp_headers()
   }
   local session = bench.env("MCP_SESSION", nil)
   if session then h["Mcp-Session-Id"] = session end
+  local bearer = bench.env("BENCH_BEARER", nil)
+  if bearer then h["Authorization"] = "Bearer " .. bearer end
   return h
 end
 
