@@ -8,6 +8,7 @@ set(ARCADE_MCP_ASIO_SOURCES
   src/transport/http/mcp_post_legacy.cpp
   src/transport/http/mcp_post_modern.cpp
   src/transport/http/mcp_session_requests.cpp
+  src/transport/http/mcp_bearer.cpp
 )
 set(ARCADE_MCP_SOURCES
   src/jsonrpc/message.cpp
@@ -49,6 +50,13 @@ set(ARCADE_MCP_SOURCES
   src/arcade/worker_api.cpp
   src/arcade/worker_invoke.cpp
   src/util/random.cpp
+  src/auth/jwk.cpp
+  src/auth/jwt_access_token.cpp
+  src/auth/jwks_source.cpp
+  src/auth/http_get.cpp
+  src/auth/token_cache.cpp
+  src/auth/bearer_gate.cpp
+  src/auth/resource_server_settings.cpp
   src/log/logger.cpp
   src/log/log_writer.cpp
   src/app/dotenv.cpp
@@ -56,6 +64,7 @@ set(ARCADE_MCP_SOURCES
   src/app/config_values.cpp
   src/app/run.cpp
   src/app/worker_mount.cpp
+  src/app/auth_mount.cpp
   src/app/http_service.cpp
   src/transport/http/http_server.cpp
   src/transport/stdio/stdio_transport.cpp
@@ -108,4 +117,9 @@ set(ARCADE_MCP_UNIT_TESTS
   src/transport/http/routing_headers_test.cpp
   src/transport/http/http_connection_test.cpp
   src/transport/http/stop_trigger_test.cpp
+  src/auth/jwk_test.cpp
+  src/auth/jwt_access_token_test.cpp
+  src/auth/jwks_source_test.cpp
+  src/auth/resource_server_settings_test.cpp
+  src/auth/bearer_gate_test.cpp
 )

@@ -36,6 +36,7 @@ http_request 900000 1004
 http_connection 12000 1005
 sse_uri_template 550000 1006
 request_state 600000 1007
+jwt_access_token 60000 1008
 "
 all=$(awk 'NF {print $1}' <<<"$plan" | xargs)
 targets=${FUZZ_TARGETS:-$all}
@@ -52,6 +53,7 @@ extra_args() {
   case "$1" in
     jsonrpc_dispatch | value_codec | request_state) echo "-dict=fuzz/dict/json.dict" ;;
     jwt) echo "-dict=fuzz/dict/jwt.dict" ;;
+    jwt_access_token) echo "-dict=fuzz/dict/jwt_access_token.dict" ;;
     http_request) echo "-dict=fuzz/dict/http.dict -max_len=12288" ;;  # room for the 8 KiB header limit
     http_connection) echo "-dict=fuzz/dict/http.dict -max_len=70000" ;;  # room for a 64 KiB trailer field
     sse_uri_template) echo "-dict=fuzz/dict/sse_uri_template.dict" ;;

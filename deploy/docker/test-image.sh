@@ -213,11 +213,12 @@ bin_kind=$(file -b "$mnt/usr/local/bin/arcade-eval-ref")
 grep -q ', stripped' <<<"$bin_kind" || fail "binary is not stripped: $bin_kind"
 [ "$(stat -c %a "$mnt/tmp")" = 1777 ] || fail "/tmp is not mode 1777"
 grep -q '^app:x:10001:10001:' "$mnt/etc/passwd" || fail "/etc/passwd lacks uid 10001"
+[ -s "$mnt/etc/ssl/certs/ca-certificates.crt" ] || fail "no CA bundle at /etc/ssl/certs/ca-certificates.crt (JWKS over https)"
 log "image files ($(wc -l <<<"$files")):"
 (cd "$mnt" && find . -mindepth 1 \( -type f -o -type l \) -printf '%10s  /%P\n' | sort -k2) | sed 's/^/    /'
 content_bytes=$(du -sb "$mnt" | cut -f1)
 "${bah[@]}" umount "$ctr" >/dev/null
-pass "no shell, no package manager, no compiler; binary stripped; /tmp 1777; passwd has uid 10001"
+pass "no shell, no package manager, no compiler; binary stripped; /tmp 1777; passwd has uid 10001; CA bundle"
 
 size_h=$("${bah[@]}" images --format '{{.Size}}' "$image" | head -1)
 # Exact sizes: `docker save` form (uncompressed layer tar + config) and the gzip layer a registry stores.

@@ -24,6 +24,7 @@
 #include <string>
 
 #include "arcade_mcp/mcp/server.hpp"
+#include "arcade_mcp/resource_server.hpp"
 
 namespace arcade_mcp {
 
@@ -74,6 +75,9 @@ struct http_service_options {
     std::optional<std::string> worker_secret;
     /// HMAC key for 2026-07-28 request state; empty: a random key (one replica only).
     std::string request_state_secret;
+    /// Set: `/mcp` requires an OAuth bearer token (front-door authorization; resource_server.hpp).
+    /// Invalid settings make start() throw std::invalid_argument.
+    std::optional<resource_server_options> resource_server;
 };
 
 /// One server served over Streamable HTTP (/mcp, /healthz, and /worker/* when enabled) on an

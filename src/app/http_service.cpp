@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "app/auth_mount.hpp"
 #include "app/worker_mount.hpp"
 #include "log/logger.hpp"
 #include "mcp/dispatcher.hpp"
@@ -82,6 +83,14 @@ void http_service::impl::start() {
     auto http = listener_options();
     if (options.worker_secret && !options.worker_secret->empty())
         http.routes.push_back(detail::mount_worker_routes(*core, *options.worker_secret, false));
+    if (options.resource_server) {
+        try {
+            detail::enable_front_door_auth(*options.resource_server, http);
+        } catch (...) {
+            detail::server_access::run_stop_hooks(srv);
+            throw;  // std::invalid_argument naming the setting
+        }
+    }
     listener = std::make_unique<detail::http_listener>(loop, *core, std::move(http));
     try {
         port = listener->start();

@@ -15,6 +15,7 @@
 #include <memory>
 #include <thread>
 
+#include "app/auth_mount.hpp"
 #include "app/dotenv.hpp"
 #include "app/runtime_config.hpp"
 #include "app/worker_mount.hpp"
@@ -153,6 +154,8 @@ int run(server& srv, int argc, char** argv) {
     }
     int code = 0;
     if (config.transport == transport_kind::stdio) {
+        if (config.resource_server)
+            log(log_level::info, "MCP_RESOURCE_SERVER_* apply to HTTP only: stdio takes no bearer tokens");
         stdio_options options;
         options.shutdown_grace = grace;
         code = serve_stdio(*core, *pool, options, stop_requested);
@@ -179,7 +182,16 @@ int run(server& srv, int argc, char** argv) {
             log(log_level::warning, "ARCADE_WORKER_SECRET is empty: the worker routes stay disabled");
         if (config.auth_disabled && !config.worker_secret)
             log(log_level::warning, "ARCADE_AUTH_DISABLED has no effect without ARCADE_WORKER_SECRET");
-        code = serve_http(*core, *pool, options, http_stop);
+        if (config.resource_server) {
+            for (const auto& w : config.resource_server_warnings) log(log_level::warning, w);
+            try {
+                enable_front_door_auth(*config.resource_server, options);  // validated with the config
+            } catch (const std::invalid_argument& e) {
+                log(log_level::error, std::string("front-door authorization: ") + e.what());
+                code = 2;
+            }
+        }
+        if (code == 0) code = serve_http(*core, *pool, options, http_stop);
     }
     finish(srv, pool, core, std::chrono::milliseconds(2000));
     flush_log();

@@ -4,12 +4,14 @@
 
 #include "app/config_values.hpp"
 #include "app/dotenv.hpp"
+#include "auth/resource_server_settings.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <stdexcept>
 #include <thread>
 
 namespace arcade_mcp::detail {
@@ -48,6 +50,11 @@ constexpr std::string_view env_help_footer =
     "  ARCADE_WORKER_SECRET (enables them; HS256 key of the engine's tokens),\n"
     "  ARCADE_AUTH_DISABLED (skip the token check), ARCADE_TOOL_NAME_SEPARATOR (default '.'),\n"
     "  ARCADE_DISABLED_TOOLS (Toolkit.Tool,...), ARCADE_DISABLED_TOOLKITS (Toolkit,...).\n"
+    "Front-door authorization (/mcp over HTTP as an OAuth resource server), as arcade-mcp-server:\n"
+    "  MCP_RESOURCE_SERVER_CANONICAL_URL, MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS (JSON),\n"
+    "  MCP_RESOURCE_SERVER_SCOPES_SUPPORTED, MCP_RESOURCE_SERVER_DEFAULT_CHALLENGE_SCOPES, and\n"
+    "  MCP_RESOURCE_SERVER_NAME, MCP_RESOURCE_SERVER_CA_FILE, MCP_RESOURCE_SERVER_JWKS_CACHE_SECONDS,\n"
+    "  MCP_RESOURCE_SERVER_JWKS_REFETCH_COOLDOWN_SECONDS.\n"
     "A .env file may supply these variables; values already in the environment win.";
 
 // Text-valued flags: name, value placeholder, help.
@@ -90,6 +97,10 @@ constexpr const char* text_flags[][3] = {
      "Time to receive one whole HTTP request (env ARCADE_SERVER_READ_TIMEOUT_SECONDS, default 30)"},
     {"--keep-alive-timeout", "SECONDS",
      "Idle time of a kept-alive HTTP connection (env ARCADE_SERVER_KEEP_ALIVE_TIMEOUT_SECONDS, default 60)"},
+    {"--resource-server-canonical-url", "URL",
+     "Require OAuth bearer tokens on /mcp for this canonical URL (env MCP_RESOURCE_SERVER_CANONICAL_URL)"},
+    {"--resource-server-authorization-servers", "JSON",
+     "Authorization servers whose tokens are accepted (env MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS)"},
     {"--env-file", "PATH", "Extra .env file; variables already set in the environment win"},
 };
 
@@ -289,6 +300,22 @@ config_outcome parse_runtime_config(int argc, const char* const* argv, const env
         };
         if (auto e = env_value("ARCADE_DISABLED_TOOLS")) c.disabled_tools = split_names(e->text);
         if (auto e = env_value("ARCADE_DISABLED_TOOLKITS")) c.disabled_toolkits = split_names(e->text);
+        {
+            const auto setting = [&](std::string_view name) -> std::optional<std::string> {
+                static constexpr std::pair<std::string_view, const char*> flags[] = {
+                    {"MCP_RESOURCE_SERVER_CANONICAL_URL", "--resource-server-canonical-url"},
+                    {"MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS", "--resource-server-authorization-servers"}};
+                for (const auto& [env_name, flag] : flags)
+                    if (env_name == name && given(flag)) return texts[flag];
+                if (auto e = env_value(name)) return e->text;
+                return std::nullopt;
+            };
+            try {
+                c.resource_server = auth::resource_server_from_settings(setting, c.resource_server_warnings);
+            } catch (const std::invalid_argument& e) {
+                throw config_error{e.what()};
+            }
+        }
         if (c.transport == transport_kind::http) {
             if (const auto problem = bind_problem(c.host); !problem.empty()) {
                 const bool from_env = env_value("ARCADE_SERVER_HOST").has_value();

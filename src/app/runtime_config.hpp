@@ -2,6 +2,7 @@
 // environment variables the way Arcade's Python server reads them.
 #pragma once
 
+#include "arcade_mcp/resource_server.hpp"
 #include "log/logger.hpp"
 
 #include <chrono>
@@ -58,6 +59,10 @@ struct runtime_config {
     std::string tool_name_separator = ".";             // ARCADE_TOOL_NAME_SEPARATOR
     std::vector<std::string> disabled_tools;           // ARCADE_DISABLED_TOOLS: "Toolkit.Tool,..."
     std::vector<std::string> disabled_toolkits;        // ARCADE_DISABLED_TOOLKITS: "Toolkit,..."
+    // Front-door authorization (HTTP /mcp as an OAuth resource server): MCP_RESOURCE_SERVER_* /
+    // --resource-server-canonical-url, --resource-server-authorization-servers (src/auth/resource_server_settings.hpp).
+    std::optional<resource_server_options> resource_server;
+    std::vector<std::string> resource_server_warnings;  // settings ignored, as arcade-mcp-server ignores them
 };
 
 // Returns the value of an environment variable, or nullopt when unset.

@@ -53,6 +53,8 @@ class call_runner {
 public:
     call_runner(worker_pool& pool, call_watchdog& watchdog) : pool_(pool), watchdog_(watchdog) {}
     call_runner(const call_runner&) = delete;
+    /// The pool handlers run on (also for other blocking work of the transports).
+    worker_pool& pool() noexcept { return pool_; }
     call_runner& operator=(const call_runner&) = delete;
 
     /// Runs `job` for `call` as `plan` says. False (and nothing runs, nothing is delivered) when

@@ -182,11 +182,18 @@ private:
     /// once it serves).
     const std::shared_ptr<const json>& server_info_meta() const { return server_info_meta_; }
     json build_server_info_meta() const;
-    std::shared_ptr<input_round> open_input_round(const jsonrpc::request& req,
+    std::shared_ptr<input_round> open_input_round(const jsonrpc::request& req, const session_state& session,
                                                   std::optional<jsonrpc::error>& err) const;
-    json input_required_result(const jsonrpc::request& req, const input_round& round, json requests,
-                               std::optional<jsonrpc::error>& err) const;
-    std::string state_principal() const;
+    json input_required_result(const jsonrpc::request& req, const session_state& session, const input_round& round,
+                               json requests, std::optional<jsonrpc::error>& err) const;
+    /// Whom a 2026-07-28 request state is sealed for: the authenticated subject, else ARCADE_USER_ID.
+    std::string state_principal(const session_state& session) const;
+    /// The user id tools see: the bearer token's subject when the transport authenticated one,
+    /// else ARCADE_USER_ID, else the session's own random id.
+    const std::string& user_id_of(const session_state& session) const {
+        if (!session.subject().empty()) return session.subject();
+        return options_.user_id ? *options_.user_id : session.fallback_user_id();
+    }
     // subscriptions_listen.cpp
     void listen(const std::shared_ptr<session_state>& session, const jsonrpc::request& req,
                 const std::shared_ptr<outbound_sink>& sink);

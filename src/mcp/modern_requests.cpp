@@ -60,9 +60,12 @@ json dispatcher::discover() const {
     return result;
 }
 
-std::string dispatcher::state_principal() const { return options_.user_id.value_or(std::string()); }
+std::string dispatcher::state_principal(const session_state& session) const {
+    if (!session.subject().empty()) return "sub:" + session.subject();  // never equal to a configured user id
+    return options_.user_id.value_or(std::string());
+}
 
-std::shared_ptr<input_round> dispatcher::open_input_round(const jsonrpc::request& req,
+std::shared_ptr<input_round> dispatcher::open_input_round(const jsonrpc::request& req, const session_state& session,
                                                           std::optional<jsonrpc::error>& err) const {
     json answers = json::object();
     json app_state = nullptr;
@@ -75,7 +78,7 @@ std::shared_ptr<input_round> dispatcher::open_input_round(const jsonrpc::request
         auto body = state_codec_.open(state->get_ref<const std::string&>(), now_seconds(), why);
         if (body && (body->method != req.method ||
                      body->digest != state_codec_.digest(req.method, salient_params(req.params)) ||
-                     body->principal != state_principal())) {
+                     body->principal != state_principal(session))) {
             body.reset();
             why = "Invalid params: requestState belongs to another request";
         }
@@ -96,12 +99,13 @@ std::shared_ptr<input_round> dispatcher::open_input_round(const jsonrpc::request
     return std::make_shared<input_round>(std::move(answers), std::move(app_state));
 }
 
-json dispatcher::input_required_result(const jsonrpc::request& req, const input_round& round, json requests,
+json dispatcher::input_required_result(const jsonrpc::request& req, const session_state& session,
+                                       const input_round& round, json requests,
                                        std::optional<jsonrpc::error>& err) const {
     request_state_body body;
     body.method = req.method;
     body.digest = state_codec_.digest(req.method, salient_params(req.params));
-    body.principal = state_principal();
+    body.principal = state_principal(session);
     body.answers = round.asked_answers();
     body.app = round.app_state();
     auto sealed = state_codec_.seal(body, now_seconds());

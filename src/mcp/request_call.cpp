@@ -31,7 +31,7 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
     std::shared_ptr<input_round> round;
     if (session->modern() && may_require_input(req.method)) {
         std::optional<jsonrpc::error> err;
-        round = open_input_round(req, err);
+        round = open_input_round(req, *session, err);
         if (!round) return sink->finish(jsonrpc::make_error(req.id, *err));
     }
     auto flight = std::make_shared<in_flight_call>();
@@ -50,7 +50,7 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
                 work = std::move(call.work)]() -> std::optional<json> {
         const jsonrpc::request& req = *shared_req;
         request_scope ctx(spec, session, sink, req.id, session->revision(),
-                          options_.user_id.value_or(session->fallback_user_id()), progress_token_of(req),
+                          user_id_of(*session), progress_token_of(req),
                           flight->stop.get_token());
         ctx.limit_pending_client_requests(options_.max_pending_client_requests);
         if (round) ctx.use_input_round(round);
@@ -60,7 +60,7 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
             // The handler asked the client something: answer input_required; the retry re-runs it.
             // Only a request_scope with an input round throws this (request_scope::ask_client).
             std::optional<jsonrpc::error> err;
-            json result = input_required_result(req, *round, std::move(asked.requests), err);
+            json result = input_required_result(req, *session, *round, std::move(asked.requests), err);
             return err ? jsonrpc::make_error(req.id, *err) : jsonrpc::make_result(req.id, std::move(result));
         } catch (const request_error_signal& failed) {
             return jsonrpc::make_error(req.id, failed.err);

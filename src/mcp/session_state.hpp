@@ -56,6 +56,11 @@ public:
     const std::string& id() const noexcept { return id_; }
     /// Per-session random user id used when no ARCADE_USER_ID is configured.
     const std::string& fallback_user_id() const noexcept { return fallback_user_id_; }
+    /// Front-door authorization: the bearer token subject this session (or 2026-07-28 request)
+    /// belongs to; it is the user id tools see, and only that subject may use the session. Set by
+    /// the transport before the session is shared; empty when nobody was authenticated.
+    void bind_subject(std::string subject) { subject_ = std::move(subject); }
+    const std::string& subject() const noexcept { return subject_; }
 
     /// The negotiated revision; empty until `initialize` succeeded.
     std::string revision() const { std::lock_guard l(mu_); return revision_; }
@@ -239,6 +244,7 @@ private:
     mutable std::mutex mu_;
     const std::string id_;
     const std::string fallback_user_id_;
+    std::string subject_;  ///< written once before the session is shared (bind_subject)
     std::string revision_;
     bool initialized_ = false;
     json client_capabilities_ = json::object();

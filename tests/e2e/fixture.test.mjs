@@ -102,7 +102,7 @@ for (const transport of ['http', 'stdio']) {
         cursor = r.nextCursor;
         if (!cursor) break;
       }
-      assert.deepEqual(names, ['Fixture_Progress', 'Fixture_ReservedSecret', 'Fixture_RetryLater', 'Fixture_Search',
+      assert.deepEqual(names, ['Fixture_Progress', 'Fixture_ReservedSecret', 'Fixture_RetryLater', 'Fixture_ScopedEcho', 'Fixture_Search',
                                'Fixture_SecretLength', 'Fixture_Throws', 'Fixture_ThrowsToolError']);
     });
     test('every server message matches the MCP schema', T, (t) => conn.recorder.assertAllValid(t));

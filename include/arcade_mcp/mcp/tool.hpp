@@ -87,6 +87,10 @@ struct tool_spec {
     /// Calls of this tool queued or running at once, MCP and worker together; one more is answered
     /// at once with a retryable "busy" tool error. 0: no limit.
     std::size_t max_concurrency = 0;
+    /// OAuth scopes a caller's bearer token must carry to call this tool over HTTP when the server
+    /// is an OAuth resource server (front-door authorization); a call without them is answered 403
+    /// `insufficient_scope` naming exactly these scopes. Ignored over stdio and the worker routes.
+    std::vector<std::string> required_scopes;
     /// Decodes `arguments`, runs the handler and reports to the output (make_tool builds it). An
     /// exception it throws is the call's outcome too (tool_exception: its error; else fatal).
     std::function<void(tool_context&, const json& arguments, tool_output&)> invoke;
@@ -97,6 +101,11 @@ struct tool_spec {
     tool_spec& non_blocking() { runs_inline = true; return *this; }
     /// See `max_concurrency`.
     tool_spec& with_max_concurrency(std::size_t n) { max_concurrency = n; return *this; }
+    /// See `required_scopes`: the bearer token must carry every one of `scopes`.
+    tool_spec& requires_scopes(std::vector<std::string> scopes) {
+        required_scopes = std::move(scopes);
+        return *this;
+    }
     tool_spec& with_output_description(std::string d) { output_description = std::move(d); return *this; }
     /// Behaviour hints: MCP annotations and Arcade metadata.behavior.
     tool_spec& with_behavior(tool_behavior b) { metadata.behavior = std::move(b); return *this; }

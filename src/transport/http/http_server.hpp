@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/bearer_gate.hpp"
 #include "mcp/dispatcher.hpp"
 #include "transport/http/http_routes.hpp"
 
@@ -37,6 +38,9 @@ struct http_options {
     std::size_t io_threads = 0;                  ///< 0 = hardware concurrency
     /// Served besides /mcp and /healthz, first match wins (the Arcade worker routes, when mounted).
     std::vector<http_route> routes;
+    /// Set: /mcp requires a bearer token checked by this gate (front-door authorization), and its
+    /// RFC 9728 metadata is served.
+    std::shared_ptr<auth::bearer_gate> bearer;
 };
 
 /// A stop request that may arrive before or after the server is ready to take it.

@@ -4,13 +4,15 @@
 // mcp_post_modern.cpp (2026-07-28); GET and DELETE are in mcp_session_requests.cpp.
 #include "mcp/protocol_version.hpp"
 #include "mcp/request_meta.hpp"
+#include "transport/http/mcp_bearer.hpp"
 #include "transport/http/mcp_exchange.hpp"
 #include "util/json_text.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
 
-net::awaitable<bool> post(http_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared) {
+net::awaitable<bool> post(http_stream& stream, const http_request& req, std::shared_ptr<http_shared> shared,
+                          caller_ptr caller) {
     in_flight_guard guard(shared->in_flight);
     bool keep = req.keep_alive() && !shared->draining.load();  // decided again before the answer is written
     const header_list no_headers;
@@ -35,6 +37,11 @@ net::awaitable<bool> post(http_stream& stream, const http_request& req, std::sha
         co_return co_await reject(stream, req, bhttp::status::bad_request, jsonrpc::error_code::invalid_request,
                                   "Invalid Request: expected a JSON-RPC message", keep, no_headers);
 
+    if (caller) {
+        // Front-door authorization: a tool that needs scopes the token lacks is answered 403.
+        if (auto refused = co_await refuse_missing_scopes(stream, req, shared, payload, *caller)) co_return *refused;
+    }
+
     // Era (spec/mcp-server.md §16.9): 2026-07-28 `_meta` or header, or a revision we do not know,
     // is served statelessly; the rest is the 2025 era of sessions.
     const bool unknown_version =
@@ -48,8 +55,8 @@ net::awaitable<bool> post(http_stream& stream, const http_request& req, std::sha
             keep;
     }
     if (dispatcher::is_modern_message(payload) || is_modern_revision(version_header) || unknown_version)
-        co_return co_await post_modern(stream, req, shared, std::move(payload), keep);
-    co_return co_await post_legacy(stream, req, shared, std::move(payload), keep);
+        co_return co_await post_modern(stream, req, shared, std::move(payload), keep, caller);
+    co_return co_await post_legacy(stream, req, shared, std::move(payload), keep, caller);
 }
 
 }  // namespace
@@ -66,10 +73,18 @@ net::awaitable<bool> serve_mcp(http_stream& stream, const http_request& req,
         co_return co_await write_response(stream, req, bhttp::status::forbidden,
                                           transport_error(-32000, "Forbidden: invalid Origin header"), keep) &&
             keep;
-    switch (req.method()) {
-        case bhttp::verb::post: co_return co_await post(stream, req, shared);
-        case bhttp::verb::get: co_return co_await get_stream(stream, req, shared);
-        case bhttp::verb::delete_: co_return co_await delete_session(stream, req, shared);
+    const auto method = req.method();
+    const bool served = method == bhttp::verb::post || method == bhttp::verb::get || method == bhttp::verb::delete_;
+    std::shared_ptr<const auth::caller_identity> caller;
+    if (served && shared->options.bearer) {
+        auto checked = co_await check_bearer(stream, req, shared);
+        if (!checked.caller) co_return checked.keep_alive;
+        caller = std::move(checked.caller);
+    }
+    switch (method) {
+        case bhttp::verb::post: co_return co_await post(stream, req, shared, caller.get());
+        case bhttp::verb::get: co_return co_await get_stream(stream, req, shared, caller.get());
+        case bhttp::verb::delete_: co_return co_await delete_session(stream, req, shared, caller.get());
         default:
             co_return co_await write_response(stream, req, bhttp::status::method_not_allowed,
                                               transport_error(-32000, "Method Not Allowed"), keep, allow_all) && keep;

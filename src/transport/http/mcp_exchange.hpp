@@ -266,16 +266,25 @@ inline std::string_view header(const http_request& req, std::string_view name) {
     return to_std(req[boost::beast::string_view(name.data(), name.size())]);
 }
 
+/// Who the request's bearer token names (front-door authorization); nullptr when auth is off.
+using caller_ptr = const auth::caller_identity*;
+
+/// Whether `caller` may use `session`: auth off, or the subject that opened it (else it is
+/// answered as unknown, 404, so that a session id says nothing to another subject).
+inline bool may_use(const session_state& session, caller_ptr caller) {
+    return caller == nullptr || session.subject() == caller->subject;
+}
+
 /// The /mcp handlers, one per unit: a POST of each era (mcp_post_legacy.cpp, mcp_post_modern.cpp),
 /// the GET stream and DELETE (mcp_session_requests.cpp). `post_*` get the parsed payload; each
 /// returns whether the connection may be kept alive.
 net::awaitable<bool> post_legacy(http_stream& stream, const http_request& req,
-                                 std::shared_ptr<http_shared> shared, json payload, bool keep);
+                                 std::shared_ptr<http_shared> shared, json payload, bool keep, caller_ptr caller);
 net::awaitable<bool> post_modern(http_stream& stream, const http_request& req,
-                                 std::shared_ptr<http_shared> shared, json payload, bool keep);
+                                 std::shared_ptr<http_shared> shared, json payload, bool keep, caller_ptr caller);
 net::awaitable<bool> get_stream(http_stream& stream, const http_request& req,
-                                std::shared_ptr<http_shared> shared);
+                                std::shared_ptr<http_shared> shared, caller_ptr caller);
 net::awaitable<bool> delete_session(http_stream& stream, const http_request& req,
-                                    std::shared_ptr<http_shared> shared);
+                                    std::shared_ptr<http_shared> shared, caller_ptr caller);
 
 }  // namespace arcade_mcp::detail

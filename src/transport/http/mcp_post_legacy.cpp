@@ -9,7 +9,7 @@
 namespace arcade_mcp::detail {
 
 net::awaitable<bool> post_legacy(http_stream& stream, const http_request& req,
-                                 std::shared_ptr<http_shared> shared, json payload, bool keep) {
+                                 std::shared_ptr<http_shared> shared, json payload, bool keep, caller_ptr caller) {
     const header_list no_headers;
     const auto version_header = header(req, "MCP-Protocol-Version");
     const bool is_init = dispatcher::is_initialize_request(payload);
@@ -21,10 +21,11 @@ net::awaitable<bool> post_legacy(http_stream& stream, const http_request& req,
     if (shared->options.stateless) {
         session = std::make_shared<session_state>(std::string(), random_uuid_v4());
         session->set_stateless();
+        if (caller) session->bind_subject(caller->subject);
         if (!is_init) session->assume_revision(std::string(version_header.empty() ? rev_2025_03_26 : version_header));
     } else if (!session_id.empty()) {
         session = shared->sessions.find(session_id, session_table::clock::now());
-        if (!session)
+        if (!session || !may_use(*session, caller))
             co_return co_await reject(stream, req, bhttp::status::not_found, -32001, "Session not found", keep,
                                       no_headers);
         if (is_init)
@@ -36,6 +37,7 @@ net::awaitable<bool> post_legacy(http_stream& stream, const http_request& req,
             co_return co_await reject(stream, req, bhttp::status::service_unavailable, -32000,
                                       "Service Unavailable: too many sessions", keep, retry_after);
         created = true;
+        if (caller) session->bind_subject(caller->subject);
     } else {
         co_return co_await reject(stream, req, bhttp::status::bad_request, -32000,
                                   "Bad Request: Mcp-Session-Id header is required", keep, no_headers);

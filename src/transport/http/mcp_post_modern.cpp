@@ -34,7 +34,7 @@ bhttp::status modern_status(std::optional<int> error_code) {
 /// (-32022), the routing headers (-32020); then a fresh per-request session serves it. Closing
 /// the answer stream cancels the request.
 net::awaitable<bool> post_modern(http_stream& stream, const http_request& req,
-                                 std::shared_ptr<http_shared> shared, json payload, bool keep) {
+                                 std::shared_ptr<http_shared> shared, json payload, bool keep, caller_ptr caller) {
     const header_list no_headers;
     std::optional<jsonrpc::request_id> id;
     if (payload.is_object())
@@ -92,6 +92,7 @@ net::awaitable<bool> post_modern(http_stream& stream, const http_request& req,
     }
 
     auto session = std::make_shared<session_state>(std::string(), random_uuid_v4());
+    if (caller) session->bind_subject(caller->subject);
     auto es = std::make_shared<event_stream>(event_stream::next_id(), post_stream_capacity);
     shared->core.serve_modern(session, std::move(payload), es);
 

@@ -7,7 +7,7 @@
 namespace arcade_mcp::detail {
 
 net::awaitable<bool> get_stream(http_stream& stream, const http_request& req,
-                                std::shared_ptr<http_shared> shared) {
+                                std::shared_ptr<http_shared> shared, caller_ptr caller) {
     const bool keep = req.keep_alive() && !shared->draining.load();
     const header_list no_headers;
     const header_list allow_post{{"Allow", "POST"}};
@@ -30,7 +30,7 @@ net::awaitable<bool> get_stream(http_stream& stream, const http_request& req,
         co_return co_await reject(stream, req, bhttp::status::bad_request, -32000,
                                   "Bad Request: Mcp-Session-Id header is required", keep, no_headers);
     auto session = shared->sessions.find(session_id, session_table::clock::now());
-    if (!session)
+    if (!session || !may_use(*session, caller))
         co_return co_await reject(stream, req, bhttp::status::not_found, -32001, "Session not found", keep, no_headers);
     if (shared->draining.load())
         co_return co_await reject(stream, req, bhttp::status::service_unavailable, -32000,
@@ -99,7 +99,7 @@ net::awaitable<bool> get_stream(http_stream& stream, const http_request& req,
 }
 
 net::awaitable<bool> delete_session(http_stream& stream, const http_request& req,
-                                    std::shared_ptr<http_shared> shared) {
+                                    std::shared_ptr<http_shared> shared, caller_ptr caller) {
     const bool keep = req.keep_alive() && !shared->draining.load();
     const header_list allow_post{{"Allow", "POST"}};
     if (shared->options.stateless || is_modern_revision(header(req, "MCP-Protocol-Version")))
@@ -114,7 +114,8 @@ net::awaitable<bool> delete_session(http_stream& stream, const http_request& req
                                           transport_error(-32000, "Bad Request: Mcp-Session-Id header is required"),
                                           keep) &&
             keep;
-    if (!shared->sessions.erase(session_id))
+    const auto owned = shared->sessions.find(session_id, session_table::clock::now());
+    if (!owned || !may_use(*owned, caller) || !shared->sessions.erase(session_id))
         co_return co_await write_response(stream, req, bhttp::status::not_found,
                                           transport_error(-32001, "Session not found"), keep) &&
             keep;

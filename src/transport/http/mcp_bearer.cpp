@@ -1,0 +1,111 @@
+// Front-door authorization on /mcp: the bearer token of each request, checked by the gate
+// (src/auth/bearer_gate.hpp) on the connection's lane when the answer is at hand (a remembered
+// token, keys already fetched), else on the worker pool while the lane serves others (a JWK Set
+// fetch blocks); and the 403 for a tools/call whose tool needs scopes the token lacks.
+#include "transport/http/mcp_bearer.hpp"
+
+#include "mcp/tool_catalog.hpp"
+
+namespace arcade_mcp::detail {
+namespace {
+
+/// A value computed on another thread, awaited on the connection's lane.
+class pending_outcome final : public std::enable_shared_from_this<pending_outcome> {
+public:
+    explicit pending_outcome(net::any_io_executor ex) : ex_(ex), wake_(ex, net::steady_timer::time_point::max()) {}
+    void set(auth::bearer_outcome o) {
+        net::post(ex_, [self = shared_from_this(), o = std::move(o)]() mutable {
+            self->value_ = std::move(o);
+            self->wake_.cancel();
+        });
+    }
+    net::awaitable<auth::bearer_outcome> get() {
+        while (!value_) {
+            beast::error_code ec;
+            co_await wake_.async_wait(net::redirect_error(net::use_awaitable, ec));
+        }
+        co_return std::move(*value_);
+    }
+
+private:
+    net::any_io_executor ex_;
+    net::steady_timer wake_;
+    std::optional<auth::bearer_outcome> value_;
+};
+
+net::awaitable<bool> refuse(http_stream& stream, const http_request& req, http_shared& shared, int status,
+                            std::string challenge, std::string message) {
+    const bool keep = req.keep_alive() && !shared.draining.load();
+    header_list headers{{"WWW-Authenticate", std::move(challenge)}};
+    const bool sent = co_await write_response(stream, req, static_cast<bhttp::status>(status),
+                                              transport_error(-32000, std::move(message)), keep, std::move(headers));
+    co_return sent && keep;
+}
+
+void add_tool_scopes(const json& message, const tool_catalog& catalog, std::vector<std::string>& needed) {
+    if (!message.is_object()) return;
+    const auto method = message.find("method");
+    if (method == message.end() || !method->is_string() || method->get_ref<const std::string&>() != "tools/call")
+        return;
+    const auto params = message.find("params");
+    if (params == message.end() || !params->is_object()) return;
+    const auto name = params->find("name");
+    if (name == params->end() || !name->is_string()) return;
+    const catalog_entry* entry = catalog.find(name->get_ref<const std::string&>());
+    if (!entry) return;
+    for (const auto& s : entry->spec->required_scopes)
+        if (std::find(needed.begin(), needed.end(), s) == needed.end()) needed.push_back(s);
+}
+
+}  // namespace
+
+net::awaitable<bearer_check> check_bearer(http_stream& stream, const http_request& req,
+                                          std::shared_ptr<http_shared> shared) {
+    auth::bearer_gate& gate = *shared->options.bearer;
+    const std::string_view authorization = header(req, "Authorization");
+    const std::string_view target = to_std(req.target());
+    std::optional<auth::bearer_outcome> outcome = gate.check_without_fetch(authorization, target);
+    if (!outcome) {
+        // Keys must be fetched first: on the pool, so this lane goes on serving other connections.
+        auto pending = std::make_shared<pending_outcome>(co_await net::this_coro::executor);
+        shared->core.runner().pool().post(
+            [pending, gate_ref = shared->options.bearer, authorization = std::string(authorization),
+             target = std::string(target)] { pending->set(gate_ref->check(authorization, target)); });
+        outcome = co_await pending->get();
+    }
+    bearer_check result;
+    if (outcome->caller) {
+        result.caller = std::move(outcome->caller);
+        co_return result;
+    }
+    // Named, not temporaries inside the co_await (GCC 12, design/cpp-stack.md).
+    std::string challenge = std::move(outcome->refusal.www_authenticate);
+    std::string message = std::move(outcome->refusal.message);
+    result.keep_alive =
+        co_await refuse(stream, req, *shared, outcome->refusal.status, std::move(challenge), std::move(message));
+    co_return result;
+}
+
+std::vector<std::string> scopes_needed(const json& payload, const tool_catalog& catalog) {
+    std::vector<std::string> needed;
+    if (payload.is_array()) {
+        for (const auto& m : payload) add_tool_scopes(m, catalog, needed);
+    } else {
+        add_tool_scopes(payload, catalog, needed);
+    }
+    return needed;
+}
+
+net::awaitable<std::optional<bool>> refuse_missing_scopes(http_stream& stream, const http_request& req,
+                                                          std::shared_ptr<http_shared> shared, const json& payload,
+                                                          const auth::caller_identity& caller) {
+    const auto catalog = shared->core.catalog();
+    const auto needed = scopes_needed(payload, *catalog);
+    if (needed.empty() || auth::bearer_gate::missing_scopes(caller, needed).empty()) co_return std::nullopt;
+    std::string message = "Forbidden: insufficient scope: this call needs";
+    for (const auto& s : needed) message += " " + s;
+    std::string challenge = shared->options.bearer->insufficient_scope_challenge(needed);
+    co_return co_await refuse(stream, req, *shared, 403, std::move(challenge), std::move(message));
+}
+
+}  // namespace arcade_mcp::detail
