@@ -25,6 +25,10 @@ import { stopChild, trackPid, waitForExit } from './lib/process.mjs';
 
 const T = { timeout: 30000 };
 const SCOPES = 'mcp reports:read reports:admin';
+/** The other members RFC 9728 defines for protected resource metadata. */
+const RFC9728_KEYS = ['jwks_uri', 'resource_signing_alg_values_supported', 'resource_name', 'resource_documentation',
+  'resource_policy_uri', 'resource_tos_uri', 'tls_client_certificate_bound_access_tokens',
+  'authorization_details_types_supported', 'dpop_signing_alg_values_supported', 'dpop_bound_access_tokens_required'];
 
 /** Keys, JWKS server, reserved port and claims of one resource server under test. */
 async function setup({ extraKeys = false } = {}) {
@@ -118,10 +122,13 @@ describe('hostile bearer tokens', { timeout: 300000 }, () => {
       assert.equal(r.status, 200, `${path}: ${show(r)}`);
       assert.match(r.headers['content-type'] ?? '', /^application\/json/, path);
       assert.equal(r.headers['access-control-allow-origin'], '*', path);
-      assert.deepEqual(JSON.parse(r.text), {
+      const doc = JSON.parse(r.text);
+      const { resource, authorization_servers, bearer_methods_supported, scopes_supported, ...others } = doc;
+      assert.deepEqual({ resource, authorization_servers, bearer_methods_supported, scopes_supported }, {
         resource: ctx.canonical, authorization_servers: [ctx.issuer], bearer_methods_supported: ['header'],
         scopes_supported: SCOPES.split(' '),
       }, path);
+      for (const key of Object.keys(others)) assert.ok(RFC9728_KEYS.includes(key), `${path}: unexpected member ${key}`);
       const o = await httpRequest(`${server.origin}${path}`, {
         method: 'OPTIONS', headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'GET' },
       });
@@ -194,9 +201,9 @@ function jwksFailureSuite(name, breakJwks, repairJwks) {
       assertChallenge(r, { status: 401, error: 'invalid_token', metadataUrl: ctx.reserved.metadataUrl });
       await assertHealthz(server);
     });
-    test('once the JWKS answers again, tokens are accepted (within 10 s)', { timeout: 20000 }, async () => {
+    test('once the JWKS answers again, tokens are accepted (within 15 s)', { timeout: 30000 }, async () => {
       await repairJwks(ctx.jwks);
-      const deadline = Date.now() + 10000;
+      const deadline = Date.now() + 15000;
       let last;
       while (Date.now() < deadline) {
         last = await initializeWith(server.url, await ctx.token());
@@ -296,22 +303,26 @@ describe('stdio ignores the auth configuration', { timeout: 60000 }, () => {
   });
 });
 
-describe('bad auth configuration: exit non-zero at start with a line on stderr', { timeout: 120000 }, () => {
+describe('bad auth configuration: exit non-zero at start with one line on stderr naming the setting', { timeout: 120000 }, () => {
   const entry = { authorization_server_url: 'http://127.0.0.1:9', issuer: 'http://127.0.0.1:9', jwks_uri: 'http://127.0.0.1:9/jwks.json', algorithm: 'RS256' };
+  const SERVERS = /MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS/;
+  const CANONICAL = /MCP_RESOURCE_SERVER_CANONICAL_URL/;
+  const CA = /MCP_RESOURCE_SERVER_CA_FILE/;
+  const COOLDOWN = /MCP_RESOURCE_SERVER_JWKS_REFETCH_COOLDOWN_SECONDS/;
   const cases = [
-    ['authorization servers not JSON', { MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: '[{' }],
-    ['authorization servers an empty list', { MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: '[]' }],
-    ['entry without issuer', { MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: JSON.stringify([{ ...entry, issuer: undefined }]) }],
-    ['algorithm HS256', { MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: JSON.stringify([{ ...entry, algorithm: 'HS256' }]) }],
-    ['algorithm none', { MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: JSON.stringify([{ ...entry, algorithm: 'none' }]) }],
-    ['plain-http jwks_uri on a non-loopback host', { MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: JSON.stringify([{ ...entry, issuer: 'http://as.example', authorization_server_url: 'http://as.example', jwks_uri: 'http://as.example/jwks.json' }]) }],
-    ['canonical URL with a fragment', { MCP_RESOURCE_SERVER_CANONICAL_URL: 'http://127.0.0.1:9/mcp#x' }],
-    ['canonical URL not absolute', { MCP_RESOURCE_SERVER_CANONICAL_URL: '/mcp' }],
-    ['authorization servers without canonical URL', { MCP_RESOURCE_SERVER_CANONICAL_URL: undefined }],
-    ['CA file that does not exist', { MCP_RESOURCE_SERVER_CA_FILE: '/nonexistent/ca.pem' }],
-    ['cool-down not a number', { MCP_RESOURCE_SERVER_JWKS_REFETCH_COOLDOWN_SECONDS: 'soon' }],
+    ['authorization servers not JSON', { MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: '[{' }, SERVERS],
+    ['authorization servers an empty list', { MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: '[]' }, SERVERS],
+    ['entry without authorization_server_url', { MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: JSON.stringify([{ ...entry, authorization_server_url: undefined }]) }, SERVERS],
+    ['algorithm HS256', { MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: JSON.stringify([{ ...entry, algorithm: 'HS256' }]) }, SERVERS],
+    ['algorithm none', { MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: JSON.stringify([{ ...entry, algorithm: 'none' }]) }, SERVERS],
+    ['plain-http jwks_uri on a non-loopback host', { MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: JSON.stringify([{ ...entry, issuer: 'http://as.example', authorization_server_url: 'http://as.example', jwks_uri: 'http://as.example/jwks.json' }]) }, SERVERS],
+    ['canonical URL with a fragment', { MCP_RESOURCE_SERVER_CANONICAL_URL: 'http://127.0.0.1:9/mcp#x' }, CANONICAL],
+    ['canonical URL not absolute', { MCP_RESOURCE_SERVER_CANONICAL_URL: '/mcp' }, CANONICAL],
+    ['authorization servers without canonical URL', { MCP_RESOURCE_SERVER_CANONICAL_URL: undefined }, CANONICAL],
+    ['CA file that does not exist', { MCP_RESOURCE_SERVER_CA_FILE: '/nonexistent/ca.pem' }, CA],
+    ['cool-down not a number', { MCP_RESOURCE_SERVER_JWKS_REFETCH_COOLDOWN_SECONDS: 'soon' }, COOLDOWN],
   ];
-  for (const [name, override] of cases) {
+  for (const [name, override, names] of cases) {
     test(name, T, async () => {
       const env = serverEnv({
         ARCADE_SERVER_TRANSPORT: 'http', ARCADE_SERVER_HOST: '127.0.0.1', ARCADE_SERVER_PORT: '0',
@@ -324,12 +335,15 @@ describe('bad auth configuration: exit non-zero at start with a line on stderr',
       trackPid(child.pid);
       let stderr = '';
       child.stderr.setEncoding('utf8').on('data', (c) => { stderr += c; });
+      const stderrClosed = new Promise((resolve) => { child.stderr.once('close', resolve); setTimeout(resolve, 6000).unref(); });
       const exit = await waitForExit(child, 5000);
       await stopChild(child, { signal: 'SIGKILL', graceMs: 500 });
+      await stderrClosed;
       assert.ok(exit, `still running after 5 s; stderr:\n${stderr}`);
       assert.notEqual(exit.code, 0, `exit ${JSON.stringify(exit)}; stderr:\n${stderr}`);
-      assert.ok(stderr.trim().length > 0, 'nothing on stderr');
-      assert.doesNotMatch(stderr, /listening on/, stderr);
+      const lines = stderr.split('\n').filter((l) => l.trim().length > 0);
+      assert.equal(lines.length, 1, `expected one line on stderr:\n${stderr}`);
+      assert.match(lines[0], names, 'the line names the setting at fault');
     });
   }
 });

@@ -181,6 +181,9 @@ describe('HTTPS issuer with a test CA', { timeout: 120000 }, () => {
       const r = await initializeWith(server.url, await as.token());
       assertChallenge(r, { status: 401, error: 'invalid_token', metadataUrl: reserved.metadataUrl });
       await assertHealthz(server);
+      const deadline = Date.now() + 3000;
+      while (!/certificate|SSL|TLS/i.test(server.stderr()) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+      assert.match(server.stderr(), /certificate|SSL|TLS/i, 'a log line names the TLS failure');
     } finally {
       await server.stop();
     }
