@@ -243,7 +243,8 @@ std::optional<bearer_outcome> bearer_gate::decide(std::string_view authorization
     if (!keys) return refuse_invalid("the authorization server's signing keys are unavailable");
     auto verdict = verify_access_token(*decoded, *keys, st.policy, now);
     if (!verdict.claims && verdict.failure == token_failure::unknown_key) {
-        if (m == mode::no_fetch) return std::nullopt;
+        // An attacker picks kids at will: only a refetch that will really happen leaves the lane.
+        if (m == mode::no_fetch && st.keys->unknown_kid_would_fetch(steady_now)) return std::nullopt;
         keys = st.keys->refresh_for_unknown_kid(steady_now);
         if (!keys) return refuse_invalid("the authorization server's signing keys are unavailable");
         verdict = verify_access_token(*decoded, *keys, st.policy, now);

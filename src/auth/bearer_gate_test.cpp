@@ -143,6 +143,10 @@ TEST(BearerGate, UnknownKidsRefetchTheKeysAtMostOncePerCooldownAndRotationIsPick
         EXPECT_FALSE(out.caller);
     }
     EXPECT_LE(jwks.fetches, 2);
+    // Within the cool-down an unknown kid is refused at once, without leaving the I/O thread.
+    const auto quick_refusal = gate.check_without_fetch("Bearer " + token(claims(), "yet-another"), "/mcp");
+    ASSERT_TRUE(quick_refusal.has_value());
+    EXPECT_EQ(quick_refusal->refusal.status, 401);
 
     // Rotation: a new key under a new kid is found by the refetch an unknown kid causes.
     fake_jwks rotating;

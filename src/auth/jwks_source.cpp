@@ -57,6 +57,12 @@ std::shared_ptr<const jwk_set> jwks_source::refresh_for_unknown_kid(time_point n
     return fetch_locked(now);
 }
 
+bool jwks_source::unknown_kid_would_fetch(time_point now) const {
+    const std::lock_guard lock(mu_);
+    const bool cooling_down = attempted_ && now < last_attempt_ + settings_.unknown_kid_cooldown;
+    return !cooling_down && !backing_off_locked(now);
+}
+
 bool jwks_source::needs_fetch(time_point now) const {
     const std::lock_guard lock(mu_);
     return !fresh_locked(now) && !backing_off_locked(now);

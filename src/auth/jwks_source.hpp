@@ -62,6 +62,8 @@ public:
     /// Called when a token names a key the current set lacks: refetches unless a fetch happened
     /// within the cool-down, and returns the (possibly new) set.
     std::shared_ptr<const jwk_set> refresh_for_unknown_kid(std::chrono::steady_clock::time_point now);
+    /// Whether refresh_for_unknown_kid(now) would fetch (no cool-down or back-off in force).
+    bool unknown_kid_would_fetch(std::chrono::steady_clock::time_point now) const;
     /// Whether keys(now) would fetch (no set, or it expired): the caller may move off an I/O thread.
     bool needs_fetch(std::chrono::steady_clock::time_point now) const;
     /// Fetches done so far (tests and metrics): attempts to get the JWK Set, successful or not; the

@@ -182,6 +182,17 @@ TEST_F(DispatcherTest, UserIdComesFromOptionsElseFromTheSession) {
     }
 }
 
+TEST_F(DispatcherTest, TheAuthenticatedSubjectIsTheUserIdEvenOverAConfiguredOne) {
+    worker_pool pool(1);
+    dispatcher configured(srv_, pool, dispatcher_options::with_user("alice"));
+    auto s = initialized_session(configured);
+    s->bind_subject("subject-from-the-token");
+    auto sink = std::make_shared<test_sink>();
+    configured.handle(s, call(1, "whoami", json::object()), sink);
+    ASSERT_TRUE(sink->wait_for_reply());
+    EXPECT_EQ((*sink->reply)["result"]["structuredContent"]["result"], "subject-from-the-token");
+}
+
 // Issue 14, finding 4: a 2025-03-26 batch is bounded in members and in the size of its reply.
 class DispatcherBatchTest : public DispatcherTest {
 protected:

@@ -108,6 +108,28 @@ TEST_F(FeaturesTest, RequestStateIsBoundToItsRequest) {
     EXPECT_EQ(r["content"][0]["text"], "hello Ada (accept)");
 }
 
+TEST_F(FeaturesTest, RequestStateIsBoundToTheAuthenticatedSubject) {
+    add_modern_tools(srv());
+    const auto session_of = [](const char* subject) {
+        auto s = std::make_shared<session_state>("", "fallback");
+        s->bind_subject(subject);
+        return s;
+    };
+    json first = modern_call(1, "greet", json{{"who", "Ada"}});
+    json state = result_of(session_of("alice"), first)["requestState"];
+    ASSERT_TRUE(state.is_string());
+    json answer{{"ok", {{"action", "accept"}}}};
+    // Another subject (another bearer token's sub) cannot continue alice's request...
+    EXPECT_EQ(error_of(session_of("bob"), retry(first, 2, answer, state))["message"],
+              "Invalid params: requestState belongs to another request");
+    // ...nor can a caller without a token (auth off on another replica with the same key).
+    EXPECT_EQ(error_of(std::make_shared<session_state>("", "fallback"), retry(first, 3, answer, state))["code"],
+              -32602);
+    // alice can, from any request (a new token of the same subject).
+    EXPECT_EQ(result_of(session_of("alice"), retry(first, 4, answer, state))["content"][0]["text"],
+              "hello Ada (accept)");
+}
+
 TEST_F(FeaturesTest, AskingWithoutTheCapabilityIsMissingRequiredClientCapability) {
     add_modern_tools(srv());
     auto s = std::make_shared<session_state>("", "fallback");
