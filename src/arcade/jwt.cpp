@@ -16,6 +16,7 @@
 #include "arcade_mcp/json.hpp"
 #include "util/base64url.hpp"
 #include "util/hmac.hpp"
+#include "util/strict_json.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
@@ -24,33 +25,6 @@ using namespace std::string_view_literals;
 
 constexpr std::string_view duplicate_key = "Invalid token: duplicate key";
 constexpr std::size_t max_echo = 64;  // longest claim value echoed into a reason
-
-enum class parse_status { ok, invalid, duplicate };
-
-/// Parses a JSON object, reporting duplicate member names at any depth (nlohmann would silently
-/// keep the last one, which lets two parsers disagree about e.g. which "aud" or "alg" counts).
-std::pair<parse_status, json> parse_object(std::string_view text) {
-    // RFC 8259 §8.1: no byte order mark in JSON text. nlohmann skips one, other parsers refuse
-    // it; refusing keeps the two sides of a token in agreement.
-    if (text.substr(0, 3) == "\xEF\xBB\xBF") return {parse_status::invalid, json()};
-    std::vector<std::set<std::string>> keys;  // one set per open object
-    bool duplicate = false;
-    const json::parser_callback_t track = [&](int, json::parse_event_t event, json& value) {
-        if (event == json::parse_event_t::object_start) {
-            keys.emplace_back();
-        } else if (event == json::parse_event_t::object_end) {
-            if (!keys.empty()) keys.pop_back();
-        } else if (event == json::parse_event_t::key) {
-            if (keys.empty() || !keys.back().insert(value.get<std::string>()).second) duplicate = true;
-        }
-        return true;
-    };
-    json value = json::parse(text.begin(), text.end(), track, /*allow_exceptions=*/false);
-    if (value.is_discarded()) return {parse_status::invalid, json()};
-    if (duplicate) return {parse_status::duplicate, json()};
-    if (!value.is_object()) return {parse_status::invalid, json()};
-    return {parse_status::ok, std::move(value)};
-}
 
 /// A JSON number as whole seconds: truncated toward zero (Python's int()), clamped to int64.
 /// nullopt for every other type (booleans included) and for non-finite values.
@@ -109,9 +83,9 @@ token_check verify_worker_token(std::string_view token, std::string_view secret,
     // Header.
     const auto header_text = base64url_decode(header64);
     if (!header_text) return fail("Invalid header padding");
-    const auto [header_status, header] = parse_object(*header_text);
-    if (header_status == parse_status::duplicate) return fail(duplicate_key);
-    if (header_status != parse_status::ok) return fail("Invalid header string");
+    const auto [header_status, header] = parse_strict_object(*header_text);
+    if (header_status == strict_parse_status::duplicate) return fail(duplicate_key);
+    if (header_status != strict_parse_status::ok) return fail("Invalid header string");
     if (const auto kid = header.find("kid"); kid != header.end() && !kid->is_string())
         return fail("Key ID header parameter must be a string");
     if (const auto crit = header.find("crit"); crit != header.end()) {
@@ -134,9 +108,9 @@ token_check verify_worker_token(std::string_view token, std::string_view secret,
     // Payload.
     const auto payload_text = base64url_decode(payload64);
     if (!payload_text) return fail("Invalid payload string");
-    const auto [payload_status, payload] = parse_object(*payload_text);
-    if (payload_status == parse_status::duplicate) return fail(duplicate_key);
-    if (payload_status != parse_status::ok) return fail("Invalid payload string");
+    const auto [payload_status, payload] = parse_strict_object(*payload_text);
+    if (payload_status == strict_parse_status::duplicate) return fail(duplicate_key);
+    if (payload_status != strict_parse_status::ok) return fail("Invalid payload string");
 
     // iat, nbf, exp: zero leeway.
     for (const auto& rule : time_rules) {

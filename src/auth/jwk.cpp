@@ -232,7 +232,7 @@ std::optional<jwk_set> parse_jwk_set(std::string_view text, std::string& error, 
             error = "JWK Set larger than " + std::to_string(max_document_bytes) + " bytes";
             return std::nullopt;
         }
-        auto [status, doc] = parse_strict_object(text, document_limits);
+        auto [status, doc] = parse_strict_object(text, &document_limits);
         if (status != strict_parse_status::ok) {
             error = status == strict_parse_status::duplicate ? "JWK Set with a duplicate member name"
                     : status == strict_parse_status::too_deep_or_long

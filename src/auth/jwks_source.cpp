@@ -110,7 +110,7 @@ std::string jwks_source::discover_locked(std::string& jwks_uri) {
             notes += r.error;
             continue;
         }
-        const auto [status, metadata] = parse_strict_object(r.body, metadata_limits);
+        const auto [status, metadata] = parse_strict_object(r.body, &metadata_limits);
         if (status != strict_parse_status::ok) {
             notes += "not a JSON object";
             continue;

@@ -35,7 +35,7 @@ std::optional<json> decode_object(std::string_view segment, const char* what, st
         why = std::string("token ") + what + " is not base64url";
         return std::nullopt;
     }
-    auto [status, value] = parse_strict_object(*decoded, token_json_limits);
+    auto [status, value] = parse_strict_object(*decoded, &token_json_limits);
     if (status != strict_parse_status::ok) {
         why = std::string("token ") + what +
               (status == strict_parse_status::duplicate ? " has a duplicate member name" : " is not a JSON object");
@@ -212,7 +212,7 @@ token_verdict verify_unchecked(const unverified_token& token, const jwk_set& key
     const bool good = signature_verifies(*alg, *key, token.signing_input, token.signature);
     ERR_clear_error();  // a refused signature leaves reasons on OpenSSL's per-thread queue
     if (!good) return fail(token_failure::bad_signature, "signature does not verify");
-    auto [status, payload] = parse_strict_object(token.payload_json, token_json_limits);
+    auto [status, payload] = parse_strict_object(token.payload_json, &token_json_limits);
     if (status != strict_parse_status::ok) return fail(token_failure::malformed, "token payload is not a JSON object");
     return check_claims(payload, policy, now);
 }

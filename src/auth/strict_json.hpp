@@ -1,7 +1,6 @@
-// Helpers shared by the auth sources: a JSON object parser that refuses what lets two
-// parsers disagree (duplicate member names at any depth, a byte order mark) and bounds nesting and
-// string length before parsing; a JSON number as whole seconds; a printable, shortened copy of a
-// foreign string for log lines. Same rules as the worker-token parser (src/arcade/jwt.cpp).
+// Helpers shared by the auth sources: the strict JSON object parser (util/strict_json.hpp), a
+// JSON number as whole seconds, saturating addition, and a printable, shortened copy of a foreign
+// string for log lines.
 #pragma once
 
 #include <cmath>
@@ -15,40 +14,9 @@
 #include <vector>
 
 #include "arcade_mcp/json.hpp"
-#include "util/json_limits.hpp"
+#include "util/strict_json.hpp"
 
 namespace arcade_mcp::detail::auth {
-
-enum class strict_parse_status { ok, invalid, duplicate, too_deep_or_long };
-
-/// Parses `text` as one JSON object. Refuses a byte order mark (RFC 8259 §8.1), text beyond
-/// `limits` (checked before parsing), duplicate member names at any depth (nlohmann would keep the
-/// last one silently) and any top-level value other than an object. Never throws.
-inline std::pair<strict_parse_status, json> parse_strict_object(std::string_view text, const json_limits& limits) {
-    if (text.substr(0, 3) == "\xEF\xBB\xBF") return {strict_parse_status::invalid, json()};
-    if (exceeds_json_limits(text, limits)) return {strict_parse_status::too_deep_or_long, json()};
-    try {
-        std::vector<std::set<std::string>> keys;  // one set per open object
-        bool duplicate = false;
-        const json::parser_callback_t track = [&](int, json::parse_event_t event, json& value) {
-            if (event == json::parse_event_t::object_start) {
-                keys.emplace_back();
-            } else if (event == json::parse_event_t::object_end) {
-                if (!keys.empty()) keys.pop_back();
-            } else if (event == json::parse_event_t::key) {
-                if (keys.empty() || !keys.back().insert(value.get<std::string>()).second) duplicate = true;
-            }
-            return true;
-        };
-        json value = json::parse(text.begin(), text.end(), track, /*allow_exceptions=*/false);
-        if (value.is_discarded()) return {strict_parse_status::invalid, json()};
-        if (duplicate) return {strict_parse_status::duplicate, json()};
-        if (!value.is_object()) return {strict_parse_status::invalid, json()};
-        return {strict_parse_status::ok, std::move(value)};
-    } catch (...) {  // allocation failure
-        return {strict_parse_status::invalid, json()};
-    }
-}
 
 /// A JSON number as whole seconds: truncated toward zero, clamped to int64. nullopt for every
 /// other type (booleans included).

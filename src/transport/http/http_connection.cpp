@@ -3,6 +3,7 @@
 // keep-alive deadlines, routing to /mcp, and plain responses.
 #include "transport/http/http_connection.hpp"
 #include "transport/http/framing_guard.hpp"
+#include "transport/http/lane_value.hpp"
 #include "util/ascii.hpp"
 #include "util/json_text.hpp"
 
@@ -117,35 +118,12 @@ net::awaitable<void> refuse_body(http_stream& stream, std::size_t limit) {
 }
 
 /// Waits on the connection's lane for the one answer of a mounted route.
-class answer_slot final : public std::enable_shared_from_this<answer_slot> {
-public:
-    explicit answer_slot(net::any_io_executor ex) : ex_(ex), wake_(ex, net::steady_timer::time_point::max()) {}
-    void set(http_answer a) {
-        net::post(ex_, [self = shared_from_this(), a = std::move(a)]() mutable {
-            self->answer_ = std::move(a);
-            self->wake_.cancel();
-        });
-    }
-    net::awaitable<http_answer> get() {
-        while (!answer_) {
-            beast::error_code ec;
-            co_await wake_.async_wait(net::redirect_error(net::use_awaitable, ec));
-        }
-        co_return std::move(*answer_);
-    }
-
-private:
-    net::any_io_executor ex_;
-    net::steady_timer wake_;
-    std::optional<http_answer> answer_;
-};
-
 /// A mounted route (e.g. /worker/*): hands it the request and writes its answer.
 net::awaitable<bool> serve_route(http_stream& stream, const http_request& req, const http_route& route,
                                  std::shared_ptr<http_shared> shared) {
     in_flight_guard guard(shared->in_flight);
     const bool keep = req.keep_alive() && !shared->draining.load();
-    auto slot = std::make_shared<answer_slot>(co_await net::this_coro::executor);
+    auto slot = std::make_shared<lane_value<http_answer>>(co_await net::this_coro::executor);
     std::function<void(http_answer)> respond = [slot](http_answer a) { slot->set(std::move(a)); };
     const std::string_view method = to_std(req.method_string());
     const std::string_view target = to_std(req.target());

@@ -5,33 +5,10 @@
 #include "transport/http/mcp_bearer.hpp"
 
 #include "mcp/tool_catalog.hpp"
+#include "transport/http/lane_value.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
-
-/// A value computed on another thread, awaited on the connection's lane.
-class pending_outcome final : public std::enable_shared_from_this<pending_outcome> {
-public:
-    explicit pending_outcome(net::any_io_executor ex) : ex_(ex), wake_(ex, net::steady_timer::time_point::max()) {}
-    void set(auth::bearer_outcome o) {
-        net::post(ex_, [self = shared_from_this(), o = std::move(o)]() mutable {
-            self->value_ = std::move(o);
-            self->wake_.cancel();
-        });
-    }
-    net::awaitable<auth::bearer_outcome> get() {
-        while (!value_) {
-            beast::error_code ec;
-            co_await wake_.async_wait(net::redirect_error(net::use_awaitable, ec));
-        }
-        co_return std::move(*value_);
-    }
-
-private:
-    net::any_io_executor ex_;
-    net::steady_timer wake_;
-    std::optional<auth::bearer_outcome> value_;
-};
 
 net::awaitable<bool> refuse(http_stream& stream, const http_request& req, http_shared& shared, int status,
                             std::string challenge, std::string message) {
@@ -67,7 +44,7 @@ net::awaitable<bearer_check> check_bearer(http_stream& stream, const http_reques
     std::optional<auth::bearer_outcome> outcome = gate.check_without_fetch(authorization, target);
     if (!outcome) {
         // Keys must be fetched first: on the pool, so this lane goes on serving other connections.
-        auto pending = std::make_shared<pending_outcome>(co_await net::this_coro::executor);
+        auto pending = std::make_shared<lane_value<auth::bearer_outcome>>(co_await net::this_coro::executor);
         shared->core.runner().pool().post(
             [pending, gate_ref = shared->options.bearer, authorization = std::string(authorization),
              target = std::string(target)] { pending->set(gate_ref->check(authorization, target)); });
