@@ -151,5 +151,71 @@ TEST(HttpService, ATakenPortIsAClearErrorAndASecondStartIsRefused) {
     }
 }
 
+/// GET `path` over a fresh connection (Connection: close); the whole response.
+std::string http_get(std::uint16_t port, const std::string& path, const std::string& method = "GET") {
+    const int fd = connect_to(port);
+    if (fd < 0) return "connect failed";
+    const std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    if (!send_all(fd, req)) {
+        ::close(fd);
+        return "write failed";
+    }
+    auto got = read_all(fd, 5s);
+    ::close(fd);
+    return got;
+}
+
+resource_server_options loopback_resource_server() {
+    resource_server_options rs;
+    rs.canonical_url = "http://127.0.0.1:1/mcp";  // nothing listens on port 1: no token is ever valid
+    authorization_server_entry as;
+    as.authorization_server_url = "http://127.0.0.1:1";
+    as.jwks_uri = "http://127.0.0.1:1/jwks.json";
+    rs.authorization_servers = {as};
+    rs.default_challenge_scopes = {"mcp"};
+    return rs;
+}
+
+TEST(HttpService, FrontDoorAuthGuardsMcpAndServesTheMetadata) {
+    echo_server app("Alpha");
+    running_loop io;
+    auto options = stateless_options();
+    options.resource_server = loopback_resource_server();
+    http_service service(app.srv, io.loop, options);
+    service.start();
+    const auto refused = call_echo(service.port(), "Alpha_Echo", "hi");
+    EXPECT_NE(refused.find("HTTP/1.1 401"), std::string::npos) << refused;
+    EXPECT_NE(refused.find("WWW-Authenticate: Bearer resource_metadata=\"http://127.0.0.1:1/.well-known/"
+                           "oauth-protected-resource/mcp\", scope=\"mcp\""),
+              std::string::npos)
+        << refused;
+    EXPECT_EQ(refused.find(R"("text":"hi")"), std::string::npos);
+    for (const char* path : {"/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource"}) {
+        const auto metadata = http_get(service.port(), path);
+        EXPECT_NE(metadata.find("HTTP/1.1 200"), std::string::npos) << metadata;
+        EXPECT_NE(metadata.find("Access-Control-Allow-Origin: *"), std::string::npos) << metadata;
+        EXPECT_NE(metadata.find(R"("resource":"http://127.0.0.1:1/mcp")"), std::string::npos) << metadata;
+    }
+    const auto preflight = http_get(service.port(), "/.well-known/oauth-protected-resource/mcp", "OPTIONS");
+    EXPECT_NE(preflight.find("HTTP/1.1 204"), std::string::npos) << preflight;
+    EXPECT_NE(http_get(service.port(), "/healthz").find("HTTP/1.1 200"), std::string::npos);
+    service.stop();
+}
+
+TEST(HttpService, InvalidFrontDoorSettingsAreAClearErrorAtStart) {
+    echo_server app("Alpha");
+    running_loop io;
+    auto options = stateless_options();
+    options.resource_server = loopback_resource_server();
+    options.resource_server->authorization_servers[0].algorithms = {"HS256"};
+    http_service service(app.srv, io.loop, options);
+    try {
+        service.start();
+        FAIL() << "start() accepted an HS256 authorization server";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("HS256"), std::string::npos) << e.what();
+    }
+}
+
 }  // namespace
 }  // namespace arcade_mcp
