@@ -57,6 +57,8 @@ const ENTRY_KEYS = new Set(["authorization_server_url", "issuer", "jwks_uri", "a
   "expected_audiences", "validation_options"]);
 const isHttps = (u) => { try { return new URL(u).protocol === "https:"; } catch { return false; } };
 const WELL_KNOWN = "/.well-known/oauth-protected-resource";
+// The CA bundle deploy/docker/Dockerfile copies into the runtime image (libcurl's default path).
+const IMAGE_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
 // One entry of MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS, as the server checks it at start, but
 // stricter where a cluster is concerned: every URL https (the server allows http to loopback).
@@ -124,15 +126,16 @@ function checkFrontDoor(name, { dep, c, env, ingresses, hosts, service }) {
     ["MCP_RESOURCE_SERVER_JWKS_REFETCH_COOLDOWN_SECONDS", 0, 3600]]) {
     if (k in env) expect(where, /^\d+$/.test(env[k]) && +env[k] >= lo && +env[k] <= hi, `${k}: ${lo} to ${hi}`);
   }
-  // The runtime image (FROM scratch) has no CA certificates: https fetches need a mounted bundle.
+  // The image holds Debian's CA bundle where libcurl looks for it (IMAGE_CA_BUNDLE): no CA file is
+  // needed. One set (a private CA) replaces that bundle, so it must exist in the pod: under a
+  // volumeMount of one of the pod's volumes (or the image's own bundle).
   const file = env.MCP_RESOURCE_SERVER_CA_FILE;
-  if (typeof file !== "string") {
-    fail(where, "MCP_RESOURCE_SERVER_CA_FILE must name a mounted CA bundle: the image holds no CA certificates");
-  } else {
-    const mount = (c.volumeMounts ?? []).find((m) => file.startsWith(`${m.mountPath.replace(/\/$/, "")}/`));
+  if (file !== undefined && file !== IMAGE_CA_BUNDLE) {
+    const mount = typeof file === "string" &&
+      (c.volumeMounts ?? []).find((m) => file.startsWith(`${m.mountPath.replace(/\/$/, "")}/`));
     const volumes = dep.spec.template.spec.volumes ?? [];
     expect(where, mount && volumes.some((v) => v.name === mount.name),
-      `MCP_RESOURCE_SERVER_CA_FILE (${file}) must lie under a volumeMount of a volume of the pod`);
+      `MCP_RESOURCE_SERVER_CA_FILE (${typeof file === "string" ? file : JSON.stringify(file)}) must lie under a volumeMount of a volume of the pod`);
   }
   // The endpoint and both metadata URLs must reach this Service (a 404 from the ingress on the
   // metadata breaks discovery even though /mcp answers 401).

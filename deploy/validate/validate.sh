@@ -115,8 +115,13 @@ oauth_broken "no MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS" deployment-oauth.yam
   's#name: MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS#name: MCP_RESOURCE_SERVER_AUTHZ#' || oauth_ok=""
 oauth_broken "an HS256 authorization server" deployment-oauth.yaml \
   's#"algorithms": \["RS256", "ES256"\]#"algorithm": "HS256"#' || oauth_ok=""
-oauth_broken "no CA bundle for the https fetches" deployment-oauth.yaml \
-  's#name: MCP_RESOURCE_SERVER_CA_FILE#name: MCP_RESOURCE_SERVER_CA_FILE_UNUSED#' || oauth_ok=""
+# The private-CA variant is commented out in the overlay (the image holds a CA bundle): a CA file
+# set without its volume, or outside the mount, must be rejected.
+ca_env='s/^\( *\)# \(- name: MCP_RESOURCE_SERVER_CA_FILE\)$/\1\2/; s/^\( *\)#   \(value: \/etc\/arcade-eval-ref\/ca\/\)/\1  \2/'
+ca_mount='/# volumeMounts:/,$ s/^\( *\)# /\1/'
+oauth_broken "a CA file set but not mounted" deployment-oauth.yaml "$ca_env" || oauth_ok=""
+oauth_broken "a CA file outside its mount" deployment-oauth.yaml \
+  "$ca_env; $ca_mount; s#value: /etc/arcade-eval-ref/ca/#value: /etc/elsewhere/#" || oauth_ok=""
 oauth_broken "an Ingress without the metadata path" kustomization.yaml \
   's#path: /.well-known/oauth-protected-resource#path: /.well-known/something-else#' || oauth_ok=""
 oauth_broken "the metadata path as pathType Prefix" kustomization.yaml \
@@ -126,6 +131,21 @@ if [ -n "$oauth_ok" ]; then
 else
   failed=$((failed + 1))
 fi
+
+# And the private-CA variant, uncommented as the overlay's comment says, must pass.
+oauth_variant() {  # oauth_variant WHAT FILE SED-SCRIPT
+  rm -rf "$out/k8s" && cp -r "$root/deploy/k8s" "$out/k8s"
+  sed -i "$3" "$out/k8s/overlays/oauth/$2"
+  if cmp -s "$root/deploy/k8s/overlays/oauth/$2" "$out/k8s/overlays/oauth/$2"; then
+    echo "the edit for \"$1\" changed nothing in $2"; return 1
+  fi
+  node render.mjs "$out/k8s/overlays/oauth" >"$out/oauth-variant.yaml" &&
+    grep -q 'MCP_RESOURCE_SERVER_CA_FILE' "$out/oauth-variant.yaml" &&
+    grep -q 'name: arcade-eval-ref-ca-bundle' "$out/oauth-variant.yaml" &&
+    node k8s-validate.mjs oauth-variant="$out/oauth-variant.yaml"
+}
+check "the oauth overlay's private-CA variant, uncommented, is accepted" \
+  oauth_variant "the private-CA variant" deployment-oauth.yaml "$ca_env; $ca_mount"
 
 echo "== terraform"
 check "hcl2json deploy/terraform" node terraform.mjs "$root/deploy/terraform"

@@ -5,14 +5,16 @@
 // Also: the protected resource metadata and CORS, the 401 without token, session binding to the
 // subject, insufficient_scope (fixture-server's Fixture_ScopedEcho), /healthz and the worker
 // routes untouched, stdio ignoring the auth settings, bad configuration refused at start.
+// Last, no bearer token sent by any case (nor its signature segment) is in the stderr or stdout of
+// any server the file started (the one facing the token table logs at debug level).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { claimsFor, hostileCases } from './lib/auth_cases.mjs';
 import {
-  asEntry, assertChallenge, assertServes, BearerSession, describe as show, initializeWith, reservePort,
-  startAuthServer, toolResult, whoami,
+  asEntry, assertChallenge, assertNoTokenLogged, assertServes, BearerSession, describe as show, initializeWith,
+  noteToken, reservePort, startAuthServer, toolResult, watchOutput, whoami,
 } from './lib/bearer.mjs';
 import { assertHealthz, WORKER_SECRET, workerToken } from './lib/hostile.mjs';
 import { httpRequest } from './lib/http.mjs';
@@ -56,7 +58,7 @@ describe('hostile bearer tokens', { timeout: 300000 }, () => {
   before(async () => {
     ctx = await setup({ extraKeys: true });
     server = await startAuthServer(ctx.reserved, [ctx.entry], {
-      scopes: SCOPES, challengeScopes: 'mcp', env: { ARCADE_WORKER_SECRET: WORKER_SECRET },
+      scopes: SCOPES, challengeScopes: 'mcp', env: { ARCADE_WORKER_SECRET: WORKER_SECRET, ARCADE_LOG_LEVEL: 'debug' },
     });
   });
   after(async () => {
@@ -99,7 +101,7 @@ describe('hostile bearer tokens', { timeout: 300000 }, () => {
 
   test('a 64 KB token is 431 and the server serves on', T, async () => {
     const raw = rawRequest({
-      headers: [...mcpHeaders(server.port), ['Authorization', `Bearer ${'A'.repeat(64 * 1024)}`]],
+      headers: [...mcpHeaders(server.port), ['Authorization', `Bearer ${noteToken('A'.repeat(64 * 1024))}`]],
       body: '{"jsonrpc":"2.0","id":1,"method":"ping"}',
     });
     const { response } = await exchangeOnce(server.port, raw);
@@ -108,7 +110,7 @@ describe('hostile bearer tokens', { timeout: 300000 }, () => {
   });
 
   test('a token in the query string (no header) is 400 invalid_request', T, async () => {
-    const r = await httpRequest(`${server.url}?access_token=${await ctx.token()}`, {
+    const r = await httpRequest(`${server.url}?access_token=${noteToken(await ctx.token())}`, {
       headers: { Accept: 'application/json, text/event-stream', 'Content-Type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
     });
@@ -172,10 +174,10 @@ describe('hostile bearer tokens', { timeout: 300000 }, () => {
   test('worker routes keep their HS256 token: health open, tools with the worker token, not with a bearer', T, async () => {
     const health = await httpRequest(`${server.origin}/worker/health`, { method: 'GET' });
     assert.equal(health.status, 200, show(health));
-    const tools = await httpRequest(`${server.origin}/worker/tools`, { method: 'GET', headers: { Authorization: `Bearer ${workerToken()}` } });
+    const tools = await httpRequest(`${server.origin}/worker/tools`, { method: 'GET', headers: { Authorization: `Bearer ${noteToken(workerToken())}` } });
     assert.equal(tools.status, 200, show(tools));
     assert.equal(JSON.parse(tools.text).length, 3);
-    const mcpToken = await httpRequest(`${server.origin}/worker/tools`, { method: 'GET', headers: { Authorization: `Bearer ${await ctx.token()}` } });
+    const mcpToken = await httpRequest(`${server.origin}/worker/tools`, { method: 'GET', headers: { Authorization: `Bearer ${noteToken(await ctx.token())}` } });
     assert.equal(mcpToken.status, 401, show(mcpToken));
   });
 
@@ -292,6 +294,7 @@ describe('stdio ignores the auth configuration', { timeout: 60000 }, () => {
       MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: JSON.stringify([ctx.entry]),
       MCP_RESOURCE_SERVER_SCOPES_SUPPORTED: SCOPES,
     } });
+    watchOutput('stdio server (stderr)', conn.stderr);
     try {
       assert.equal(onlyText(await call(conn.client, 'ArcadeEvalRef_Echo', { message: 'hi' })), 'hi');
       assert.equal(onlyText(await call(conn.client, 'ArcadeEvalRef_Whoami', {})), DEFAULT_USER_ID);
@@ -335,6 +338,7 @@ describe('bad auth configuration: exit non-zero at start with one line on stderr
       trackPid(child.pid);
       let stderr = '';
       child.stderr.setEncoding('utf8').on('data', (c) => { stderr += c; });
+      watchOutput(`bad configuration "${name}" (stderr)`, () => stderr);
       const stderrClosed = new Promise((resolve) => { child.stderr.once('close', resolve); setTimeout(resolve, 6000).unref(); });
       const exit = await waitForExit(child, 5000);
       await stopChild(child, { signal: 'SIGKILL', graceMs: 500 });
@@ -346,4 +350,13 @@ describe('bad auth configuration: exit non-zero at start with one line on stderr
       assert.match(lines[0], names, 'the line names the setting at fault');
     });
   }
+});
+
+// Runs after every suite above has stopped its servers (their after hooks), so the output is complete.
+describe('no bearer token in any server output', () => {
+  test('the stderr and stdout of every server started here contain no token sent, nor its signature', (t) => {
+    const { tokens, servers, chars } = assertNoTokenLogged();
+    t.diagnostic(`${tokens} tokens searched in ${servers} servers' output (${chars} characters)`);
+    assert.ok(tokens > 1000, `only ${tokens} tokens were noted as sent: the record is broken`);
+  });
 });

@@ -2,9 +2,13 @@
 // token, /worker/tools and /worker/tools/invoke with an HS256 token minted here (node:crypto,
 // independent of the server's code), per-user Whoami, error kinds, 401 cases, routes absent
 // without the secret, ARCADE_AUTH_DISABLED, disabled tools, and the secret never in the logs.
+// With E2E_FRONT_DOOR_AUTH=1 (lib/config.mjs) every server also has front-door auth on: the worker
+// route assertions are the same, /mcp without a token must answer the 401 challenge instead.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { assertChallenge } from './lib/bearer.mjs';
+import { FRONT_DOOR_AUTH, FRONT_DOOR_CANONICAL_URL } from './lib/config.mjs';
 import { MCP_ACCEPT, httpRequest } from './lib/http.mjs';
 import { startHttpServer } from './lib/server.mjs';
 
@@ -21,6 +25,13 @@ function sign(header, payload, secret = SECRET) {
 const now = () => Math.floor(Date.now() / 1000);
 const goodToken = () => sign({ alg: 'HS256', typ: 'JWT' }, { aud: 'worker', ver: '1', iat: now(), exp: now() + 300 });
 const auth = (token) => ({ Authorization: `Bearer ${token}` });
+/** Where the 401 of /mcp points when E2E_FRONT_DOOR_AUTH=1 (RFC 9728 URL of FRONT_DOOR_CANONICAL_URL). */
+const FRONT_DOOR_METADATA_URL = 'http://127.0.0.1:9/.well-known/oauth-protected-resource/mcp';
+
+/** With E2E_FRONT_DOOR_AUTH=1, `r` (an /mcp request without a token) must be the 401 challenge. */
+function assertFrontDoorChallenge(r) {
+  assertChallenge(r, { status: 401, error: null, metadataUrl: FRONT_DOOR_METADATA_URL });
+}
 
 async function invoke(server, body, token = goodToken()) {
   const r = await httpRequest(`${server.origin}/worker/tools/invoke`, {
@@ -42,6 +53,16 @@ describe('worker routes with ARCADE_WORKER_SECRET', { timeout: 120000 }, () => {
   let server;
   test('start', T, async () => {
     server = await startHttpServer({ env: { ARCADE_WORKER_SECRET: SECRET } });
+  });
+
+  test(`protected resource metadata: ${FRONT_DOOR_AUTH ? '200 naming the canonical URL (E2E_FRONT_DOOR_AUTH=1)' : '404 (front-door auth off)'}`, T, async () => {
+    const r = await httpRequest(`${server.origin}/.well-known/oauth-protected-resource`, { method: 'GET' });
+    if (FRONT_DOOR_AUTH) {
+      assert.equal(r.status, 200, r.text);
+      assert.equal(JSON.parse(r.text).resource, FRONT_DOOR_CANONICAL_URL);
+    } else {
+      assert.equal(r.status, 404, r.text);
+    }
   });
 
   test('GET /worker/health answers without a token', T, async () => {
@@ -169,7 +190,8 @@ describe('worker routes with ARCADE_WORKER_SECRET', { timeout: 120000 }, () => {
 });
 
 describe('worker routes: configuration', { timeout: 120000 }, () => {
-  test('without ARCADE_WORKER_SECRET the routes are 404 and /mcp still works', T, async () => {
+  const mcpWorks = FRONT_DOOR_AUTH ? '/mcp answers the 401 challenge (E2E_FRONT_DOOR_AUTH=1)' : '/mcp still works';
+  test(`without ARCADE_WORKER_SECRET the routes are 404 and ${mcpWorks}`, T, async () => {
     const server = await startHttpServer();
     try {
       for (const path of ['/worker/health', '/worker/tools']) {
@@ -179,6 +201,10 @@ describe('worker routes: configuration', { timeout: 120000 }, () => {
         headers: { Accept: MCP_ACCEPT, 'Content-Type': 'application/json' },
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }),
       });
+      if (FRONT_DOOR_AUTH) {
+        assertFrontDoorChallenge(init);
+        return;
+      }
       assert.equal(init.status, 200);
       assert.equal(JSON.parse(init.text).result.serverInfo.name, 'arcade-eval-ref');
     } finally {
@@ -196,7 +222,8 @@ describe('worker routes: configuration', { timeout: 120000 }, () => {
     }
   });
 
-  test('ARCADE_DISABLED_TOOLS hides a tool from both protocols', T, async () => {
+  const bothProtocols = FRONT_DOOR_AUTH ? 'from the worker routes (/mcp: 401 challenge, E2E_FRONT_DOOR_AUTH=1)' : 'from both protocols';
+  test(`ARCADE_DISABLED_TOOLS hides a tool ${bothProtocols}`, T, async () => {
     const server = await startHttpServer({ env: { ARCADE_WORKER_SECRET: SECRET, ARCADE_DISABLED_TOOLS: 'arcadeevalref.echo' } });
     try {
       const health = JSON.parse((await httpRequest(`${server.origin}/worker/health`, { method: 'GET' })).text);
@@ -204,6 +231,10 @@ describe('worker routes: configuration', { timeout: 120000 }, () => {
       assert.equal((await invoke(server, call('Echo', { message: 'x' }))).status, 404);
       const headers = { Accept: MCP_ACCEPT, 'Content-Type': 'application/json' };
       const init = await httpRequest(server.url, { headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }) });
+      if (FRONT_DOOR_AUTH) {
+        assertFrontDoorChallenge(init);
+        return;
+      }
       const sid = init.headers['mcp-session-id'];
       const list = await httpRequest(server.url, { headers: { ...headers, 'Mcp-Session-Id': sid, 'MCP-Protocol-Version': '2025-11-25' }, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) });
       assert.deepEqual(JSON.parse(list.text).result.tools.map((t) => t.name), ['ArcadeEvalRef_Add', 'ArcadeEvalRef_Whoami']);

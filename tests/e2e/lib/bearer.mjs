@@ -1,7 +1,8 @@
 // The MCP side of the auth tests: starting a server as an OAuth resource server (the
 // MCP_RESOURCE_SERVER_* environment, on a port chosen beforehand so that the canonical URL is
 // known), parsing and checking WWW-Authenticate challenges, and raw MCP requests carrying a bearer
-// token (initialize, tools/call, Whoami) with bounded waits.
+// token (initialize, tools/call, Whoami) with bounded waits; the record of every bearer token sent
+// and of every server's output, for the check that no token reaches a log (assertNoTokenLogged).
 import assert from 'node:assert/strict';
 import { httpRequest, RawSession } from './http.mjs';
 import { freePort } from './oidc.mjs';
@@ -10,6 +11,54 @@ import { startHttpServer } from './server.mjs';
 
 /** A recorder that keeps nothing (the auth tests check statuses and challenges, not schemas). */
 const NO_RECORDER = { clientSent() {}, serverSent() {} };
+
+/** Every bearer token sent by this process: BearerSession, initializeWith, and noteToken. */
+const sentTokens = new Set();
+/** { name, output() } of every server whose output assertNoTokenLogged searches. */
+const watchedOutputs = [];
+
+/** Records `token` as sent (for assertNoTokenLogged); returns it. */
+export function noteToken(token) {
+  if (token) sentTokens.add(token);
+  return token;
+}
+
+/** Records a server's output (`output()` returns all it wrote so far) for assertNoTokenLogged. */
+export function watchOutput(name, output) {
+  watchedOutputs.push({ name, output });
+}
+
+/**
+ * The strings of `token` that must not appear in a log: the token itself and, for a token with
+ * three or more dot-separated parts, its last (signature) segment when it has 16 characters or
+ * more (shorter ones, like "AAAA" or the empty signature of alg none, prove nothing).
+ */
+function tokenFragments(token) {
+  const fragments = [token];
+  const parts = token.split('.');
+  if (parts.length >= 3 && parts.at(-1).length >= 16) fragments.push(parts.at(-1));
+  return fragments;
+}
+
+/**
+ * Fails if the output of any watched server contains a token noted as sent or its signature
+ * segment. Call it once every watched server has stopped. Resolves { tokens, servers, chars }.
+ */
+export function assertNoTokenLogged() {
+  const fragments = [...sentTokens].flatMap(tokenFragments);
+  const hits = [];
+  let chars = 0;
+  for (const { name, output } of watchedOutputs) {
+    const text = output();
+    chars += text.length;
+    for (const f of fragments) {
+      const at = text.indexOf(f);
+      if (at >= 0) hits.push(`${name}: ${f.length > 80 ? `${f.slice(0, 80)}...` : f} in ...${text.slice(Math.max(0, at - 120), at + 40)}...`);
+    }
+  }
+  assert.deepEqual(hits, [], `bearer tokens in server output:\n${hits.slice(0, 10).join('\n')}`);
+  return { tokens: sentTokens.size, servers: watchedOutputs.length, chars };
+}
 
 /** A free port and the canonical URL and metadata URL of an MCP server about to listen on it. */
 export async function reservePort() {
@@ -48,9 +97,15 @@ export function authEnv(reserved, entries, { scopes, challengeScopes, caFile, ca
   return env;
 }
 
-/** Starts an HTTP server on `reserved` with the auth environment (plus `env` extras). */
+/**
+ * Starts an HTTP server on `reserved` with the auth environment (plus `env` extras). All its
+ * stderr and stdout are kept and watched (assertNoTokenLogged).
+ */
 export async function startAuthServer(reserved, entries, options = {}) {
-  const server = await startHttpServer({ env: { ...authEnv(reserved, entries, options), ...options.env }, binary: options.binary });
+  const server = await startHttpServer({
+    env: { ...authEnv(reserved, entries, options), ...options.env }, binary: options.binary, keep: Infinity,
+  });
+  watchOutput(`server on port ${server.port} (stderr + stdout)`, () => `${server.stderr()}\n${server.stdout()}`);
   assert.equal(server.port, reserved.port, 'the server must listen on the port it was given');
   return server;
 }
@@ -115,7 +170,7 @@ export function assertChallenge(r, { status, error, metadataUrl, scope, jsonBody
 export class BearerSession extends RawSession {
   constructor(url, token) {
     super(url, NO_RECORDER);
-    this.token = token;
+    this.token = noteToken(token);
   }
 
   headers(overrides = {}) {
@@ -141,7 +196,7 @@ export function initializeWith(url, token, { headers = {} } = {}) {
     params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'arcade-e2e-auth', version: '0.0.0' } },
   });
   const h = { Accept: 'application/json, text/event-stream', 'Content-Type': 'application/json', ...headers };
-  if (token) h.Authorization = `Bearer ${token}`;
+  if (token) h.Authorization = `Bearer ${noteToken(token)}`;
   return httpRequest(url, { method: 'POST', headers: h, body });
 }
 

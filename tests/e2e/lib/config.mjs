@@ -2,7 +2,7 @@
 // the server binary (ARCADE_EVAL_REF_BIN, required; CONFORMANCE_SERVER_BIN for the
 // conformance-server tests), the MCP schema folder
 // (MCP_SCHEMA_DIR, default <repo>/../shared/mcp-schema, or "skip"), and the
-// environment every spawned server gets.
+// environment every spawned server gets (with front-door auth on when E2E_FRONT_DOOR_AUTH=1).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,8 +50,30 @@ export function schemaDirSetting() {
 }
 
 /**
+ * True when E2E_FRONT_DOOR_AUTH=1: every spawned server also gets FRONT_DOOR_AUTH_ENV, so that
+ * the tests that never call /mcp over HTTP with auth expectations (stdio, worker routes) show
+ * them unchanged with front-door authorization on.
+ */
+export const FRONT_DOOR_AUTH = process.env.E2E_FRONT_DOOR_AUTH === '1';
+
+/**
+ * A valid front-door auth configuration whose authorization server and JWKS do not exist
+ * (nothing listens on 127.0.0.1:9): /mcp over HTTP then answers 401 to every request, and the
+ * protected resource metadata names FRONT_DOOR_CANONICAL_URL.
+ */
+export const FRONT_DOOR_CANONICAL_URL = 'http://127.0.0.1:9/mcp';
+export const FRONT_DOOR_AUTH_ENV = Object.freeze({
+  MCP_RESOURCE_SERVER_CANONICAL_URL: FRONT_DOOR_CANONICAL_URL,
+  MCP_RESOURCE_SERVER_AUTHORIZATION_SERVERS: JSON.stringify([
+    { authorization_server_url: 'http://127.0.0.1:9', jwks_uri: 'http://127.0.0.1:9/jwks.json' },
+  ]),
+});
+
+/**
  * The environment of a spawned server: this process's environment without any
- * ARCADE_* variable of the caller's shell, plus ARCADE_USER_ID and the given extras.
+ * ARCADE_* variable of the caller's shell, plus ARCADE_USER_ID, FRONT_DOOR_AUTH_ENV when
+ * E2E_FRONT_DOOR_AUTH=1 (not for a test that sets any MCP_RESOURCE_SERVER_* itself), and the
+ * given extras.
  */
 export function serverEnv(extra = {}) {
   const env = {};
@@ -59,5 +81,7 @@ export function serverEnv(extra = {}) {
     if (!key.startsWith('ARCADE_') && value !== undefined) env[key] = value;
   }
   env.ARCADE_USER_ID = DEFAULT_USER_ID;
+  const ownAuth = Object.keys(extra).some((key) => key.startsWith('MCP_RESOURCE_SERVER_'));
+  if (FRONT_DOOR_AUTH && !ownAuth) Object.assign(env, FRONT_DOOR_AUTH_ENV);
   return { ...env, ...extra };
 }

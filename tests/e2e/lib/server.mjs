@@ -9,16 +9,17 @@ import { stopChild, trackPid, waitForExit } from './process.mjs';
 
 const STDERR_KEEP = 64 * 1024;
 
-function keepTail(text) {
-  return text.length > STDERR_KEEP ? text.slice(-STDERR_KEEP) : text;
+function keepTail(text, keep = STDERR_KEEP) {
+  return text.length > keep ? text.slice(-keep) : text;
 }
 
 /**
- * Starts an HTTP server. Resolves { child, pid, port, origin, url, stderr(), stop() }.
+ * Starts an HTTP server. Resolves { child, pid, port, origin, url, stderr(), stdout(), stop() }.
  * `env` entries are added to (and override) the default server environment; `binary`
- * replaces serverBinary().
+ * replaces serverBinary(); stderr() and stdout() are the last `keep` characters of each
+ * (64 KiB; Infinity keeps everything, for tests that search all the output).
  */
-export async function startHttpServer({ env = {}, startTimeoutMs = 10000, binary } = {}) {
+export async function startHttpServer({ env = {}, startTimeoutMs = 10000, binary, keep = STDERR_KEEP } = {}) {
   const child = spawn(binary ?? serverBinary(), [], {
     env: serverEnv({
       ARCADE_SERVER_TRANSPORT: 'http',
@@ -34,7 +35,7 @@ export async function startHttpServer({ env = {}, startTimeoutMs = 10000, binary
   child.stderr.setEncoding('utf8');
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk) => {
-    stdout = keepTail(stdout + chunk);
+    stdout = keepTail(stdout + chunk, keep);
   });
 
   const port = await new Promise((resolve, reject) => {
@@ -42,7 +43,7 @@ export async function startHttpServer({ env = {}, startTimeoutMs = 10000, binary
       finish(new Error(`server printed no "listening on" line within ${startTimeoutMs} ms; stderr:\n${stderr}`));
     }, startTimeoutMs);
     const onData = (chunk) => {
-      stderr = keepTail(stderr + chunk);
+      stderr = keepTail(stderr + chunk, keep);
       const match = /listening on http:\/\/127\.0\.0\.1:(\d+)\/mcp/.exec(stderr);
       if (match) finish(null, Number(match[1]));
     };
@@ -66,7 +67,7 @@ export async function startHttpServer({ env = {}, startTimeoutMs = 10000, binary
     throw err;
   });
   child.stderr.on('data', (chunk) => {
-    stderr = keepTail(stderr + chunk);
+    stderr = keepTail(stderr + chunk, keep);
   });
 
   const origin = `http://127.0.0.1:${port}`;
