@@ -7,11 +7,29 @@
 
 namespace arcade_mcp::detail::auth {
 
+namespace {
+
+/// SHA-256 fetched once (EVP_sha256() makes OpenSSL 3 look the implementation up on every init)
+/// and one digest context per thread: hashing a token is on every authenticated request.
+struct sha256_context {
+    EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~sha256_context() {
+        EVP_MD_CTX_free(ctx);
+        EVP_MD_free(md);
+    }
+};
+
+}  // namespace
+
 token_cache::digest token_cache::hash(std::string_view token) {
+    thread_local sha256_context sha;
     digest d{};
     unsigned int n = 0;
-    if (EVP_Digest(token.data(), token.size(), d.data(), &n, EVP_sha256(), nullptr) != 1 || n != d.size())
-        d.fill(0);  // never matches a stored entry: put() refuses the all-zero key
+    const bool ok = sha.md != nullptr && sha.ctx != nullptr && EVP_DigestInit_ex(sha.ctx, sha.md, nullptr) == 1 &&
+                    EVP_DigestUpdate(sha.ctx, token.data(), token.size()) == 1 &&
+                    EVP_DigestFinal_ex(sha.ctx, d.data(), &n) == 1 && n == d.size();
+    if (!ok) d.fill(0);  // never matches a stored entry: put() refuses the all-zero key
     return d;
 }
 

@@ -37,12 +37,12 @@ void add_tool_scopes(const json& message, const tool_catalog& catalog, std::vect
 }  // namespace
 
 net::awaitable<bearer_check> check_bearer(http_stream& stream, const http_request& req,
-                                          std::shared_ptr<http_shared> shared) {
-    auth::bearer_gate& gate = *shared->options.bearer;
-    const std::string_view authorization = header(req, "Authorization");
-    const std::string_view target = to_std(req.target());
-    std::optional<auth::bearer_outcome> outcome = gate.check_without_fetch(authorization, target);
+                                          std::shared_ptr<http_shared> shared,
+                                          std::optional<auth::bearer_outcome> decided) {
+    std::optional<auth::bearer_outcome> outcome = std::move(decided);
     if (!outcome) {
+        const std::string_view authorization = header(req, "Authorization");
+        const std::string_view target = to_std(req.target());
         // Keys must be fetched first: on the pool, so this lane goes on serving other connections.
         auto pending = std::make_shared<lane_value<auth::bearer_outcome>>(co_await net::this_coro::executor);
         shared->core.runner().pool().post(
@@ -73,12 +73,16 @@ std::vector<std::string> scopes_needed(const json& payload, const tool_catalog& 
     return needed;
 }
 
-net::awaitable<std::optional<bool>> refuse_missing_scopes(http_stream& stream, const http_request& req,
-                                                          std::shared_ptr<http_shared> shared, const json& payload,
-                                                          const auth::caller_identity& caller) {
-    const auto catalog = shared->core.catalog();
-    const auto needed = scopes_needed(payload, *catalog);
-    if (needed.empty() || auth::bearer_gate::missing_scopes(caller, needed).empty()) co_return std::nullopt;
+std::optional<std::vector<std::string>> scopes_lacking(const json& payload, const auth::caller_identity& caller,
+                                                      const dispatcher& core) {
+    const auto catalog = core.catalog();
+    auto needed = scopes_needed(payload, *catalog);
+    if (needed.empty() || auth::bearer_gate::missing_scopes(caller, needed).empty()) return std::nullopt;
+    return needed;
+}
+
+net::awaitable<bool> refuse_insufficient_scope(http_stream& stream, const http_request& req,
+                                               std::shared_ptr<http_shared> shared, std::vector<std::string> needed) {
     std::string message = "Forbidden: insufficient scope: this call needs";
     for (const auto& s : needed) message += " " + s;
     std::string challenge = shared->options.bearer->insufficient_scope_challenge(needed);

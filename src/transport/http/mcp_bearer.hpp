@@ -21,18 +21,24 @@ struct bearer_check {
     bool keep_alive = false;
 };
 
-/// Checks the request's bearer token (only when the server has a gate).
+/// Finishes the bearer check of a request the gate could not accept at once: `decided` is what
+/// bearer_gate::check_without_fetch said (a refusal, or nullopt when keys must be fetched first,
+/// which is done on the worker pool while the lane serves others).
 net::awaitable<bearer_check> check_bearer(http_stream& stream, const http_request& req,
-                                          std::shared_ptr<http_shared> shared);
+                                          std::shared_ptr<http_shared> shared,
+                                          std::optional<auth::bearer_outcome> decided);
 
 /// Every scope the tools/call messages of `payload` (one message or a batch) need, in the order
 /// the tools declare them, without repeats. Unknown tools need none (they fail as usual).
 std::vector<std::string> scopes_needed(const json& payload, const tool_catalog& catalog);
 
-/// nullopt when `caller` has every scope the payload's tool calls need; else writes the 403
-/// `insufficient_scope` answer and returns whether the connection may go on.
-net::awaitable<std::optional<bool>> refuse_missing_scopes(http_stream& stream, const http_request& req,
-                                                          std::shared_ptr<http_shared> shared, const json& payload,
-                                                          const auth::caller_identity& caller);
+/// Every scope the payload's tool calls need when `caller` lacks any of them; nullopt when it
+/// has them all (or no call needs any).
+std::optional<std::vector<std::string>> scopes_lacking(const json& payload, const auth::caller_identity& caller,
+                                                      const dispatcher& core);
+
+/// Writes the 403 `insufficient_scope` answer naming `needed`; returns whether the connection may go on.
+net::awaitable<bool> refuse_insufficient_scope(http_stream& stream, const http_request& req,
+                                               std::shared_ptr<http_shared> shared, std::vector<std::string> needed);
 
 }  // namespace arcade_mcp::detail

@@ -39,7 +39,8 @@ net::awaitable<bool> post(http_stream& stream, const http_request& req, std::sha
 
     if (caller) {
         // Front-door authorization: a tool that needs scopes the token lacks is answered 403.
-        if (auto refused = co_await refuse_missing_scopes(stream, req, shared, payload, *caller)) co_return *refused;
+        if (auto needed = scopes_lacking(payload, *caller, shared->core))
+            co_return co_await refuse_insufficient_scope(stream, req, shared, std::move(*needed));
     }
 
     // Era (spec/mcp-server.md §16.9): 2026-07-28 `_meta` or header, or a revision we do not know,
@@ -77,9 +78,16 @@ net::awaitable<bool> serve_mcp(http_stream& stream, const http_request& req,
     const bool served = method == bhttp::verb::post || method == bhttp::verb::get || method == bhttp::verb::delete_;
     std::shared_ptr<const auth::caller_identity> caller;
     if (served && shared->options.bearer) {
-        auto checked = co_await check_bearer(stream, req, shared);
-        if (!checked.caller) co_return checked.keep_alive;
-        caller = std::move(checked.caller);
+        // A token seen before is answered here, without a coroutine frame; the rest (a fetch of
+        // keys, a refusal to write) in check_bearer.
+        auto known = shared->options.bearer->check_without_fetch(header(req, "Authorization"), to_std(req.target()));
+        if (known && known->caller) {
+            caller = std::move(known->caller);
+        } else {
+            auto checked = co_await check_bearer(stream, req, shared, std::move(known));
+            if (!checked.caller) co_return checked.keep_alive;
+            caller = std::move(checked.caller);
+        }
     }
     switch (method) {
         case bhttp::verb::post: co_return co_await post(stream, req, shared, caller.get());
