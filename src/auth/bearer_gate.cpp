@@ -33,11 +33,12 @@ std::optional<url_parts> split_url(std::string_view url) {
     return p;
 }
 
-/// A value fit for a quoted-string of a challenge: printable ASCII without '"' and '\'.
-std::string quotable(std::string_view text) {
+/// A value fit for a quoted-string of a challenge: printable ASCII without '"' and '\'; at most
+/// `max` characters (only descriptions are shortened: a URL or scope list must stay whole).
+std::string quotable(std::string_view text, std::size_t max = std::string_view::npos) {
     std::string out;
-    for (char c : text) out += (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') ? c : '\'';
-    return out.substr(0, 200);
+    for (char c : text.substr(0, max)) out += (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') ? c : '\'';
+    return out;
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -55,12 +56,20 @@ bool scope_token_ok(std::string_view s) {
 
 bool ascii_alnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-/// "Bearer <token>" -> the token (scheme case-insensitive); nullopt for another scheme or form.
+/// Whether the Authorization header uses the Bearer scheme (case-insensitive).
+bool is_bearer_scheme(std::string_view header) {
+    constexpr std::string_view scheme = "bearer";
+    if (header.size() < scheme.size() || (header.size() > scheme.size() && header[scheme.size()] != ' '))
+        return false;
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+        if (ascii_lower(header[i]) != scheme[i]) return false;
+    return true;
+}
+
+/// "Bearer <token>" -> the token; nullopt when the credentials are not a b64token (RFC 6750 §2.1).
 std::optional<std::string_view> bearer_credentials(std::string_view header) {
     constexpr std::string_view scheme = "bearer";
-    if (header.size() <= scheme.size() || header[scheme.size()] != ' ') return std::nullopt;
-    for (std::size_t i = 0; i < scheme.size(); ++i)
-        if (ascii_lower(header[i]) != scheme[i]) return std::nullopt;
+    if (!is_bearer_scheme(header)) return std::nullopt;
     std::string_view token = header.substr(scheme.size());
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
     while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
@@ -98,6 +107,7 @@ struct bearer_gate::issuer_state {
 std::optional<std::string> validate(const resource_server_options& o) {
     const auto url = o.canonical_url;
     if (url.empty()) return "MCP_RESOURCE_SERVER_CANONICAL_URL is empty";
+    if (url.size() > 2048) return "MCP_RESOURCE_SERVER_CANONICAL_URL is longer than 2048 characters";
     if (!fetchable_url(url))
         return "MCP_RESOURCE_SERVER_CANONICAL_URL must be an https:// URL (http:// only for loopback addresses): " +
                quotable(url);
@@ -200,7 +210,7 @@ bearer_gate::~bearer_gate() = default;
 bearer_outcome bearer_gate::refuse_invalid(std::string description) const {
     bearer_outcome out;
     out.refusal.status = 401;
-    out.refusal.www_authenticate = "Bearer error=\"invalid_token\", error_description=\"" + quotable(description) +
+    out.refusal.www_authenticate = "Bearer error=\"invalid_token\", error_description=\"" + quotable(description, 200) +
                                    "\", resource_metadata=\"" + quotable(metadata_url_) + "\"";
     out.refusal.message = "Unauthorized: " + description;
     return out;
@@ -216,7 +226,8 @@ std::optional<bearer_outcome> bearer_gate::decide(std::string_view authorization
         out.refusal.message = "Bad Request: access tokens are accepted only in the Authorization header";
         return out;
     }
-    if (authorization.empty()) {
+    // No credentials, or credentials of another scheme (RFC 6750 §3.1: no error code then).
+    if (authorization.empty() || !is_bearer_scheme(authorization)) {
         bearer_outcome out;
         out.refusal.status = 401;
         out.refusal.www_authenticate = no_token_challenge_;
@@ -224,7 +235,15 @@ std::optional<bearer_outcome> bearer_gate::decide(std::string_view authorization
         return out;
     }
     const auto token = bearer_credentials(authorization);
-    if (!token) return refuse_invalid("the Authorization header must be 'Bearer <token>'");
+    if (!token) {
+        bearer_outcome out;
+        out.refusal.status = 400;
+        out.refusal.www_authenticate =
+            "Bearer error=\"invalid_request\", error_description=\"the Authorization header must be 'Bearer "
+            "<token>'\", resource_metadata=\"" + quotable(metadata_url_) + "\"";
+        out.refusal.message = "Bad Request: the Authorization header must be 'Bearer <token>'";
+        return out;
+    }
     if (token->size() > max_access_token_bytes) return refuse_invalid("token too large");
     const std::int64_t now = unix_now();
     const auto key = token_cache::hash(*token);
@@ -254,7 +273,11 @@ std::optional<bearer_outcome> bearer_gate::decide(std::string_view authorization
     who->subject = std::move(verdict.claims->subject);
     who->issuer = std::move(verdict.claims->issuer);
     who->scopes = std::move(verdict.claims->scopes);
-    who->expires_at = verdict.claims->expires_at;
+    who->principal = who->issuer + ' ' + who->subject;  // an issuer URL has no space
+    // Remembered until `exp`, but at most 5 minutes (and never past the key set's lifetime): a
+    // key withdrawn from the JWK Set stops a long-lived token soon.
+    const std::int64_t recheck_after = std::min<std::int64_t>(300, options_.jwks_cache_lifetime.count());
+    who->expires_at = std::min(verdict.claims->expires_at, now + recheck_after);
     cache_.put(key, who, now);
     return bearer_outcome{std::move(who), {}};
 }

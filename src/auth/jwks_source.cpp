@@ -1,5 +1,6 @@
 // The JWK Set cache of one authorization server (see jwks_source.hpp): lifetime, unknown-kid
-// cool-down, failure back-off, single-flight fetches under one mutex, metadata discovery
+// cool-down, failure back-off, single-flight fetches (fetch_mu_, held across the network; the
+// state lock mu_ never is, so I/O threads asking needs_fetch() never wait on a fetch), discovery
 // (RFC 8414 §3, OpenID Connect Discovery §4) and log lines that name each failure cause once.
 #include "auth/jwks_source.hpp"
 
@@ -40,21 +41,40 @@ bool jwks_source::fresh_locked(time_point now) const {
 }
 
 bool jwks_source::backing_off_locked(time_point now) const {
-    return attempted_ && !last_failure_.empty() && now < last_attempt_ + settings_.failure_retry;
+    return attempted_ && !last_failure_.empty() && now < failed_at_ + settings_.failure_retry;
+}
+
+void jwks_source::start_attempt_locked(time_point now) {
+    ++fetches_;
+    attempted_ = true;
+    last_attempt_ = now;
 }
 
 std::shared_ptr<const jwk_set> jwks_source::keys(time_point now) {
-    const std::lock_guard lock(mu_);
-    if (fresh_locked(now)) return set_;
-    if (backing_off_locked(now)) return nullptr;
-    return fetch_locked(now);
+    {
+        const std::lock_guard lock(mu_);
+        if (fresh_locked(now)) return set_;
+        if (backing_off_locked(now)) return nullptr;
+    }
+    const std::lock_guard one_fetch(fetch_mu_);
+    {
+        const std::lock_guard lock(mu_);  // another caller may have fetched while this one waited
+        if (fresh_locked(now)) return set_;
+        if (backing_off_locked(now)) return nullptr;
+        start_attempt_locked(now);
+    }
+    return fetch(now);
 }
 
 std::shared_ptr<const jwk_set> jwks_source::refresh_for_unknown_kid(time_point now) {
-    const std::lock_guard lock(mu_);
-    const bool cooling_down = attempted_ && now < last_attempt_ + settings_.unknown_kid_cooldown;
-    if (cooling_down || backing_off_locked(now)) return fresh_locked(now) ? set_ : nullptr;
-    return fetch_locked(now);
+    {
+        const std::lock_guard lock(mu_);
+        const bool cooling_down = attempted_ && now < last_attempt_ + settings_.unknown_kid_cooldown;
+        if (cooling_down || backing_off_locked(now)) return fresh_locked(now) ? set_ : nullptr;
+        start_attempt_locked(now);  // from now on other unknown kids see the cool-down
+    }
+    const std::lock_guard one_fetch(fetch_mu_);
+    return fetch(now);
 }
 
 bool jwks_source::unknown_kid_would_fetch(time_point now) const {
@@ -96,7 +116,7 @@ fetch_result jwks_source::get(const std::string& url) {
     return r;
 }
 
-std::string jwks_source::discover_locked(std::string& jwks_uri) {
+std::string jwks_source::discover(std::string& jwks_uri) {
     const std::string prefix = "discovery of the JWK Set of issuer " + printable(settings_.issuer, 200) + " failed: ";
     const auto urls = discovery_urls(settings_.issuer);
     if (urls.empty()) return prefix + "the issuer is not a URL without query and fragment";
@@ -137,15 +157,13 @@ std::string jwks_source::discover_locked(std::string& jwks_uri) {
     return prefix + notes;
 }
 
-std::shared_ptr<const jwk_set> jwks_source::fetch_locked(time_point now) {
-    ++fetches_;
-    attempted_ = true;
-    last_attempt_ = now;
+std::shared_ptr<const jwk_set> jwks_source::fetch(time_point now) {
+    const auto started = std::chrono::steady_clock::now();
     const bool discovering = settings_.jwks_uri.empty();
     std::string uri = discovering ? resolved_jwks_uri_ : settings_.jwks_uri;
     std::string cause;
     std::optional<jwk_set> parsed;
-    if (uri.empty()) cause = discover_locked(uri);
+    if (uri.empty()) cause = discover(uri);
     if (cause.empty()) {
         resolved_jwks_uri_ = discovering ? uri : std::string();
         const std::string what = "JWK Set " + printable(uri, 200) + ": ";
@@ -168,25 +186,36 @@ std::shared_ptr<const jwk_set> jwks_source::fetch_locked(time_point now) {
         if (!cause.empty()) resolved_jwks_uri_.clear();  // discover again next time: the URI may have moved
     }
 
-    if (!cause.empty()) {
-        if (cause != last_failure_)
-            log(cause + (fresh_locked(now) ? "; keeping the previous keys until they expire"
-                                           : "; tokens are refused until a fetch succeeds"));
-        last_failure_ = std::move(cause);
-        if (!fresh_locked(now)) set_.reset();  // fail closed
-        return set_;
+    // The back-off runs from the end of the attempt (a discovery may take several timeouts).
+    const auto took = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
+    std::vector<std::string> lines;  // logged after the state lock is released
+    std::shared_ptr<const jwk_set> result;
+    {
+        const std::lock_guard lock(mu_);
+        if (!cause.empty()) {
+            if (cause != last_failure_)
+                lines.push_back(cause + (fresh_locked(now) ? "; keeping the previous keys until they expire"
+                                                           : "; tokens are refused until a fetch succeeds"));
+            last_failure_ = std::move(cause);
+            failed_at_ = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(took);
+            if (!fresh_locked(now)) set_.reset();  // fail closed
+        } else {
+            const std::string what = "JWK Set " + printable(uri, 200) + ": ";
+            if (!last_failure_.empty())
+                lines.push_back(what + "fetched again (" + std::to_string(parsed->keys.size()) +
+                                " usable keys) after: " + last_failure_);
+            last_failure_.clear();
+            if (parsed->skipped != last_skipped_) {
+                for (const auto& line : parsed->skipped) lines.push_back(what + line);
+                last_skipped_ = parsed->skipped;
+            }
+            set_ = std::make_shared<const jwk_set>(std::move(*parsed));
+            fetched_at_ = now;
+        }
+        result = set_;
     }
-    const std::string what = "JWK Set " + printable(uri, 200) + ": ";
-    if (!last_failure_.empty())
-        log(what + "fetched again (" + std::to_string(parsed->keys.size()) + " usable keys) after: " + last_failure_);
-    last_failure_.clear();
-    if (parsed->skipped != last_skipped_) {
-        for (const auto& line : parsed->skipped) log(what + line);
-        last_skipped_ = parsed->skipped;
-    }
-    set_ = std::make_shared<const jwk_set>(std::move(*parsed));
-    fetched_at_ = now;
-    return set_;
+    for (const auto& line : lines) log(line);
+    return result;
 }
 
 }  // namespace arcade_mcp::detail::auth

@@ -71,19 +71,23 @@ public:
     std::size_t fetch_count() const;
 
 private:
-    std::shared_ptr<const jwk_set> fetch_locked(std::chrono::steady_clock::time_point now);
+    /// One attempt (fetch_mu_ held, mu_ not): discovery if needed, the JWK Set, then the state.
+    std::shared_ptr<const jwk_set> fetch(std::chrono::steady_clock::time_point now);
+    void start_attempt_locked(std::chrono::steady_clock::time_point now);
     bool fresh_locked(std::chrono::steady_clock::time_point now) const;
     bool backing_off_locked(std::chrono::steady_clock::time_point now) const;
-    std::string discover_locked(std::string& jwks_uri);  ///< "" and the URI, or the failure cause
+    std::string discover(std::string& jwks_uri);  ///< "" and the URI, or the failure cause (fetch_mu_ held)
     fetch_result get(const std::string& url);
     void log(const std::string& line) const;
     settings settings_;
     fetch_function fetch_;
     std::function<void(const std::string&)> log_line_;
-    mutable std::mutex mu_;
+    std::mutex fetch_mu_;    ///< one fetch at a time; guards resolved_jwks_uri_ and last_skipped_
+    mutable std::mutex mu_;  ///< the state below; never held across the network
     std::shared_ptr<const jwk_set> set_;
     std::chrono::steady_clock::time_point fetched_at_{};
-    std::chrono::steady_clock::time_point last_attempt_{};
+    std::chrono::steady_clock::time_point last_attempt_{};  ///< start of the last attempt (cool-down)
+    std::chrono::steady_clock::time_point failed_at_{};     ///< end of the last failed attempt (back-off)
     bool attempted_ = false;
     std::string resolved_jwks_uri_;
     std::string last_failure_;               ///< the cause of the last attempt's failure, "" after a success

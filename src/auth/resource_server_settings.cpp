@@ -157,7 +157,8 @@ std::optional<resource_server_options> resource_server_from_settings(const setti
         target = std::chrono::seconds(n);
     };
     seconds("MCP_RESOURCE_SERVER_JWKS_CACHE_SECONDS", 1, 86400, o.jwks_cache_lifetime);
-    seconds("MCP_RESOURCE_SERVER_JWKS_REFETCH_COOLDOWN_SECONDS", 0, 3600, o.jwks_refetch_cooldown);
+    // At least 1 s: a token names any kid it likes, and each refetch goes to the issuer.
+    seconds("MCP_RESOURCE_SERVER_JWKS_REFETCH_COOLDOWN_SECONDS", 1, 3600, o.jwks_refetch_cooldown);
     if (auto problem = validate(o)) refuse(*problem);
     return o;
 }

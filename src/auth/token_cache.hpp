@@ -18,8 +18,9 @@ namespace arcade_mcp::detail::auth {
 struct caller_identity {
     std::string subject;              ///< `sub`: the user id tools see
     std::string issuer;
+    std::string principal;            ///< issuer and subject: whose sessions and request state these are
     std::vector<std::string> scopes;
-    std::int64_t expires_at = 0;      ///< seconds since the epoch
+    std::int64_t expires_at = 0;      ///< remembered until (seconds since the epoch): `exp`, at most 5 min
 };
 
 class token_cache {

@@ -173,7 +173,7 @@ void dispatcher::handle(const std::shared_ptr<session_state>& session, json payl
         // calls the channel's session also knows (notifications/cancelled arrives there).
         auto request_session = std::make_shared<session_state>(std::string(), session->fallback_user_id());
         request_session->set_parent(session);
-        if (!session->subject().empty()) request_session->bind_subject(session->subject());
+        if (!session->principal().empty()) request_session->bind_subject(session->subject(), session->principal());
         serve_modern(request_session, std::move(payload), sink);
         return;
     }

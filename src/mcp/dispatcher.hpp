@@ -186,7 +186,8 @@ private:
                                                   std::optional<jsonrpc::error>& err) const;
     json input_required_result(const jsonrpc::request& req, const session_state& session, const input_round& round,
                                json requests, std::optional<jsonrpc::error>& err) const;
-    /// Whom a 2026-07-28 request state is sealed for: the authenticated subject, else ARCADE_USER_ID.
+    /// Whom a 2026-07-28 request state is sealed for: the authenticated principal (issuer and
+    /// subject), else ARCADE_USER_ID.
     std::string state_principal(const session_state& session) const;
     /// The user id tools see: the bearer token's subject when the transport authenticated one,
     /// else ARCADE_USER_ID, else the session's own random id.

@@ -186,7 +186,7 @@ TEST_F(DispatcherTest, TheAuthenticatedSubjectIsTheUserIdEvenOverAConfiguredOne)
     worker_pool pool(1);
     dispatcher configured(srv_, pool, dispatcher_options::with_user("alice"));
     auto s = initialized_session(configured);
-    s->bind_subject("subject-from-the-token");
+    s->bind_subject("subject-from-the-token", "https://as.example.com subject-from-the-token");
     auto sink = std::make_shared<test_sink>();
     configured.handle(s, call(1, "whoami", json::object()), sink);
     ASSERT_TRUE(sink->wait_for_reply());

@@ -110,9 +110,9 @@ TEST_F(FeaturesTest, RequestStateIsBoundToItsRequest) {
 
 TEST_F(FeaturesTest, RequestStateIsBoundToTheAuthenticatedSubject) {
     add_modern_tools(srv());
-    const auto session_of = [](const char* subject) {
+    const auto session_of = [](std::string subject, std::string issuer = "https://as.example.com") {
         auto s = std::make_shared<session_state>("", "fallback");
-        s->bind_subject(subject);
+        s->bind_subject(subject, issuer + " " + subject);
         return s;
     };
     json first = modern_call(1, "greet", json{{"who", "Ada"}});
@@ -122,7 +122,10 @@ TEST_F(FeaturesTest, RequestStateIsBoundToTheAuthenticatedSubject) {
     // Another subject (another bearer token's sub) cannot continue alice's request...
     EXPECT_EQ(error_of(session_of("bob"), retry(first, 2, answer, state))["message"],
               "Invalid params: requestState belongs to another request");
-    // ...nor can a caller without a token (auth off on another replica with the same key).
+    // ...nor the same subject name from another authorization server...
+    EXPECT_EQ(error_of(session_of("alice", "https://other-as.example.com"), retry(first, 5, answer, state))["code"],
+              -32602);
+    // ...nor a caller without a token (auth off on another replica with the same key).
     EXPECT_EQ(error_of(std::make_shared<session_state>("", "fallback"), retry(first, 3, answer, state))["code"],
               -32602);
     // alice can, from any request (a new token of the same subject).

@@ -61,7 +61,7 @@ json dispatcher::discover() const {
 }
 
 std::string dispatcher::state_principal(const session_state& session) const {
-    if (!session.subject().empty()) return "sub:" + session.subject();  // never equal to a configured user id
+    if (!session.principal().empty()) return "sub:" + session.principal();  // never equal to a configured user id
     return options_.user_id.value_or(std::string());
 }
 

@@ -56,11 +56,16 @@ public:
     const std::string& id() const noexcept { return id_; }
     /// Per-session random user id used when no ARCADE_USER_ID is configured.
     const std::string& fallback_user_id() const noexcept { return fallback_user_id_; }
-    /// Front-door authorization: the bearer token subject this session (or 2026-07-28 request)
-    /// belongs to; it is the user id tools see, and only that subject may use the session. Set by
-    /// the transport before the session is shared; empty when nobody was authenticated.
-    void bind_subject(std::string subject) { subject_ = std::move(subject); }
+    /// Front-door authorization: the caller this session (or 2026-07-28 request) belongs to. The
+    /// token's `sub` is the user id tools see; `principal` (issuer and subject) says who may use
+    /// the session, so that two authorization servers' equal subjects stay apart. Set by the
+    /// transport before the session is shared; both empty when nobody was authenticated.
+    void bind_subject(std::string subject, std::string principal) {
+        subject_ = std::move(subject);
+        principal_ = std::move(principal);
+    }
     const std::string& subject() const noexcept { return subject_; }
+    const std::string& principal() const noexcept { return principal_; }
 
     /// The negotiated revision; empty until `initialize` succeeded.
     std::string revision() const { std::lock_guard l(mu_); return revision_; }
@@ -244,7 +249,8 @@ private:
     mutable std::mutex mu_;
     const std::string id_;
     const std::string fallback_user_id_;
-    std::string subject_;  ///< written once before the session is shared (bind_subject)
+    std::string subject_;    ///< written once before the session is shared (bind_subject)
+    std::string principal_;  ///< likewise
     std::string revision_;
     bool initialized_ = false;
     json client_capabilities_ = json::object();

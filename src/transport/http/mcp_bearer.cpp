@@ -13,7 +13,8 @@ namespace {
 net::awaitable<bool> refuse(http_stream& stream, const http_request& req, http_shared& shared, int status,
                             std::string challenge, std::string message) {
     const bool keep = req.keep_alive() && !shared.draining.load();
-    header_list headers{{"WWW-Authenticate", std::move(challenge)}};
+    header_list headers;
+    if (!challenge.empty()) headers.emplace_back("WWW-Authenticate", std::move(challenge));
     const bool sent = co_await write_response(stream, req, static_cast<bhttp::status>(status),
                                               transport_error(-32000, std::move(message)), keep, std::move(headers));
     co_return sent && keep;
@@ -47,7 +48,16 @@ net::awaitable<bearer_check> check_bearer(http_stream& stream, const http_reques
         auto pending = std::make_shared<lane_value<auth::bearer_outcome>>(co_await net::this_coro::executor);
         shared->core.runner().pool().post(
             [pending, gate_ref = shared->options.bearer, authorization = std::string(authorization),
-             target = std::string(target)] { pending->set(gate_ref->check(authorization, target)); });
+             target = std::string(target)] {
+                try {
+                    pending->set(gate_ref->check(authorization, target));
+                } catch (...) {  // never leave the connection waiting: answer 503
+                    auth::bearer_outcome failed;
+                    failed.refusal.status = 503;
+                    failed.refusal.message = "Service Unavailable: the token could not be checked";
+                    pending->set(std::move(failed));
+                }
+            });
         outcome = co_await pending->get();
     }
     bearer_check result;

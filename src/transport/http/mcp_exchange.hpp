@@ -269,10 +269,12 @@ inline std::string_view header(const http_request& req, std::string_view name) {
 /// Who the request's bearer token names (front-door authorization); nullptr when auth is off.
 using caller_ptr = const auth::caller_identity*;
 
-/// Whether `caller` may use `session`: auth off, or the subject that opened it (else it is
-/// answered as unknown, 404, so that a session id says nothing to another subject).
-inline bool may_use(const session_state& session, caller_ptr caller) {
-    return caller == nullptr || session.subject() == caller->subject;
+/// The principal a session lookup must match (nullptr: auth off, any session).
+inline const std::string* principal_of(caller_ptr caller) { return caller ? &caller->principal : nullptr; }
+
+/// Binds a session made for this request to the caller (auth on).
+inline void bind_to(session_state& session, caller_ptr caller) {
+    if (caller) session.bind_subject(caller->subject, caller->principal);
 }
 
 /// The /mcp handlers, one per unit: a POST of each era (mcp_post_legacy.cpp, mcp_post_modern.cpp),

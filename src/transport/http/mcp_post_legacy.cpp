@@ -21,23 +21,23 @@ net::awaitable<bool> post_legacy(http_stream& stream, const http_request& req,
     if (shared->options.stateless) {
         session = std::make_shared<session_state>(std::string(), random_uuid_v4());
         session->set_stateless();
-        if (caller) session->bind_subject(caller->subject);
+        bind_to(*session, caller);
         if (!is_init) session->assume_revision(std::string(version_header.empty() ? rev_2025_03_26 : version_header));
     } else if (!session_id.empty()) {
-        session = shared->sessions.find(session_id, session_table::clock::now());
-        if (!session || !may_use(*session, caller))
+        session = shared->sessions.find(session_id, session_table::clock::now(), principal_of(caller));
+        if (!session)
             co_return co_await reject(stream, req, bhttp::status::not_found, -32001, "Session not found", keep,
                                       no_headers);
         if (is_init)
             co_return co_await reject(stream, req, bhttp::status::bad_request, jsonrpc::error_code::invalid_request,
                                       "Invalid Request: Server already initialized", keep, no_headers);
     } else if (is_init) {
-        session = shared->sessions.create(session_table::clock::now(), stream.peer_address());
+        session = shared->sessions.create(session_table::clock::now(), stream.peer_address(),
+                                          [caller](session_state& s) { bind_to(s, caller); });
         if (!session)
             co_return co_await reject(stream, req, bhttp::status::service_unavailable, -32000,
                                       "Service Unavailable: too many sessions", keep, retry_after);
         created = true;
-        if (caller) session->bind_subject(caller->subject);
     } else {
         co_return co_await reject(stream, req, bhttp::status::bad_request, -32000,
                                   "Bad Request: Mcp-Session-Id header is required", keep, no_headers);

@@ -92,7 +92,7 @@ net::awaitable<bool> post_modern(http_stream& stream, const http_request& req,
     }
 
     auto session = std::make_shared<session_state>(std::string(), random_uuid_v4());
-    if (caller) session->bind_subject(caller->subject);
+    bind_to(*session, caller);
     auto es = std::make_shared<event_stream>(event_stream::next_id(), post_stream_capacity);
     shared->core.serve_modern(session, std::move(payload), es);
 

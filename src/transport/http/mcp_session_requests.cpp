@@ -29,8 +29,8 @@ net::awaitable<bool> get_stream(http_stream& stream, const http_request& req,
     if (session_id.empty())
         co_return co_await reject(stream, req, bhttp::status::bad_request, -32000,
                                   "Bad Request: Mcp-Session-Id header is required", keep, no_headers);
-    auto session = shared->sessions.find(session_id, session_table::clock::now());
-    if (!session || !may_use(*session, caller))
+    auto session = shared->sessions.find(session_id, session_table::clock::now(), principal_of(caller));
+    if (!session)
         co_return co_await reject(stream, req, bhttp::status::not_found, -32001, "Session not found", keep, no_headers);
     if (shared->draining.load())
         co_return co_await reject(stream, req, bhttp::status::service_unavailable, -32000,
@@ -114,8 +114,8 @@ net::awaitable<bool> delete_session(http_stream& stream, const http_request& req
                                           transport_error(-32000, "Bad Request: Mcp-Session-Id header is required"),
                                           keep) &&
             keep;
-    const auto owned = shared->sessions.find(session_id, session_table::clock::now());
-    if (!owned || !may_use(*owned, caller) || !shared->sessions.erase(session_id))
+    const auto owned = shared->sessions.find(session_id, session_table::clock::now(), principal_of(caller));
+    if (!owned || !shared->sessions.erase(session_id))
         co_return co_await write_response(stream, req, bhttp::status::not_found,
                                           transport_error(-32001, "Session not found"), keep) &&
             keep;

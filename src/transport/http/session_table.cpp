@@ -34,7 +34,8 @@ bool session_table::evict_one(const std::string* client) {
     return true;
 }
 
-std::shared_ptr<session_state> session_table::create(clock::time_point now, const std::string& client) {
+std::shared_ptr<session_state> session_table::create(clock::time_point now, const std::string& client,
+                                                     const std::function<void(session_state&)>& bind) {
     std::lock_guard l(mu_);
     const auto held = per_client_.find(client);
     if (held != per_client_.end() && held->second >= max_per_client_ && !evict_one(&client)) return nullptr;
@@ -43,6 +44,7 @@ std::shared_ptr<session_state> session_table::create(clock::time_point now, cons
     // Not make_shared: weak references elsewhere (the dispatcher's broadcast list) must not keep
     // an ended session's memory alive.
     std::shared_ptr<session_state> state(new session_state(id, random_uuid_v4()));
+    if (bind) bind(*state);
     // Messages unrelated to a request wait here for the GET stream (the last 128 are kept).
     constexpr std::size_t standalone_capacity = 128;
     auto standalone = std::make_shared<event_stream>(event_stream::next_id(), standalone_capacity);
@@ -52,10 +54,12 @@ std::shared_ptr<session_state> session_table::create(clock::time_point now, cons
     return state;
 }
 
-std::shared_ptr<session_state> session_table::find(std::string_view id, clock::time_point now) {
+std::shared_ptr<session_state> session_table::find(std::string_view id, clock::time_point now,
+                                                   const std::string* principal) {
     std::lock_guard l(mu_);
     auto it = sessions_.find(id);
     if (it == sessions_.end()) return nullptr;
+    if (principal && it->second.state->principal() != *principal) return nullptr;
     // Idle past the timeout but not swept yet: expired all the same (a late request must not
     // revive it, or expiry would depend on the sweep's timing).
     if (!busy(it->second) && now - it->second.last_used > idle_timeout_) {

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,9 +39,14 @@ public:
     /// table, or the client's share of it, is full of busy sessions. At either cap the
     /// longest-idle session without running calls or an open stream (the client's own, at the
     /// client cap) is evicted for the new one.
-    std::shared_ptr<session_state> create(clock::time_point now, const std::string& client = {});
-    /// The live session with this id (and marks it used), or nullptr.
-    std::shared_ptr<session_state> find(std::string_view id, clock::time_point now);
+    /// `bind` (when given) runs on the new session before anyone else can reach it.
+    std::shared_ptr<session_state> create(clock::time_point now, const std::string& client = {},
+                                          const std::function<void(session_state&)>& bind = {});
+    /// The live session with this id (and marks it used), or nullptr. With `principal` (front-door
+    /// authorization) only a session bound to that principal is found: another caller's session is
+    /// unknown to it, and its lookups do not keep the session alive.
+    std::shared_ptr<session_state> find(std::string_view id, clock::time_point now,
+                                        const std::string* principal = nullptr);
     /// Ends a session; false when unknown.
     bool erase(const std::string& id);
     /// Ends sessions idle for longer than the timeout; returns how many.

@@ -34,6 +34,19 @@ TEST(SessionTable, CreateGivesLowercaseHexIdAndFindable) {
     EXPECT_EQ(table.find("", t0), nullptr);
 }
 
+TEST(SessionTable, ABoundSessionIsFoundOnlyByItsPrincipalAndOthersDoNotKeepItAlive) {
+    session_table table(10, 10s);
+    const auto t0 = clock_type::now();
+    const std::string alice = "https://as.example.com alice";
+    const std::string bob = "https://as.example.com bob";
+    const auto s = table.create(t0, {}, [&](session_state& st) { st.bind_subject("alice", alice); });
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->subject(), "alice");
+    EXPECT_EQ(table.find(s->id(), t0, &alice), s);
+    EXPECT_EQ(table.find(s->id(), t0 + 6s, &bob), nullptr);  // unknown to another principal...
+    EXPECT_EQ(table.find(s->id(), t0 + 11s, &alice), nullptr) << "...whose lookups did not refresh it";
+}
+
 TEST(SessionTable, IdsAreUnique) {
     session_table table(2000, 1h);
     const auto t0 = clock_type::now();
