@@ -159,6 +159,8 @@ bearer_gate::bearer_gate(resource_server_options options, fetch_function fetch)
                                     "clients ask their authorization server for it directly");
     }
     if (!fetch) {
+        if (auto why = http_get_unavailable())
+            throw std::invalid_argument("front-door authorization fetches keys with libcurl: " + *why);
         fetch_options fo;
         fo.ca_file = options_.ca_file;
         fetch = [fo](const std::string& url) { return http_get(url, fo); };

@@ -1,7 +1,10 @@
 // The blocking HTTP GET behind jwks_source (libcurl easy API) and the URL rule it enforces
 // (see jwks_source.hpp): https anywhere, plain http only to this machine; no redirects, no user
-// info, TLS verified, the body bounded while it arrives.
+// info, TLS verified, the body bounded while it arrives. libcurl is loaded with dlopen when first
+// needed: linked, it and the ~30 libraries it pulls in cost every server ~4 MB of resident memory
+// and several ms of start-up, also those that never turn front-door authorization on.
 #include <curl/curl.h>
+#include <dlfcn.h>
 
 #include <memory>
 #include <mutex>
@@ -107,6 +110,57 @@ bool fetchable_url(std::string_view url) {
     return iequals(host, "localhost") || host == "[::1]" || loopback_v4(host);
 }
 
+namespace {
+
+/// The libcurl functions http_get uses, from libcurl.so.4 loaded once (never unloaded).
+struct curl_api {
+    CURLcode (*global_init)(long) = nullptr;
+    CURL* (*easy_init)() = nullptr;
+    void (*easy_cleanup)(CURL*) = nullptr;
+    CURLcode (*easy_setopt)(CURL*, CURLoption, ...) = nullptr;
+    CURLcode (*easy_perform)(CURL*) = nullptr;
+    CURLcode (*easy_getinfo)(CURL*, CURLINFO, ...) = nullptr;
+    const char* (*easy_strerror)(CURLcode) = nullptr;
+    std::string error;  ///< why it could not be loaded; "" when loaded
+
+    template <class F>
+    bool bind(void* lib, const char* name, F& target) {
+        target = reinterpret_cast<F>(::dlsym(lib, name));
+        if (target == nullptr) error.assign("libcurl.so.4 lacks ").append(name);  // not `+`: GCC 12 -Warray-bounds
+        return target != nullptr;
+    }
+};
+
+const curl_api& curl() {
+    static const curl_api api = [] {
+        curl_api a;
+        void* lib = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+        if (lib == nullptr) {
+            const char* why = ::dlerror();
+            a.error.assign("libcurl.so.4 could not be loaded: ").append(why ? why : "unknown error");
+            return a;
+        }
+        const bool all = a.bind(lib, "curl_global_init", a.global_init) &&
+                         a.bind(lib, "curl_easy_init", a.easy_init) &&
+                         a.bind(lib, "curl_easy_cleanup", a.easy_cleanup) &&
+                         a.bind(lib, "curl_easy_setopt", a.easy_setopt) &&
+                         a.bind(lib, "curl_easy_perform", a.easy_perform) &&
+                         a.bind(lib, "curl_easy_getinfo", a.easy_getinfo) &&
+                         a.bind(lib, "curl_easy_strerror", a.easy_strerror);
+        if (all && a.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) a.error = "curl_global_init failed";
+        return a;
+    }();
+    return api;
+}
+
+}  // namespace
+
+std::optional<std::string> http_get_unavailable() {
+    const auto& api = curl();
+    if (api.error.empty()) return std::nullopt;
+    return api.error;
+}
+
 fetch_result http_get(const std::string& url, const fetch_options& options) {
     fetch_result result;
     try {
@@ -114,9 +168,14 @@ fetch_result http_get(const std::string& url, const fetch_options& options) {
             result.error = "URL not allowed (https, or http to a loopback address; no user info)";
             return result;
         }
-        static std::once_flag curl_initialized;
-        std::call_once(curl_initialized, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-        const std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+        const curl_api& api = curl();
+        if (!api.error.empty()) {
+            result.error = api.error;
+            return result;
+        }
+        const auto curl_easy_setopt = api.easy_setopt;
+        const auto curl_easy_strerror = api.easy_strerror;
+        const std::unique_ptr<CURL, void (*)(CURL*)> curl(api.easy_init(), api.easy_cleanup);
         if (!curl) {
             result.error = "libcurl could not start a transfer";
             return result;
@@ -144,7 +203,7 @@ fetch_result http_get(const std::string& url, const fetch_options& options) {
             result.error = "libcurl refused an option";
             return result;
         }
-        const CURLcode rc = curl_easy_perform(h);
+        const CURLcode rc = api.easy_perform(h);
         if (rc != CURLE_OK) {
             // The short text of the code, stable from one attempt to the next (the log shows each
             // cause once); the details only for TLS, where they say what is wrong with the peer.
@@ -156,7 +215,7 @@ fetch_result http_get(const std::string& url, const fetch_options& options) {
             return result;
         }
         long status = 0;
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         result.status = status;
         if (status < 200 || status > 299) {
             result.error = "HTTP status " + std::to_string(status);

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,9 @@ struct fetch_options {
 /// GET `url` with libcurl: https, or http only when the host is a loopback address or
 /// "localhost"; no redirects; TLS peer and host verified. Blocking; thread-safe.
 fetch_result http_get(const std::string& url, const fetch_options& options);
+
+/// Why http_get cannot work here (libcurl.so.4 missing or broken), or nullopt. Loads libcurl.
+std::optional<std::string> http_get_unavailable();
 
 /// Whether `url` may be fetched: https://..., or http:// to 127.0.0.0/8, [::1] or localhost.
 bool fetchable_url(std::string_view url);
