@@ -26,23 +26,6 @@ using namespace std::string_view_literals;
 constexpr std::string_view duplicate_key = "Invalid token: duplicate key";
 constexpr std::size_t max_echo = 64;  // longest claim value echoed into a reason
 
-/// A JSON number as whole seconds: truncated toward zero (Python's int()), clamped to int64.
-/// nullopt for every other type (booleans included) and for non-finite values.
-std::optional<std::int64_t> seconds(const json& v) {
-    constexpr auto lo = std::numeric_limits<std::int64_t>::min();
-    constexpr auto hi = std::numeric_limits<std::int64_t>::max();
-    if (v.is_number_unsigned()) {
-        const auto u = v.get<std::uint64_t>();
-        return u > static_cast<std::uint64_t>(hi) ? hi : static_cast<std::int64_t>(u);
-    }
-    if (v.is_number_integer()) return v.get<std::int64_t>();
-    if (!v.is_number_float()) return std::nullopt;
-    const double d = std::trunc(v.get<double>());
-    if (!std::isfinite(d)) return std::nullopt;
-    if (d >= 9223372036854775808.0) return hi;  // 2^63
-    if (d < -9223372036854775808.0) return lo;
-    return static_cast<std::int64_t>(d);
-}
 
 /// Makes an attacker-chosen value safe to echo into a reason (and so into a log line):
 /// printable ASCII only, at most max_echo characters.
@@ -116,7 +99,7 @@ token_check verify_worker_token(std::string_view token, std::string_view secret,
     for (const auto& rule : time_rules) {
         const auto it = payload.find(rule.key);
         if (it == payload.end()) continue;
-        const auto value = seconds(*it);
+        const auto value = json_whole_seconds(*it);
         if (!value) return fail(rule.type_error);
         if (rule.key == "exp"sv ? *value <= now_seconds : *value > now_seconds) return fail(rule.rejected);
     }

@@ -209,25 +209,23 @@ bearer_gate::bearer_gate(resource_server_options options, fetch_function fetch)
 
 bearer_gate::~bearer_gate() = default;
 
-bearer_outcome bearer_gate::refuse_invalid(std::string description) const {
+bearer_outcome bearer_gate::refuse(int status, std::string_view error, const std::string& description) const {
     bearer_outcome out;
-    out.refusal.status = 401;
-    out.refusal.www_authenticate = "Bearer error=\"invalid_token\", error_description=\"" + quotable(description, 200) +
-                                   "\", resource_metadata=\"" + quotable(metadata_url_) + "\"";
-    out.refusal.message = "Unauthorized: " + description;
+    out.refusal.status = status;
+    out.refusal.www_authenticate = "Bearer error=\"" + std::string(error) + "\", error_description=\"" +
+                                   quotable(description, 200) + "\", resource_metadata=\"" +
+                                   quotable(metadata_url_) + "\"";
+    out.refusal.message = (status == 400 ? "Bad Request: " : "Unauthorized: ") + description;
     return out;
 }
 
+bearer_outcome bearer_gate::refuse_invalid(std::string description) const {
+    return refuse(401, "invalid_token", description);
+}
+
 std::optional<bearer_outcome> bearer_gate::decide(std::string_view authorization, std::string_view target, mode m) {
-    if (token_in_query(target)) {
-        bearer_outcome out;
-        out.refusal.status = 400;
-        out.refusal.www_authenticate =
-            "Bearer error=\"invalid_request\", error_description=\"access tokens are accepted only in the "
-            "Authorization header\", resource_metadata=\"" + quotable(metadata_url_) + "\"";
-        out.refusal.message = "Bad Request: access tokens are accepted only in the Authorization header";
-        return out;
-    }
+    if (token_in_query(target))
+        return refuse(400, "invalid_request", "access tokens are accepted only in the Authorization header");
     // No credentials, or credentials of another scheme (RFC 6750 §3.1: no error code then).
     if (authorization.empty() || !is_bearer_scheme(authorization)) {
         bearer_outcome out;
@@ -237,15 +235,7 @@ std::optional<bearer_outcome> bearer_gate::decide(std::string_view authorization
         return out;
     }
     const auto token = bearer_credentials(authorization);
-    if (!token) {
-        bearer_outcome out;
-        out.refusal.status = 400;
-        out.refusal.www_authenticate =
-            "Bearer error=\"invalid_request\", error_description=\"the Authorization header must be 'Bearer "
-            "<token>'\", resource_metadata=\"" + quotable(metadata_url_) + "\"";
-        out.refusal.message = "Bad Request: the Authorization header must be 'Bearer <token>'";
-        return out;
-    }
+    if (!token) return refuse(400, "invalid_request", "the Authorization header must be 'Bearer <token>'");
     if (token->size() > max_access_token_bytes) return refuse_invalid("token too large");
     const std::int64_t now = unix_now();
     const auto key = token_cache::hash(*token);

@@ -69,6 +69,8 @@ private:
     struct issuer_state;
     enum class mode { no_fetch, may_fetch };
     std::optional<bearer_outcome> decide(std::string_view authorization, std::string_view target, mode m);
+    /// A refusal with an RFC 6750 error code (400 invalid_request, 401 invalid_token).
+    bearer_outcome refuse(int status, std::string_view error, const std::string& description) const;
     bearer_outcome refuse_invalid(std::string description) const;
 
     resource_server_options options_;

@@ -153,7 +153,7 @@ token_verdict check_claims(const json& payload, const token_policy& policy, std:
     const auto leeway = static_cast<std::int64_t>(policy.leeway.count());
     const auto exp = payload.find("exp");
     if (exp == payload.end()) return fail(token_failure::missing_claim, "token has no exp");
-    const auto exp_s = json_seconds(*exp);
+    const auto exp_s = json_whole_seconds(*exp);
     if (!exp_s) return fail(token_failure::malformed, "token exp is not a number");
     if (saturating_add(*exp_s, leeway) <= now) return fail(token_failure::expired, "token expired");
     claims.expires_at = *exp_s;
@@ -161,7 +161,7 @@ token_verdict check_claims(const json& payload, const token_policy& policy, std:
     for (const auto& [name, verify] : {std::pair{"nbf", policy.verify_nbf}, std::pair{"iat", policy.verify_iat}}) {
         const auto it = payload.find(name);
         if (it == payload.end()) continue;
-        const auto s = json_seconds(*it);
+        const auto s = json_whole_seconds(*it);
         if (!s) return fail(token_failure::malformed, std::string("token ") + name + " is not a number");
         if (verify && *s > saturating_add(now, leeway))
             return fail(token_failure::not_yet_valid, std::string("token not yet valid (") + name + ")");

@@ -1,5 +1,5 @@
-// Helpers shared by the auth sources: the strict JSON object parser (util/strict_json.hpp), a
-// JSON number as whole seconds, saturating addition, and a printable, shortened copy of a foreign
+// Helpers shared by the auth sources: the strict JSON object parser and whole seconds
+// (util/strict_json.hpp), saturating addition, and a printable, shortened copy of a foreign
 // string for log lines.
 #pragma once
 
@@ -17,24 +17,6 @@
 #include "util/strict_json.hpp"
 
 namespace arcade_mcp::detail::auth {
-
-/// A JSON number as whole seconds: truncated toward zero, clamped to int64. nullopt for every
-/// other type (booleans included).
-inline std::optional<std::int64_t> json_seconds(const json& v) {
-    constexpr auto lo = std::numeric_limits<std::int64_t>::min();
-    constexpr auto hi = std::numeric_limits<std::int64_t>::max();
-    if (v.is_number_unsigned()) {
-        const auto u = v.get<std::uint64_t>();
-        return u > static_cast<std::uint64_t>(hi) ? hi : static_cast<std::int64_t>(u);
-    }
-    if (v.is_number_integer()) return v.get<std::int64_t>();
-    if (!v.is_number_float()) return std::nullopt;
-    const double d = std::trunc(v.get<double>());
-    if (std::isnan(d)) return std::nullopt;
-    if (d >= 9223372036854775808.0) return hi;  // 2^63 (also +inf)
-    if (d < -9223372036854775808.0) return lo;
-    return static_cast<std::int64_t>(d);
-}
 
 /// `a + b` saturated to the int64 range.
 inline std::int64_t saturating_add(std::int64_t a, std::int64_t b) {

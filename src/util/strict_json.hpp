@@ -1,9 +1,13 @@
 // A strict JSON object parser for text an attacker writes (tokens, key sets, metadata): refuses
 // what lets two parsers disagree (duplicate member names at any depth, a byte order mark) and,
 // when limits are given, bounds nesting and string length before parsing. Shared by the worker
-// tokens (src/arcade/jwt.cpp) and front-door authorization (src/auth).
+// tokens (src/arcade/jwt.cpp) and front-door authorization (src/auth); and a JSON number read as
+// whole seconds (time claims).
 #pragma once
 
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <set>
 #include <string>
@@ -46,6 +50,24 @@ inline std::pair<strict_parse_status, json> parse_strict_object(std::string_view
     } catch (...) {  // allocation failure
         return {strict_parse_status::invalid, json()};
     }
+}
+
+/// A JSON number as whole seconds: truncated toward zero (Python's int()), clamped to int64.
+/// nullopt for every other type (booleans included) and for non-finite values.
+inline std::optional<std::int64_t> json_whole_seconds(const json& v) {
+    constexpr auto lo = std::numeric_limits<std::int64_t>::min();
+    constexpr auto hi = std::numeric_limits<std::int64_t>::max();
+    if (v.is_number_unsigned()) {
+        const auto u = v.get<std::uint64_t>();
+        return u > static_cast<std::uint64_t>(hi) ? hi : static_cast<std::int64_t>(u);
+    }
+    if (v.is_number_integer()) return v.get<std::int64_t>();
+    if (!v.is_number_float()) return std::nullopt;
+    const double d = std::trunc(v.get<double>());
+    if (!std::isfinite(d)) return std::nullopt;
+    if (d >= 9223372036854775808.0) return hi;  // 2^63
+    if (d < -9223372036854775808.0) return lo;
+    return static_cast<std::int64_t>(d);
 }
 
 }  // namespace arcade_mcp::detail
