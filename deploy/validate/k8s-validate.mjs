@@ -3,12 +3,16 @@
 // SealedSecret CRD schema (@kubernetes-models/sealed-secrets), then checks the deployment rules
 // this repository promises (docs/deploy.md). usage: node k8s-validate.mjs NAME=rendered.yaml...
 // Front-door authorization rules apply wherever MCP_RESOURCE_SERVER_* is set; a NAME starting
-// with "oauth" must set it (so an overlay that lost its settings fails).
+// with "oauth" must set it (so an overlay that lost its settings fails). The metrics rules apply
+// to every overlay; a NAME starting with "monitoring" must hold the Prometheus Operator objects and
+// the dashboard ConfigMap, equal to their sources in deploy/monitoring
+// (ServiceMonitor and PrometheusRule: the prometheus-operator CRD schemas).
 import { readFileSync } from "node:fs";
-import { parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 
 const MODULES = {
   "bitnami.com/v1alpha1": "@kubernetes-models/sealed-secrets/bitnami.com/v1alpha1",
+  "monitoring.coreos.com/v1": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1",
 };
 const moduleFor = (apiVersion) => MODULES[apiVersion] ?? `kubernetes-models/${apiVersion}`;
 
@@ -159,6 +163,89 @@ function checkFrontDoor(name, { dep, c, env, ingresses, hosts, service }) {
   return canonical;
 }
 
+// The sources the monitoring overlay's generated objects must equal (monitoring.mjs writes them).
+const MONITORING = new URL("../monitoring/", import.meta.url);
+// Key order aside (kustomize sorts the keys of objects whose schema it does not know).
+const sortKeys = (x) => Array.isArray(x) ? x.map(sortKeys) : x && typeof x === "object"
+  ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sortKeys(x[k])])) : x;
+const sameJSON = (a, b) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+
+// Metrics (docs/observability.md): a listener of its own on every pod address, named `metrics` on
+// the container and the Service, never behind the Ingress; one way of scraping, not two; in the
+// monitoring overlay a ServiceMonitor on that port, the alerts and the dashboard as in their sources.
+function checkMetrics(name, { dep, c, env, ingresses, service, by }) {
+  const where = `${name} metrics`;
+  const port = (c.ports ?? []).find((p) => p.name === "metrics");
+  expect(where, env.ARCADE_METRICS_PORT !== undefined, "ARCADE_METRICS_PORT must be set (the metrics listener)");
+  if (env.ARCADE_METRICS_PORT !== undefined) {
+    expect(where, port && String(port.containerPort) === env.ARCADE_METRICS_PORT,
+      `a container port named metrics with containerPort ARCADE_METRICS_PORT (${env.ARCADE_METRICS_PORT})`);
+    expect(where, env.ARCADE_METRICS_PORT !== (env.ARCADE_SERVER_PORT ?? "8000"),
+      "the metrics port differs from the server port");
+    expect(where, ["0.0.0.0", "::"].includes(env.ARCADE_METRICS_HOST),
+      "ARCADE_METRICS_HOST must be 0.0.0.0 in a pod (the default 127.0.0.1 is unreachable for Prometheus), " +
+      `got ${env.ARCADE_METRICS_HOST}`);
+  }
+  expect(where, env.ARCADE_METRICS_ON_MAIN_PORT !== "true",
+    "ARCADE_METRICS_ON_MAIN_PORT: /metrics stays off the main port");
+  const svcPort = service?.spec.ports.find((p) => p.name === "metrics");
+  expect(where, svcPort && (svcPort.targetPort === "metrics" || svcPort.targetPort === port?.containerPort),
+    "the Service has a port named metrics to the container's metrics port");
+  for (const i of ingresses) {
+    for (const r of i.spec.rules) for (const p of r.http.paths) {
+      const b = p.backend?.service?.port;
+      expect(`${name} Ingress ${i.metadata.name}`, b?.name !== "metrics" && (!svcPort || b?.number !== svcPort.port),
+        `path ${p.path} routes to the metrics port`);
+    }
+    for (const host of new Set(i.spec.rules.map((r) => r.host)))
+      expect(`${name} Ingress ${i.metadata.name}`, !backendFor([i], host, "/metrics"), `${host}/metrics is routed`);
+  }
+  const ann = dep.spec.template.metadata?.annotations ?? {};
+  const annotated = ann["prometheus.io/scrape"] === "true";
+  if (annotated) {
+    expect(where, ann["prometheus.io/port"] === String(port?.containerPort),
+      "prometheus.io/port names the metrics port");
+    expect(where, (ann["prometheus.io/path"] ?? "/metrics") === "/metrics", "prometheus.io/path is /metrics");
+  }
+  const monitors = by("ServiceMonitor");
+  for (const sm of monitors) {
+    const w = `${name} ServiceMonitor ${sm.metadata.name}`;
+    const sel = sm.spec.selector?.matchLabels ?? {};
+    expect(w, service && Object.keys(sel).length &&
+      Object.entries(sel).every(([k, v]) => service.metadata.labels?.[k] === v),
+      "its selector picks the Service arcade-eval-ref");
+    const nsSel = sm.spec.namespaceSelector;
+    expect(w, sm.metadata.namespace === service?.metadata.namespace ||
+      nsSel?.any || nsSel?.matchNames?.includes(service?.metadata.namespace), "the Service's namespace is watched");
+    const ep = (sm.spec.endpoints ?? []).find((e) => e.port === "metrics");
+    expect(w, ep && (sm.spec.endpoints ?? []).length === 1, "one endpoint, on the Service port named metrics");
+    expect(w, (ep?.path ?? "/metrics") === "/metrics", "path /metrics");
+    expect(w, ep?.interval === "15s", `interval 15s, got ${ep?.interval}`);
+    expect(w, !sm.spec.jobLabel, "no jobLabel: the job is the Service's name, as the alerts expect");
+    expect(w, !annotated, "the pods also carry prometheus.io/scrape: a Prometheus honouring both scrapes them twice");
+  }
+  const rules = by("PrometheusRule");
+  for (const r of rules) {
+    const want = parse(readFileSync(new URL("alerts.yml", MONITORING), "utf8")).groups;
+    expect(`${name} PrometheusRule ${r.metadata.name}`, sameJSON(r.spec.groups, want),
+      "its groups differ from deploy/monitoring/alerts.yml (node deploy/validate/monitoring.mjs write)");
+  }
+  const boards = by("ConfigMap").filter((m) => m.metadata.labels?.grafana_dashboard === "1");
+  for (const m of boards) {
+    const w = `${name} ConfigMap ${m.metadata.name}`;
+    const want = JSON.parse(readFileSync(new URL("grafana-dashboard.json", MONITORING), "utf8"));
+    const files = Object.entries(m.data ?? {}).filter(([k]) => k.endsWith(".json"));
+    let same = false;
+    try { same = files.length === 1 && sameJSON(JSON.parse(files[0][1]), want); } catch { /* reported below */ }
+    expect(w, same,
+      "one .json key equal to deploy/monitoring/grafana-dashboard.json (node deploy/validate/monitoring.mjs write)");
+  }
+  if (name.startsWith("monitoring"))
+    expect(where, monitors.length === 1 && rules.length === 1 && boards.length === 1,
+      "the monitoring overlay holds one ServiceMonitor, one PrometheusRule and one dashboard ConfigMap");
+  return monitors.length ? "ServiceMonitor" : annotated ? "prometheus.io annotations" : "no scrape configuration";
+}
+
 function checkRules(name, objs) {
   const by = (kind) => objs.filter((o) => o.kind === kind);
   const [dep] = by("Deployment");
@@ -216,9 +303,10 @@ function checkRules(name, objs) {
     "sessions mode needs an affinity key present on initialize too (not $http_mcp_session_id alone)");
   const service = by("Service").find((sv) => sv.metadata.name === "arcade-eval-ref");
   const canonical = checkFrontDoor(name, { dep, c, env, ingresses, hosts, service });
+  const scrape = checkMetrics(name, { dep, c, env, ingresses, service, by });
   const mode = stateless ? "stateless" : `sessions (affinity ${hashBy})`;
   console.log(`rules ${name}: ${mode}, image ${c.image}, host ${[...hosts]}` +
-    (canonical ? `, front-door auth for ${canonical}` : ""));
+    (canonical ? `, front-door auth for ${canonical}` : "") + `, metrics on :${env.ARCADE_METRICS_PORT} (${scrape})`);
 }
 
 for (const arg of process.argv.slice(2)) {

@@ -11,8 +11,18 @@
 #               (@kubernetes-models/sealed-secrets), then the rules docs/deploy.md promises
 #               (for oauth also the front-door authorization settings and routes); broken
 #               copies must be rejected (the validator is live)
+#               deploy/k8s/overlays/monitoring too: the ServiceMonitor and PrometheusRule with the
+#               prometheus-operator CRD schemas (@kubernetes-models/prometheus-operator), the metrics
+#               port rules, and the PrometheusRule and dashboard ConfigMap equal to their sources
+#   monitoring  deploy/monitoring: `promtool check rules` and `promtool test rules` on the alerts,
+#               `promtool check config` on prometheus.yml, monitoring.mjs (every expression of the
+#               alerts and the Grafana dashboard names only metrics, labels and label values the
+#               server exports; the overlay's generated copies in sync), the dashboard's queries
+#               parsed by promtool; broken copies must be rejected
 #   terraform   deploy/terraform/*.tf parsed with @cdktf/hcl2json, the CNAME record checked
-# Needs node >= 18 and npm (installed from Debian when missing). Exit status non-zero on failure.
+# Needs node >= 18 and npm (installed from Debian when missing) and promtool (PROMTOOL, else
+# promtool on PATH: the Debian package prometheus, which scripts/install-deps.sh --with-e2e
+# installs; installed here with apt-get when missing). Exit status non-zero on failure.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -26,6 +36,19 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
+PROMTOOL=${PROMTOOL:-promtool}
+if ! command -v "$PROMTOOL" >/dev/null 2>&1 && [ "$PROMTOOL" = promtool ] && command -v apt-get >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing: prometheus (for promtool)"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null || true
+fi
+if ! command -v "$PROMTOOL" >/dev/null 2>&1; then
+  echo "FAIL: promtool not found (PROMTOOL=$PROMTOOL): the alert rules cannot be checked. Install the Debian" \
+    "package prometheus (apt-get install --no-install-recommends prometheus, or scripts/install-deps.sh" \
+    "--with-e2e), or set PROMTOOL to a promtool binary." >&2
+  exit 1
+fi
 
 out=$(mktemp -d /tmp/arcade-deploy-validate.XXXXXX)
 trap 'rm -rf "$out"' EXIT
@@ -62,7 +85,7 @@ else
   echo "note: no kubectl on PATH; rendering with render.mjs (the subset of kustomize deploy/k8s uses)"
 fi
 targets=()
-for ov in example stateless oauth; do
+for ov in example stateless oauth monitoring; do
   dir="$root/deploy/k8s/overlays/$ov"
   node render.mjs "$dir" >"$out/$ov.fallback.yaml"
   if [ -n "$kubectl_ok" ]; then
@@ -73,7 +96,7 @@ for ov in example stateless oauth; do
   fi
   targets+=("$ov=$out/$ov.yaml")
 done
-check "Kubernetes schemas and rules: example, stateless, oauth" node k8s-validate.mjs "${targets[@]}"
+check "Kubernetes schemas and rules: example, stateless, oauth, monitoring" node k8s-validate.mjs "${targets[@]}"
 
 # The validators must reject a broken object: a string where the API wants an integer, and a
 # Deployment without its securityContext.
@@ -146,6 +169,85 @@ oauth_variant() {  # oauth_variant WHAT FILE SED-SCRIPT
 }
 check "the oauth overlay's private-CA variant, uncommented, is accepted" \
   oauth_variant "the private-CA variant" deployment-oauth.yaml "$ca_env; $ca_mount"
+
+# The metrics rules must be live: broken copies of the rendered monitoring overlay are rejected.
+monitoring_broken() {  # monitoring_broken WHAT SED-SCRIPT
+  sed "$2" "$out/monitoring.yaml" >"$out/monitoring-broken.yaml"
+  if cmp -s "$out/monitoring.yaml" "$out/monitoring-broken.yaml"; then
+    echo "FAIL negative test: the edit for \"$1\" changed nothing"; return 1
+  fi
+  if node k8s-validate.mjs monitoring-broken="$out/monitoring-broken.yaml" >"$out/log" 2>&1; then
+    echo "FAIL negative test: $1 was accepted"; return 1
+  fi
+  grep -h '^FAIL' "$out/log" | head -n 1 | sed 's/^/  rejected as expected: /'
+}
+monitoring_ok=1
+monitoring_broken "the metrics listener on loopback" \
+  '/name: ARCADE_METRICS_HOST/{n;s/value: 0.0.0.0/value: 127.0.0.1/}' || monitoring_ok=""
+monitoring_broken "an Ingress routing to the metrics port" \
+  '/^ *port:$/{n;s/name: http$/name: metrics/}' || monitoring_ok=""
+monitoring_broken "a PrometheusRule that drifted from alerts.yml" 's/) > 0.05$/) > 0.5/' || monitoring_ok=""
+monitoring_broken "a dashboard ConfigMap that drifted" \
+  's/"title": "Arcade MCP server"/"title": "Other"/' || monitoring_ok=""
+monitoring_broken "a ServiceMonitor on another port" 's/port: metrics$/port: http/' || monitoring_ok=""
+if [ -n "$monitoring_ok" ]; then
+  echo "PASS negative tests (broken monitoring copies rejected)"; passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
+
+echo "== monitoring"
+mon="$root/deploy/monitoring"
+echo "promtool: $("$PROMTOOL" --version 2>&1 | head -n 1)"
+check "promtool check rules deploy/monitoring/alerts.yml" "$PROMTOOL" check rules "$mon/alerts.yml"
+check "promtool test rules deploy/monitoring/alerts_test.yml" "$PROMTOOL" test rules "$mon/alerts_test.yml"
+# Debian's promtool knows no kubernetes_sd_configs (built without Kubernetes discovery): the copy
+# checked has a static target in its place; everything else, alerts.yml included, is checked.
+mkdir -p "$out/scrape"
+check "promtool check config deploy/monitoring/prometheus.yml (Kubernetes discovery as a static target)" \
+  bash -c "node monitoring.mjs scrape-config '$out/scrape' &&
+           cd '$out/scrape' && '$PROMTOOL' check config prometheus.yml"
+check "monitoring.mjs: alerts and dashboard against the metric catalogue, overlay copies in sync" \
+  node monitoring.mjs check
+check "the dashboard's queries parse (promtool check rules)" \
+  bash -c "node monitoring.mjs dashboard-rules '$out/dashboard-rules.yml' &&
+           '$PROMTOOL' check rules '$out/dashboard-rules.yml'"
+
+# The checks must be live: each broken copy of the dashboard, the alerts or their tests (the folder
+# copied, one file edited) is rejected. In COMMAND, @DIR@ stands for the copied folder.
+source_broken() {  # source_broken WHAT FILE SED-SCRIPT COMMAND...
+  local what=$1 file=$2 script=$3; shift 3
+  rm -rf "$out/mon" && cp -r "$mon" "$out/mon"
+  sed -i "$script" "$out/mon/$file"
+  if cmp -s "$mon/$file" "$out/mon/$file"; then
+    echo "FAIL negative test: the edit for \"$what\" changed nothing"; return 1
+  fi
+  if "${@//@DIR@/$out/mon}" >"$out/log" 2>&1; then echo "FAIL negative test: $what was accepted"; return 1; fi
+  grep -h -m 1 -E '^ *(FAIL |alertname:)' "$out/log" | sed 's/^ */  rejected as expected: /' | cut -c 1-200
+}
+source_ok=1
+source_broken "a dashboard query on a metric the server does not export" grafana-dashboard.json \
+  's/arcade_mcp_sessions_open{/arcade_mcp_session_open{/' \
+  node monitoring.mjs check --dashboard @DIR@/grafana-dashboard.json || source_ok=""
+source_broken "a dashboard query with an outcome the server never reports" grafana-dashboard.json \
+  's/ok|input_required|cancelled/ok|input-required|cancelled/' \
+  node monitoring.mjs check --dashboard @DIR@/grafana-dashboard.json || source_ok=""
+source_broken "a dashboard query grouping by a label the metric lacks" grafana-dashboard.json \
+  's/sum by (route, status)/sum by (route, code)/' \
+  node monitoring.mjs check --dashboard @DIR@/grafana-dashboard.json || source_ok=""
+source_broken "an alert edited without regenerating the PrometheusRule" alerts.yml \
+  's/) > 0.05$/) > 0.06/' node monitoring.mjs check --alerts @DIR@/alerts.yml || source_ok=""
+source_broken "an alert without severity" alerts.yml \
+  '0,/severity: warning/{/severity: warning/d}' node monitoring.mjs check --alerts @DIR@/alerts.yml || source_ok=""
+source_broken "an error-rate alert that no longer fires at 10 %" alerts.yml \
+  's/) > 0.05$/) > 0.5/' "$PROMTOOL" test rules @DIR@/alerts_test.yml || source_ok=""
+source_broken "a p99 alert that fires on fast calls" alerts.yml \
+  's/^\( *\)) > 2$/\1) > 0.2/' "$PROMTOOL" test rules @DIR@/alerts_test.yml || source_ok=""
+if [ -n "$source_ok" ]; then
+  echo "PASS negative tests (broken monitoring sources rejected)"; passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
 
 echo "== terraform"
 check "hcl2json deploy/terraform" node terraform.mjs "$root/deploy/terraform"
