@@ -1,17 +1,13 @@
 // The blocking HTTP GET behind jwks_source (libcurl easy API) and the URL rule it enforces
 // (see jwks_source.hpp): https anywhere, plain http only to this machine; no redirects, no user
 // info, TLS verified, the body bounded while it arrives. libcurl is loaded with dlopen when first
-// needed: linked, it and the ~30 libraries it pulls in cost every server ~4 MB of resident memory
-// and several ms of start-up, also those that never turn front-door authorization on.
-#include <curl/curl.h>
-#include <dlfcn.h>
-
+// needed (util/curl_library.hpp says why).
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "auth/jwks_source.hpp"
 #include "util/ascii.hpp"
+#include "util/curl_library.hpp"
 
 namespace arcade_mcp::detail::auth {
 namespace {
@@ -110,55 +106,8 @@ bool fetchable_url(std::string_view url) {
     return iequals(host, "localhost") || host == "[::1]" || loopback_v4(host);
 }
 
-namespace {
-
-/// The libcurl functions http_get uses, from libcurl.so.4 loaded once (never unloaded).
-struct curl_api {
-    CURLcode (*global_init)(long) = nullptr;
-    CURL* (*easy_init)() = nullptr;
-    void (*easy_cleanup)(CURL*) = nullptr;
-    CURLcode (*easy_setopt)(CURL*, CURLoption, ...) = nullptr;
-    CURLcode (*easy_perform)(CURL*) = nullptr;
-    CURLcode (*easy_getinfo)(CURL*, CURLINFO, ...) = nullptr;
-    const char* (*easy_strerror)(CURLcode) = nullptr;
-    std::string error;  ///< why it could not be loaded; "" when loaded
-
-    template <class F>
-    bool bind(void* lib, const char* name, F& target) {
-        target = reinterpret_cast<F>(::dlsym(lib, name));
-        if (target == nullptr) error.assign("libcurl.so.4 lacks ").append(name);  // not `+`: GCC 12 -Warray-bounds
-        return target != nullptr;
-    }
-};
-
-const curl_api& curl() {
-    static const curl_api api = [] {
-        curl_api a;
-        void* lib = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-        if (lib == nullptr) {
-            const char* why = ::dlerror();
-            a.error.assign("libcurl.so.4 could not be loaded: ").append(why ? why : "unknown error");
-            return a;
-        }
-        const bool all = a.bind(lib, "curl_global_init", a.global_init) &&
-                         a.bind(lib, "curl_easy_init", a.easy_init) &&
-                         a.bind(lib, "curl_easy_cleanup", a.easy_cleanup) &&
-                         a.bind(lib, "curl_easy_setopt", a.easy_setopt) &&
-                         a.bind(lib, "curl_easy_perform", a.easy_perform) &&
-                         a.bind(lib, "curl_easy_getinfo", a.easy_getinfo) &&
-                         a.bind(lib, "curl_easy_strerror", a.easy_strerror);
-        if (all && a.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) a.error = "curl_global_init failed";
-        return a;
-    }();
-    return api;
-}
-
-}  // namespace
-
 std::optional<std::string> http_get_unavailable() {
-    const auto& api = curl();
-    if (api.error.empty()) return std::nullopt;
-    return api.error;
+    return curl_unavailable();
 }
 
 fetch_result http_get(const std::string& url, const fetch_options& options) {
@@ -168,7 +117,7 @@ fetch_result http_get(const std::string& url, const fetch_options& options) {
             result.error = "URL not allowed (https, or http to a loopback address; no user info)";
             return result;
         }
-        const curl_api& api = curl();
+        const curl_api& api = curl_library();
         if (!api.error.empty()) {
             result.error = api.error;
             return result;
