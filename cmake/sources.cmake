@@ -33,6 +33,8 @@ set(ARCADE_MCP_SOURCES
   src/mcp/uri_template.cpp
   src/mcp/content.cpp
   src/mcp/client_requests.cpp
+  src/mcp/tool_trace.cpp
+  src/mcp/request_observer.cpp
   src/mcp/worker_pool.cpp
   src/mcp/call_watchdog.cpp
   src/mcp/request_state.cpp
@@ -57,6 +59,15 @@ set(ARCADE_MCP_SOURCES
   src/auth/token_cache.cpp
   src/auth/bearer_gate.cpp
   src/auth/resource_server_settings.cpp
+  src/observe/metrics.cpp
+  src/observe/process_metrics.cpp
+  src/observe/trace_context.cpp
+  src/observe/tracer.cpp
+  src/observe/otlp_json.cpp
+  src/observe/otlp_exporter.cpp
+  src/observe/otel_settings.cpp
+  src/observe/http_post.cpp
+  src/util/curl_library.cpp
   src/log/logger.cpp
   src/log/log_writer.cpp
   src/app/dotenv.cpp
@@ -65,6 +76,7 @@ set(ARCADE_MCP_SOURCES
   src/app/run.cpp
   src/app/worker_mount.cpp
   src/app/auth_mount.cpp
+  src/app/observability.cpp
   src/app/http_service.cpp
   src/transport/http/http_server.cpp
   src/transport/stdio/stdio_transport.cpp
@@ -122,4 +134,10 @@ set(ARCADE_MCP_UNIT_TESTS
   src/auth/jwks_source_test.cpp
   src/auth/resource_server_settings_test.cpp
   src/auth/bearer_gate_test.cpp
+  src/observe/metrics_test.cpp
+  src/mcp/observability_test.cpp
+  src/observe/trace_context_test.cpp
+  src/observe/tracer_test.cpp
+  src/observe/otlp_exporter_test.cpp
+  src/observe/otel_settings_test.cpp
 )

@@ -16,11 +16,13 @@
 #include <thread>
 
 #include "app/auth_mount.hpp"
+#include "app/observability.hpp"
 #include "app/dotenv.hpp"
 #include "app/runtime_config.hpp"
 #include "app/worker_mount.hpp"
 #include "util/hmac.hpp"
 #include "log/logger.hpp"
+#include "observe/metrics.hpp"
 #include "mcp/dispatcher.hpp"
 #include "transport/http/http_server.hpp"
 #include "transport/stdio/stdio_transport.hpp"
@@ -121,6 +123,20 @@ int run(server& srv, int argc, char** argv) {
         }
     }
     configure_logging(config.log_fmt, config.log_min);
+    std::string otel_problem;
+    auto tracing = observe::otlp_settings_from_env(process_env_lookup(), srv.info().name, otel_problem);
+    if (!otel_problem.empty()) {
+        std::cerr << srv.info().name << ": " << otel_problem << '\n';
+        return 2;
+    }
+    std::optional<trace_export> traces;
+    if (tracing) {
+        tracing->service_version = srv.info().version;
+        traces.emplace(std::move(*tracing));
+    }
+    const bool metrics_served =
+        config.transport == transport_kind::http && (config.metrics_port || config.metrics_on_main_port);
+    observe::set_requests_observed(metrics_served);
 
     auto pool = std::make_unique<worker_pool>(effective_worker_threads(config));
     dispatcher_options core_options;
@@ -156,6 +172,8 @@ int run(server& srv, int argc, char** argv) {
     if (config.transport == transport_kind::stdio) {
         if (config.resource_server)
             log(log_level::info, "MCP_RESOURCE_SERVER_* apply to HTTP only: stdio takes no bearer tokens");
+        if (config.metrics_port || config.metrics_on_main_port)
+            log(log_level::info, "ARCADE_METRICS_* apply to HTTP only: a stdio server serves no /metrics");
         stdio_options options;
         options.shutdown_grace = grace;
         code = serve_stdio(*core, *pool, options, stop_requested);
@@ -191,9 +209,13 @@ int run(server& srv, int argc, char** argv) {
                 code = 2;
             }
         }
-        if (code == 0) code = serve_http(*core, *pool, options, http_stop);
+        if (config.metrics_on_main_port) options.routes.push_back(make_metrics_route(srv.info().version));
+        std::optional<http_options> metrics;
+        if (config.metrics_port) metrics = metrics_listener_options(config, srv.info().version);
+        if (code == 0) code = serve_http(*core, *pool, options, http_stop, metrics ? &*metrics : nullptr);
     }
     finish(srv, pool, core, std::chrono::milliseconds(2000));
+    if (traces) traces->finish(grace);
     flush_log();
     return code;
 }

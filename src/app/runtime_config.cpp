@@ -55,6 +55,10 @@ constexpr std::string_view env_help_footer =
     "  MCP_RESOURCE_SERVER_SCOPES_SUPPORTED, MCP_RESOURCE_SERVER_DEFAULT_CHALLENGE_SCOPES, and\n"
     "  MCP_RESOURCE_SERVER_NAME, MCP_RESOURCE_SERVER_CA_FILE, MCP_RESOURCE_SERVER_JWKS_CACHE_SECONDS,\n"
     "  MCP_RESOURCE_SERVER_JWKS_REFETCH_COOLDOWN_SECONDS.\n"
+    "Observability: ARCADE_METRICS_PORT, ARCADE_METRICS_HOST, ARCADE_METRICS_ON_MAIN_PORT (Prometheus);\n"
+    "  traces over OTLP/HTTP JSON with the OpenTelemetry variables OTEL_EXPORTER_OTLP_ENDPOINT,\n"
+    "  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS, OTEL_SERVICE_NAME,\n"
+    "  OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG, OTEL_SDK_DISABLED, ...\n"
     "A .env file may supply these variables; values already in the environment win.";
 
 // Text-valued flags: name, value placeholder, help.
@@ -74,6 +78,8 @@ constexpr const char* text_flags[][3] = {
      "Graceful shutdown timeout in seconds (env ARCADE_UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN, default 15)"},
     {"--worker-threads", "N", "Worker threads, 0 = max(4, CPUs) (env ARCADE_WORKER_THREADS)"},
     {"--io-threads", "N", "HTTP I/O threads, 0 = CPUs (env ARCADE_SERVER_IO_THREADS)"},
+    {"--metrics-port", "PORT", "Serve /metrics (Prometheus) on this port, 0 = ephemeral (env ARCADE_METRICS_PORT)"},
+    {"--metrics-host", "HOST", "Bind address of the metrics port (env ARCADE_METRICS_HOST, default 127.0.0.1)"},
     {"--max-connections", "N", "Open HTTP connections; more get 503 (env ARCADE_SERVER_MAX_CONNECTIONS, default 1024)"},
     {"--max-sessions-per-client", "N",
      "Sessions per client address (env MCP_TRANSPORT_MAX_SESSIONS_PER_CLIENT, default 100)"},
@@ -132,6 +138,9 @@ config_outcome parse_runtime_config(int argc, const char* const* argv, const env
     std::vector<std::string> hosts, origins;
     opts["--stateless"] =
         app.add_flag("--stateless", stateless, "Stateless HTTP mode (env ARCADE_SERVER_STATELESS)");
+    bool metrics_on_main_port = false;
+    opts["--metrics-on-main-port"] = app.add_flag("--metrics-on-main-port", metrics_on_main_port,
+                                                  "Serve /metrics on the main port too (env ARCADE_METRICS_ON_MAIN_PORT)");
     opts["--allowed-host"] =
         app.add_option("--allowed-host", hosts,
                        "Allowed Host header, repeatable (env MCP_TRANSPORT_ALLOWED_HOSTS)")
@@ -227,6 +236,11 @@ config_outcome parse_runtime_config(int argc, const char* const* argv, const env
         if (auto v = resolve("--io-threads", "ARCADE_SERVER_IO_THREADS", false, uint_in(0, 256))) {
             c.io_threads = static_cast<std::size_t>(*v);
         }
+        if (auto v = resolve("--metrics-port", "ARCADE_METRICS_PORT", false, uint_in(0, 65535)))
+            c.metrics_port = static_cast<std::uint16_t>(*v);
+        if (auto v = resolve("--metrics-host", "ARCADE_METRICS_HOST", false, parse_host)) c.metrics_host = *v;
+        if (auto e = env_value("ARCADE_METRICS_ON_MAIN_PORT")) c.metrics_on_main_port = parse_bool(*e);
+        if (given("--metrics-on-main-port")) c.metrics_on_main_port = metrics_on_main_port;
         const auto set_size = [&](const char* flag, const char* env_name, std::uint64_t min, std::uint64_t max,
                                   std::size_t& target, std::string_view unit = {}) {
             if (auto v = resolve(flag, env_name, false, uint_in(min, max, unit))) target = static_cast<std::size_t>(*v);
@@ -320,6 +334,13 @@ config_outcome parse_runtime_config(int argc, const char* const* argv, const env
             if (const auto problem = bind_problem(c.host); !problem.empty()) {
                 const bool from_env = env_value("ARCADE_SERVER_HOST").has_value();
                 fail(from_env ? "ARCADE_SERVER_HOST" : "--host", c.host,
+                     "an address of this machine (" + problem + ")");
+            }
+        }
+        if (c.metrics_port) {
+            if (const auto problem = bind_problem(c.metrics_host); !problem.empty()) {
+                const bool from_flag = given("--metrics-host");
+                fail(from_flag ? "--metrics-host" : "ARCADE_METRICS_HOST", c.metrics_host,
                      "an address of this machine (" + problem + ")");
             }
         }

@@ -49,6 +49,10 @@ struct runtime_config {
     std::size_t worker_threads = 0;                    // ARCADE_WORKER_THREADS / --worker-threads; 0 = auto
     std::size_t io_threads = 0;                        // ARCADE_SERVER_IO_THREADS / --io-threads; 0 = cores
     std::optional<std::string> env_file;               // --env-file PATH
+    // Observability (traces: the OTEL_* variables, read by run()):
+    std::optional<std::uint16_t> metrics_port;   // ARCADE_METRICS_PORT / --metrics-port: the /metrics listener
+    std::string metrics_host = "127.0.0.1";      // ARCADE_METRICS_HOST / --metrics-host
+    bool metrics_on_main_port = false;           // ARCADE_METRICS_ON_MAIN_PORT / --metrics-on-main-port
     // Arcade worker protocol (environment only):
     std::optional<std::string>
         request_state_secret;  // MCP_REQUEST_STATE_SECRET (env only): signs 2026-07-28 request state

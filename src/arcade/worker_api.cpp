@@ -7,6 +7,7 @@
 #include "arcade/jwt.hpp"
 #include "arcade/tool_definition.hpp"
 #include "log/logger.hpp"
+#include "observe/metrics.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
@@ -45,15 +46,34 @@ bool worker_api::is_worker_path(std::string_view target) {
     return path == "/worker/health" || path == "/worker/tools" || path == "/worker/tools/invoke";
 }
 
+namespace {
+
+/// The metrics label of a refused worker token, from the verifier's (PyJWT-worded) reason.
+std::string_view refusal_label(std::string_view reason) {
+    const auto has = [&](std::string_view part) { return reason.find(part) != std::string_view::npos; };
+    if (has("Signature verification failed")) return "bad_signature";
+    if (has("expired")) return "expired";
+    if (has("not yet valid") || has("immature")) return "not_yet_valid";
+    if (has("Audience") || has("\"aud\"")) return "wrong_audience";
+    if (has("token version")) return "wrong_version";
+    return "malformed";
+}
+
+}  // namespace
+
 std::optional<http_answer> worker_api::authenticate(std::string_view authorization) const {
     if (settings_.auth_disabled) return std::nullopt;
     const std::vector<std::pair<std::string, std::string>> challenge{{"WWW-Authenticate", "Bearer"}};
     const auto token = bearer_token(authorization);
-    if (!token) return http_answer{401, json{{"detail", "Not authenticated"}}, challenge};
+    if (!token) {
+        observe::count_token_refusal(observe::token_kind::worker, "missing");
+        return http_answer{401, json{{"detail", "Not authenticated"}}, challenge};
+    }
     const auto now =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     const auto check = verify_worker_token(*token, settings_.secret, now);
     if (check.ok) return std::nullopt;
+    observe::count_token_refusal(observe::token_kind::worker, refusal_label(check.reason));
     log(log_level::warning, "worker token refused", {{"reason", check.reason}});  // never the token or the secret
     return http_answer{401, json{{"detail", "Invalid token. Error: " + check.reason}}, challenge};
 }

@@ -14,6 +14,8 @@
 #include "mcp/secrets.hpp"
 #include "mcp/tool_errors.hpp"
 #include "mcp/tool_invocation.hpp"
+#include "observe/metrics.hpp"
+#include "observe/tracer.hpp"
 #include "util/json_text.hpp"
 
 namespace arcade_mcp::detail {
@@ -100,6 +102,23 @@ http_answer bad_request(std::string detail) { return http_answer{400, json{{"det
 }  // namespace
 
 void worker_api::invoke(const std::string& body, std::function<void(http_answer)> respond) {
+    // Traced: a "CallTool" SERVER span (Arcade's name) under the engine's traceparent, ended
+    // with the answer; the tool's "RunTool" span runs under it on the pool.
+    std::shared_ptr<observe::active_span> span;
+    if (observe::tracing_on()) {
+        span = std::make_shared<observe::active_span>(
+            observe::active_span::start("CallTool", observe::span_kind::server, observe::current_span()));
+        respond = [span, next = std::move(respond)](http_answer a) {
+            if (span->recording()) {
+                span->set_attribute("http.response.status_code", static_cast<std::int64_t>(a.status));
+                if (a.status >= 400 || (a.body.is_object() && a.body.value("success", true) == false))
+                    span->set_error(a.status >= 400 ? "HTTP " + std::to_string(a.status) : "the tool failed");
+            }
+            span->end();
+            next(std::move(a));
+        };
+    }
+    const observe::current_span_scope trace_scope(span ? &span->context() : observe::current_span());
     std::string why;
     auto parsed = core_.parse_limited(body, why);
     if (parsed && !parsed->is_object()) return respond(bad_request("Request body must be a JSON object"));
@@ -147,8 +166,15 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
     const auto catalog = core_.catalog();
     const catalog_entry* entry = catalog->find_for_worker(
         toolkit, name, version.is_string() ? std::optional(version.get<std::string>()) : std::nullopt);
-    if (entry == nullptr)
+    if (span && span->recording()) {
+        span->set_attribute("tool_name", name);
+        span->set_attribute("toolkit_name", toolkit);
+        if (!ctx->execution_id.empty()) span->set_attribute("arcade.execution_id", ctx->execution_id);
+    }
+    if (entry == nullptr) {
+        observe::count_unknown_tool_call();
         return respond(http_answer{404, json{{"detail", "Tool '" + toolkit + "." + name + "' not found"}}, {}});
+    }
 
     // Exactly one answer: the tool's, or the timeout error when it runs past its limit.
     const auto started = std::chrono::steady_clock::now();
@@ -175,8 +201,11 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
     };
     const call_plan plan = plan_for(*entry->spec, core_.options().tool_timeout);
     call_job<http_answer> job;
-    job.body = [this, catalog, entry, ctx, answer, inputs = std::move(inputs)] {
-        tool_run run = invoke_tool(*entry, *ctx, inputs, core_.middleware(), {});
+    std::optional<observe::span_context> trace;  // current again on the pool thread
+    if (const auto* current = observe::current_span()) trace = *current;
+    job.body = [this, catalog, entry, ctx, answer, inputs = std::move(inputs), trace = std::move(trace)] {
+        const observe::current_span_scope pool_trace_scope(trace ? &*trace : nullptr);
+        tool_run run = invoke_tool(*entry, *ctx, inputs, core_.middleware(), {}, ctx->call.get());
         if (auto* value = std::get_if<json>(&run.outcome.value)) return answer(std::move(*value), std::nullopt);
         if (auto* error = std::get_if<tool_error>(&run.outcome.value)) return answer(nullptr, std::move(*error));
         return answer(nullptr, bad_input_error(std::get<decode_error>(run.outcome.value)));
@@ -187,7 +216,11 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
     };
     auto reply = std::make_shared<std::function<void(http_answer)>>(std::move(respond));
     job.deliver = [reply](http_answer a, call_end) { (*reply)(std::move(a)); };
-    if (!core_.runner().run(ctx->call, plan, std::move(job))) (*reply)(answer(nullptr, busy_error(*entry->spec)));
+    if (!core_.runner().run(ctx->call, plan, std::move(job))) {
+        observe::count_limit_hit(observe::limit_kind::tool_busy);
+        observe::record_tool_call(entry->fqn, observe::tool_outcome::busy, std::chrono::microseconds(0));
+        (*reply)(answer(nullptr, busy_error(*entry->spec)));
+    }
 }
 
 }  // namespace arcade_mcp::detail

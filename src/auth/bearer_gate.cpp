@@ -1,5 +1,6 @@
 // The resource server at the front door of /mcp (see bearer_gate.hpp).
 #include "auth/bearer_gate.hpp"
+#include "observe/metrics.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -207,6 +208,26 @@ bearer_gate::bearer_gate(resource_server_options options, fetch_function fetch)
         no_token_challenge_ += ", scope=\"" + join(options_.default_challenge_scopes) + "\"";
 }
 
+namespace {
+
+/// The metrics label of a failed verification.
+std::string_view failure_reason(token_failure failure) {
+    switch (failure) {
+        case token_failure::malformed: return "malformed";
+        case token_failure::algorithm_refused: return "malformed";
+        case token_failure::unknown_key: return "unknown_key";
+        case token_failure::bad_signature: return "bad_signature";
+        case token_failure::expired: return "expired";
+        case token_failure::not_yet_valid: return "not_yet_valid";
+        case token_failure::wrong_issuer: return "wrong_issuer";
+        case token_failure::wrong_audience: return "wrong_audience";
+        case token_failure::missing_claim: return "malformed";
+    }
+    return "other";
+}
+
+}  // namespace
+
 bearer_gate::~bearer_gate() = default;
 
 bearer_outcome bearer_gate::refuse(int status, std::string_view error, const std::string& description) const {
@@ -219,15 +240,20 @@ bearer_outcome bearer_gate::refuse(int status, std::string_view error, const std
     return out;
 }
 
-bearer_outcome bearer_gate::refuse_invalid(std::string description) const {
+bearer_outcome bearer_gate::refuse_invalid(std::string description, std::string_view reason) const {
+    observe::count_token_refusal(observe::token_kind::bearer, reason);
     return refuse(401, "invalid_token", description);
 }
 
 std::optional<bearer_outcome> bearer_gate::decide(std::string_view authorization, std::string_view target, mode m) {
     if (token_in_query(target))
+    {
+        observe::count_token_refusal(observe::token_kind::bearer, "invalid_request");
         return refuse(400, "invalid_request", "access tokens are accepted only in the Authorization header");
+    }
     // No credentials, or credentials of another scheme (RFC 6750 §3.1: no error code then).
     if (authorization.empty() || !is_bearer_scheme(authorization)) {
+        observe::count_token_refusal(observe::token_kind::bearer, "missing");
         bearer_outcome out;
         out.refusal.status = 401;
         out.refusal.www_authenticate = no_token_challenge_;
@@ -235,32 +261,35 @@ std::optional<bearer_outcome> bearer_gate::decide(std::string_view authorization
         return out;
     }
     const auto token = bearer_credentials(authorization);
-    if (!token) return refuse(400, "invalid_request", "the Authorization header must be 'Bearer <token>'");
-    if (token->size() > max_access_token_bytes) return refuse_invalid("token too large");
+    if (!token) {
+        observe::count_token_refusal(observe::token_kind::bearer, "invalid_request");
+        return refuse(400, "invalid_request", "the Authorization header must be 'Bearer <token>'");
+    }
+    if (token->size() > max_access_token_bytes) return refuse_invalid("token too large", "malformed");
     const std::int64_t now = unix_now();
     const auto key = token_cache::hash(*token);
     if (auto known = cache_.find(key, now)) return bearer_outcome{std::move(known), {}};
 
     std::string why;
     auto decoded = decode_unverified(*token, why);
-    if (!decoded) return refuse_invalid(why);
+    if (!decoded) return refuse_invalid(why, "malformed");
     const auto found = std::find_if(issuers_.begin(), issuers_.end(),
                                     [&](const auto& st) { return st->policy.issuer == decoded->issuer; });
-    if (found == issuers_.end()) return refuse_invalid("token issuer is not accepted by this resource");
+    if (found == issuers_.end()) return refuse_invalid("token issuer is not accepted by this resource", "wrong_issuer");
     issuer_state& st = **found;
     const auto steady_now = std::chrono::steady_clock::now();
     if (m == mode::no_fetch && st.keys->needs_fetch(steady_now)) return std::nullopt;
     auto keys = st.keys->keys(steady_now);
-    if (!keys) return refuse_invalid("the authorization server's signing keys are unavailable");
+    if (!keys) return refuse_invalid("the authorization server's signing keys are unavailable", "unavailable");
     auto verdict = verify_access_token(*decoded, *keys, st.policy, now);
     if (!verdict.claims && verdict.failure == token_failure::unknown_key) {
         // An attacker picks kids at will: only a refetch that will really happen leaves the lane.
         if (m == mode::no_fetch && st.keys->unknown_kid_would_fetch(steady_now)) return std::nullopt;
         keys = st.keys->refresh_for_unknown_kid(steady_now);
-        if (!keys) return refuse_invalid("the authorization server's signing keys are unavailable");
+        if (!keys) return refuse_invalid("the authorization server's signing keys are unavailable", "unavailable");
         verdict = verify_access_token(*decoded, *keys, st.policy, now);
     }
-    if (!verdict.claims) return refuse_invalid(verdict.description);
+    if (!verdict.claims) return refuse_invalid(verdict.description, failure_reason(verdict.failure));
     auto who = std::make_shared<caller_identity>();
     who->subject = std::move(verdict.claims->subject);
     who->issuer = std::move(verdict.claims->issuer);

@@ -71,7 +71,8 @@ private:
     std::optional<bearer_outcome> decide(std::string_view authorization, std::string_view target, mode m);
     /// A refusal with an RFC 6750 error code (400 invalid_request, 401 invalid_token).
     bearer_outcome refuse(int status, std::string_view error, const std::string& description) const;
-    bearer_outcome refuse_invalid(std::string description) const;
+    /// 401 invalid_token, counted in the token-refusal metrics under `reason`.
+    bearer_outcome refuse_invalid(std::string description, std::string_view reason) const;
 
     resource_server_options options_;
     std::vector<std::unique_ptr<issuer_state>> issuers_;

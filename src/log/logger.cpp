@@ -2,6 +2,7 @@
 #include "log/logger.hpp"
 
 #include "log/log_writer.hpp"
+#include "observe/trace_context.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -174,7 +175,19 @@ std::string_view text_level_name(log_level level) {
 }
 
 bool is_reserved_json_key(std::string_view key) {
-    return key == "time" || key == "level" || key == "msg";
+    return key == "time" || key == "level" || key == "msg" || key == "trace_id" || key == "span_id";
+}
+
+/// The ids of the span this thread works for, as hex, written after the line's own fields.
+void append_trace_ids(std::string& line, log_format format) {
+    const auto* span = observe::current_span();
+    if (span == nullptr || !span->valid()) return;
+    const bool json = format == log_format::json;
+    line += json ? ",\"trace_id\":\"" : " trace_id=";
+    observe::append_hex(line, span->trace_id.data(), span->trace_id.size());
+    line += json ? "\",\"span_id\":\"" : " span_id=";
+    observe::append_hex(line, span->span_id.data(), span->span_id.size());
+    if (json) line += '"';
 }
 
 std::string format_line(log_format format, log_level level, std::string_view message,
@@ -200,6 +213,7 @@ std::string format_line(log_format format, log_level level, std::string_view mes
             line += ':';
             append_json_string(line, field.value);
         }
+        append_trace_ids(line, format);
         line += '}';
     } else {
         append_timestamp(line, now);
@@ -219,6 +233,7 @@ std::string format_line(log_format format, log_level level, std::string_view mes
                 append_escaped(line, field.value, true);
             }
         }
+        append_trace_ids(line, format);
     }
     return line;
 }

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "mcp/session_state.hpp"
+#include "observe/metrics.hpp"
 
 namespace arcade_mcp::detail {
 
@@ -14,11 +15,11 @@ class call_registry {
 public:
     void track(const std::shared_ptr<in_flight_call>& call) {
         std::lock_guard l(mu_);
-        calls_.insert(call);
+        if (calls_.insert(call).second) observe::gauge_add(observe::gauge::calls_in_flight, 1);
     }
     void untrack(const std::shared_ptr<in_flight_call>& call) {
         std::lock_guard l(mu_);
-        calls_.erase(call);
+        if (calls_.erase(call) != 0) observe::gauge_add(observe::gauge::calls_in_flight, -1);
     }
     /// Signals every running call's stop token (shutdown after the grace period).
     void stop_all() {

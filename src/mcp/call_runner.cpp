@@ -40,6 +40,7 @@ std::optional<std::uint64_t> call_runner::arm(const std::shared_ptr<in_flight_ca
     const bool on_pool = !plan.run_inline;
     return watchdog_.watch(call_watchdog::clock::now() + plan.time_limit,
                            [this, call, on_pool, overdue, expire = std::move(expire)] {
+                               call->timed_out.store(true);
                                call->stop.request_stop();
                                expire();
                                if (!on_pool) return;

@@ -3,6 +3,7 @@
 #include "mcp/dispatcher.hpp"
 #include "mcp/access_log.hpp"
 #include "mcp/request_hooks.hpp"
+#include "mcp/request_observer.hpp"
 
 #include <atomic>
 #include <vector>
@@ -249,12 +250,21 @@ void dispatcher::handle_notification(session_state& session, const jsonrpc::noti
 
 void dispatcher::handle_request(const std::shared_ptr<session_state>& session, jsonrpc::request req,
                                 const std::shared_ptr<outbound_sink>& given_sink) {
+    std::shared_ptr<outbound_sink> observed;
+    const observe::span_context* trace = observe::current_span();
+    if (observing_requests()) {
+        auto o = std::make_shared<observed_sink>(given_sink, *session, req, observe::era::legacy);
+        trace = o->context();
+        observed = std::move(o);
+    }
+    const observe::current_span_scope trace_scope(trace);  // the request's span, for logs and the pool
+    const auto& base = observed ? observed : given_sink;
     std::shared_ptr<outbound_sink> hooked;
     if (!request_chain_.empty()) {
-        hooked = open_request_hooks(request_chain_, *session, req, given_sink);
+        hooked = open_request_hooks(request_chain_, *session, req, base);
         if (!hooked) return;  // a hook refused the request and answered it
     }
-    const auto& sink = hooked ? hooked : given_sink;
+    const auto& sink = hooked ? hooked : base;
     std::optional<jsonrpc::error> err;
     json result;
     const auto& methods = legacy_methods();

@@ -7,6 +7,7 @@
 
 #include "mcp/dispatcher.hpp"
 #include "mcp/request_hooks.hpp"
+#include "mcp/request_observer.hpp"
 #include "mcp/modern_reply.hpp"
 #include "mcp/protocol_version.hpp"
 #include "mcp/request_meta.hpp"
@@ -139,6 +140,14 @@ void dispatcher::serve_modern(const std::shared_ptr<session_state>& session, jso
         return;
     }
     auto req = std::move(std::get<jsonrpc::request>(msg));
+    const observe::span_context* trace = observe::current_span();
+    if (observing_requests()) {
+        auto observed = std::make_shared<observed_sink>(given_sink, *session, req, observe::era::modern);
+        trace = observed->context();
+        sink = std::move(observed);
+    }
+    const observe::current_span_scope trace_scope(trace);  // the request's span, for logs and the pool
+    const auto base = sink;
     auto meta = read_request_meta(req.params);
     if (auto* e = std::get_if<jsonrpc::error>(&meta)) {
         sink->finish(jsonrpc::make_error(req.id, *e));
@@ -153,7 +162,7 @@ void dispatcher::serve_modern(const std::shared_ptr<session_state>& session, jso
     const auto caps = offered_capabilities();
     session->set_server_capabilities(caps);
     if (!request_chain_.empty()) {
-        sink = open_request_hooks(request_chain_, *session, req, given_sink);
+        sink = open_request_hooks(request_chain_, *session, req, base);
         if (!sink) return;  // a hook refused the request and answered it
     }
 

@@ -7,6 +7,7 @@
 #include "log/logger.hpp"
 #include "mcp/dispatcher.hpp"
 #include "mcp/request_scope.hpp"
+#include "observe/trace_context.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
@@ -45,13 +46,17 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
     else plan.time_limit = options_.tool_timeout;
 
     auto shared_req = std::make_shared<jsonrpc::request>(std::move(req));
+    std::optional<observe::span_context> trace;  // the request's span, current again on the pool
+    if (const auto* current = observe::current_span()) trace = *current;
     call_job<std::optional<json>> job;
     job.body = [this, session, sink, flight, shared_req, round = std::move(round), spec = std::move(call.spec),
-                work = std::move(call.work)]() -> std::optional<json> {
+                work = std::move(call.work), trace = std::move(trace)]() -> std::optional<json> {
+        const observe::current_span_scope trace_scope(trace ? &*trace : nullptr);
         const jsonrpc::request& req = *shared_req;
         request_scope ctx(spec, session, sink, req.id, session->revision(),
                           user_id_of(*session), progress_token_of(req),
                           flight->stop.get_token());
+        ctx.set_call(flight);
         ctx.limit_pending_client_requests(options_.max_pending_client_requests);
         if (round) ctx.use_input_round(round);
         try {

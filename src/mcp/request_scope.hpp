@@ -35,6 +35,9 @@ public:
     std::map<std::string, json> ask_client(const std::vector<input_request>& requests) override;
     bool client_supports(std::string_view capability) const override;
     void close_stream() override { sink_->close_stream(); }
+    /// The call's registration (its stop source and whether its time limit passed).
+    void set_call(std::shared_ptr<in_flight_call> call) { call_ = std::move(call); }
+    const in_flight_call* call() const noexcept { return call_.get(); }
     /// Requests to the client this session may have waiting at once (default 16).
     void limit_pending_client_requests(std::size_t max) { max_pending_ = max; }
     /// 2026-07-28: questions to the client are answered from `round` or end the request with an
@@ -46,6 +49,7 @@ public:
 private:
     std::shared_ptr<const tool_spec> spec_;
     std::shared_ptr<session_state> session_;
+    std::shared_ptr<in_flight_call> call_;
     std::shared_ptr<outbound_sink> sink_;
     jsonrpc::request_id id_;
     std::string revision_;

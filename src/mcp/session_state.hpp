@@ -31,6 +31,7 @@ struct in_flight_call {
     std::stop_source stop;
     std::atomic<bool> cancelled{false};  ///< the client cancelled: send no response
     std::atomic<bool> answered{false};   ///< the reply (or the timeout error) went out
+    std::atomic<bool> timed_out{false};  ///< stopped because its time limit passed
 };
 
 /// A request this server sent to the client, waiting for its response.

@@ -10,6 +10,7 @@
 #include "mcp/secrets.hpp"
 #include "mcp/tool_errors.hpp"
 #include "mcp/tool_invocation.hpp"
+#include "observe/metrics.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
@@ -105,13 +106,16 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
     }
     auto snapshot = catalog();
     const catalog_entry* tool = snapshot->find(name->get_ref<const std::string&>());
-    if (tool == nullptr) return fail(jsonrpc::error_code::invalid_params, "Unknown tool: " + name->get<std::string>());
+    if (tool == nullptr) {
+        observe::count_unknown_tool_call();
+        return fail(jsonrpc::error_code::invalid_params, "Unknown tool: " + name->get<std::string>());
+    }
 
     auto spec = tool->spec;
     auto work = [this, snapshot, tool, session_id = session->id(), arguments = std::move(arguments)](
                     request_scope& ctx, const jsonrpc::request& req) -> std::optional<json> {
         const std::string revision(ctx.protocol_version());
-        tool_run run = invoke_tool(*tool, ctx, arguments, chain_, session_id,
+        tool_run run = invoke_tool(*tool, ctx, arguments, chain_, session_id, ctx.call(),
                                    requirement_refusal(*tool->spec, options_.refuse_tools_with_requirements));
         if (auto* value = std::get_if<json>(&run.outcome.value))
             return jsonrpc::make_result(req.id,
@@ -132,6 +136,8 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
         return jsonrpc::make_result(id, error_result(timeout_error(limit), tool->spec->name));
     };
     call.on_busy = [tool](const jsonrpc::request_id& id) {
+        observe::count_limit_hit(observe::limit_kind::tool_busy);
+        observe::record_tool_call(tool->fqn, observe::tool_outcome::busy, std::chrono::microseconds(0));
         return jsonrpc::make_result(id, error_result(busy_error(*tool->spec), tool->spec->name));
     };
     run_on_pool(session, std::move(req), sink, std::move(call));

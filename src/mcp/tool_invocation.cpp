@@ -7,6 +7,8 @@
 #include "arcade_mcp/mcp/tool_context.hpp"
 #include "log/logger.hpp"
 #include "mcp/input_round.hpp"
+#include "observe/metrics.hpp"
+#include "observe/tracer.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
@@ -147,9 +149,67 @@ tool_error busy_error(const tool_spec& spec) {
         "Try the call again shortly.", 1000);
 }
 
-tool_run invoke_tool(const catalog_entry& tool, tool_context& ctx, const json& arguments, const middleware_chain& chain,
-                     std::string_view session_id, std::optional<tool_error> precondition) {
-    if (chain.empty()) {  // the common case: no hooks, nothing to time
+namespace {
+
+/// The call's label in the tool-call metrics and on its span.
+observe::tool_outcome outcome_label(tool_call_status status, const in_flight_call* call, const tool_context& ctx) {
+    if (ctx.stop_token().stop_requested())
+        return call && call->timed_out.load() ? observe::tool_outcome::timeout : observe::tool_outcome::cancelled;
+    switch (status) {
+        case tool_call_status::ok: return observe::tool_outcome::ok;
+        case tool_call_status::tool_error: return observe::tool_outcome::tool_error;
+        case tool_call_status::bad_arguments: return observe::tool_outcome::bad_arguments;
+        case tool_call_status::exception: return observe::tool_outcome::exception;
+        case tool_call_status::refused: return observe::tool_outcome::refused;
+        case tool_call_status::input_required: return observe::tool_outcome::input_required;
+    }
+    return observe::tool_outcome::exception;
+}
+
+std::string_view outcome_text(observe::tool_outcome o) {
+    switch (o) {
+        case observe::tool_outcome::ok: return "ok";
+        case observe::tool_outcome::tool_error: return "tool_error";
+        case observe::tool_outcome::bad_arguments: return "bad_arguments";
+        case observe::tool_outcome::exception: return "exception";
+        case observe::tool_outcome::refused: return "refused";
+        case observe::tool_outcome::input_required: return "input_required";
+        case observe::tool_outcome::timeout: return "timeout";
+        case observe::tool_outcome::cancelled: return "cancelled";
+        case observe::tool_outcome::busy: return "busy";
+        case observe::tool_outcome::unknown_tool: break;
+    }
+    return "unknown_tool";
+}
+
+/// The "RunTool" span of one tool run (Arcade's name for it), under the request's span.
+observe::active_span start_tool_span(const catalog_entry& tool) {
+    auto span = observe::active_span::start("RunTool", observe::span_kind::internal, observe::current_span());
+    if (!span.recording()) return span;
+    span.set_attribute("tool_name", tool.tool_name);
+    if (tool.fqn.size() > tool.tool_name.size())
+        span.set_attribute("toolkit_name", tool.fqn.substr(0, tool.fqn.size() - tool.tool_name.size() - 1));
+    span.set_attribute("gen_ai.tool.name", tool.fqn);
+    span.set_attribute("gen_ai.operation.name", std::string("execute_tool"));
+    return span;
+}
+
+/// Counts the call and ends its span.
+void record_tool_run(const catalog_entry& tool, observe::tool_outcome outcome, clock::duration took,
+                     observe::active_span& span) {
+    observe::record_tool_call(tool.fqn, outcome, std::chrono::duration_cast<std::chrono::microseconds>(took));
+    if (span.recording() && outcome != observe::tool_outcome::ok) {
+        span.set_attribute("error.type", std::string(outcome_text(outcome)));
+        span.set_error(std::string(outcome_text(outcome)));
+    }
+    span.end();
+}
+
+/// The hooks (when there are any), the precondition and the handler.
+tool_run run_with_hooks(const catalog_entry& tool, tool_context& ctx, const json& arguments,
+                        const middleware_chain& chain, std::string_view session_id,
+                        std::optional<tool_error> precondition) {
+    if (chain.empty()) {  // the common case: no hooks
         if (precondition) return error_run(std::move(*precondition), tool_call_status::tool_error);
         return run_handler(tool, ctx, arguments);
     }
@@ -172,6 +232,26 @@ tool_run invoke_tool(const catalog_entry& tool, tool_context& ctx, const json& a
     }
     run_after_hooks(chain, owed, info, result_of(*run, clock::now() - started, ctx));
     return std::move(*run);
+}
+
+}  // namespace
+
+tool_run invoke_tool(const catalog_entry& tool, tool_context& ctx, const json& arguments, const middleware_chain& chain,
+                     std::string_view session_id, const in_flight_call* call,
+                     std::optional<tool_error> precondition) {
+    observe::active_span span;
+    if (observe::tracing_on()) span = start_tool_span(tool);
+    const observe::current_span_scope trace_scope(span.started() ? &span.context() : observe::current_span());
+    const auto started = clock::now();
+    try {
+        tool_run run = run_with_hooks(tool, ctx, arguments, chain, session_id, std::move(precondition));
+        record_tool_run(tool, outcome_label(run.status, call, ctx), clock::now() - started, span);
+        return run;
+    } catch (...) {  // an MCP input-round signal
+        record_tool_run(tool, outcome_label(tool_call_status::input_required, call, ctx), clock::now() - started,
+                        span);
+        throw;
+    }
 }
 
 }  // namespace arcade_mcp::detail

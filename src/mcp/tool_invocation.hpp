@@ -41,9 +41,12 @@ using middleware_chain = std::vector<std::shared_ptr<middleware>>;
 
 /// Runs `tool` with `arguments` for the caller in `ctx`. `precondition` set: the tool does not run
 /// and the call ends with that error (e.g. a declared secret is missing). `session_id` is for the
-/// hooks ("" when there is none).
+/// hooks ("" when there is none). `call` (may be null) tells a timeout from a cancellation. The
+/// run is counted in the tool-call metrics and, when traces are exported, is a "RunTool" span
+/// under the thread's current span, current itself while the handler runs.
 tool_run invoke_tool(const catalog_entry& tool, tool_context& ctx, const json& arguments, const middleware_chain& chain,
-                     std::string_view session_id, std::optional<tool_error> precondition = std::nullopt);
+                     std::string_view session_id, const in_flight_call* call,
+                     std::optional<tool_error> precondition = std::nullopt);
 
 /// How a call of `spec` runs: inline or on the pool, its time limit (its own, else
 /// `default_limit`; none inline), and its concurrency limit.

@@ -1,5 +1,6 @@
 // worker_pool implementation (see worker_pool.hpp).
 #include "mcp/worker_pool.hpp"
+#include "observe/metrics.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
@@ -26,6 +27,7 @@ void worker_pool::post(std::function<void()> job) {
         std::lock_guard l(mu_);
         jobs_.push_back(std::move(job));
     }
+    observe::gauge_add(observe::gauge::pool_queue_depth, 1);
     cv_.notify_one();
 }
 
@@ -92,6 +94,7 @@ void worker_pool::run(std::list<std::thread>::iterator self) {
             jobs_.pop_front();
             ++running_;
         }
+        observe::gauge_add(observe::gauge::pool_queue_depth, -1);
         retire_this_thread = false;
         try {
             job();

@@ -21,6 +21,16 @@
 
 namespace arcade_mcp {
 
+/// The W3C trace context of a running handler (https://www.w3.org/TR/trace-context/), to pass on
+/// to the handler's own upstream calls as the `traceparent` and `tracestate` HTTP headers. When
+/// the server exports traces it is the tool's span; otherwise the caller's context as received.
+/// Empty strings when there is none.
+struct trace_context {
+    std::string traceparent;  ///< e.g. "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    std::string tracestate;   ///< vendors' entries, as received; often empty
+    bool empty() const noexcept { return traceparent.empty(); }
+};
+
 /// MCP log levels (RFC 5424 order).
 enum class mcp_log_level { debug, info, notice, warning, error, critical, alert, emergency };
 
@@ -46,6 +56,8 @@ public:
     virtual std::stop_token stop_token() const = 0;
     /// The request id as text (for logs), e.g. "7" or "\"abc\"".
     virtual std::string request_id() const = 0;
+    /// The current trace context (see trace_context), read on the handler's thread.
+    virtual trace_context trace() const;
 
     /// Sends `notifications/message` to the client when `level` passes the session's log level.
     virtual void log(mcp_log_level level, json data, std::optional<std::string> logger = {}) = 0;

@@ -13,6 +13,8 @@
 #include <iterator>
 
 #include "log/logger.hpp"
+#include "observe/metrics.hpp"
+#include "observe/trace_context.hpp"
 #include "mcp/request_meta.hpp"
 
 namespace arcade_mcp::detail {
@@ -86,6 +88,9 @@ net::awaitable<header_block> read_header_block(http_stream& stream, beast::flat_
 /// A minimal response for requests that never reached a handler (no Beast request object).
 net::awaitable<void> write_early(http_stream& stream, bhttp::status status, std::string message,
                                  int code = -32000) {
+    observe::count_http_response_without_route(static_cast<unsigned>(status));
+    if (status == bhttp::status::request_header_fields_too_large)
+        observe::count_limit_hit(observe::limit_kind::headers_too_large);
     bhttp::response<bhttp::string_body> res{status, 11};
     res.set(bhttp::field::content_type, "application/json");
     res.keep_alive(false);
@@ -112,6 +117,7 @@ net::awaitable<void> drain_then_close(http_stream& stream) {
 
 /// Answers 413 and closes without resetting the connection.
 net::awaitable<void> refuse_body(http_stream& stream, std::size_t limit) {
+    observe::count_limit_hit(observe::limit_kind::body_too_large);
     co_await write_early(stream, bhttp::status::payload_too_large,
                          "Payload Too Large: the limit is " + std::to_string(limit) + " bytes");
     co_await drain_then_close(stream);
@@ -129,9 +135,18 @@ net::awaitable<bool> serve_route(http_stream& stream, const http_request& req, c
     const std::string_view target = to_std(req.target());
     const std::string_view authorization = to_std(req[bhttp::field::authorization]);
     const http_exchange exchange{method, target, authorization, req.body()};
-    route.handle(exchange, std::move(respond));
+    {
+        const auto trace = incoming_trace(req);  // the caller's span, current while the route starts
+        const observe::current_span_scope trace_scope(trace ? &*trace : observe::current_span());
+        route.handle(exchange, std::move(respond));
+    }
     http_answer answer = co_await slot->get();
     const auto status = static_cast<bhttp::status>(answer.status);
+    if (!answer.content_type.empty()) {  // a text answer (/metrics)
+        const bool sent = co_await write_raw_json(stream, req, status, std::move(answer.text), keep,
+                                                  std::move(answer.headers), answer.content_type);
+        co_return sent && keep;
+    }
     const bool sent =
         co_await write_response(stream, req, status, std::move(answer.body), keep, std::move(answer.headers));
     co_return sent && keep;
@@ -184,6 +199,16 @@ void count_connection_failure(http_shared& shared, std::string_view where, std::
     }
 }
 
+std::optional<observe::span_context> incoming_trace(const http_request& req) {
+    const auto parent = req.find("traceparent");
+    if (parent == req.end()) return std::nullopt;
+    auto context = observe::parse_traceparent(to_std(parent->value()));
+    if (!context) return std::nullopt;
+    if (const auto state = req.find("tracestate"); state != req.end() && state->value().size() <= observe::max_tracestate_chars)
+        context->tracestate = std::string(to_std(state->value()));
+    return context;
+}
+
 json transport_error(int code, std::string message) {
     return json{{"jsonrpc", "2.0"}, {"error", {{"code", code}, {"message", std::move(message)}}}};
 }
@@ -197,7 +222,9 @@ net::awaitable<bool> write_response(http_stream& stream, const http_request& req
 
 net::awaitable<bool> write_raw_json(http_stream& stream, const http_request& req, bhttp::status status,
                                     std::string body, bool keep_alive,
-                                    std::vector<std::pair<std::string, std::string>> headers) {
+                                    std::vector<std::pair<std::string, std::string>> headers,
+                                    std::string_view content_type) {
+    observe::count_http_response(to_std(req.target()), static_cast<unsigned>(status));
     // The head is written by hand into one string (Beast's fields allocate per header), with what
     // Beast's prepare_payload and keep_alive would write: the headers given, Content-Type when
     // there is a body, Connection when it differs from the version's default, Content-Length.
@@ -215,7 +242,7 @@ net::awaitable<bool> write_raw_json(http_stream& stream, const http_request& req
             continue;  // written below, once
         head.append(name).append(": ").append(value).append("\r\n");
     }
-    if (!body.empty()) head.append("Content-Type: application/json\r\n");
+    if (!body.empty()) head.append("Content-Type: ").append(content_type).append("\r\n");
     if (version == 11 && !keep_alive) head.append("Connection: close\r\n");
     if (version == 10 && keep_alive) head.append("Connection: keep-alive\r\n");
     const auto code = static_cast<unsigned>(status);
@@ -232,7 +259,13 @@ net::awaitable<bool> write_raw_json(http_stream& stream, const http_request& req
 net::awaitable<void> run_connection(http_stream stream, std::shared_ptr<http_shared> shared) {
     struct connection_count {  // counted by the accept loop; released when the connection ends
         std::atomic<std::size_t>& n;
-        ~connection_count() { n.fetch_sub(1); }
+        explicit connection_count(std::atomic<std::size_t>& count) : n(count) {
+            observe::gauge_add(observe::gauge::connections_open, 1);
+        }
+        ~connection_count() {
+            n.fetch_sub(1);
+            observe::gauge_add(observe::gauge::connections_open, -1);
+        }
     } counted{shared->connections};
     struct registration {  // deregistered on this lane before the stream is destroyed
         connection_registry& registry;
@@ -350,7 +383,7 @@ net::awaitable<void> run_connection(http_stream stream, std::shared_ptr<http_sha
         }
         const http_request& req = parser.get();
         bool keep_alive = false;
-        if (is_mcp_path(to_std(req.target()))) {
+        if (opt.serve_mcp && is_mcp_path(to_std(req.target()))) {
             keep_alive = co_await serve_mcp(stream, req, shared);
         } else if (to_std(req.target()).substr(0, to_std(req.target()).find('?')) == "/healthz") {
             // Liveness/readiness for orchestrators, with or without the worker secret; 503 while
@@ -364,8 +397,9 @@ net::awaitable<void> run_connection(http_stream stream, std::shared_ptr<http_sha
         } else if (const http_route* route = find_route(shared->options.routes, to_std(req.target()))) {
             keep_alive = co_await serve_route(stream, req, *route, shared);
         } else {
+            std::string message = opt.serve_mcp ? "Not Found: the MCP endpoint is /mcp" : "Not Found";
             keep_alive = co_await write_response(stream, req, bhttp::status::not_found,
-                                                 transport_error(-32000, "Not Found: the MCP endpoint is /mcp"),
+                                                 transport_error(-32000, std::move(message)),
                                                  req.keep_alive() && !shared->draining.load());
             keep_alive = keep_alive && req.keep_alive();
         }

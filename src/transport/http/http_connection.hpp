@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "mcp/dispatcher.hpp"
+#include "observe/trace_context.hpp"
 #include "transport/http/detail/asio.hpp"
 #include "transport/http/http_policy.hpp"
 #include "transport/http/http_server.hpp"
@@ -83,10 +84,13 @@ struct in_flight_guard {
 net::awaitable<bool> write_response(http_stream& stream, const http_request& req, bhttp::status status, json body,
                                     bool keep_alive, std::vector<std::pair<std::string, std::string>> headers = {});
 
-/// The same with a serialized JSON body (empty: no body).
+/// The same with a serialized body (empty: no body) of `content_type`. Counted in the HTTP metrics.
 net::awaitable<bool> write_raw_json(http_stream& stream, const http_request& req, bhttp::status status,
                                     std::string body, bool keep_alive,
-                                    std::vector<std::pair<std::string, std::string>> headers = {});
+                                    std::vector<std::pair<std::string, std::string>> headers = {},
+                                    std::string_view content_type = "application/json");
+/// The caller's W3C trace context from the `traceparent` / `tracestate` headers, if valid.
+std::optional<observe::span_context> incoming_trace(const http_request& req);
 
 /// `{"jsonrpc":"2.0","error":{"code":code,"message":message}}` (no id: transport-level errors).
 json transport_error(int code, std::string message);

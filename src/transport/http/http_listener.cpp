@@ -1,6 +1,7 @@
 // The Streamable HTTP listener: binds, accepts connections onto the event loop's lanes in turn,
 // expires idle sessions, and on stop closes the acceptor, lets in-flight requests finish within
 // the grace period, then closes sessions and idle connections and reports that it is done.
+#include "observe/metrics.hpp"
 #include "transport/http/http_listener.hpp"
 
 #if defined(__GLIBC__)
@@ -62,6 +63,8 @@ net::awaitable<void> accept_loop(state_ptr s) {
         auto ex = socket.get_executor();
         if (shared->connections.fetch_add(1) >= shared->options.max_connections) {
             shared->connections.fetch_sub(1);
+            observe::count_limit_hit(observe::limit_kind::connections);
+            observe::count_http_response_without_route(503);
             net::co_spawn(ex, refuse_connection(std::move(socket)), net::detached);
             continue;
         }
@@ -158,8 +161,12 @@ std::uint16_t http_listener::start() {
     s.port = bound.port();
     const std::string shown_host =
         bound.address().is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string();
-    log(log_level::info, "listening on http://" + shown_host + ":" + std::to_string(s.port) + "/mcp",
-        {{"stateless", options.stateless ? "true" : "false"}});
+    std::string url = "http://" + shown_host + ":" + std::to_string(s.port);
+    if (options.serve_mcp) {
+        log(log_level::info, "listening on " + url + "/mcp", {{"stateless", options.stateless ? "true" : "false"}});
+    } else {
+        log(log_level::info, "listening on " + url + " (no /mcp here)", {});
+    }
     if (!s.shared->policy.checks_host())
         log(log_level::warning, "Host header not checked: bound off loopback without MCP_TRANSPORT_ALLOWED_HOSTS");
     net::co_spawn(s.strand, accept_loop(state_), net::detached);

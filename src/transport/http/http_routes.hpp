@@ -14,11 +14,14 @@
 
 namespace arcade_mcp::detail {
 
-/// One answer of a mounted route: status, JSON body (null: none) and extra headers.
+/// One answer of a mounted route: status, JSON body (null: none) and extra headers; or, with
+/// `content_type` set, `text` as the body (e.g. the Prometheus exposition).
 struct http_answer {
     int status = 200;
     json body;
     std::vector<std::pair<std::string, std::string>> headers;
+    std::string text = {};
+    std::string content_type = {};
 };
 
 /// The parts of a request a mounted route reads. Valid until the route responds.

@@ -2,6 +2,8 @@
 // (what run() uses), and the stop trigger that may fire before the server is ready.
 #include "transport/http/http_server.hpp"
 
+#include <atomic>
+
 #include <algorithm>
 #include <exception>
 #include <memory>
@@ -41,20 +43,32 @@ bool stop_trigger::fired() const {
     return fired_;
 }
 
-int serve_http(dispatcher& core, worker_pool& pool, const http_options& options, stop_trigger& stop) {
+int serve_http(dispatcher& core, worker_pool& pool, const http_options& options, stop_trigger& stop,
+               const http_options* side) {
     // Held on the heap: a tool call that ignores its stop token past the grace period still holds
     // a sink that posts onto this loop, so then loop and listener are left alive, not freed under it.
     const std::size_t threads =
         options.io_threads ? options.io_threads : std::max(1u, std::thread::hardware_concurrency());
     auto loop = std::make_unique<event_loop>(threads);
     auto listener = std::make_unique<http_listener>(*loop, core, options);
+    std::unique_ptr<http_listener> side_listener;
+    if (side) side_listener = std::make_unique<http_listener>(*loop, core, *side);
     try {
         listener->start();
+        if (side_listener) side_listener->start();
     } catch (const std::exception& e) {
         log(log_level::error, e.what());
         return 1;
     }
-    stop.set_handler([l = listener.get(), lp = loop.get()] { l->stop([lp] { lp->stop(); }); });
+    // The loop stops once every listener has stopped.
+    auto listeners_left = std::make_shared<std::atomic<int>>(side_listener ? 2 : 1);
+    stop.set_handler([l = listener.get(), s = side_listener.get(), lp = loop.get(), listeners_left] {
+        const auto one_stopped = [lp, listeners_left] {
+            if (listeners_left->fetch_sub(1) == 1) lp->stop();
+        };
+        l->stop(one_stopped);
+        if (s) s->stop(one_stopped);
+    });
     std::vector<std::thread> runners;
     for (std::size_t i = 1; i < threads; ++i) runners.emplace_back([lp = loop.get()] { lp->run(); });
     loop->run();
@@ -67,6 +81,7 @@ int serve_http(dispatcher& core, worker_pool& pool, const http_options& options,
         log(log_level::warning, "tool calls ignore their stop token after the grace period; leaving them behind");
         (void)loop.release();
         (void)listener.release();
+        (void)side_listener.release();
     }
     return 0;
 }

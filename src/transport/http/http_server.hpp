@@ -41,6 +41,8 @@ struct http_options {
     /// Set: /mcp requires a bearer token checked by this gate (front-door authorization), and its
     /// RFC 9728 metadata is served.
     std::shared_ptr<auth::bearer_gate> bearer;
+    /// False: /mcp is not served here (404); a listener of mounted routes only, e.g. /metrics.
+    bool serve_mcp = true;
 };
 
 /// A stop request that may arrive before or after the server is ready to take it.
@@ -60,7 +62,10 @@ private:
     std::function<void()> on_stop_;
 };
 
-/// Serves until `stop` fires. Returns 0 after a clean stop, 1 when it could not bind.
-int serve_http(dispatcher& core, worker_pool& pool, const http_options& options, stop_trigger& stop);
+/// Serves until `stop` fires, with a second listener on the same threads when `side` is given
+/// (the metrics port: its own address and routes, serve_mcp false). Returns 0 after a clean
+/// stop, 1 when it could not bind.
+int serve_http(dispatcher& core, worker_pool& pool, const http_options& options, stop_trigger& stop,
+               const http_options* side = nullptr);
 
 }  // namespace arcade_mcp::detail

@@ -5,6 +5,7 @@
 #include "transport/http/mcp_bearer.hpp"
 
 #include "mcp/tool_catalog.hpp"
+#include "observe/metrics.hpp"
 #include "transport/http/lane_value.hpp"
 
 namespace arcade_mcp::detail {
@@ -93,6 +94,7 @@ std::optional<std::vector<std::string>> scopes_lacking(const json& payload, cons
 
 net::awaitable<bool> refuse_insufficient_scope(http_stream& stream, const http_request& req,
                                                std::shared_ptr<http_shared> shared, std::vector<std::string> needed) {
+    observe::count_token_refusal(observe::token_kind::bearer, "insufficient_scope");
     std::string message = "Forbidden: insufficient scope: this call needs";
     for (const auto& s : needed) message += " " + s;
     std::string challenge = shared->options.bearer->insufficient_scope_challenge(needed);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "transport/http/event_stream.hpp"
+#include "observe/metrics.hpp"
 #include "transport/http/http_connection.hpp"
 
 namespace arcade_mcp::detail {
@@ -71,6 +72,11 @@ private:
 class sse_writer {
 public:
     sse_writer(http_stream& stream, std::chrono::seconds timeout) : stream_(stream), timeout_(timeout) {}
+    ~sse_writer() {
+        if (counted_) observe::gauge_add(observe::gauge::sse_streams_open, -1);
+    }
+    sse_writer(const sse_writer&) = delete;
+    sse_writer& operator=(const sse_writer&) = delete;
 
     net::awaitable<bool> start(const http_request& req, const header_list& headers) {
         bhttp::response<bhttp::empty_body> res{bhttp::status::ok, req.version()};
@@ -83,8 +89,13 @@ public:
         bhttp::response_serializer<bhttp::empty_body> sr{res};
         beast::error_code ec;
         stream_.expires_after(timeout_);
+        observe::count_http_response(to_std(req.target()), 200);
         co_await bhttp::async_write_header(stream_, sr, net::redirect_error(net::use_awaitable, ec));
         ok_ = !ec;
+        if (ok_ && !counted_) {
+            counted_ = true;
+            observe::gauge_add(observe::gauge::sse_streams_open, 1);
+        }
         co_return ok_;
     }
     /// SEP-1699 priming event: an id and empty data, so the client can resume from here, and
@@ -123,6 +134,7 @@ private:
     http_stream& stream_;
     std::chrono::seconds timeout_;
     bool ok_ = false;
+    bool counted_ = false;  ///< in the open-streams gauge
 };
 
 /// Events kept per POST stream (its notifications and requests, then the reply).

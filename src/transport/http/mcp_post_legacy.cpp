@@ -2,6 +2,7 @@
 // mode: one per request), batches for 2025-03-26, a request slot per session, and the answer as
 // JSON (or 202) when the reply comes first, else as an SSE stream, primed and resumable from
 // 2025-11-25.
+#include "observe/metrics.hpp"
 #include "mcp/protocol_version.hpp"
 #include "transport/http/mcp_exchange.hpp"
 #include "util/random.hpp"
@@ -34,6 +35,7 @@ net::awaitable<bool> post_legacy(http_stream& stream, const http_request& req,
     } else if (is_init) {
         session = shared->sessions.create(session_table::clock::now(), stream.peer_address(),
                                           [caller](session_state& s) { bind_to(s, caller); });
+        if (!session) observe::count_limit_hit(observe::limit_kind::sessions);
         if (!session)
             co_return co_await reject(stream, req, bhttp::status::service_unavailable, -32000,
                                       "Service Unavailable: too many sessions", keep, retry_after);
@@ -48,6 +50,7 @@ net::awaitable<bool> post_legacy(http_stream& stream, const http_request& req,
                                   no_headers);
 
     request_slot slot(*session, shared->options.max_requests_per_session);
+    if (!slot) observe::count_limit_hit(observe::limit_kind::too_many_requests);
     if (!slot)
         co_return co_await reject(stream, req, bhttp::status::too_many_requests, -32000,
                                   "Too Many Requests: too many requests in progress on this session", keep,
@@ -56,7 +59,11 @@ net::awaitable<bool> post_legacy(http_stream& stream, const http_request& req,
     if (!session->id().empty()) headers.emplace_back("Mcp-Session-Id", session->id());
     // Per-POST event stream: the handler's notifications and requests, then the reply.
     auto es = std::make_shared<event_stream>(event_stream::next_id(), post_stream_capacity);
-    shared->core.handle(session, std::move(payload), es);
+    {
+        const auto trace = incoming_trace(req);  // the caller's span, current while the request is routed
+        const observe::current_span_scope trace_scope(trace ? &*trace : observe::current_span());
+        shared->core.handle(session, std::move(payload), es);
+    }
 
     // Answer with plain JSON (or 202) when the reply comes before any other message.
     answer_follower follow{es, nullptr, 0};

@@ -94,7 +94,11 @@ net::awaitable<bool> post_modern(http_stream& stream, const http_request& req,
     auto session = std::make_shared<session_state>(std::string(), random_uuid_v4());
     bind_to(*session, caller);
     auto es = std::make_shared<event_stream>(event_stream::next_id(), post_stream_capacity);
-    shared->core.serve_modern(session, std::move(payload), es);
+    {
+        const auto trace = incoming_trace(req);  // the caller's span, current while the request is routed
+        const observe::current_span_scope trace_scope(trace ? &*trace : observe::current_span());
+        shared->core.serve_modern(session, std::move(payload), es);
+    }
 
     answer_follower follow{es, nullptr, 0};
     // While the answer is pending, a client that hangs up cancels the request.

@@ -71,6 +71,7 @@ net::awaitable<bool> get_stream(http_stream& stream, const http_request& req,
         disconnect_watch& w;
         ~watch_stopper() { w.stop(); }
     } stop_watch_on_exit{*watch};
+    if (es && es->last_seq() > cursor) observe::count_sse_events_replayed(es->last_seq() - cursor);
     if (es && es != standalone) {
         const auto generation = es->attach(wake->waker());
         if (!co_await sse.start(req, session_header)) co_return false;

@@ -1,5 +1,6 @@
 // session_table implementation (see session_table.hpp).
 #include "transport/http/session_table.hpp"
+#include "observe/metrics.hpp"
 
 #include "log/logger.hpp"
 #include "util/random.hpp"
@@ -10,6 +11,7 @@ session_table::session_table(std::size_t max_sessions, std::chrono::seconds idle
     : max_sessions_(max_sessions), max_per_client_(max_per_client), idle_timeout_(idle_timeout) {}
 
 void session_table::end(entry& e) {
+    observe::gauge_add(observe::gauge::sessions_open, -1);
     if (auto n = per_client_.find(e.client); n != per_client_.end() && --n->second == 0) per_client_.erase(n);
     e.state->close();
     if (e.stream) e.stream->close();
@@ -51,6 +53,7 @@ std::shared_ptr<session_state> session_table::create(clock::time_point now, cons
     state->set_notifier(standalone);
     sessions_.emplace(id, entry{state, now, nullptr, std::move(standalone), {}, client});
     ++per_client_[client];
+    observe::gauge_add(observe::gauge::sessions_open, 1);
     return state;
 }
 
