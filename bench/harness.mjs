@@ -47,6 +47,17 @@
 //                               per request (medians of the 3 runs) and the median auth/unauth rate
 //                               (about 2 minutes; results go to the temp dir unless BENCH_RESULTS_DIR):
 //                                 BENCH_SKIP_BUILD=1 BENCH_ONLY=auth node bench/harness.mjs
+//   BENCH_ONLY=observe          only the cost of observability (issue 17; bench/lib/observe_bench.mjs):
+//                               four arcade-eval-ref servers, Echo at 32 connections, BENCH_SECONDS
+//                               each, BENCH_OBSERVE_ROUNDS (7) rounds of off, metrics
+//                               (ARCADE_METRICS_PORT, /metrics scraped every second), trace100 and
+//                               trace10 (OTLP/HTTP JSON to bench/lib/otlp_sink.mjs on 127.0.0.1,
+//                               sampler always_on / traceidratio 0.1); prints req/s, CPU µs per
+//                               request, p99 (medians) and each variant's median cost vs off in the
+//                               same round against the targets (metrics < 3 %, trace10 < 10 %);
+//                               writes observe-<date>-<host>.json and .md (about 6 minutes; results
+//                               go to the temp dir unless BENCH_RESULTS_DIR):
+//                                 BENCH_SKIP_BUILD=1 BENCH_ONLY=observe node bench/harness.mjs
 //   BENCH_QUICK=1               a short smoke run (results go to the temp dir unless
 //                               BENCH_RESULTS_DIR is set)
 //   node bench/harness.mjs --render bench/results/<file>.json rewrites the .md, .png (and with
@@ -66,6 +77,7 @@ import { CLK_TCK, ProcessSet, cpuTicks, machineTicks, memKb, sleep } from './lib
 import { echoCall, firstAnswerMs, freePort, mintWorkerToken, openSession, percentile, stdioRoundTrips } from './lib/client.mjs';
 import { INITIALIZE, MCP_HEADERS, request, setBearer } from './lib/client.mjs';
 import { startAuthServer } from './lib/oauth.mjs';
+import { observeOnly } from './lib/observe_bench.mjs';
 import { MODERN_HEADERS, driveCalls, keepAliveAgent, legacyHeaders, modernEchoCall, readAllocCount } from './lib/allocs.mjs';
 import { renderAllocsConsole, renderAuthConsole, renderConsole, renderMarkdown, renderChart, updateReadme }
   from './lib/report.mjs';
@@ -164,10 +176,10 @@ const OURS_BENCH_ENV = {
   ARCADE_SERVER_MAX_STRING_BYTES: String(8 << 20), // default 1 MiB: same
 };
 
-/** The caller's environment without ARCADE_* / MCP_TRANSPORT_* / MCP_RESOURCE_SERVER_* settings. */
+/** The caller's environment without ARCADE_* / MCP_TRANSPORT_* / MCP_RESOURCE_SERVER_* / OTEL_* settings. */
 function cleanEnv(extra = {}) {
   const out = {};
-  const ours = /^(ARCADE_|MCP_TRANSPORT_|MCP_RESOURCE_SERVER_|BENCH_)/;
+  const ours = /^(ARCADE_|MCP_TRANSPORT_|MCP_RESOURCE_SERVER_|BENCH_|OTEL_)/;
   for (const [k, v] of Object.entries(env)) if (!ours.test(k)) out[k] = v;
   return { ...out, ...extra };
 }
@@ -1006,12 +1018,20 @@ async function render(file) {
   }
 }
 
-const ONLY = { allocs: allocsOnly, auth: authOnly };
+/** BENCH_ONLY=observe: bench/lib/observe_bench.mjs, with the harness's servers, wrk runs and readings. */
+const observe = () =>
+  observeOnly({
+    cfg, log, checkStop, startServer, runWrk, machineInfo, loadSnapshot, resultsDir, runStarted,
+    stopServer: (server) => procs.stop(server.child),
+    oursEnv: OURS_BENCH_ENV,
+  });
+
+const ONLY = { allocs: allocsOnly, auth: authOnly, observe };
 const job = () => {
   if (argOf('render')) return render(path.resolve(argOf('render')));
   if (!cfg.only) return main();
   if (ONLY[cfg.only]) return ONLY[cfg.only]();
-  return Promise.reject(new Error(`BENCH_ONLY=${cfg.only}: only ${Object.keys(ONLY).join(' and ')} are known`));
+  return Promise.reject(new Error(`BENCH_ONLY=${cfg.only}: only ${Object.keys(ONLY).join(', ')} are known`));
 };
 job()
   .then(() => shutdown(0))
