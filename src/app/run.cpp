@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <exception>
@@ -215,7 +216,9 @@ int run(server& srv, int argc, char** argv) {
         if (code == 0) code = serve_http(*core, *pool, options, http_stop, metrics ? &*metrics : nullptr);
     }
     finish(srv, pool, core, std::chrono::milliseconds(2000));
-    if (traces) traces->finish(grace);
+    // What is queued goes out once the requests drained: for up to 5 s (the grace period if shorter),
+    // so that a pod's termination period (the grace period and this) is not outlived.
+    if (traces) traces->finish(std::min(grace, std::chrono::milliseconds(5000)));
     flush_log();
     return code;
 }

@@ -3,6 +3,7 @@
 
 #include "log/log_writer.hpp"
 #include "observe/trace_context.hpp"
+#include "util/utf8.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -28,35 +29,6 @@ logger_state& state() {
     return instance;
 }
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid.
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char c = byte(i);
-    if (c < 0x80) return 1;
-    std::size_t len = 0;
-    unsigned char lo = 0x80;
-    unsigned char hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0) lo = 0xA0;  // no overlongs
-        if (c == 0xED) hi = 0x9F;  // no surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0) lo = 0x90;  // no overlongs
-        if (c == 0xF4) hi = 0x8F;  // <= U+10FFFF
-    } else {
-        return 0;
-    }
-    if (i + len > s.size()) return 0;
-    if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-    for (std::size_t k = 2; k < len; ++k) {
-        if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-    }
-    return len;
-}
-
 constexpr std::string_view replacement_char = "\xEF\xBF\xBD";  // U+FFFD
 
 void append_hex_escape(std::string& out, unsigned char c) {
@@ -73,7 +45,7 @@ void append_escaped(std::string& out, std::string_view s, bool escape_quotes) {
     for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x80) {
-            const std::size_t len = utf8_sequence_length(s, i);
+            const std::size_t len = utf8_sequence_length(s.substr(i));
             if (len == 0) {
                 out += replacement_char;
                 ++i;

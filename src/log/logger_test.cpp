@@ -1,5 +1,6 @@
 // Tests for the process-wide logger: levels, text/JSON formatting, escaping, threading.
 #include "log/logger.hpp"
+#include "observe/trace_context.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -116,6 +117,28 @@ TEST_F(LoggerTest, JsonRejectsOverlongAndSurrogateSequences) {
     ASSERT_EQ(out.size(), 1u);
     const auto json = nlohmann::json::parse(out[0]);  // throws on invalid UTF-8
     EXPECT_EQ(json.at("msg").get<std::string>().find("\xc0"), std::string::npos);
+}
+
+TEST_F(LoggerTest, LinesWrittenForATracedRequestCarryItsIdsInBothFormats) {
+    auto span = observe::parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    ASSERT_TRUE(span);
+    {
+        const observe::current_span_scope scope(&*span);
+        log(log_level::info, "traced", {{"k", "v"}});
+        configure_logging(log_format::json, log_level::info);
+        log(log_level::info, "traced", {{"trace_id", "a field of the caller"}});
+    }
+    log(log_level::info, "after the request");
+    const auto out = lines();
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_NE(out[0].find(" k=v trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7"),
+              std::string::npos)
+        << out[0];
+    const auto json = nlohmann::json::parse(out[1]);
+    EXPECT_EQ(json.at("trace_id"), "4bf92f3577b34da6a3ce929d0e0e4736");
+    EXPECT_EQ(json.at("span_id"), "00f067aa0ba902b7");
+    EXPECT_EQ(json.at("field.trace_id"), "a field of the caller") << "no duplicate key";
+    EXPECT_EQ(out[2].find("trace_id"), std::string::npos) << "the scope ended";
 }
 
 TEST_F(LoggerTest, ConcurrentWritesProduceWholeLines) {

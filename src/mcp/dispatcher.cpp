@@ -250,13 +250,8 @@ void dispatcher::handle_notification(session_state& session, const jsonrpc::noti
 
 void dispatcher::handle_request(const std::shared_ptr<session_state>& session, jsonrpc::request req,
                                 const std::shared_ptr<outbound_sink>& given_sink) {
-    std::shared_ptr<outbound_sink> observed;
     const observe::span_context* trace = observe::current_span();
-    if (observing_requests()) {
-        auto o = std::make_shared<observed_sink>(given_sink, *session, req, observe::era::legacy);
-        trace = o->context();
-        observed = std::move(o);
-    }
+    const auto observed = observe_request(given_sink, *session, req, observe::era::legacy, trace);
     const observe::current_span_scope trace_scope(trace);  // the request's span, for logs and the pool
     const auto& base = observed ? observed : given_sink;
     std::shared_ptr<outbound_sink> hooked;

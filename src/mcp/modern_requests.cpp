@@ -141,11 +141,8 @@ void dispatcher::serve_modern(const std::shared_ptr<session_state>& session, jso
     }
     auto req = std::move(std::get<jsonrpc::request>(msg));
     const observe::span_context* trace = observe::current_span();
-    if (observing_requests()) {
-        auto observed = std::make_shared<observed_sink>(given_sink, *session, req, observe::era::modern);
-        trace = observed->context();
+    if (auto observed = observe_request(given_sink, *session, req, observe::era::modern, trace))
         sink = std::move(observed);
-    }
     const observe::current_span_scope trace_scope(trace);  // the request's span, for logs and the pool
     const auto base = sink;
     auto meta = read_request_meta(req.params);

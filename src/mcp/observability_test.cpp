@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -14,6 +13,7 @@
 #include "arcade_mcp/mcp/tool_context.hpp"
 #include "log/logger.hpp"
 #include "mcp/dispatcher.hpp"
+#include "mcp/features_fixture.hpp"
 #include "observe/metrics.hpp"
 #include "observe/tracer.hpp"
 
@@ -22,28 +22,6 @@ namespace {
 
 constexpr const char* caller_trace = "4bf92f3577b34da6a3ce929d0e0e4736";
 constexpr const char* caller_span = "00f067aa0ba902b7";
-
-class reply_sink final : public outbound_sink {
-public:
-    void send(json) override {}
-    void finish(std::optional<json> r) override {
-        std::lock_guard l(mu_);
-        reply = std::move(r);
-        done = true;
-        cv_.notify_all();
-    }
-    json wait() {
-        std::unique_lock l(mu_);
-        EXPECT_TRUE(cv_.wait_for(l, std::chrono::seconds(10), [&] { return done; }));
-        return reply.value_or(json());
-    }
-    std::optional<json> reply;
-    bool done = false;
-
-private:
-    std::mutex mu_;
-    std::condition_variable cv_;
-};
 
 class span_capture final : public observe::span_sink {
 public:
@@ -119,17 +97,18 @@ protected:
         worker_pool pool(2);
         dispatcher d(srv_, pool, dispatcher_options::with_user("alice"));
         auto s = std::make_shared<session_state>("sid-1", "fallback");
-        auto init = std::make_shared<reply_sink>();
+        auto init = std::make_shared<capture_sink>();
         d.handle(s,
                  json::parse(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":)"
                              R"("2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"0"}}})"),
                  init);
-        init->wait();
+        EXPECT_TRUE(init->wait_finished());
         std::vector<json> replies;
         for (const auto& m : messages) {
-            auto sink = std::make_shared<reply_sink>();
+            auto sink = std::make_shared<capture_sink>();
             d.handle(s, m, sink);
-            replies.push_back(sink->wait());
+            EXPECT_TRUE(sink->wait_finished());
+            replies.push_back(sink->reply().value_or(json()));
         }
         // A handler past its time limit still runs after its answer: let it end before `d` does.
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);

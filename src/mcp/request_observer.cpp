@@ -106,4 +106,13 @@ void observed_sink::finish(std::optional<json> reply) {
     next_->finish(std::move(reply));
 }
 
+std::shared_ptr<outbound_sink> observe_request(const std::shared_ptr<outbound_sink>& sink,
+                                               const session_state& session, const jsonrpc::request& req,
+                                               observe::era era, const observe::span_context*& trace) {
+    if (!observe::requests_observed() && !observe::tracing_on()) return nullptr;
+    auto observed = std::make_shared<observed_sink>(sink, session, req, era);
+    trace = observed->context();
+    return observed;
+}
+
 }  // namespace arcade_mcp::detail

@@ -38,7 +38,10 @@ private:
     observe::active_span span_;
 };
 
-/// True when a request is to be wrapped in an observed_sink.
-inline bool observing_requests() noexcept { return observe::requests_observed() || observe::tracing_on(); }
+/// When requests are observed or traced: `sink` wrapped in an observed_sink for `req`, with
+/// `trace` set to the context the request runs under. Otherwise nullptr (`trace` unchanged).
+std::shared_ptr<outbound_sink> observe_request(const std::shared_ptr<outbound_sink>& sink,
+                                               const session_state& session, const jsonrpc::request& req,
+                                               observe::era era, const observe::span_context*& trace);
 
 }  // namespace arcade_mcp::detail
