@@ -20,6 +20,8 @@
 #include "arcade_mcp/mcp.hpp"
 #include "eval_ref_tools.hpp"
 #include "mcp/dispatcher.hpp"
+#include "observe/metrics.hpp"
+#include "observe/tracer.hpp"
 #include "transport/http/event_stream.hpp"
 #include "transport/http/session_table.hpp"
 #include "alloc_counter.hpp"
@@ -128,6 +130,29 @@ void BM_DispatcherToolsCall(benchmark::State& state) {
     pool.shutdown();
 }
 BENCHMARK(BM_DispatcherToolsCall)->UseRealTime();
+
+/// Drops every span: what a sampled span costs the request, without the exporter's thread.
+class dropping_span_sink final : public detail::observe::span_sink {
+public:
+    void offer(detail::observe::span_record&& span) noexcept override { benchmark::DoNotOptimize(span.name.size()); }
+};
+
+/// BM_DispatcherToolsCall with observability: 0 off, 1 MCP requests observed (metrics served),
+/// 2 traces sampled at 10 %, 3 at 100 % (spans dropped at the sink). Side by side in one run.
+void BM_DispatcherToolsCallObserved(benchmark::State& state) {
+    using detail::observe::sampler_settings;
+    const auto mode = state.range(0);
+    detail::observe::set_requests_observed(mode == 1);
+    if (mode >= 2)
+        detail::observe::install_tracer(std::make_shared<dropping_span_sink>(),
+                                        mode == 2 ? sampler_settings{sampler_settings::kind::traceidratio, 0.1}
+                                                  : sampler_settings{sampler_settings::kind::always_on, 1.0});
+    state.SetLabel(mode == 0 ? "off" : mode == 1 ? "metrics" : mode == 2 ? "traces 10%" : "traces 100%");
+    BM_DispatcherToolsCall(state);
+    detail::observe::install_tracer(nullptr, {});
+    detail::observe::set_requests_observed(false);
+}
+BENCHMARK(BM_DispatcherToolsCallObserved)->Arg(0)->Arg(1)->Arg(2)->Arg(3)->UseRealTime();
 
 // ---- added for the benchmark suite (bench/run.sh) ----------------------------------------------
 

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freePort } from './client.mjs';
 import { memKb, sleep } from './proc.mjs';
-import { startOtlpSink } from './otlp_sink.mjs';
+import { startOtlpSinkProcess } from './otlp_sink.mjs';
 
 const OBSERVE_ROUNDS = Number(process.env.BENCH_OBSERVE_ROUNDS || 7);
 const CONNS = 32;
@@ -118,7 +118,7 @@ export async function observeOnly(h) {
       let env = {};
       if (v.key === 'metrics') env = { ARCADE_METRICS_PORT: String(await freePort()) };
       if (v.sampler) {
-        sinks[v.key] = await startOtlpSink();
+        sinks[v.key] = await startOtlpSinkProcess();
         env = { OTEL_EXPORTER_OTLP_ENDPOINT: sinks[v.key].endpoint, ...v.sampler, OTEL_BSP_SCHEDULE_DELAY: '1000' };
       }
       const s = await h.startServer('ours', env); // a failure ends the run
@@ -137,18 +137,18 @@ export async function observeOnly(h) {
       for (const v of VARIANTS) {
         h.checkStop();
         const sink = sinks[v.key];
-        const spans0 = sink?.stats().spans;
+        const spans0 = sink ? (await sink.stats()).spans : 0;
         const scraper = v.key === 'metrics' ? startScraper(Number(results.variants.metrics.env.ARCADE_METRICS_PORT)) : null;
         const cpu0 = process.cpuUsage();
         const r = await h.runWrk(servers[v.key], 'echo', CONNS, h.cfg.seconds, { phase: 'observe' });
         if (scraper) r.scrape = await scraper.stop();
         await sleep(SETTLE_MS);
         const cpu = process.cpuUsage(cpu0);
-        r.harness_cpu_s = (cpu.user + cpu.system) / 1e6; // the sink and the scraper run in the harness
+        r.harness_cpu_s = (cpu.user + cpu.system) / 1e6; // the scraper runs in the harness; the sink apart
         r.variant = v.key;
         r.round = round;
         if (sink) {
-          r.spans = sink.stats().spans - spans0;
+          r.spans = (await sink.stats()).spans - spans0;
           r.spans_per_call = r.requests ? r.spans / r.requests : null;
           if (!r.failed && !r.spans) results.failures.push(`${v.key} round ${round}: no spans reached the sink`);
         }
@@ -169,7 +169,7 @@ export async function observeOnly(h) {
       await h.stopServer(s); // SIGTERM: the trace exporters flush what is queued
     }
     for (const [key, sink] of Object.entries(sinks)) {
-      (results.variants[key] ??= {}).sink = sink.stats();
+      (results.variants[key] ??= {}).sink = await sink.stats();
       await sink.close();
     }
   }
@@ -288,7 +288,7 @@ export function renderObserve(results) {
       + `${int(results.runs.filter((r) => r.variant === key).reduce((a, r) => a + (r.requests ?? 0), 0))} Echo answers; by name: ${names}.`);
   }
   out.push('');
-  out.push(`The sink and the scraper run in the harness's node process: it used ${VARIANTS.map((v) => `${v.key} ${fixed(s[v.key].harness_cpu_pct, 1)} %`).join(', ')} `
+  out.push(`The scraper runs in the harness's node process (the OTLP sink in a child process of its own): the harness used ${VARIANTS.map((v) => `${v.key} ${fixed(s[v.key].harness_cpu_pct, 1)} %`).join(', ')} `
     + 'of one core during those runs (parsing the OTLP JSON at 100 %), CPU the server under test does not get on this machine. '
     + `CPU of other processes (the harness included): ${VARIANTS.map((v) => `${v.key} ${fixed(s[v.key].other_cpu_pct, 0)} %`).join(', ')} of the machine.`);
   out.push(`Load before: ${results.load_before.loadavg}; after: ${results.load_after?.loadavg ?? 'n/a'}.`);

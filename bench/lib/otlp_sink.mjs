@@ -2,9 +2,11 @@
 // (free port) that takes OTLP/HTTP JSON exports (POST /v1/traces, application/json), answers
 // 200 `{}` as soon as the body is in, and then counts the spans of the body
 // (resourceSpans[].scopeSpans[].spans[]), by span name too. Nothing is kept but the counts; the
-// caller closes the server at the end (close()). It runs in the harness's process, so its CPU
-// shows in the harness's own CPU time (and in "other CPU" of the runs), not in the server's.
+// caller closes the server at the end (close()). startOtlpSinkProcess() runs it in a child process
+// of its own (what the bench uses), so its CPU is neither the server's nor the harness's.
+import { spawn } from 'node:child_process';
 import http from 'node:http';
+import { fileURLToPath } from 'node:url';
 
 /** Starts the sink; resolves { endpoint, stats(), close() }. endpoint is http://127.0.0.1:<port>. */
 export async function startOtlpSink() {
@@ -26,6 +28,12 @@ export async function startOtlpSink() {
     }
   };
   const server = http.createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/stats') {  // for startOtlpSinkProcess's stats()
+      const body = JSON.stringify(counts);
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
     const json = /^application\/json\b/i.test(req.headers['content-type'] ?? '');
     if (req.method !== 'POST' || req.url !== '/v1/traces' || !json) {
       ++counts.refused;
@@ -58,4 +66,43 @@ export async function startOtlpSink() {
       server.closeAllConnections(); // the exporter keeps its connection alive
     });
   return { endpoint, stats, close };
+}
+
+/**
+ * The same sink in a child process of its own (so that its JSON parsing does not share the
+ * harness's event loop, and its CPU is apart from the harness's): resolves
+ * { endpoint, stats() (async), close() }. Stopped by PID in close().
+ */
+export async function startOtlpSinkProcess() {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const endpoint = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the OTLP sink did not start within 10 s')), 10000);
+    let text = '';
+    child.stdout.on('data', (d) => {
+      text += d;
+      const line = text.split('\n')[0];
+      if (text.includes('\n')) {
+        clearTimeout(timer);
+        resolve(line.trim());
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the OTLP sink exited (${code})`)));
+  });
+  const stats = async () => {
+    const r = await fetch(`${endpoint}/stats`);
+    return r.json();
+  };
+  const close = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return { endpoint, stats, close, pid: child.pid };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '--serve') {
+  const sink = await startOtlpSink();
+  process.stdout.write(`${sink.endpoint}\n`);
+  process.on('SIGTERM', () => sink.close().then(() => process.exit(0)));
 }

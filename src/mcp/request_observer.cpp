@@ -73,8 +73,9 @@ bool asks_for_input(const json& reply) {
 
 observed_sink::observed_sink(std::shared_ptr<outbound_sink> next, const session_state& session,
                              const jsonrpc::request& req, observe::era era)
-    : next_(std::move(next)), method_(req.method), era_(era), parent_(meta_parent(req.params)) {
-    if (!observe::tracing_on()) return;
+    : next_(std::move(next)), method_(req.method), era_(era) {
+    if (!observe::tracing_on()) return;  // metrics only: the request's count is all there is to do
+    parent_ = meta_parent(req.params);
     const observe::span_context* parent = parent_ ? &*parent_ : observe::current_span();
     span_ = observe::active_span::start(req.method, observe::span_kind::server, parent);
     if (span_.recording()) describe(span_, session, req);

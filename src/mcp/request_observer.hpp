@@ -34,7 +34,7 @@ private:
     std::shared_ptr<outbound_sink> next_;
     std::string method_;
     observe::era era_;
-    std::optional<observe::span_context> parent_;  ///< from `_meta`, when it named one
+    std::optional<observe::span_context> parent_;  ///< from `_meta`, when it named one (read when tracing)
     observe::active_span span_;
 };
 

@@ -101,26 +101,33 @@ active_span active_span::start(std::string name, span_kind kind, const span_cont
     active_span span;
     if (!tracing_on()) return span;
     if (parent != nullptr && !parent->valid()) parent = nullptr;
+    span.started_ = true;
+    span.context_.trace_id = parent != nullptr ? parent->trace_id : new_trace_id();
+    span.context_.span_id = new_span_id();
+    span.context_.sampled = decide(span.context_.trace_id, parent);
+    if (parent != nullptr) span.context_.tracestate = parent->tracestate;
+    if (!span.context_.sampled) return span;  // propagated, never exported: nothing to record
     auto record = std::make_unique<span_record>();
-    record->context.trace_id = parent != nullptr ? parent->trace_id : new_trace_id();
-    record->context.span_id = new_span_id();
-    record->context.sampled = decide(record->context.trace_id, parent);
-    if (parent != nullptr) {
-        record->parent_span_id = parent->span_id;
-        record->context.tracestate = parent->tracestate;
-    }
+    record->context = span.context_;
+    if (parent != nullptr) record->parent_span_id = parent->span_id;
     record->name = std::move(name);
     record->kind = kind;
+    record->attributes.reserve(8);
     record->start_unix_nanos = unix_nanos_now();
     span.record_ = std::move(record);
     return span;
 }
 
-active_span::active_span(active_span&& other) noexcept : record_(std::move(other.record_)) {}
+active_span::active_span(active_span&& other) noexcept
+    : started_(std::exchange(other.started_, false)),
+      context_(std::move(other.context_)),
+      record_(std::move(other.record_)) {}
 
 active_span& active_span::operator=(active_span&& other) noexcept {
     if (this != &other) {
         end();
+        started_ = std::exchange(other.started_, false);
+        context_ = std::move(other.context_);
         record_ = std::move(other.record_);
     }
     return *this;
@@ -131,11 +138,11 @@ active_span::~active_span() {
 }
 
 bool active_span::recording() const noexcept {
-    return record_ != nullptr && record_->context.sampled;
+    return record_ != nullptr;
 }
 
 const span_context& active_span::context() const noexcept {
-    return record_ != nullptr ? record_->context : empty_context();
+    return started_ ? context_ : empty_context();
 }
 
 void active_span::set_name(std::string name) {
@@ -162,7 +169,6 @@ void active_span::set_error(std::string message) {
 void active_span::end() noexcept {
     if (record_ == nullptr) return;
     const std::unique_ptr<span_record> record = std::move(record_);
-    if (!record->context.sampled) return;
     record->end_unix_nanos = unix_nanos_now();
     std::shared_ptr<span_sink> sink;
     try {

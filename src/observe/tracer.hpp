@@ -71,7 +71,7 @@ public:
     ~active_span();
 
     /// True when started (tracing on); its context can then be propagated.
-    bool started() const noexcept { return record_ != nullptr; }
+    bool started() const noexcept { return started_; }
     /// True when started and sampled: attributes are worth setting.
     bool recording() const noexcept;
     /// Valid when started.
@@ -79,11 +79,14 @@ public:
     void set_name(std::string name);
     void set_attribute(std::string key, attribute_value value);
     void set_error(std::string message);
-    /// Ends the span now (once; later calls do nothing).
+    /// Ends the span now (once; later calls do nothing). Its context stays readable (a pointer to
+    /// it, made current on a thread, never dangles while the active_span lives).
     void end() noexcept;
 
 private:
-    std::unique_ptr<span_record> record_;
+    bool started_ = false;
+    span_context context_;                 ///< ids and flags, also when not sampled (no allocation then)
+    std::unique_ptr<span_record> record_;  ///< only when sampled: what the sink will get
 };
 
 /// Nanoseconds since the Unix epoch (the system clock).

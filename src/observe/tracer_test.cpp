@@ -80,7 +80,8 @@ TEST_F(TracerTest, RootSpanIsRecordedAndHandedOnce) {
     const auto context = span.context();
     span.end();
     span.end();  // once
-    EXPECT_FALSE(span.started());
+    EXPECT_FALSE(span.recording());
+    EXPECT_EQ(span.context().span_id, context.span_id) << "the context stays readable after end()";
 
     const auto spans = sink_->spans();
     ASSERT_EQ(spans.size(), 1u);
