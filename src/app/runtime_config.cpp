@@ -139,8 +139,9 @@ config_outcome parse_runtime_config(int argc, const char* const* argv, const env
     opts["--stateless"] =
         app.add_flag("--stateless", stateless, "Stateless HTTP mode (env ARCADE_SERVER_STATELESS)");
     bool metrics_on_main_port = false;
-    opts["--metrics-on-main-port"] = app.add_flag("--metrics-on-main-port", metrics_on_main_port,
-                                                  "Serve /metrics on the main port too (env ARCADE_METRICS_ON_MAIN_PORT)");
+    opts["--metrics-on-main-port"] =
+        app.add_flag("--metrics-on-main-port", metrics_on_main_port,
+                     "Serve /metrics on the main port too (env ARCADE_METRICS_ON_MAIN_PORT)");
     opts["--allowed-host"] =
         app.add_option("--allowed-host", hosts,
                        "Allowed Host header, repeatable (env MCP_TRANSPORT_ALLOWED_HOSTS)")

@@ -204,7 +204,8 @@ std::optional<observe::span_context> incoming_trace(const http_request& req) {
     if (parent == req.end()) return std::nullopt;
     auto context = observe::parse_traceparent(to_std(parent->value()));
     if (!context) return std::nullopt;
-    if (const auto state = req.find("tracestate"); state != req.end() && state->value().size() <= observe::max_tracestate_chars)
+    const auto state = req.find("tracestate");
+    if (state != req.end() && state->value().size() <= observe::max_tracestate_chars)
         context->tracestate = std::string(to_std(state->value()));
     return context;
 }
