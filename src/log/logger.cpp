@@ -29,61 +29,6 @@ logger_state& state() {
     return instance;
 }
 
-constexpr std::string_view replacement_char = "\xEF\xBF\xBD";  // U+FFFD
-
-void append_hex_escape(std::string& out, unsigned char c) {
-    static constexpr char digits[] = "0123456789abcdef";
-    out += "\\u00";
-    out += digits[c >> 4];
-    out += digits[c & 0x0F];
-}
-
-// Appends `s` with control characters escaped (\n, \t, \u00XX...) and invalid UTF-8
-// bytes replaced by U+FFFD. With `escape_quotes`, '"' and '\\' are escaped too (JSON
-// string bodies and quoted text values); otherwise they pass through (text messages).
-void append_escaped(std::string& out, std::string_view s, bool escape_quotes) {
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x80) {
-            const std::size_t len = utf8_sequence_length(s.substr(i));
-            if (len == 0) {
-                out += replacement_char;
-                ++i;
-            } else {
-                out.append(s.substr(i, len));
-                i += len;
-            }
-            continue;
-        }
-        switch (c) {
-            case '"':
-                out += escape_quotes ? "\\\"" : "\"";
-                break;
-            case '\\':
-                out += escape_quotes ? "\\\\" : "\\";
-                break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            default:
-                if (c < 0x20 || c == 0x7F) {
-                    append_hex_escape(out, c);
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-        ++i;
-    }
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-    out += '"';
-    append_escaped(out, s, true);
-    out += '"';
-}
-
 bool needs_quoting(std::string_view value) {
     if (value.empty()) return true;
     for (const char ch : value) {

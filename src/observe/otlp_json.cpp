@@ -1,50 +1,91 @@
 // encode_otlp_json: one ExportTraceServiceRequest in the OTLP JSON mapping (opentelemetry-proto):
 // hex ids, 64-bit integers and nanosecond times as decimal strings, enums as integers, fields
-// in lowerCamelCase. Any bytes in names and values give valid JSON (invalid UTF-8 is replaced).
+// in lowerCamelCase. Written straight into one string (no JSON tree: the exporter encodes every
+// sampled span). Any bytes in names and values give valid JSON (invalid UTF-8 is replaced).
+#include <charconv>
 #include <cmath>
 #include <set>
 #include <string_view>
 
-#include "arcade_mcp/json.hpp"
 #include "observe/otlp_exporter.hpp"
+#include "util/utf8.hpp"
 
 namespace arcade_mcp::detail::observe {
 namespace {
 
 constexpr std::string_view scope_name = "arcade-mcp-cpp";
 
-json any_value(const attribute_value& value) {
-    json out = json::object();
-    if (const auto* s = std::get_if<std::string>(&value)) {
-        out["stringValue"] = *s;
-    } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
-        out["intValue"] = std::to_string(*i);
-    } else if (const auto* d = std::get_if<double>(&value)) {
-        // proto3 JSON writes the non-finite doubles as these strings (JSON numbers cannot).
-        if (std::isnan(*d))
-            out["doubleValue"] = "NaN";
-        else if (std::isinf(*d))
-            out["doubleValue"] = *d > 0 ? "Infinity" : "-Infinity";
-        else
-            out["doubleValue"] = *d;
-    } else if (const auto* b = std::get_if<bool>(&value)) {
-        out["boolValue"] = *b;
+/// `"name":` for a member name that needs no escaping.
+void member(std::string& out, std::string_view name) {
+    out += '"';
+    out += name;
+    out += "\":";
+}
+
+template <std::size_t N>
+void hex_member(std::string& out, std::string_view name, const std::array<std::uint8_t, N>& id) {
+    member(out, name);
+    out += '"';
+    append_hex(out, id.data(), id.size());
+    out += "\",";
+}
+
+void decimal_string(std::string& out, std::uint64_t value) {
+    out += '"';
+    out += std::to_string(value);
+    out += '"';
+}
+
+void append_double(std::string& out, double d) {
+    // proto3 JSON writes the non-finite doubles as these strings (JSON numbers cannot).
+    if (std::isnan(d)) {
+        out += "\"NaN\"";
+    } else if (std::isinf(d)) {
+        out += d > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+    } else {
+        char buffer[32];
+        const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, d);
+        out.append(buffer, ec == std::errc() ? static_cast<std::size_t>(end - buffer) : 0);
     }
-    return out;
 }
 
-json string_attribute(std::string_view key, std::string_view value) {
-    json out = json::object();
-    out["key"] = key;
-    out["value"] = json{{"stringValue", value}};
-    return out;
+/// An AnyValue: {"stringValue": ...} | {"intValue": "<decimal>"} | {"doubleValue": ...} | {"boolValue": ...}.
+void append_any_value(std::string& out, const attribute_value& value) {
+    out += '{';
+    if (const auto* s = std::get_if<std::string>(&value)) {
+        member(out, "stringValue");
+        append_json_string(out, *s);
+    } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
+        member(out, "intValue");
+        out += '"';
+        out += std::to_string(*i);
+        out += '"';
+    } else if (const auto* d = std::get_if<double>(&value)) {
+        member(out, "doubleValue");
+        append_double(out, *d);
+    } else if (const auto* b = std::get_if<bool>(&value)) {
+        member(out, "boolValue");
+        out += *b ? "true" : "false";
+    }
+    out += '}';
 }
 
-json resource_attributes(const otlp_settings& settings) {
-    json out = json::array();
+void append_attribute(std::string& out, std::string_view key, const attribute_value& value) {
+    out += "{\"key\":";
+    append_json_string(out, key);
+    out += ",\"value\":";
+    append_any_value(out, value);
+    out += '}';
+}
+
+void append_resource_attributes(std::string& out, const otlp_settings& settings) {
     std::set<std::string, std::less<>> seen;
+    bool first = true;
     const auto add = [&](std::string_view key, std::string_view value) {
-        if (seen.emplace(key).second) out.push_back(string_attribute(key, value));
+        if (!seen.emplace(key).second) return;
+        if (!first) out += ',';
+        first = false;
+        append_attribute(out, key, attribute_value(std::string(value)));
     };
     add("service.name", settings.service_name);
     if (!settings.service_version.empty()) add("service.version", settings.service_version);
@@ -52,65 +93,67 @@ json resource_attributes(const otlp_settings& settings) {
     add("telemetry.sdk.language", "cpp");
     if (!settings.service_version.empty()) add("telemetry.sdk.version", settings.service_version);
     for (const auto& [key, value] : settings.resource_attributes) add(key, value);
-    return out;
 }
 
-json encode_span(const span_record& span) {
-    json out = json::object();
-    std::string id;
-    append_hex(id, span.context.trace_id.data(), span.context.trace_id.size());
-    out["traceId"] = std::move(id);
-    id.clear();
-    append_hex(id, span.context.span_id.data(), span.context.span_id.size());
-    out["spanId"] = std::move(id);
+void append_span(std::string& out, const span_record& span) {
+    out += '{';
+    hex_member(out, "traceId", span.context.trace_id);
+    hex_member(out, "spanId", span.context.span_id);
     bool root = true;
     for (const auto b : span.parent_span_id) root = root && b == 0;
-    if (!root) {
-        id.clear();
-        append_hex(id, span.parent_span_id.data(), span.parent_span_id.size());
-        out["parentSpanId"] = std::move(id);
+    if (!root) hex_member(out, "parentSpanId", span.parent_span_id);
+    if (!span.context.tracestate.empty()) {
+        member(out, "traceState");
+        append_json_string(out, span.context.tracestate);
+        out += ',';
     }
-    if (!span.context.tracestate.empty()) out["traceState"] = span.context.tracestate;
-    out["name"] = span.name;
-    out["kind"] = static_cast<int>(span.kind);
-    out["startTimeUnixNano"] = std::to_string(span.start_unix_nanos);
-    out["endTimeUnixNano"] = std::to_string(span.end_unix_nanos);
+    member(out, "name");
+    append_json_string(out, span.name);
+    out += ",\"kind\":";
+    out += std::to_string(static_cast<int>(span.kind));
+    out += ",\"startTimeUnixNano\":";
+    decimal_string(out, span.start_unix_nanos);
+    out += ",\"endTimeUnixNano\":";
+    decimal_string(out, span.end_unix_nanos);
     if (!span.attributes.empty()) {
-        json attributes = json::array();
-        for (const auto& attribute : span.attributes) {
-            json a = json::object();
-            a["key"] = attribute.key;
-            a["value"] = any_value(attribute.value);
-            attributes.push_back(std::move(a));
+        out += ",\"attributes\":[";
+        for (std::size_t i = 0; i < span.attributes.size(); ++i) {
+            if (i) out += ',';
+            append_attribute(out, span.attributes[i].key, span.attributes[i].value);
         }
-        out["attributes"] = std::move(attributes);
+        out += ']';
     }
     if (span.error) {
-        json status = json::object();
-        status["code"] = 2;  // STATUS_CODE_ERROR
-        if (!span.status_message.empty()) status["message"] = span.status_message;
-        out["status"] = std::move(status);
+        out += ",\"status\":{\"code\":2";  // STATUS_CODE_ERROR
+        if (!span.status_message.empty()) {
+            out += ",\"message\":";
+            append_json_string(out, span.status_message);
+        }
+        out += '}';
     }
-    return out;
+    out += '}';
 }
 
 }  // namespace
 
 std::string encode_otlp_json(const otlp_settings& settings, const std::vector<span_record>& spans) {
-    json scope = json::object();
-    scope["name"] = scope_name;
-    if (!settings.service_version.empty()) scope["version"] = settings.service_version;
-    json encoded = json::array();
-    for (const auto& span : spans) encoded.push_back(encode_span(span));
-    json scope_spans = json::object();
-    scope_spans["scope"] = std::move(scope);
-    scope_spans["spans"] = std::move(encoded);
-    json resource_spans = json::object();
-    resource_spans["resource"] = json{{"attributes", resource_attributes(settings)}};
-    resource_spans["scopeSpans"] = json::array({std::move(scope_spans)});
-    json request = json::object();
-    request["resourceSpans"] = json::array({std::move(resource_spans)});
-    return request.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string out;
+    out.reserve(512 + 700 * spans.size());
+    out += "{\"resourceSpans\":[{\"resource\":{\"attributes\":[";
+    append_resource_attributes(out, settings);
+    out += "]},\"scopeSpans\":[{\"scope\":{\"name\":";
+    append_json_string(out, scope_name);
+    if (!settings.service_version.empty()) {
+        out += ",\"version\":";
+        append_json_string(out, settings.service_version);
+    }
+    out += "},\"spans\":[";
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+        if (i) out += ',';
+        append_span(out, spans[i]);
+    }
+    out += "]}]}]}";
+    return out;
 }
 
 }  // namespace arcade_mcp::detail::observe

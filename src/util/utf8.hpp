@@ -1,9 +1,11 @@
-// Strict UTF-8: the length of the well-formed sequence a text starts with (no overlong forms, no
-// surrogates, nothing above U+10FFFF), for writers that must never emit invalid UTF-8 (the
-// logger, the Prometheus exposition).
+// Strict UTF-8 for writers that must never emit invalid UTF-8 (the logger, the Prometheus
+// exposition, the OTLP JSON): the length of the well-formed sequence a text starts with (no
+// overlong forms, no surrogates, nothing above U+10FFFF), and escaping into a JSON string body
+// with invalid bytes replaced by U+FFFD.
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace arcade_mcp::detail {
@@ -34,6 +36,61 @@ inline std::size_t utf8_sequence_length(std::string_view s) noexcept {
         if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
     }
     return length;
+}
+
+inline constexpr std::string_view replacement_char = "\xEF\xBF\xBD";  // U+FFFD
+
+inline void append_hex_escape(std::string& out, unsigned char c) {
+    static constexpr char digits[] = "0123456789abcdef";
+    out += "\\u00";
+    out += digits[c >> 4];
+    out += digits[c & 0x0F];
+}
+
+// Appends `s` with control characters escaped (\n, \t, \u00XX...) and invalid UTF-8
+// bytes replaced by U+FFFD. With `escape_quotes`, '"' and '\\' are escaped too (JSON
+// string bodies and quoted text values); otherwise they pass through (text messages).
+inline void append_escaped(std::string& out, std::string_view s, bool escape_quotes) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            const std::size_t len = utf8_sequence_length(s.substr(i));
+            if (len == 0) {
+                out += replacement_char;
+                ++i;
+            } else {
+                out.append(s.substr(i, len));
+                i += len;
+            }
+            continue;
+        }
+        switch (c) {
+            case '"':
+                out += escape_quotes ? "\\\"" : "\"";
+                break;
+            case '\\':
+                out += escape_quotes ? "\\\\" : "\\";
+                break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            default:
+                if (c < 0x20 || c == 0x7F) {
+                    append_hex_escape(out, c);
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+        ++i;
+    }
+}
+
+inline void append_json_string(std::string& out, std::string_view s) {
+    out += '"';
+    append_escaped(out, s, true);
+    out += '"';
 }
 
 }  // namespace arcade_mcp::detail

@@ -1,7 +1,6 @@
 // The Streamable HTTP listener: binds, accepts connections onto the event loop's lanes in turn,
 // expires idle sessions, and on stop closes the acceptor, lets in-flight requests finish within
 // the grace period, then closes sessions and idle connections and reports that it is done.
-#include "observe/metrics.hpp"
 #include "transport/http/http_listener.hpp"
 
 #if defined(__GLIBC__)
@@ -10,6 +9,7 @@
 
 #include <stdexcept>
 
+#include "observe/metrics.hpp"
 #include "log/logger.hpp"
 #include "transport/http/event_loop_impl.hpp"
 #include "transport/http/http_connection.hpp"

@@ -2,8 +2,8 @@
 // mode: one per request), batches for 2025-03-26, a request slot per session, and the answer as
 // JSON (or 202) when the reply comes first, else as an SSE stream, primed and resumable from
 // 2025-11-25.
-#include "observe/metrics.hpp"
 #include "mcp/protocol_version.hpp"
+#include "observe/metrics.hpp"
 #include "transport/http/mcp_exchange.hpp"
 #include "util/random.hpp"
 
