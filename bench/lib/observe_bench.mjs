@@ -289,7 +289,7 @@ export function renderObserve(results) {
   }
   out.push('');
   out.push(`The scraper runs in the harness's node process (the OTLP sink in a child process of its own): the harness used ${VARIANTS.map((v) => `${v.key} ${fixed(s[v.key].harness_cpu_pct, 1)} %`).join(', ')} `
-    + 'of one core during those runs (parsing the OTLP JSON at 100 %), CPU the server under test does not get on this machine. '
+    + 'of one core during those runs, CPU the server under test does not get on this machine. '
     + `CPU of other processes (the harness included): ${VARIANTS.map((v) => `${v.key} ${fixed(s[v.key].other_cpu_pct, 0)} %`).join(', ')} of the machine.`);
   out.push(`Load before: ${results.load_before.loadavg}; after: ${results.load_after?.loadavg ?? 'n/a'}.`);
   if (c.note) out.push(`\nNote: ${c.note}`);
