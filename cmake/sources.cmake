@@ -43,6 +43,10 @@ set(ARCADE_MCP_SOURCES
   src/mcp/modern_reply.cpp
   src/mcp/modern_requests.cpp
   src/mcp/subscriptions_listen.cpp
+  src/mcp/task_runtime.cpp
+  src/mcp/task_wire.cpp
+  src/mcp/task_methods.cpp
+  src/mcp/tool_call_tasks.cpp
   src/util/base64url.cpp
   src/util/hmac.cpp
   src/util/json_limits.cpp
@@ -59,6 +63,9 @@ set(ARCADE_MCP_SOURCES
   src/auth/token_cache.cpp
   src/auth/bearer_gate.cpp
   src/auth/resource_server_settings.cpp
+  src/tasks/task_store.cpp
+  src/tasks/memory_task_store.cpp
+  src/tasks/redis_task_store.cpp
   src/observe/metrics.cpp
   src/observe/process_metrics.cpp
   src/observe/trace_context.cpp
@@ -77,6 +84,7 @@ set(ARCADE_MCP_SOURCES
   src/app/worker_mount.cpp
   src/app/auth_mount.cpp
   src/app/observability.cpp
+  src/app/task_settings.cpp
   src/app/http_service.cpp
   src/transport/http/http_server.cpp
   src/transport/stdio/stdio_transport.cpp
@@ -108,6 +116,9 @@ set(ARCADE_MCP_UNIT_TESTS
   src/mcp/request_meta_test.cpp
   src/mcp/input_round_test.cpp
   src/mcp/features_modern_test.cpp
+  src/mcp/features_tasks_test.cpp
+  src/tasks/memory_task_store_test.cpp
+  src/tasks/redis_task_store_test.cpp
   src/mcp/schema_examples_test.cpp
   src/mcp/content_test.cpp
   src/util/base64url_test.cpp
@@ -122,6 +133,7 @@ set(ARCADE_MCP_UNIT_TESTS
   src/app/http_service_test.cpp
   src/app/http_fault_matrix_test.cpp
   src/app/runtime_config_test.cpp
+  src/app/task_settings_test.cpp
   src/transport/http/http_policy_test.cpp
   src/transport/http/session_table_test.cpp
   src/transport/http/event_stream_test.cpp

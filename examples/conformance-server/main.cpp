@@ -9,6 +9,7 @@
 #include <arcade_mcp/mcp.hpp>
 
 #include "modern_fixtures.hpp"
+#include "task_fixtures.hpp"
 
 #include <chrono>
 #include <thread>
@@ -343,6 +344,7 @@ int main(int argc, char** argv) {
     add_client_request_tools(srv);
     add_schema_tool(srv);
     add_modern_fixtures(srv);
+    add_task_fixtures(srv);
     add_dynamic_tools(srv);
     add_resources(srv);
     add_prompts(srv);

@@ -20,6 +20,7 @@
 #include "app/observability.hpp"
 #include "app/dotenv.hpp"
 #include "app/runtime_config.hpp"
+#include "app/task_settings.hpp"
 #include "app/worker_mount.hpp"
 #include "util/hmac.hpp"
 #include "log/logger.hpp"
@@ -139,6 +140,13 @@ int run(server& srv, int argc, char** argv) {
         config.transport == transport_kind::http && (config.metrics_port || config.metrics_on_main_port);
     observe::set_requests_observed(metrics_served);
 
+    std::string task_problem;
+    const auto tasks = task_settings_from_env(process_env_lookup(), task_problem);
+    if (!tasks) {
+        std::cerr << srv.info().name << ": " << task_problem << '\n';
+        return 2;
+    }
+
     auto pool = std::make_unique<worker_pool>(effective_worker_threads(config));
     dispatcher_options core_options;
     core_options.user_id = config.user_id;
@@ -154,11 +162,14 @@ int run(server& srv, int argc, char** argv) {
     core_options.max_batch_reply_bytes = config.max_batch_reply_bytes;
     core_options.request_state_secret = request_state_key(config);
     core_options.request_state_max_age = config.request_state_max_age;
+    core_options.task_store = make_task_store(*tasks);
+    core_options.task_worker_threads = tasks->worker_threads;
     auto core = std::make_unique<dispatcher>(srv, *pool, core_options);
     const auto grace = std::chrono::duration_cast<std::chrono::milliseconds>(config.shutdown_grace);
     log(log_level::info, "starting", {{"server", srv.info().name}, {"version", srv.info().version},
                                       {"tools", std::to_string(core->catalog()->entries().size())},
-                                      {"transport", config.transport == transport_kind::http ? "http" : "stdio"}});
+                                      {"transport", config.transport == transport_kind::http ? "http" : "stdio"},
+                                      {"task_store", describe_task_store(*tasks)}});
 
     try {
         detail::server_access::run_start_hooks(srv);

@@ -59,6 +59,10 @@ constexpr std::string_view env_help_footer =
     "  traces over OTLP/HTTP JSON with the OpenTelemetry variables OTEL_EXPORTER_OTLP_ENDPOINT,\n"
     "  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS, OTEL_SERVICE_NAME,\n"
     "  OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG, OTEL_SDK_DISABLED, ...\n"
+    "Tasks (docs/tasks.md): ARCADE_TASK_STORE (memory, or redis://[[user]:password@]host[:port][/db]),\n"
+    "  ARCADE_TASK_DEFAULT_TTL_SECONDS, ARCADE_TASK_MAX_TTL_SECONDS, ARCADE_TASK_MAX_PER_CALLER,\n"
+    "  ARCADE_TASK_MAX_TOTAL, ARCADE_TASK_POLL_INTERVAL_MS, ARCADE_TASK_STALE_SECONDS,\n"
+    "  ARCADE_TASK_WORKER_THREADS.\n"
     "A .env file may supply these variables; values already in the environment win.";
 
 // Text-valued flags: name, value placeholder, help.

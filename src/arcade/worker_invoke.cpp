@@ -205,7 +205,13 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
     if (const auto* current = observe::current_span()) trace = *current;
     job.body = [this, catalog, entry, ctx, answer, inputs = std::move(inputs), trace = std::move(trace)] {
         const observe::current_span_scope pool_trace_scope(trace ? &*trace : nullptr);
-        tool_run run = invoke_tool(*entry, *ctx, inputs, core_.middleware(), {}, ctx->call.get());
+        std::optional<tool_run> ran;
+        try {
+            ran = invoke_tool(*entry, *ctx, inputs, core_.middleware(), {}, ctx->call.get());
+        } catch (const protocol_error& e) {  // the worker protocol has no JSON-RPC errors
+            return answer(nullptr, tool_error::fatal(e.what()));
+        }
+        tool_run& run = *ran;
         if (auto* value = std::get_if<json>(&run.outcome.value)) return answer(std::move(*value), std::nullopt);
         if (auto* error = std::get_if<tool_error>(&run.outcome.value)) return answer(nullptr, std::move(*error));
         return answer(nullptr, bad_input_error(std::get<decode_error>(run.outcome.value)));

@@ -39,22 +39,22 @@ std::optional<std::uint64_t> call_runner::arm(const std::shared_ptr<in_flight_ca
     if (plan.time_limit.count() <= 0) return std::nullopt;
     const bool on_pool = !plan.run_inline;
     return watchdog_.watch(call_watchdog::clock::now() + plan.time_limit,
-                           [this, call, on_pool, overdue, expire = std::move(expire)] {
+                           [pool = &pool_for(plan), call, on_pool, overdue, expire = std::move(expire)] {
                                call->timed_out.store(true);
                                call->stop.request_stop();
                                expire();
                                if (!on_pool) return;
                                std::lock_guard l(overdue->mu);
                                if (!overdue->returned)
-                                   overdue->spare = pool_.add_spare();  // the handler still holds its thread
+                                   overdue->spare = pool->add_spare();  // the handler still holds its thread
                            });
 }
 
-void call_runner::disarm(std::optional<std::uint64_t> watch, overdue_state& overdue) {
+void call_runner::disarm(std::optional<std::uint64_t> watch, overdue_state& overdue, worker_pool& pool) {
     if (watch) watchdog_.cancel(*watch);
     std::lock_guard l(overdue.mu);
     overdue.returned = true;
-    if (overdue.spare) pool_.retire_after_job();
+    if (overdue.spare) pool.retire_after_job();
 }
 
 }  // namespace arcade_mcp::detail

@@ -31,6 +31,7 @@ struct call_plan {
     std::chrono::milliseconds time_limit{0};   ///< 0: none
     const void* concurrency_key = nullptr;     ///< the tool, when it has a concurrency limit
     std::size_t max_concurrency = 0;           ///< calls of that tool queued or running; 0: any
+    worker_pool* pool = nullptr;               ///< where it runs; unset: the runner's pool (tasks have their own)
 };
 
 /// How a call ended, as its `deliver` is told.
@@ -82,7 +83,8 @@ private:
                                      const std::shared_ptr<overdue_state>& overdue, std::function<void()> expire);
     /// After the handler returned: cancels the watch, and retires this pool thread if a spare
     /// took its place.
-    void disarm(std::optional<std::uint64_t> watch, overdue_state& overdue);
+    void disarm(std::optional<std::uint64_t> watch, overdue_state& overdue, worker_pool& pool);
+    worker_pool& pool_for(const call_plan& plan) noexcept { return plan.pool ? *plan.pool : pool_; }
 
     worker_pool& pool_;
     call_watchdog& watchdog_;
@@ -121,7 +123,7 @@ bool call_runner::run(const std::shared_ptr<in_flight_call>& call, const call_pl
             log_escaped_exception();
             answer = shared->on_failure();
         }
-        if (overdue) disarm(watch, *overdue);
+        if (overdue) disarm(watch, *overdue, pool_for(plan));
         registry_.untrack(call);
         release(plan);
         if (call->answered.exchange(true)) return;  // the timeout answer went out already
@@ -129,7 +131,7 @@ bool call_runner::run(const std::shared_ptr<in_flight_call>& call, const call_pl
         else shared->deliver(std::move(answer), call_end::finished);
     };
     if (plan.run_inline) work();
-    else pool_.post(std::move(work));
+    else pool_for(plan).post(std::move(work));
     return true;
 }
 

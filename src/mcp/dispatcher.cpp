@@ -1,11 +1,14 @@
 // Lifecycle, method routing and batching of the MCP core (see dispatcher.hpp). tools/call lives
 // in tool_call.cpp.
 #include "mcp/dispatcher.hpp"
+#include "mcp/task_wire.hpp"
 #include "mcp/access_log.hpp"
 #include "mcp/request_hooks.hpp"
 #include "mcp/request_observer.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <thread>
 #include <vector>
 
 #include "log/logger.hpp"
@@ -89,6 +92,9 @@ dispatcher::dispatcher(server& srv, worker_pool& pool, dispatcher_options option
       catalog_(std::make_shared<const tool_catalog>(srv, options_.catalog)),
       state_codec_(options_.request_state_secret.empty() ? random_hex(32) : options_.request_state_secret,
                    options_.request_state_max_age, options_.request_state_max_bytes),
+      tasks_(std::make_shared<task_runtime>(options_.task_store ? options_.task_store
+                                                                 : std::shared_ptr<tasks::task_store>(
+                                                                       tasks::make_memory_task_store({})))),
       runner_(pool, watchdog_) {
     // The batch bound is applied before parsing too: an oversized batch is refused from a byte
     // scan, never built as a JSON tree first.
@@ -100,9 +106,38 @@ dispatcher::dispatcher(server& srv, worker_pool& pool, dispatcher_options option
     capabilities_ = std::make_shared<const json>(server_capabilities());
     server_info_meta_ = std::make_shared<const json>(build_server_info_meta());
     server_access::add_observer(server_, this);
+    tasks_->set_change_listener([this](const std::string& id) { notify_task_listeners(id); });
 }
 
-dispatcher::~dispatcher() { server_access::remove_observer(server_, this); }
+dispatcher::~dispatcher() {
+    server_access::remove_observer(server_, this);
+    tasks_->set_change_listener(nullptr);  // links outlive this dispatcher; the listener does not
+    tasks_->fail_all("The server shut down before the task finished");
+    if (!task_pool_) return;
+    runner_.stop_all();
+    // Task handlers were told to stop; one that ignores it keeps its pool (never freed under it).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (task_pool_->busy() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (task_pool_->busy() > 0) {
+        log(log_level::warning, "task handlers still running at shutdown; leaving them behind");
+        (void)task_pool_.release();
+        return;
+    }
+    task_pool_->shutdown();
+}
+
+worker_pool& dispatcher::task_pool() {
+    std::call_once(task_pool_once_, [this] {
+        task_pool_ = std::make_unique<worker_pool>(std::max<std::size_t>(1, options_.task_worker_threads));
+    });
+    return *task_pool_;
+}
+
+void dispatcher::stop_all_calls() {
+    tasks_->fail_all("The server shut down before the task finished");
+    runner_.stop_all();
+}
 
 std::optional<json> dispatcher::parse_limited(std::string_view text, std::string& why) const {
     if (auto exceeded = exceeds_json_limits(text, options_.json_input)) {
@@ -297,7 +332,13 @@ json dispatcher::initialize(session_state& session, const jsonrpc::request& req,
     }
     const std::string revision = negotiate_revision(version->get<std::string>());
     session.set_initialized(revision, std::move(capabilities), std::move(client_info));
-    session.set_server_capabilities(offered_capabilities());
+    if (revision == rev_2025_11_25 && offers_tasks()) {  // only this revision has it (2026-07-28: an extension)
+        json caps = *offered_capabilities();
+        caps["tasks"] = legacy_tasks_capability();
+        session.set_server_capabilities(std::move(caps));
+    } else {
+        session.set_server_capabilities(offered_capabilities());
+    }
     if (!session.stateless()) sessions_.add(session.shared_from_this());
 
     const auto& info = server_.info();

@@ -29,6 +29,7 @@
 #include "mcp/server_access.hpp"
 #include "mcp/session_registry.hpp"
 #include "mcp/session_state.hpp"
+#include "mcp/task_runtime.hpp"
 #include "mcp/tool_catalog.hpp"
 #include "mcp/tool_invocation.hpp"
 #include "mcp/worker_pool.hpp"
@@ -58,6 +59,11 @@ struct dispatcher_options {
     /// serialized size of its reply (members whose replies do not fit get -32603 instead).
     std::size_t max_batch_members = 128;
     std::size_t max_batch_reply_bytes = 4 * 1024 * 1024;
+    /// Where MCP tasks live (docs/tasks.md); unset: in memory with the default limits.
+    std::shared_ptr<tasks::task_store> task_store;
+    /// Threads of the pool task handlers (and 2025 tasks/result waits) run on, apart from the
+    /// worker pool, so long tasks never starve plain calls; made at the first task.
+    std::size_t task_worker_threads = 16;
 
     static dispatcher_options with_user(std::optional<std::string> user) {
         dispatcher_options o;
@@ -93,8 +99,13 @@ public:
     /// Ends every subscriptions/listen stream with its final result (graceful shutdown).
     void end_listens();
 
-    /// Signals every running tool call's stop token (shutdown after the grace period).
-    void stop_all_calls() { runner_.stop_all(); }
+    /// Signals every running tool call's stop token (shutdown after the grace period); tasks still
+    /// running here end `failed` first.
+    void stop_all_calls();
+    /// The tasks this replica runs and their store.
+    task_runtime& tasks() noexcept { return *tasks_; }
+    /// The pool tasks run on (made on first use).
+    worker_pool& task_pool();
     /// Runs handler calls, MCP and worker alike (pool, time limit, registry, concurrency).
     call_runner& runner() noexcept { return runner_; }
     /// The middleware around requests and tool calls: the access log (when info is logged), then
@@ -128,6 +139,8 @@ private:
         std::function<json(const jsonrpc::request_id&, std::chrono::milliseconds limit)> on_timeout;
         /// The reply when the tool is at its concurrency limit.
         std::function<json(const jsonrpc::request_id&)> on_busy;
+        /// Set when the call may become an MCP task (tools/call of a task-capable tool).
+        std::shared_ptr<task_link> task = {};
     };
     /// Runs `call.work` through the call runner as a cancellable call with a request_scope. Past
     /// the time limit the call's stop token is signalled and `on_timeout` answers instead.
@@ -199,8 +212,36 @@ private:
     void listen(const std::shared_ptr<session_state>& session, const jsonrpc::request& req,
                 const std::shared_ptr<outbound_sink>& sink);
     void forget_ended_listens();
+    /// notifications/tasks to the listen streams watching `task_id` (a change made here).
+    void notify_task_listeners(const std::string& task_id);
     void call_tool(const std::shared_ptr<session_state>& session, jsonrpc::request req,
                    const std::shared_ptr<outbound_sink>& sink);
+    /// Whether this tools/call becomes a task: the link, nullptr for a plain call, or the error
+    /// that answers it (tool_call_tasks.cpp).
+    std::shared_ptr<task_link> task_link_for(const tool_spec& spec, const std::shared_ptr<session_state>& session,
+                                             const jsonrpc::request& req, const std::shared_ptr<outbound_sink>& sink,
+                                             std::optional<jsonrpc::error>& err);
+    /// True when a registered tool supports tasks: only then are the 2025-11-25 `tasks`
+    /// capability and the 2026-07-28 extension advertised.
+    bool offers_tasks() const;
+    // task_methods.cpp: tasks/get, tasks/result, tasks/list, tasks/cancel, tasks/update
+    /// Whom tasks are bound to: the authenticated principal, else ARCADE_USER_ID, else (2025
+    /// sessions) the session itself; anonymous 2026-07-28 requests share "" (ids are unguessable).
+    std::string task_owner(const session_state& session) const;
+    using task_answer = json (*)(dispatcher&, const session_state&, const jsonrpc::request&,
+                                 std::optional<jsonrpc::error>&);
+    /// Answers a task method from the store: inline for the in-memory store, on the pool for a
+    /// shared (remote) one; -32021 first for a 2026-07-28 request without the tasks extension.
+    void serve_task_method(const std::shared_ptr<session_state>& session, jsonrpc::request req,
+                           const std::shared_ptr<outbound_sink>& sink, task_answer answer);
+    json task_get(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err);
+    json task_cancel(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err);
+    json task_update(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err);
+    json task_list(const session_state& session, const jsonrpc::request& req, std::optional<jsonrpc::error>& err);
+    /// 2025-11-25 tasks/result: waits for the end on the pool, forwarding the task's questions to
+    /// the client on this request's stream.
+    void task_result(const std::shared_ptr<session_state>& session, jsonrpc::request req,
+                     const std::shared_ptr<outbound_sink>& sink);
     // resource_methods.cpp
     json list_resources(const session_state& session, const jsonrpc::request& req,
                         std::optional<jsonrpc::error>& err) const;
@@ -232,6 +273,9 @@ private:
     struct listen_record;
     std::mutex listens_mu_;
     std::vector<std::shared_ptr<listen_record>> listens_;  ///< open subscriptions/listen streams
+    std::shared_ptr<task_runtime> tasks_;  ///< shared with running tasks' links
+    std::once_flag task_pool_once_;
+    std::unique_ptr<worker_pool> task_pool_;
     call_runner runner_;      ///< uses watchdog_ only while calls run
     call_watchdog watchdog_;  ///< last: stopped before anything its callbacks might touch
 };

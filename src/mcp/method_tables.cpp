@@ -10,6 +10,10 @@ namespace arcade_mcp::detail {
     method_entry::answered([](dispatcher& d, session_state& s, const jsonrpc::request& r,                     \
                               std::optional<jsonrpc::error>& e) -> json { (void)d, (void)s, (void)r, (void)e; \
                                                                           return call; })
+#define ARCADE_TASK(member)                                                                               \
+    ARCADE_SERVE(d.serve_task_method(s, std::move(r), k,                                                  \
+                                     [](dispatcher& d2, const session_state& s2, const jsonrpc::request& r2, \
+                                        std::optional<jsonrpc::error>& e2) { return d2.member(s2, r2, e2); }))
 #define ARCADE_SERVE(call)                                                                                    \
     method_entry::served([](dispatcher& d, const std::shared_ptr<session_state>& s, jsonrpc::request r,       \
                             const std::shared_ptr<outbound_sink>& k) { call; })
@@ -29,6 +33,10 @@ const dispatcher::method_table& dispatcher::legacy_methods() {
         {"prompts/get", ARCADE_SERVE(d.get_prompt(s, std::move(r), k))},
         {"completion/complete", ARCADE_SERVE(d.complete(s, std::move(r), k))},
         {"logging/setLevel", ARCADE_ANSWER(d.set_log_level(s, r, e))},
+        {"tasks/get", ARCADE_TASK(task_get)},
+        {"tasks/cancel", ARCADE_TASK(task_cancel)},
+        {"tasks/list", ARCADE_TASK(task_list)},
+        {"tasks/result", ARCADE_SERVE(d.task_result(s, std::move(r), k))},
     };
     return table;
 }
@@ -48,11 +56,16 @@ const dispatcher::method_table& dispatcher::modern_methods() {
         {"prompts/list", ARCADE_ANSWER(d.list_prompts(s, r, e)).needs("prompts").cached(cache::list)},
         {"prompts/get", ARCADE_SERVE(d.get_prompt(s, std::move(r), k)).needs("prompts")},
         {"completion/complete", ARCADE_SERVE(d.complete(s, std::move(r), k)).needs("completions")},
+        // The tasks extension (tasks/result and tasks/list do not exist in it).
+        {"tasks/get", ARCADE_TASK(task_get)},
+        {"tasks/update", ARCADE_TASK(task_update)},
+        {"tasks/cancel", ARCADE_TASK(task_cancel)},
     };
     return table;
 }
 
 #undef ARCADE_ANSWER
 #undef ARCADE_SERVE
+#undef ARCADE_TASK
 
 }  // namespace arcade_mcp::detail

@@ -11,6 +11,7 @@
 #include "mcp/modern_reply.hpp"
 #include "mcp/protocol_version.hpp"
 #include "mcp/request_meta.hpp"
+#include "mcp/task_wire.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
@@ -55,7 +56,9 @@ json dispatcher::build_server_info_meta() const {
 json dispatcher::discover() const {
     json versions = json::array();
     for (auto r : all_revisions_newest_first) versions.push_back(r);
-    json result{{"supportedVersions", std::move(versions)}, {"capabilities", *offered_capabilities()}};
+    json capabilities = *offered_capabilities();
+    if (offers_tasks()) capabilities["extensions"][std::string(tasks_extension)] = json::object();  // never `tasks`
+    json result{{"supportedVersions", std::move(versions)}, {"capabilities", std::move(capabilities)}};
     if (server_.info().instructions) result["instructions"] = *server_.info().instructions;
     add_cache_hint(result, server_.info().discover_cache);
     return result;

@@ -50,7 +50,7 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
     if (const auto* current = observe::current_span()) trace = *current;
     call_job<std::optional<json>> job;
     job.body = [this, session, sink, flight, shared_req, round = std::move(round), spec = std::move(call.spec),
-                work = std::move(call.work), trace = std::move(trace)]() -> std::optional<json> {
+                work = std::move(call.work), trace = std::move(trace), task = call.task]() -> std::optional<json> {
         const observe::current_span_scope trace_scope(trace ? &*trace : nullptr);
         const jsonrpc::request& req = *shared_req;
         request_scope ctx(spec, session, sink, req.id, session->revision(),
@@ -59,6 +59,7 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
         ctx.set_call(flight);
         ctx.limit_pending_client_requests(options_.max_pending_client_requests);
         if (round) ctx.use_input_round(round);
+        if (task) ctx.use_task(task);
         try {
             return work(ctx, req);
         } catch (input_required_signal& asked) {
@@ -69,6 +70,10 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
             return err ? jsonrpc::make_error(req.id, *err) : jsonrpc::make_result(req.id, std::move(result));
         } catch (const request_error_signal& failed) {
             return jsonrpc::make_error(req.id, failed.err);
+        } catch (const protocol_error& failed) {
+            std::optional<json> data;
+            if (!failed.data().is_null()) data = failed.data();
+            return jsonrpc::make_error(req.id, jsonrpc::error{failed.code(), failed.what(), std::move(data)});
         } catch (const std::exception& e) {
             log(log_level::warning, "handler raised an exception",
                 {{"method", req.method}, {"request_id", ctx.request_id()}, {"error", e.what()}});
@@ -85,7 +90,10 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
             jsonrpc::error{-32001, "Request timed out after " + std::to_string(limit.count()) + " ms", std::nullopt});
     };
     job.on_failure = [shared_req]() -> std::optional<json> { return internal_error(shared_req->id); };
-    job.deliver = [session, sink, key](std::optional<json> reply, call_end end) {
+    job.deliver = [session, sink, key, task = call.task](std::optional<json> reply, call_end end) {
+        // A task answered its request when it started (and left the session's calls then): the
+        // reply is the task's outcome instead.
+        if (task && task->started()) return task->finish(std::move(reply), end);
         session->remove_call(key);
         sink->finish(end == call_end::cancelled ? std::nullopt : std::move(reply));
     };

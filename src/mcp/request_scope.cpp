@@ -38,7 +38,19 @@ std::optional<std::string> request_scope::secret(std::string_view key) const {
     return std::nullopt;
 }
 
+bool request_scope::start_task() {
+    if (!task_) return false;
+    if (task_->started()) return true;
+    if (auto err = task_->start(call_)) throw request_error_signal{std::move(*err)};
+    return true;
+}
+
+void request_scope::set_status_message(std::string message) {
+    if (in_task()) task_->set_status_message(std::move(message));
+}
+
 void request_scope::log(mcp_log_level level, json data, std::optional<std::string> logger) {
+    if (in_task()) return;  // the request is answered: nowhere to send it
     if (!session_->logs_enabled() || level < session_->log_level()) return;
     json params{{"level", mcp_level_name(level)}, {"data", std::move(data)}};
     if (logger) params["logger"] = *logger;
@@ -46,7 +58,7 @@ void request_scope::log(mcp_log_level level, json data, std::optional<std::strin
 }
 
 void request_scope::report_progress(double progress, std::optional<double> total, std::optional<std::string> message) {
-    if (!progress_token_) return;
+    if (!progress_token_ || in_task()) return;
     json params{{"progressToken", *progress_token_}, {"progress", codec::number_json(progress)}};
     if (total) params["total"] = codec::number_json(*total);
     if (message) params["message"] = *message;
@@ -72,6 +84,15 @@ void request_scope::set_request_state(json state) {
 }
 
 std::map<std::string, json> request_scope::ask_client(const std::vector<input_request>& requests) {
+    if (in_task()) {  // the task waits (input_required) until the client answers, in both eras
+        for (const auto& r : requests) {
+            const auto capability = capability_for(r.method);
+            if (capability.empty() || !client_supports(capability))
+                throw client_request_error(jsonrpc::error_code::internal_error,
+                                           "The client cannot answer " + r.method + " for a task");
+        }
+        return task_->ask(requests, stop_);
+    }
     if (!round_) {
         if (session_->modern())
             throw client_request_error(jsonrpc::error_code::internal_error,
@@ -104,6 +125,10 @@ std::map<std::string, json> request_scope::ask_client(const std::vector<input_re
 }
 
 json request_scope::request_client(const std::string& method, json params, std::chrono::milliseconds timeout) {
+    if (in_task()) {
+        auto answers = ask_client({input_request{method.substr(0, method.find('/')), method, std::move(params)}});
+        return std::move(answers.begin()->second);
+    }
     if (session_->modern()) {  // the answer comes with a retry of the request (ask_client)
         auto answers =
             ask_client({input_request{round_ ? round_->next_key(method) : std::string(), method, std::move(params)}});

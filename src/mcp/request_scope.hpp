@@ -14,6 +14,7 @@
 #include "mcp/input_round.hpp"
 #include "mcp/outbound_sink.hpp"
 #include "mcp/session_state.hpp"
+#include "mcp/task_runtime.hpp"
 
 namespace arcade_mcp::detail {
 
@@ -34,7 +35,9 @@ public:
     json request_client(const std::string& method, json params, std::chrono::milliseconds timeout) override;
     std::map<std::string, json> ask_client(const std::vector<input_request>& requests) override;
     bool client_supports(std::string_view capability) const override;
-    void close_stream() override { sink_->close_stream(); }
+    void close_stream() override {
+        if (!in_task()) sink_->close_stream();
+    }
     /// The call's registration (its stop source and whether its time limit passed).
     void set_call(std::shared_ptr<in_flight_call> call) { call_ = std::move(call); }
     const in_flight_call* call() const noexcept { return call_.get(); }
@@ -45,6 +48,13 @@ public:
     void use_input_round(std::shared_ptr<input_round> round) { round_ = std::move(round); }
     std::optional<json> request_state() const override;
     void set_request_state(json state) override;
+    /// MCP tasks: this call may become a task through `link` (tools/call of a task-capable tool
+    /// whose client can use tasks). Once started, the request is answered and the sink is not
+    /// used again: questions go through the task, notifications are dropped.
+    void use_task(std::shared_ptr<task_link> link) { task_ = std::move(link); }
+    bool in_task() const override { return task_ && task_->started(); }
+    bool start_task() override;
+    void set_status_message(std::string message) override;
 
 private:
     std::shared_ptr<const tool_spec> spec_;
@@ -58,6 +68,7 @@ private:
     std::stop_token stop_;
     std::size_t max_pending_ = 16;
     std::shared_ptr<input_round> round_;
+    std::shared_ptr<task_link> task_;
 };
 
 /// "debug", "info", ... for a level.

@@ -4,18 +4,24 @@
 // the capabilities whose notifications the client asked for and subscribes only to the asked
 // URIs, so the broadcast filters apply unchanged. Every notification on it carries the listen
 // request's id as `_meta["io.modelcontextprotocol/subscriptionId"]`, the acknowledgement first.
+// With the tasks extension, `notifications.taskIds` names tasks of the caller whose changes made on
+// this replica arrive as notifications/tasks (the detailed task, as tasks/get shows it).
 // It ends when the client goes (HTTP: the stream closes; stdio: notifications/cancelled) or,
 // with a final result, when the server shuts down (end_listens).
+#include <algorithm>
 #include <atomic>
 
 #include "mcp/dispatcher.hpp"
 #include "mcp/request_meta.hpp"
+#include "mcp/task_wire.hpp"
 
 namespace arcade_mcp::detail {
 
 struct dispatcher::listen_record {
     std::shared_ptr<session_state> session;
     std::shared_ptr<outbound_sink> stream;
+    std::shared_ptr<outbound_sink> notifier;  ///< tags the subscription id
+    std::vector<std::string> task_ids;        ///< tasks whose changes it reports
     json id;
     std::string call_key;
     std::shared_ptr<in_flight_call> call;
@@ -87,6 +93,24 @@ void dispatcher::listen(const std::shared_ptr<session_state>& session, const jso
         }
         if (!kept.empty()) agreed["resourceSubscriptions"] = std::move(kept);
     }
+    std::vector<std::string> task_ids;
+    if (auto ids = filter->find("taskIds"); ids != filter->end()) {
+        if (!ids->is_array()) return fail("Invalid params: notifications.taskIds must be an array of task ids");
+        json kept = json::array();
+        const std::string owner = task_owner(*session);
+        for (const auto& id : *ids) {
+            if (!id.is_string()) return fail("Invalid params: notifications.taskIds must be an array of task ids");
+            if (!declares_tasks_extension(*session)) continue;
+            try {
+                if (!tasks_->store().get(id.get_ref<const std::string&>(), owner)) continue;
+            } catch (const tasks::task_store_unavailable&) {
+                continue;
+            }
+            task_ids.push_back(id.get<std::string>());
+            kept.push_back(id);
+        }
+        if (!kept.empty()) agreed["taskIds"] = std::move(kept);
+    }
     session->set_server_capabilities(std::move(honoured_caps));
 
     auto record = std::make_shared<listen_record>();
@@ -97,6 +121,8 @@ void dispatcher::listen(const std::shared_ptr<session_state>& session, const jso
     record->call = std::make_shared<in_flight_call>();
     auto ended = std::make_shared<std::atomic<bool>>(false);
     auto notifier = std::make_shared<listen_notifier>(sink, record->id, ended);
+    record->notifier = notifier;
+    record->task_ids = std::move(task_ids);
     // The acknowledgement first, then whatever the broadcasts bring.
     notifier->send(jsonrpc::make_notification("notifications/subscriptions/acknowledged",
                                               json{{"notifications", std::move(agreed)}}));
@@ -115,6 +141,26 @@ void dispatcher::listen(const std::shared_ptr<session_state>& session, const jso
     std::lock_guard l(listens_mu_);
     std::erase_if(listens_, [](const std::shared_ptr<listen_record>& r) { return r->ended.load(); });
     listens_.push_back(std::move(record));
+}
+
+void dispatcher::notify_task_listeners(const std::string& task_id) {
+    std::vector<std::shared_ptr<listen_record>> watching;
+    {
+        std::lock_guard l(listens_mu_);
+        for (const auto& r : listens_)
+            if (!r->ended.load() && std::find(r->task_ids.begin(), r->task_ids.end(), task_id) != r->task_ids.end())
+                watching.push_back(r);
+    }
+    if (watching.empty()) return;
+    std::optional<tasks::task_record> task;
+    try {
+        task = tasks_->store().load(task_id);
+    } catch (const tasks::task_store_unavailable&) {
+        return;
+    }
+    if (!task) return;
+    const json params = modern_detailed_task(*task);
+    for (const auto& r : watching) r->notifier->send(jsonrpc::make_notification("notifications/tasks", params));
 }
 
 void dispatcher::end_listens() {

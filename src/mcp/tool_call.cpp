@@ -112,8 +112,13 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
     }
 
     auto spec = tool->spec;
-    auto work = [this, snapshot, tool, session_id = session->id(), arguments = std::move(arguments)](
+    std::optional<jsonrpc::error> task_refusal;
+    auto task = task_link_for(*spec, session, req, sink, task_refusal);
+    if (task_refusal) return sink->finish(jsonrpc::make_error(req.id, *task_refusal));
+    const bool task_first = task && spec->task_begins == task_start::before_handler;
+    auto work = [this, snapshot, tool, session_id = session->id(), arguments = std::move(arguments), task_first](
                     request_scope& ctx, const jsonrpc::request& req) -> std::optional<json> {
+        if (task_first) ctx.start_task();  // answers the request with the task; throws if it cannot
         const std::string revision(ctx.protocol_version());
         tool_run run = invoke_tool(*tool, ctx, arguments, chain_, session_id, ctx.call(),
                                    requirement_refusal(*tool->spec, options_.refuse_tools_with_requirements));
@@ -130,8 +135,12 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
                                                               (bad.path.empty() ? "/" : bad.path) + ": " + bad.message,
                                                           json{{"path", bad.path}, {"reason", bad.message}}});
     };
-    pool_call call{std::move(work), spec, std::nullopt, {}, {}};
+    pool_call call{std::move(work), spec, std::nullopt, {}, {}, std::move(task)};
     call.plan = plan_for(*spec, options_.tool_timeout);
+    if (task_first) {  // the handler runs as a task from the start: on the task pool, never inline
+        call.plan->pool = &task_pool();
+        call.plan->run_inline = false;
+    }
     call.on_timeout = [tool](const jsonrpc::request_id& id, std::chrono::milliseconds limit) {
         return jsonrpc::make_result(id, error_result(timeout_error(limit), tool->spec->name));
     };

@@ -148,6 +148,9 @@ json tool_catalog::to_mcp_tool(const catalog_entry& e, std::string_view revision
         if (b->open_world) annotations["openWorldHint"] = *b->open_world;
     }
     tool["annotations"] = std::move(annotations);
+    // 2025-11-25 only: 2026-07-28 has no Tool.execution (tasks are the server's choice there).
+    if (e.spec->tasks != task_support::forbidden && revision == rev_2025_11_25)
+        tool["execution"] = json{{"taskSupport", e.spec->tasks == task_support::required ? "required" : "optional"}};
     // _meta.arcade as arcade-mcp-server shows it: non-null requirement parts and the metadata
     // without null members (2025-06-18+: data types carry _meta).
     if (modern) {

@@ -55,6 +55,8 @@ tool_run run_handler(const catalog_entry& tool, tool_context& ctx, const json& a
         throw;
     } catch (const request_error_signal&) {
         throw;
+    } catch (const protocol_error&) {  // the request's JSON-RPC error (run_on_pool; worker: fatal)
+        throw;
     } catch (const tool_exception& e) {
         return error_run(e.error(), tool_call_status::tool_error);
     } catch (const client_request_error& e) {
@@ -221,9 +223,15 @@ tool_run run_with_hooks(const catalog_entry& tool, tool_context& ctx, const json
     if (!run) {
         try {
             run = run_handler(tool, ctx, arguments);
-        } catch (...) {  // an MCP input-round signal: tell the hooks, then let it pass
+        } catch (...) {  // an MCP input-round signal or a protocol_error: tell the hooks, then let it pass
             tool_call_result asked;
             asked.status = tool_call_status::input_required;
+            try {
+                throw;
+            } catch (const protocol_error&) {
+                asked.status = tool_call_status::exception;
+            } catch (...) {
+            }
             asked.duration = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
             asked.stopped = ctx.stop_token().stop_requested();
             run_after_hooks(chain, owed, info, asked);

@@ -65,6 +65,15 @@ protected:
     ~tool_output() = default;
 };
 
+/// MCP tasks (a call answers at once with a handle and runs on; the client polls it): whether a
+/// call of a tool may run as one when the client asks or supports it, must, or never does.
+enum class task_support { forbidden, optional, required };
+
+/// When a call of a task-capable tool becomes a task: before its handler runs (the usual case), or
+/// only when the handler calls `tool_context::start_task()`, e.g. after gathering input from the
+/// client in the multi-round requests of 2026-07-28.
+enum class task_start { before_handler, by_handler };
+
 struct tool_spec {
     std::string name;                 ///< author's name, e.g. "add" (Arcade naming makes it "Add")
     std::string description;          ///< required by clients; shown to the model
@@ -91,6 +100,9 @@ struct tool_spec {
     /// is an OAuth resource server (front-door authorization); a call without them is answered 403
     /// `insufficient_scope` naming exactly these scopes. Ignored over stdio and the worker routes.
     std::vector<std::string> required_scopes;
+    /// Whether calls run as MCP tasks (docs/tasks.md), and when a call becomes one.
+    task_support tasks = task_support::forbidden;
+    task_start task_begins = task_start::before_handler;
     /// Decodes `arguments`, runs the handler and reports to the output (make_tool builds it). An
     /// exception it throws is the call's outcome too (tool_exception: its error; else fatal).
     std::function<void(tool_context&, const json& arguments, tool_output&)> invoke;
@@ -99,6 +111,13 @@ struct tool_spec {
     tool_spec& with_timeout(std::chrono::milliseconds limit) { timeout = limit; return *this; }
     /// See `runs_inline`: only for handlers that return at once without blocking.
     tool_spec& non_blocking() { runs_inline = true; return *this; }
+    /// See `tasks`: `optional` runs a call as a task when the client asks (2025-11-25) or supports
+    /// tasks (2026-07-28); `required` refuses calls that cannot run as one.
+    tool_spec& with_task_support(task_support s, task_start begins = task_start::before_handler) {
+        tasks = s;
+        task_begins = begins;
+        return *this;
+    }
     /// See `max_concurrency`.
     tool_spec& with_max_concurrency(std::size_t n) { max_concurrency = n; return *this; }
     /// See `required_scopes`: the bearer token must carry every one of `scopes`.

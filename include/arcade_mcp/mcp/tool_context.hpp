@@ -120,6 +120,17 @@ public:
         return out;
     }
 
+    /// MCP tasks (tool_spec::with_task_support): true while this call runs as a task, i.e. the
+    /// client already holds its handle and polls it. Questions to the client then wait for the
+    /// answers (the task shows `input_required`) in both eras, and progress and log notifications
+    /// are not delivered.
+    virtual bool in_task() const { return false; }
+    /// For a tool declared with `task_start::by_handler`: turns this call into a task now (the
+    /// client gets the task's handle; the handler runs on). Returns in_task(): false when the call
+    /// cannot become a task (the tool forbids it, or the client cannot use tasks).
+    virtual bool start_task() { return in_task(); }
+    /// The task's status message (tasks/get shows it); no-op outside a task.
+    virtual void set_status_message(std::string message) { (void)message; }
     /// Streamable HTTP: ends this request's SSE response now (SEP-1699 polling); the client
     /// reconnects with Last-Event-ID and receives what follows. No-op on other transports and
     /// when the stream could not be resumed (revisions before 2025-11-25).

@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "arcade_mcp/json.hpp"
+
 namespace arcade_mcp {
 
 /// Arcade's error kinds (arcade_core/errors.py), upper-case on the wire.
@@ -64,6 +66,22 @@ public:
 
 private:
     tool_error error_;
+};
+
+/// Thrown by an MCP handler to answer the request with a JSON-RPC error instead of a result: the
+/// request itself failed (a protocol error), not the tool's work (that is a tool_exception, which
+/// the model sees). A task ends `failed` with this error. Over the Arcade worker protocol, which
+/// has no JSON-RPC errors, it becomes a fatal tool error.
+class protocol_error : public std::runtime_error {
+public:
+    protocol_error(int code, const std::string& message, json data = nullptr)
+        : std::runtime_error(message), code_(code), data_(std::move(data)) {}
+    int code() const noexcept { return code_; }
+    const json& data() const noexcept { return data_; }
+
+private:
+    int code_;
+    json data_;
 };
 
 }  // namespace arcade_mcp

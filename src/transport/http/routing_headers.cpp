@@ -100,8 +100,10 @@ std::optional<jsonrpc::error> check_routing_headers(const header_lookup& header,
                         "' does not match body value '" + std::string(method) + "'");
 
     const json& params = member_or_null(request, "params");
+    const bool task_method = method == "tasks/get" || method == "tasks/update" || method == "tasks/cancel";
     const char* name_member = method == "tools/call" || method == "prompts/get" ? "name"
                               : method == "resources/read"                      ? "uri"
+                              : task_method                                     ? "taskId"
                                                                                 : nullptr;
     if (name_member) {
         const json& body_name = member_or_null(params, name_member);

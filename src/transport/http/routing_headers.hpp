@@ -1,6 +1,7 @@
 // The routing headers of MCP 2026-07-28 over Streamable HTTP (SEP-2243): a POST repeats parts of
 // its body in headers, so gateways can route without parsing JSON: `Mcp-Method` (the method),
-// `Mcp-Name` (params.name of tools/call and prompts/get, params.uri of resources/read) and
+// `Mcp-Name` (params.name of tools/call and prompts/get, params.uri of resources/read, params.taskId
+// of tasks/get, tasks/update and tasks/cancel) and
 // `Mcp-Param-{Name}` (a tool argument whose input-schema property says `"x-mcp-header": "Name"`).
 // The server must check they agree with the body and answer 400 + -32020 when they do not.
 // Values are trimmed of spaces and tabs; `=?base64?...?=` wraps a value that is not plain
