@@ -11,8 +11,9 @@
 #   (b) 0.2.0-alpha.12 active suite  fails on any FAILURE check (warnings are listed only)
 #   (c) 0.2.0-alpha.12 --requirements 2025-11-25   the frozen set of that revision (sessions)
 #   (d) 0.2.0-alpha.12 --requirements 2026-07-28   the frozen set of the stateless revision
-#       (c, d: the CLI's exit code decides: every scored scenario passes; the tasks extension
-#       and pending scenarios run unscored and their figures are printed)
+#       (c, d: the CLI's exit code decides: every scored scenario passes; pending scenarios run
+#       unscored and their figures are printed; in (d) the ten tasks-* scenarios of the tasks
+#       extension, unscored by the CLI, must all run and have no FAILURE check)
 # Exit 0 only if all pass. Install the suites first: scripts/install-deps.sh --with-conformance.
 #
 # Environment: CONFORMANCE_PORT (default: a free port), CONFORMANCE_OUT (results folder, kept;
@@ -122,6 +123,8 @@ const [label, dir, cliRc, failOn] = process.argv.slice(2);
 const failing = new Set(failOn.split(","));
 const count = { SUCCESS: 0, FAILURE: 0, WARNING: 0 };
 const problems = [], notes = [];
+// "tasks": the tasks extension's scenarios (unscored by the CLI) must all run and pass too.
+const tasks = { ran: 0, failed: 0 };
 const dirs = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
 for (const d of dirs) {
   const file = path.join(dir, d, "checks.json");
@@ -130,12 +133,15 @@ for (const d of dirs) {
   let checks;
   try { checks = JSON.parse(fs.readFileSync(file, "utf8")); }
   catch (e) { problems.push(`  ${scenario}: unreadable checks.json (${e.message})`); continue; }
+  const isTask = failing.has("tasks") && scenario.startsWith("tasks-");
+  if (isTask) tasks.ran++;
+  if (isTask && checks.some((c) => c.status === "FAILURE")) tasks.failed++;
   for (const c of checks) {
     if (c.status in count) count[c.status]++;
     if (c.status !== "FAILURE" && c.status !== "WARNING") continue;
     const msg = (c.errorMessage || c.details?.message || c.description || "").replace(/\s+/g, " ");
     const line = `  ${c.status} ${scenario} / ${c.id}: ${msg.slice(0, 400)}`;
-    (failing.has(c.status) ? problems : notes).push(line);
+    (failing.has(c.status) || (isTask && c.status === "FAILURE") ? problems : notes).push(line);
   }
 }
 const log = fs.existsSync(dir + ".txt") ? fs.readFileSync(dir + ".txt", "utf8") : "";
@@ -147,6 +153,11 @@ const m = total && total.match(/(\d+) passed, (\d+) failed/);
 const warnings = failing.has("WARNING") ? `, ${count.WARNING} warnings` : "";
 console.log(`conformance ${label}: ` + (m ? `Total: ${m[1]} passed, ${m[2]} failed${warnings}`
                                           : `no Total line (exit ${cliRc})`));
+const expectedTasks = 10;  // 0.2.0-alpha.12 has ten tasks-* scenarios (spec/tasks.md §3)
+if (failing.has("tasks")) {
+  console.log(`  tasks extension: ${tasks.ran - tasks.failed} of ${tasks.ran} scenarios passed`);
+  if (tasks.ran < expectedTasks) problems.push(`  only ${tasks.ran} tasks-* scenarios ran, expected ${expectedTasks}`);
+}
 if (problems.length) console.log(problems.join("\n"));
 if (notes.length) console.log("  (not failing the run:)\n" + notes.join("\n"));
 const bad = cliRc !== "0" || !m || problems.length > 0;
@@ -163,7 +174,8 @@ dirs=("$out/stable" "$out/next" "$out/req-2025-11-25" "$out/req-2026-07-28")
 args=("--suite all" "" "--requirements 2025-11-25" "--requirements 2026-07-28")
 # FAILURE/WARNING checks that fail a run; "scored" = the CLI's exit code decides (requirement
 # sets: only scored scenarios count; the tasks extension and pending scenarios are reported).
-fail_on=("FAILURE,WARNING" "FAILURE" "scored" "scored")
+# The 2026-07-28 run also fails on any FAILURE in a tasks-* scenario ("tasks").
+fail_on=("FAILURE,WARNING" "FAILURE" "scored" "scored,tasks")
 rcs=()
 for i in "${!labels[@]}"; do
   if ! kill -0 "$server_pid" 2>/dev/null; then rcs+=(1); continue; fi
