@@ -215,6 +215,19 @@ TEST_F(TasksTest, LegacyInputWhileWaitingTravelsOnTasksResult) {
     EXPECT_EQ(sink->reply().value()["result"]["content"][0]["text"], "hello Ada");
 }
 
+TEST_F(TasksTest, LegacyStatusNotificationsGoToTheSessionStream) {
+    auto [s, notifier] = open_with_notifier();
+    const std::string id = result_of(s, legacy_task_call(1, "work", json{{"ms", 0}}))["task"]["taskId"];
+    json last;
+    for (std::size_t n = 1; n < 4 && notifier->wait_sent(n); ++n) {
+        last = notifier->sent()[n - 1];
+        EXPECT_EQ(last["method"], "notifications/tasks/status");
+        EXPECT_EQ(last["params"]["taskId"], id);
+        if (last["params"]["status"] == "completed") break;
+    }
+    EXPECT_EQ(last["params"]["status"], "completed");
+}
+
 TEST_F(TasksTest, TasksAreBoundToTheCaller) {
     auto a = open();
     a->bind_subject("alice", "issuer|alice");

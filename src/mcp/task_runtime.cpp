@@ -72,7 +72,14 @@ std::optional<jsonrpc::error> task_link::start(const std::shared_ptr<in_flight_c
     runtime_->track(created->id, call);
     announce_(*created);
     runtime_->changed(created->id);
+    if (on_status_) on_status_(*created);
     return std::nullopt;
+}
+
+void task_link::report(const std::string& task) {
+    runtime_->changed(task);
+    if (!on_status_) return;
+    if (auto now = runtime_->store().load(task)) on_status_(*now);
 }
 
 bool task_link::started() const {
@@ -104,7 +111,7 @@ std::map<std::string, json> task_link::ask(const std::vector<input_request>& req
     std::map<std::string, json> answers;
     try {
         if (!runtime_->store().ask(task, stored)) fail("The task has ended");
-        runtime_->changed(task);
+        report(task);
         std::uint64_t seen = 0;
         while (answers.size() < original.size()) {
             if (stop.stop_requested()) fail("The task was cancelled");
@@ -128,7 +135,7 @@ void task_link::set_status_message(std::string message) {
     const std::string task = id();
     if (task.empty()) return;
     try {
-        if (runtime_->store().set_status_message(task, std::move(message))) runtime_->changed(task);
+        if (runtime_->store().set_status_message(task, std::move(message))) report(task);
     } catch (const tasks::task_store_unavailable& e) {
         log(log_level::warning, "task status message not stored", {{"error", e.what()}});
     }
@@ -146,7 +153,7 @@ void task_link::finish(std::optional<json> reply, call_end end) {
         status = status_of_outcome(outcome, modern_);
     }
     try {
-        if (runtime_->store().finish(task, status, std::move(outcome))) runtime_->changed(task);
+        if (runtime_->store().finish(task, status, std::move(outcome))) report(task);
     } catch (const tasks::task_store_unavailable& e) {
         // Readers of a shared store fail the task once its heartbeats stop; nothing else to do.
         log(log_level::error, "task outcome not stored", {{"task", task}, {"error", e.what()}});

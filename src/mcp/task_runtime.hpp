@@ -53,6 +53,9 @@ public:
     /// is answered; throws client_request_error when the task is cancelled, stopped or gone.
     std::map<std::string, json> ask(const std::vector<input_request>& requests, const std::stop_token& stop);
     void set_status_message(std::string message);
+    /// Told the task as it is after each change this call makes (2025-11-25 sessions send it as
+    /// notifications/tasks/status on the session's stream). Set before the call runs.
+    void on_status(std::function<void(const tasks::task_record&)> listener) { on_status_ = std::move(listener); }
     /// The call ended: records the reply (a JSON-RPC response) or the cancellation as the task's
     /// outcome, and forgets the call.
     void finish(std::optional<json> reply, call_end end);
@@ -63,6 +66,8 @@ private:
     const std::optional<std::chrono::milliseconds> ttl_;
     const bool modern_;
     announce_fn announce_;
+    std::function<void(const tasks::task_record&)> on_status_;
+    void report(const std::string& task);  ///< changed() and on_status_ after a change
     mutable std::mutex mu_;
     std::string id_;
     std::map<std::string, int> keys_used_;  ///< a question key is unique for the task's life

@@ -32,6 +32,9 @@ std::shared_ptr<task_link> dispatcher::task_link_for(const tool_spec& spec,
                                                      const std::shared_ptr<outbound_sink>& sink,
                                                      std::optional<jsonrpc::error>& err) {
     const bool modern = session->modern();
+    const auto task = req.params.find("task");
+    // The common case first, without copies: a plain tool called plainly.
+    if (spec.tasks == task_support::forbidden && (modern || task == req.params.end())) return nullptr;
     const std::string name = req.params.value("name", std::string());
     std::optional<std::chrono::milliseconds> ttl;
     if (modern) {  // a `task` param means nothing here
@@ -41,7 +44,6 @@ std::shared_ptr<task_link> dispatcher::task_link_for(const tool_spec& spec,
         }
         if (spec.tasks == task_support::forbidden) return nullptr;
     } else {
-        const auto task = req.params.find("task");
         const bool asked = session->revision() == rev_2025_11_25 && task != req.params.end() && task->is_object();
         if (asked && spec.tasks == task_support::forbidden) {
             if (!offers_tasks()) return nullptr;  // `tasks` was not declared: the param is ignored
@@ -70,7 +72,13 @@ std::shared_ptr<task_link> dispatcher::task_link_for(const tool_spec& spec,
         else result["task"] = legacy_task_json(task);
         sink->finish(jsonrpc::make_result(id, std::move(result)));
     };
-    return std::make_shared<task_link>(tasks_, task_owner(*session), ttl, modern, std::move(announce));
+    auto link = std::make_shared<task_link>(tasks_, task_owner(*session), ttl, modern, std::move(announce));
+    if (!modern)  // 2025-11-25: notifications/tasks/status on the session's stream (optional in the spec)
+        link->on_status([weak = std::weak_ptr<session_state>(session)](const tasks::task_record& task) {
+            if (auto s = weak.lock())
+                s->notify(jsonrpc::make_notification("notifications/tasks/status", legacy_task_json(task)));
+        });
+    return link;
 }
 
 }  // namespace arcade_mcp::detail
