@@ -54,7 +54,9 @@ json modern_payload(int id, const std::string& method, json params) {
 
 void BM_TaskCall(benchmark::State& state) {
     const auto mode = state.range(0);
-    state.SetLabel(mode == 0 ? "plain call" : mode == 1 ? "2025-11-25 task + tasks/result" : "2026-07-28 task + tasks/get");
+    state.SetLabel(mode == 0   ? "plain call"
+                   : mode == 1 ? "2025-11-25 task + tasks/result"
+                               : "2026-07-28 task + tasks/get");
     server_info info;
     info.name = "task-bench";
     info.version = "1";

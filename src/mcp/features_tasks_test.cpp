@@ -30,7 +30,8 @@ void add_task_tools(server& srv, std::atomic<bool>* release = nullptr) {
                                 return std::string(ctx.in_task() ? "worked as a task" : "worked");
                             })
         .with_task_support(task_support::optional);
-    srv.add_tool<no_arguments>("must_task", "Runs only as a task", [](const no_arguments&) { return std::string("ok"); })
+    srv.add_tool<no_arguments>("must_task", "Runs only as a task",
+                               [](const no_arguments&) { return std::string("ok"); })
         .with_task_support(task_support::required);
     srv.add_tool<no_arguments>("fails", "A tool error", [](const no_arguments&) -> result<std::string> {
            return tool_error::execution("nope");
@@ -284,7 +285,8 @@ TEST_F(TasksTest, ModernToolErrorCompletesAndProtocolErrorFails) {
 }
 
 TEST_F(TasksTest, ModernUpdateAppliesPartialAnswersBeforeTheAck) {
-    const std::string id = modern_request(modern_call(1, "ask_two", json::object(), tasks_ext_elicit))["result"]["taskId"];
+    const std::string id =
+        modern_request(modern_call(1, "ask_two", json::object(), tasks_ext_elicit))["result"]["taskId"];
     json waiting;
     for (int i = 0; i < 500; ++i) {
         waiting = wait_modern(id, "input_required");
@@ -293,17 +295,19 @@ TEST_F(TasksTest, ModernUpdateAppliesPartialAnswersBeforeTheAck) {
     }
     ASSERT_EQ(waiting["inputRequests"].size(), 2u) << waiting.dump();
     EXPECT_EQ(waiting["inputRequests"]["a"]["method"], "elicitation/create");
-    const json ack = modern_request(modern(
-        2, "tasks/update",
-        json{{"taskId", id}, {"inputResponses", {{"a", {{"action", "accept"}, {"content", {{"name", "x"}}}}}, {"zz", 1}}}},
-        tasks_ext))["result"];
+    const json ack = modern_request(
+        modern(2, "tasks/update",
+               json{{"taskId", id},
+                    {"inputResponses", {{"a", {{"action", "accept"}, {"content", {{"name", "x"}}}}}, {"zz", 1}}}},
+               tasks_ext))["result"];
     EXPECT_EQ(ack["resultType"], "complete");
     const json partial = modern_get(id)["result"];
     EXPECT_EQ(partial["status"], "input_required");
     EXPECT_EQ(keys_of(partial["inputRequests"]), std::vector<std::string>{"b"});
-    modern_request(modern(3, "tasks/update",
-                          json{{"taskId", id}, {"inputResponses", {{"b", {{"action", "accept"}, {"content", {{"name", "y"}}}}}}}},
-                          tasks_ext));
+    modern_request(
+        modern(3, "tasks/update",
+               json{{"taskId", id}, {"inputResponses", {{"b", {{"action", "accept"}, {"content", {{"name", "y"}}}}}}}},
+               tasks_ext));
     EXPECT_EQ(wait_modern(id, "completed")["result"]["content"][0]["text"], "x+y");
 }
 

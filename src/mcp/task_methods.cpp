@@ -100,7 +100,8 @@ json dispatcher::task_cancel(const session_state& session, const jsonrpc::reques
     }
     // 2025-11-25: a terminal task cannot be cancelled; 2026-07-28 acknowledges it all the same.
     if (tasks::is_terminal(task->status) && !session.modern()) {
-        err = invalid_params("Invalid params: task " + *id + " is already " + std::string(tasks::to_string(task->status)));
+        err = invalid_params("Invalid params: task " + *id + " is already " +
+                             std::string(tasks::to_string(task->status)));
         return {};
     }
     if (!tasks::is_terminal(task->status)) {

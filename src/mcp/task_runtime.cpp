@@ -107,7 +107,9 @@ std::map<std::string, json> task_link::ask(const std::vector<input_request>& req
             original[key] = r.key;
         }
     }
-    const auto fail = [](const std::string& why) { throw client_request_error(jsonrpc::error_code::internal_error, why); };
+    const auto fail = [](const std::string& why) {
+        throw client_request_error(jsonrpc::error_code::internal_error, why);
+    };
     std::map<std::string, json> answers;
     try {
         if (!runtime_->store().ask(task, stored)) fail("The task has ended");

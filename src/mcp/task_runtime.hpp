@@ -37,9 +37,13 @@ public:
     /// what happens to the call's registration in its session then.
     using announce_fn = std::function<void(const tasks::task_record&)>;
 
-    task_link(std::shared_ptr<task_runtime> runtime, std::string owner, std::optional<std::chrono::milliseconds> ttl, bool modern,
-              announce_fn announce)
-        : runtime_(std::move(runtime)), owner_(std::move(owner)), ttl_(ttl), modern_(modern), announce_(std::move(announce)) {}
+    task_link(std::shared_ptr<task_runtime> runtime, std::string owner, std::optional<std::chrono::milliseconds> ttl,
+              bool modern, announce_fn announce)
+        : runtime_(std::move(runtime)),
+          owner_(std::move(owner)),
+          ttl_(ttl),
+          modern_(modern),
+          announce_(std::move(announce)) {}
 
     /// Creates the task and answers the request with its handle (once). An error when the store
     /// refuses (caps) or cannot be reached: the caller answers the request with it instead.

@@ -52,7 +52,8 @@ std::shared_ptr<task_link> dispatcher::task_link_for(const tool_spec& spec,
         }
         if (!asked) {
             if (spec.tasks == task_support::required)
-                err = not_found("Method not found: tool " + name + " runs only as a task (params.task, MCP 2025-11-25)");
+                err =
+                    not_found("Method not found: tool " + name + " runs only as a task (params.task, MCP 2025-11-25)");
             return nullptr;
         }
         if (auto t = task->find("ttl"); t != task->end() && !t->is_null()) {
