@@ -1,14 +1,15 @@
 // Fault tests of the Streamable HTTP server (fault-server): SIGTERM under load, clients that
 // disconnect mid-request and mid-stream, tools that throw / hang / allocate, 10,000 abandoned
-// sessions, and a soak. Every loop is bounded in time; every scenario prints its figures and a
-// summary table ends the run. Exit code 0 when every expectation held, 1 otherwise.
+// sessions, a soak, and MCP tasks (abandoned, cancelled, cut by SIGTERM). Every loop is bounded in
+// time; every scenario prints its figures and a summary table ends the run. Exit code 0 when every
+// expectation held, 1 otherwise.
 //
 //   node tests/fault/fault.mjs --binary build/release/bin/fault-server [--only 1,3]
 //   SOAK_SECONDS=20 (scenario 5), FAULT_LOG_LEVEL=info (servers' log level; logs kept in
 //   FAULT_WORK_DIR, default a temporary folder, printed on failure).
 //
-// The harness is lib/harness.mjs; the scenarios are lib/scenarios_lifecycle.mjs (1, 2) and
-// lib/scenarios_load.mjs (3-5).
+// The harness is lib/harness.mjs; the scenarios are lib/scenarios_lifecycle.mjs (1, 2),
+// lib/scenarios_load.mjs (3-5) and lib/scenarios_tasks.mjs (6; part c needs redis-server).
 
 import { existsSync } from 'node:fs';
 import { now } from './lib/http1.mjs';
@@ -16,6 +17,7 @@ import { sleep, killAll } from './lib/server.mjs';
 import { BINARY, ONLY, SOAK_SECONDS, WORK_DIR, summary, failures, setScenario, figure, expect } from './lib/harness.mjs';
 import { scenarioDisconnects, scenarioSigterm } from './lib/scenarios_lifecycle.mjs';
 import { scenarioAbandonedSessions, scenarioSoak, scenarioToolFaults } from './lib/scenarios_load.mjs';
+import { scenarioTasks } from './lib/scenarios_tasks.mjs';
 
 // ---------------------------------------------------------------------------------------------
 
@@ -25,6 +27,7 @@ const scenarios = [
   [3, 'tools that throw, hang, allocate', scenarioToolFaults],
   [4, '10,000 abandoned sessions', scenarioAbandonedSessions],
   [5, `soak (${SOAK_SECONDS} s)`, scenarioSoak],
+  [6, 'tasks: 10,000 abandoned, a handler ignoring cancel, SIGTERM on a Redis store', scenarioTasks],
 ];
 
 async function main() {

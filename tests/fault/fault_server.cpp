@@ -10,11 +10,16 @@
 //   chatty {steps, interval_ms}    ctx.log once per step with sleeps in between, so that the
 //                                  answer over HTTP becomes an SSE stream
 //   toggle_tool {}                 adds or removes the tool 'extra' (tools/list_changed)
+//   task_sleep {ms}                optional task: sleeps in 5 ms steps, stopping early when its
+//                                  stop token is signalled (cancel, shutdown)
+//   task_stubborn {ms}             optional task: sleeps the whole time, ignoring its stop token
 // Run: ARCADE_SERVER_TRANSPORT=http ARCADE_SERVER_PORT=0 build/release/bin/fault-server
 #include <arcade_mcp/mcp.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -62,6 +67,14 @@ struct chatty_args {
                 .minimum(0)
                 .maximum(10000)
                 .default_value(20));
+    }
+};
+
+struct ms_args {
+    std::int64_t ms = 0;
+    static auto describe() {
+        return fields(
+            field("ms", &ms_args::ms, "How long, in milliseconds").minimum(0).maximum(120000).default_value(0));
     }
 };
 
@@ -131,6 +144,30 @@ int main(int argc, char** argv) {
         srv.add_tool<no_args>("extra", "Added at run time", [](const no_args&) { return std::string("extra"); });
         return std::string("added");
     });
+
+    // MCP tasks (docs/tasks.md): both run as a task when the client can poll; their 3-minute limit
+    // is above the longest sleep (120 s), so that the time limit never ends them.
+    srv.add_tool<ms_args>("task_sleep", "Sleeps ms milliseconds; stops early when its stop token is signalled",
+                          [](tool_context& ctx, const ms_args& in) {
+                              const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(in.ms);
+                              const auto token = ctx.stop_token();
+                              while (std::chrono::steady_clock::now() < deadline) {
+                                  if (token.stop_requested()) return std::string("stopped");
+                                  std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+                                      5ms, deadline - std::chrono::steady_clock::now()));
+                              }
+                              return std::string("slept");
+                          })
+        .with_task_support(task_support::optional)
+        .with_timeout(std::chrono::minutes(3));
+
+    srv.add_tool<ms_args>("task_stubborn", "Sleeps ms milliseconds and ignores its stop token",
+                          [](const ms_args& in) {
+                              std::this_thread::sleep_for(std::chrono::milliseconds(in.ms));
+                              return std::string("woke up");
+                          })
+        .with_task_support(task_support::optional)
+        .with_timeout(std::chrono::minutes(3));
 
     return run(srv, argc, argv);
 }

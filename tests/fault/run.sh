@@ -8,16 +8,20 @@
 #      echo calls are interleaved (latencies)
 #   4. 10,000 sessions opened and abandoned (RSS baseline, after opening, after expiry)
 #   5. a soak of mixed load over sessions and a stateless server (RSS each second)
+#   6. MCP tasks (2026-07-28 wire): 10,000 abandoned with a 1 s TTL (RSS baseline, after creating,
+#      after expiry), a handler ignoring tasks/cancel (cancelled at once and after it returns),
+#      SIGTERM with 20 tasks running on a Redis store (a second server finds them failed/cancelled)
 # Every loop is bounded in time; the whole run is capped at FAULT_TIMEOUT_SECONDS (300). Prints
 # each scenario's figures and a summary table; exits non-zero when an expectation is violated.
 #
 # Usage: tests/fault/run.sh <build-dir> [--only 1,3]      e.g. tests/fault/run.sh build/release
 #   Needs <build-dir>/bin/fault-server (cmake --build build/release --target fault-server; a full
-#   build of the preset includes it) and Node.js >= 20 (built-in modules only).
+#   build of the preset includes it), Node.js >= 20 (built-in modules only) and, for scenario 6,
+#   redis-server (Debian package redis-server; started on 127.0.0.1, a free port, no persistence).
 #   SOAK_SECONDS (default 20), FAULT_LOG_LEVEL (servers' ARCADE_LOG_LEVEL, default info),
 #   FAULT_KEEP_LOGS=1 keeps the servers' logs after a passing run.
 # Every server listens on 127.0.0.1 with an ephemeral port; each is stopped by its PID, and the
-# trap below kills any left behind.
+# trap below kills any left behind (fault-server and redis-server processes it started only).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 if [ $# -lt 1 ] || [ ! -d "$1" ]; then
@@ -55,7 +59,7 @@ cleanup() {
   # Servers the runner started and did not stop (it stops each by PID; this is the backstop).
   while read -r pid; do
     [ -n "$pid" ] || continue
-    if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'fault-server'; then
+    if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -Eq 'fault-server|redis-server'; then
       kill -9 "$pid" 2>/dev/null || true
     fi
   done <"$pid_file"

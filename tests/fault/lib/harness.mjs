@@ -14,7 +14,7 @@ const argValue = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 export const BINARY = path.resolve(argValue('--binary') ?? '');
-export const ONLY = (argValue('--only') ?? '1,2,3,4,5').split(',').map((s) => Number(s.trim()));
+export const ONLY = (argValue('--only') ?? '1,2,3,4,5,6').split(',').map((s) => Number(s.trim()));
 export const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 20);
 export const WORK_DIR = process.env.FAULT_WORK_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'fault-'));
 

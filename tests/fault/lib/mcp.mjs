@@ -1,6 +1,9 @@
 // MCP over the fault tests' HTTP/1.1 client: headers, initialize, calls, and strict checks of
-// the answers (a JSON body or an SSE stream ending with the reply of the right id).
+// the answers (a JSON body or an SSE stream ending with the reply of the right id); 2026-07-28
+// requests (params._meta, routing headers) for the tasks scenario.
 export const PROTOCOL = '2025-11-25';
+export const MODERN = '2026-07-28';
+export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
 export const ACCEPT = 'application/json, text/event-stream';
 
 let counter = 0;
@@ -103,4 +106,58 @@ export async function openSession(conn, { version = PROTOCOL, initialized = true
     if (ack.status !== 202) throw new Error(`notifications/initialized: HTTP ${ack.status}`);
   }
   return session;
+}
+
+/** Params member a 2026-07-28 request names in its Mcp-Name header. */
+const NAME_MEMBER = {
+  'tools/call': 'name',
+  'tasks/get': 'taskId',
+  'tasks/update': 'taskId',
+  'tasks/cancel': 'taskId',
+};
+
+/**
+ * A 2026-07-28 request: params._meta carries the revision, the client's info and capabilities
+ * (the tasks extension unless tasks is false).
+ */
+export function modernMessage(id, method, params = {}, { tasks = true } = {}) {
+  const capabilities = tasks ? { extensions: { [TASKS_EXTENSION]: {} } } : {};
+  const meta = {
+    'io.modelcontextprotocol/protocolVersion': MODERN,
+    'io.modelcontextprotocol/clientCapabilities': capabilities,
+    'io.modelcontextprotocol/clientInfo': { name: 'fault-tests', version: '1.0.0' },
+  };
+  return { jsonrpc: '2.0', id, method, params: { ...params, _meta: meta } };
+}
+
+/** Headers of a 2026-07-28 POST: MCP-Protocol-Version, Mcp-Method, and Mcp-Name when named. */
+export function modernHeaders(message) {
+  const h = { Accept: ACCEPT, 'Content-Type': 'application/json', 'MCP-Protocol-Version': MODERN };
+  h['Mcp-Method'] = message.method;
+  const name = message.params?.[NAME_MEMBER[message.method]];
+  if (typeof name === 'string') {
+    const plain = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/.test(name) && !name.startsWith('=?base64?');
+    h['Mcp-Name'] = plain ? name : `=?base64?${Buffer.from(name, 'utf8').toString('base64')}?=`;
+  }
+  return h;
+}
+
+/**
+ * One 2026-07-28 request on a Conn; resolves { res, reply }: the reply with the request's id,
+ * whatever the HTTP status (a JSON-RPC error may come with a 4xx). Throws when there is none.
+ */
+export async function modernRpc(conn, method, params = {}, { timeoutMs = 10000, tasks = true } = {}) {
+  const message = modernMessage(nextId(), method, params, { tasks });
+  const res = await conn.request({ headers: modernHeaders(message), body: JSON.stringify(message), timeoutMs });
+  let messages;
+  try {
+    messages = messagesOf(res);
+  } catch (err) {
+    throw new Error(`${method}: HTTP ${res.status}, ${err.message}: ${res.body.slice(0, 200)}`);
+  }
+  const reply = messages.find((m) => m.id === message.id && ('result' in m || 'error' in m));
+  if (!reply) {
+    throw new Error(`${method}: HTTP ${res.status}, no reply with id ${message.id}: ${res.body.slice(0, 300)}`);
+  }
+  return { res, reply };
 }

@@ -2,8 +2,10 @@
 // port (read from the "listening on" log line), stderr to a log file, a clean environment (no
 // ARCADE_* / MCP_* of the caller, working directory a temporary folder so that no .env is read),
 // every PID recorded in $FAULT_PID_FILE for run.sh's trap, stops by PID with bounded waits.
-import { spawn } from 'node:child_process';
+// Also a throw-away redis-server (no persistence) on a free port for the tasks scenario.
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, openSync, closeSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { now } from './http1.mjs';
 
@@ -156,4 +158,67 @@ export async function stopServer(server, { graceMs = 7000 } = {}) {
     info = await waitExit(server, 2000);
   }
   return { code: info?.code ?? null, signal: info?.signal ?? null, forced, ms: Math.round(now() - t0) };
+}
+
+/** A TCP port free on 127.0.0.1 right now (the kernel's pick, released at once). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether redis-server is on the PATH. */
+export function haveRedis() {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Starts redis-server on 127.0.0.1 and a free port, without persistence (--save "" --appendonly
+ * no), working directory and log in workDir. Resolves an object stopServer() accepts: { pid,
+ * port, child, logPath, log(), exited, exitInfo }. Tries three ports when one is taken meanwhile.
+ */
+export async function startRedis({ workDir, name, startTimeoutMs = 10000 }) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const logPath = path.join(workDir, `${name}.log`);
+    const fd = openSync(logPath, 'w');
+    const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'];
+    args.push('--dir', workDir);
+    const child = spawn('redis-server', args, { cwd: workDir, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    const redis = { name, child, pid: child.pid, port, logPath, exitInfo: null };
+    redis.log = () => {
+      try {
+        return readFileSync(logPath, 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    redis.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        live.delete(child.pid);
+        redis.exitInfo = { code, signal, at: now() };
+        resolve(redis.exitInfo);
+      });
+    });
+    child.once('error', () => {});
+    if (child.pid === undefined) throw new Error(`${name}: redis-server could not be started`);
+    live.add(child.pid);
+    if (process.env.FAULT_PID_FILE) appendFileSync(process.env.FAULT_PID_FILE, `${child.pid}\n`);
+    const deadline = Date.now() + startTimeoutMs;
+    while (!/Ready to accept connections/.test(redis.log())) {
+      if (redis.exitInfo || Date.now() > deadline) break;
+      await sleep(20);
+    }
+    if (/Ready to accept connections/.test(redis.log()) && !redis.exitInfo) return redis;
+    const why = redis.log();
+    await stopServer(redis, { graceMs: 1000 });
+    if (attempt < 3 && /in use/i.test(why)) continue;
+    throw new Error(`${name}: redis-server on port ${port} not ready within ${startTimeoutMs} ms:\n${why}`);
+  }
 }
