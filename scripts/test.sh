@@ -12,7 +12,8 @@
 #   release: the examples and the installed-package consumer (the unit tests already ran, on the
 #     same code, under the sanitizers), then the official MCP conformance suites (0.1.16 --suite all,
 #     0.2.0-alpha.12, --requirements) against examples/conformance-server, the fault tests, the
-#     deployment validators and the scale-out rehearsal;
+#     deployment validators and the scale-out rehearsal (arcade-eval-ref behind nginx, then MCP
+#     tasks across conformance-server replicas sharing a Redis task store);
 #   last, side by side (the fuzzers use one core): the container image test (buildah, the
 #   unmodified Dockerfile) and the libFuzzer targets: every committed input replayed, then a fixed
 #   number of runs from a fixed seed per target, so the same commit gives the same result anywhere.
@@ -72,7 +73,7 @@ if [[ " $presets " == *" release "* ]]; then
   echo "== deploy: validators"
   deploy/validate/validate.sh
   echo "== deploy: scale-out rehearsal"
-  deploy/scale-out/test.sh build/release/bin/arcade-eval-ref
+  deploy/scale-out/test.sh build/release/bin/arcade-eval-ref build/release/bin/conformance-server
   stamp
   echo "== deploy: container image (buildah, unmodified Dockerfile), in the background; its log follows the fuzzers'"
   sudo=""
