@@ -141,6 +141,9 @@ private:
         std::function<json(const jsonrpc::request_id&)> on_busy;
         /// Set when the call may become an MCP task (tools/call of a task-capable tool).
         std::shared_ptr<task_link> task = {};
+        /// The task starts (and the request is answered) before the call is queued, so a busy
+        /// task pool never delays the answer; else the handler may start it (start_task).
+        bool task_first = false;
     };
     /// Runs `call.work` through the call runner as a cancellable call with a request_scope. Past
     /// the time limit the call's stop token is signalled and `on_timeout` answers instead.

@@ -97,10 +97,23 @@ void dispatcher::run_on_pool(const std::shared_ptr<session_state>& session, json
         session->remove_call(key);
         sink->finish(end == call_end::cancelled ? std::nullopt : std::move(reply));
     };
-    if (!runner_.run(flight, plan, std::move(job))) {
+    auto launch = [this, session, sink, key, flight, plan, shared_req, job = std::move(job), task = call.task,
+                   task_first = call.task_first, on_busy = std::move(call.on_busy)]() mutable {
+        if (task_first) {
+            if (auto refused = task->start(flight)) {
+                session->remove_call(key);
+                return sink->finish(jsonrpc::make_error(shared_req->id, *refused));
+            }
+        }
+        if (runner_.run(flight, plan, std::move(job))) return;
+        json busy = on_busy ? on_busy(shared_req->id) : internal_error(shared_req->id);
+        if (task && task->started()) return task->finish(std::move(busy), call_end::finished);
         session->remove_call(key);
-        sink->finish(call.on_busy ? call.on_busy(shared_req->id) : internal_error(shared_req->id));
-    }
+        sink->finish(std::move(busy));
+    };
+    // Creating a task in a shared store is a network round trip: not on the I/O thread.
+    if (call.task_first && tasks_->store().shared()) runner_.pool().post(std::move(launch));
+    else launch();
 }
 
 }  // namespace arcade_mcp::detail

@@ -116,9 +116,8 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
     auto task = task_link_for(*spec, session, req, sink, task_refusal);
     if (task_refusal) return sink->finish(jsonrpc::make_error(req.id, *task_refusal));
     const bool task_first = task && spec->task_begins == task_start::before_handler;
-    auto work = [this, snapshot, tool, session_id = session->id(), arguments = std::move(arguments), task_first](
+    auto work = [this, snapshot, tool, session_id = session->id(), arguments = std::move(arguments)](
                     request_scope& ctx, const jsonrpc::request& req) -> std::optional<json> {
-        if (task_first) ctx.start_task();  // answers the request with the task; throws if it cannot
         const std::string revision(ctx.protocol_version());
         tool_run run = invoke_tool(*tool, ctx, arguments, chain_, session_id, ctx.call(),
                                    requirement_refusal(*tool->spec, options_.refuse_tools_with_requirements));
@@ -135,7 +134,7 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
                                                               (bad.path.empty() ? "/" : bad.path) + ": " + bad.message,
                                                           json{{"path", bad.path}, {"reason", bad.message}}});
     };
-    pool_call call{std::move(work), spec, std::nullopt, {}, {}, std::move(task)};
+    pool_call call{std::move(work), spec, std::nullopt, {}, {}, std::move(task), task_first};
     call.plan = plan_for(*spec, options_.tool_timeout);
     if (task_first) {  // the handler runs as a task from the start: on the task pool, never inline
         call.plan->pool = &task_pool();

@@ -13,6 +13,10 @@
 #include <utility>
 
 #include "tasks/task_store.hpp"
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include "util/random.hpp"
 
 namespace arcade_mcp::tasks {
@@ -267,13 +271,19 @@ private:
     /// Erases every record whose TTL has passed (called with the mutex held).
     void sweep() {
         const auto now = steady::now();
-        bool erased = false;
+        std::size_t erased = 0;
         while (!expiry_.empty() && expiry_.begin()->first <= now) {
             erase(expiry_.begin()->second);
-            erased = true;
+            ++erased;
         }
-        if (erased) changed_.notify_all();  // waiters on those ids see them gone
+        if (erased > 0) changed_.notify_all();  // waiters on those ids see them gone
+#if defined(__GLIBC__)
+        // After a burst, hand the freed records back to the OS: glibc keeps them in its arenas
+        // otherwise, and RSS would stay at the peak (as the session sweep does).
+        if (erased >= trim_after) ::malloc_trim(0);
+#endif
     }
+    static constexpr std::size_t trim_after = 256;
 
     void erase(const std::string& id_ref) {
         const std::string id = id_ref;  // id_ref may live in the expiry node erased below

@@ -32,7 +32,13 @@ const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAM
 const WAV = 'UklGRiwAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YQgAAACAgICAgICAgA==';
 
 const TOOL_NAMES = [
+  'confirm_delete',
+  'failing_job',
+  'greet',
   'json_schema_2020_12_tool',
+  'multi_input',
+  'protocol_error_job',
+  'slow_compute',
   'test_audio_content',
   'test_custom_header_echo',
   'test_elicitation',
@@ -62,6 +68,7 @@ const TOOL_NAMES = [
   'test_toggle_dynamic_tool',
   'test_tool_with_logging',
   'test_tool_with_progress',
+  'test_tool_with_task',
   'test_trigger_prompt_change',
   'test_trigger_tool_change',
   'test_update_watched_resource',

@@ -112,15 +112,17 @@ net::awaitable<bool> wait_until(Done done, std::chrono::steady_clock::time_point
     co_return done();
 }
 
-/// After the stop: in-flight requests get the grace period, then calls still running are told to
-/// stop, sessions and idle connections are closed, and once the connections are gone (bounded),
-/// `on_stopped` runs.
+/// After the stop: in-flight requests and running tasks get the grace period, then calls still
+/// running are told to stop (tasks end `failed`), sessions and idle connections are closed, and
+/// once the connections are gone (bounded), `on_stopped` runs.
 net::awaitable<void> drain(state_ptr s, std::function<void()> on_stopped) {
     const auto shared = s->shared;
     const auto grace_end = std::chrono::steady_clock::now() + shared->options.shutdown_grace;
-    if (!co_await wait_until([&] { return shared->in_flight.load() == 0; }, grace_end)) {
-        log(log_level::warning, "grace period over; stopping with requests in flight",
-            {{"in_flight", std::to_string(shared->in_flight.load())}});
+    const auto idle = [&] { return shared->in_flight.load() == 0 && shared->core.tasks().running() == 0; };
+    if (!co_await wait_until(idle, grace_end)) {
+        log(log_level::warning, "grace period over; stopping with requests in flight or tasks running",
+            {{"in_flight", std::to_string(shared->in_flight.load())},
+             {"tasks", std::to_string(shared->core.tasks().running())}});
         shared->core.stop_all_calls();
     }
     shared->sessions.close_all();

@@ -113,15 +113,17 @@ int serve_stdio(dispatcher& core, worker_pool& pool, const stdio_options& option
             pending.clear();
         }
     }
-    // Drain: let running tool calls finish within the grace period, then signal their stop tokens.
+    // Drain: let running tool calls and tasks finish within the grace period, then signal their
+    // stop tokens (tasks still running end `failed`).
     // Requests to the client can no longer be answered; 2026-07-28 listen streams end.
     core.end_listens();
     session->fail_client_requests();
     const auto deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
-    while (pool.busy() > 0 && std::chrono::steady_clock::now() < deadline)
+    const auto busy = [&] { return pool.busy() > 0 || core.tasks().running() > 0; };
+    while (busy() && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (pool.busy() > 0) {
-        log(log_level::warning, "grace period over; cancelling running tool calls");
+    if (busy()) {
+        log(log_level::warning, "grace period over; cancelling running tool calls and tasks");
         core.stop_all_calls();
     }
     session->close();
