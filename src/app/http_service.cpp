@@ -127,10 +127,11 @@ void http_service::impl::stop() {
         return;
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    while (pool->busy() > 0 && std::chrono::steady_clock::now() < deadline)
+    const auto busy = [&] { return pool->busy() > 0 || core->task_jobs() > 0; };  // tasks have their own pool
+    while (busy() && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     detail::server_access::run_stop_hooks(srv);
-    if (pool->busy() > 0) {
+    if (busy()) {
         detail::log(detail::log_level::warning,
                     "tool calls ignore their stop token after the grace period; leaving them behind");
         leave_behind();

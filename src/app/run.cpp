@@ -57,9 +57,10 @@ void install_signal_thread(std::function<void()> on_signal) {
 void finish(server& srv, std::unique_ptr<detail::worker_pool>& pool, std::unique_ptr<detail::dispatcher>& core,
             std::chrono::milliseconds grace) {
     const auto deadline = std::chrono::steady_clock::now() + grace;
-    while (pool->busy() > 0 && std::chrono::steady_clock::now() < deadline)
+    const auto busy = [&] { return pool->busy() > 0 || core->task_jobs() > 0; };  // tasks have their own pool
+    while (busy() && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    const bool stuck = pool->busy() > 0;
+    const bool stuck = busy();
     detail::server_access::run_stop_hooks(srv);
     if (stuck) {
         detail::log(detail::log_level::warning,

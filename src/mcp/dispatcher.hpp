@@ -106,6 +106,8 @@ public:
     task_runtime& tasks() noexcept { return *tasks_; }
     /// The pool tasks run on (made on first use).
     worker_pool& task_pool();
+    /// Task handlers queued or running on the task pool (shutdown waits for them, bounded).
+    std::size_t task_jobs() const { return task_pool_ ? task_pool_->busy() : 0; }
     /// Runs handler calls, MCP and worker alike (pool, time limit, registry, concurrency).
     call_runner& runner() noexcept { return runner_; }
     /// The middleware around requests and tool calls: the access log (when info is logged), then
