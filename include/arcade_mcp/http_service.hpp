@@ -5,15 +5,17 @@
 /// convenience over the same parts that also reads the environment and handles signals.
 ///
 /// Example (examples/embedded/main.cpp):
-///   arcade_mcp::event_loop loop(1);                   // one I/O thread
-///   arcade_mcp::http_service api(srv, loop);            // 127.0.0.1, a free port
-///   api.start();
-///   std::thread io([&] { loop.run(); });
-///   std::cout << api.url() << '\n';                      // http://127.0.0.1:41234/mcp
-///   ...
-///   api.stop();                                          // graceful: in-flight requests finish
-///   loop.stop();
-///   io.join();
+/// @code
+/// arcade_mcp::event_loop loop(1);                   // one I/O thread
+/// arcade_mcp::http_service api(srv, loop);          // 127.0.0.1, a free port
+/// api.start();
+/// std::thread io([&] { loop.run(); });
+/// std::cout << api.url() << '\n';                   // http://127.0.0.1:41234/mcp
+/// // ...
+/// api.stop();                                       // graceful: in-flight requests finish
+/// loop.stop();
+/// io.join();
+/// @endcode
 #pragma once
 
 #include <chrono>
@@ -67,9 +69,10 @@ struct http_service_options {
     std::chrono::milliseconds tool_timeout{std::chrono::minutes(5)};  ///< 0: no limit
     std::chrono::milliseconds shutdown_grace{std::chrono::seconds(15)};  ///< for in-flight requests on stop()
     std::optional<std::string> user_id;  ///< the user id tools see (else each session's own)
+    /// Open MCP sessions; at the cap the longest-idle idle session is evicted, else 503.
     std::size_t max_sessions = 1000;
-    std::size_t max_connections = 1024;
-    std::size_t max_body_bytes = 1024 * 1024;
+    std::size_t max_connections = 1024;        ///< open TCP connections; more are answered 503 and closed
+    std::size_t max_body_bytes = 1024 * 1024;  ///< larger request bodies get 413 before they are read
     /// Set (non-empty): also serve the Arcade worker routes (/worker/*), checking the HS256
     /// token signed with this secret. Never logged, never shown to tools.
     std::optional<std::string> worker_secret;
@@ -85,6 +88,7 @@ struct http_service_options {
 /// shutdown_grace).
 class http_service {
 public:
+    /// Serves `srv` on `loop` (both must outlive this). Nothing is bound until start().
     http_service(server& srv, event_loop& loop, http_service_options options = {});
     ~http_service();
     http_service(const http_service&) = delete;
@@ -95,7 +99,7 @@ public:
     void start();
     /// The bound port (after start()).
     std::uint16_t port() const noexcept;
-    /// "http://<host>:<port>/mcp" (after start()).
+    /// `http://<host>:<port>/mcp` (after start()).
     std::string url() const;
     /// TCP connections open now (0 before start() and after stop()).
     std::size_t open_connections() const noexcept;

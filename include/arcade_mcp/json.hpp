@@ -8,5 +8,6 @@
 #include <nlohmann/json.hpp>
 
 namespace arcade_mcp {
+/// Every free-form JSON value of the API (arguments, results, schemas): nlohmann::json.
 using json = nlohmann::json;
 }  // namespace arcade_mcp

@@ -4,8 +4,10 @@
 /// type (string or integer) and are echoed exactly. Pure functions; thread-safe.
 ///
 /// Example:
-///   auto decoded = jsonrpc::decode(json::parse(line));
-///   if (auto* req = std::get_if<jsonrpc::request>(&decoded)) reply(jsonrpc::make_result(req->id, {}));
+/// @code
+/// auto decoded = jsonrpc::decode(json::parse(line));
+/// if (auto* req = std::get_if<jsonrpc::request>(&decoded)) reply(jsonrpc::make_result(req->id, {}));
+/// @endcode
 #pragma once
 
 #include <cstdint>
@@ -16,31 +18,36 @@
 
 #include "arcade_mcp/json.hpp"
 
+/// JSON-RPC 2.0 messages: decoding and encoding (message.hpp).
 namespace arcade_mcp::jsonrpc {
 
 /// The standard JSON-RPC 2.0 error codes.
 namespace error_code {
-inline constexpr int parse_error = -32700;
-inline constexpr int invalid_request = -32600;
-inline constexpr int method_not_found = -32601;
-inline constexpr int invalid_params = -32602;
-inline constexpr int internal_error = -32603;
+inline constexpr int parse_error = -32700;       ///< the message is not valid JSON
+inline constexpr int invalid_request = -32600;   ///< valid JSON, but not a JSON-RPC request
+inline constexpr int method_not_found = -32601;  ///< no such method
+inline constexpr int invalid_params = -32602;    ///< the params do not fit the method
+inline constexpr int internal_error = -32603;    ///< the server failed
 }  // namespace error_code
 
 /// A request id: a JSON string or integer, kept exactly as received.
 class request_id {
 public:
     request_id() = default;
+    /// An integer id.
     explicit request_id(std::int64_t v) : value_(v) {}
+    /// A string id.
     explicit request_id(std::string v) : value_(std::move(v)) {}
 
     /// Returns the id when `j` is a string or an integer, else std::nullopt.
     static std::optional<request_id> from_json(const json& j);
 
+    /// The id as JSON (a string or an integer), for the wire.
     const json& to_json() const noexcept { return value_; }
     /// A stable text key for maps: `s:<string>` or `i:<integer>`, so 1 and "1" differ.
     std::string key() const;
 
+    /// Same JSON type and value (1 and "1" differ).
     friend bool operator==(const request_id& a, const request_id& b) { return a.value_ == b.value_; }
 
 private:
@@ -49,37 +56,38 @@ private:
 
 /// An error object (`error` member of an error response).
 struct error {
-    int code = error_code::internal_error;
-    std::string message;
-    std::optional<json> data;
+    int code = error_code::internal_error;  ///< see error_code; -32000 to -32099 for servers' own
+    std::string message;                     ///< one short sentence
+    std::optional<json> data;                ///< extra detail; omitted when unset
 };
 
 /// A request: has an id and expects a response. `params` is always an object (absent -> {}).
 struct request {
-    request_id id;
-    std::string method;
-    json params = json::object();
+    request_id id;                 ///< echoed in the response
+    std::string method;            ///< e.g. "tools/call"
+    json params = json::object();  ///< always an object
 };
 
 /// A notification: no id, never answered.
 struct notification {
-    std::string method;
-    json params = json::object();
+    std::string method;            ///< e.g. "notifications/cancelled"
+    json params = json::object();  ///< always an object
 };
 
 /// A response to a request this side sent: either `result` or `error`. The id is empty only for
 /// an error response with `"id": null` (the peer could not read our message).
 struct response {
-    std::optional<request_id> id;
-    std::variant<json, error> outcome;
+    std::optional<request_id> id;       ///< the id of our request; empty only for `"id": null` errors
+    std::variant<json, error> outcome;  ///< the `result` member, or the `error`
 };
 
 /// A message that could not be classified, with the error to answer and the id when readable.
 struct invalid_message {
-    std::optional<request_id> id;
-    error err;
+    std::optional<request_id> id;  ///< the id when it could be read (to answer it), else empty
+    error err;                     ///< the error to answer with (-32700, -32600, ...)
 };
 
+/// One decoded JSON-RPC message.
 using message = std::variant<request, notification, response, invalid_message>;
 
 /// Classifies one JSON value (not an array). Never throws.

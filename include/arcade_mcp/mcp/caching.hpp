@@ -5,10 +5,13 @@
 /// revisions carry no hints; the library adds them only to 2026-07-28 answers.
 ///
 /// Example:
-///   arcade_mcp::server_info info{.name = "docs"};
-///   info.list_cache = arcade_mcp::cache_hint::shared(std::chrono::minutes(10));
-///   srv.add_resource({.uri = "docs://index", .name = "index"}, read_index).cache =
-///       arcade_mcp::cache_hint::per_caller(std::chrono::seconds(30));
+/// @code
+/// arcade_mcp::server_info info{.name = "docs"};
+/// info.list_cache = arcade_mcp::cache_hint::shared(std::chrono::minutes(10));
+/// arcade_mcp::server srv(info);
+/// srv.add_resource({.uri = "docs://index", .name = "index"}, read_index).cache =
+///     arcade_mcp::cache_hint::per_caller(std::chrono::seconds(30));
+/// @endcode
 #pragma once
 
 #include <chrono>
@@ -21,11 +24,14 @@ enum class cache_scope {
     per_caller,  ///< "private": reuse only within the same authorization context
 };
 
+/// A caching hint: how long an answer may be reused (`ttlMs`) and by whom (`cacheScope`).
 struct cache_hint {
     std::chrono::milliseconds ttl{0};  ///< 0: stale at once
-    cache_scope scope = cache_scope::per_caller;
+    cache_scope scope = cache_scope::per_caller;  ///< who may reuse it
 
+    /// Reusable by anyone for `ttl` (`cacheScope: "public"`).
     static cache_hint shared(std::chrono::milliseconds ttl) { return cache_hint{ttl, cache_scope::shared}; }
+    /// Reusable for `ttl` within the same authorization context only (`"private"`).
     static cache_hint per_caller(std::chrono::milliseconds ttl) { return cache_hint{ttl, cache_scope::per_caller}; }
     /// Do not reuse (ttl 0, private).
     static cache_hint none() { return cache_hint{}; }

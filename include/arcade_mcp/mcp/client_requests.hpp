@@ -3,6 +3,15 @@
 /// `sampling/createMessage` (ask the client's model), `elicitation/create` (ask the user) and
 /// `roots/list`. `input_request` names one question under a key of the handler's choosing, for
 /// `tool_context::ask_client`, which asks several at once.
+///
+/// Example (a tool that asks the user, then the client's model):
+/// @code
+/// srv.add_tool<topic_args>("draft", "Drafts a note", [](tool_context& ctx, const topic_args& in) {
+///     auto answer = ctx.create_message("Write one line about " + in.topic, 100);  // sampling/createMessage
+///     auto ok = ctx.elicit_as<confirm_form>("Publish this?\n" + answer.text());   // elicitation/create
+///     return ok && ok->publish ? answer.text() : std::string("not published");
+/// });
+/// @endcode
 #pragma once
 
 #include <optional>
@@ -19,6 +28,7 @@ namespace arcade_mcp {
 /// Uncaught in a tool, it becomes an error result carrying this message.
 class client_request_error : public std::runtime_error {
 public:
+    /// `code`: the JSON-RPC error code (see code()); `message`: what went wrong.
     client_request_error(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
     /// The client's JSON-RPC error code, or -32603 for local failures (capability, timeout, cancel).
     int code() const noexcept { return code_; }
@@ -43,15 +53,16 @@ struct elicitation_result {
     std::string action;  ///< "accept", "decline" or "cancel"
     json content;        ///< the submitted values when accepted; null otherwise
 
+    /// True when the user submitted the form (`action` is "accept").
     bool accepted() const noexcept { return action == "accept"; }
 };
 
 /// One question for the client, under a key the handler chooses (MCP 2026-07-28 shows the keys to
 /// the client in `inputRequests`; they must be unique within one ask).
 struct input_request {
-    std::string key;
+    std::string key;     ///< names the answer in ask_client's result
     std::string method;  ///< "elicitation/create", "sampling/createMessage" or "roots/list"
-    json params = json::object();
+    json params = json::object();  ///< the request's params
 
     /// A form elicitation (see tool_context::elicit).
     static input_request elicitation(std::string key, std::string message, json requested_schema) {
@@ -62,6 +73,7 @@ struct input_request {
     static input_request sampling(std::string key, json params) {
         return input_request{std::move(key), "sampling/createMessage", std::move(params)};
     }
+    /// A `roots/list` request (the client's root directories).
     static input_request roots(std::string key) { return input_request{std::move(key), "roots/list", json::object()}; }
 };
 

@@ -4,15 +4,17 @@
 /// a static `describe()` returning `arcade_mcp::fields(...)`.
 ///
 /// Example:
-///   struct search_args {
-///       std::string query;
-///       std::optional<int> limit;
-///       static auto describe() {
-///           return arcade_mcp::fields(
-///               arcade_mcp::field("query", &search_args::query, "What to look for").min_length(1),
-///               arcade_mcp::field("limit", &search_args::limit, "Most results").minimum(1).maximum(50));
-///       }
-///   };
+/// @code
+/// struct search_args {
+///     std::string query;
+///     std::optional<int> limit;
+///     static auto describe() {
+///         return arcade_mcp::fields(
+///             arcade_mcp::field("query", &search_args::query, "What to look for").min_length(1),
+///             arcade_mcp::field("limit", &search_args::limit, "Most results").minimum(1).maximum(50));
+///     }
+/// };
+/// @endcode
 ///
 /// Rules: a field is required unless its type is `std::optional<T>` or it has a `default_value`.
 /// Unknown members are rejected (`additionalProperties: false`). Constraints are checked after the
@@ -30,8 +32,10 @@
 
 namespace arcade_mcp {
 
+/// True for `std::optional<T>`: such a field is not required.
 template <class T>
 struct is_optional : std::false_type {};
+/// @copydoc is_optional
 template <class T>
 struct is_optional<std::optional<T>> : std::true_type {};
 
@@ -39,24 +43,31 @@ struct is_optional<std::optional<T>> : std::true_type {};
 template <class Struct, class Member>
 class field_descriptor {
 public:
+    /// Use field() instead, which deduces the types.
     field_descriptor(std::string_view name, Member Struct::*member, std::string_view description)
         : name_(name), member_(member), description_(description) {}
 
-    /// Smallest / largest allowed number (inclusive).
+    /// Smallest allowed number (inclusive; JSON Schema `minimum`).
     field_descriptor& minimum(double v) { minimum_ = v; return *this; }
+    /// Largest allowed number (inclusive; `maximum`).
     field_descriptor& maximum(double v) { maximum_ = v; return *this; }
-    /// Bounds on string length in characters (UTF-8 code points).
+    /// Shortest allowed string, in characters (UTF-8 code points; `minLength`).
     field_descriptor& min_length(std::size_t v) { min_length_ = v; return *this; }
+    /// Longest allowed string, in characters (`maxLength`).
     field_descriptor& max_length(std::size_t v) { max_length_ = v; return *this; }
-    /// Bounds on array length.
+    /// Fewest array items (`minItems`).
     field_descriptor& min_items(std::size_t v) { min_items_ = v; return *this; }
+    /// Most array items (`maxItems`).
     field_descriptor& max_items(std::size_t v) { max_items_ = v; return *this; }
     /// Value used when the member is absent; makes the field optional.
     field_descriptor& default_value(Member v) { default_ = std::move(v); return *this; }
 
+    /// The member's JSON name.
     const std::string& name() const noexcept { return name_; }
+    /// Listed in the schema's `required`: not a `std::optional` and no default_value.
     bool required() const noexcept { return !is_optional<Member>::value && !default_.has_value(); }
 
+    /// The member's property schema: its type's schema plus description, constraints and default.
     json schema() const {
         json s = value_codec<Member>::schema();
         if (!description_.empty()) s["description"] = description_;
@@ -88,6 +99,7 @@ public:
         return check_constraints(*j, path, err);
     }
 
+    /// Writes the member of `in` into the object `out` under name(); an empty optional is left out.
     void encode(const Struct& in, json& out) const {
         json v = value_codec<Member>::encode(in.*member_);
         if (!v.is_null()) out[name_] = std::move(v);
@@ -142,16 +154,21 @@ concept described = requires { T::describe(); } && std::is_default_constructible
 
 /// The argument type of a tool that takes no arguments.
 struct no_arguments {
+    /// No fields: an object schema without properties; any member is refused.
     static std::tuple<> describe() { return {}; }
 };
 
+/// Described structs (with a static `describe()`): an object schema with one property per field,
+/// `required` and `additionalProperties: false`.
 template <described T>
 struct value_codec<T> {
+    /// `T::describe()`, evaluated once.
     static const auto& descriptors() {
         static const auto d = T::describe();
         return d;
     }
 
+    /// The object schema.
     static json schema() {
         json properties = json::object();
         json required = json::array();
@@ -163,6 +180,7 @@ struct value_codec<T> {
         return s;
     }
 
+    /// Decodes each field (defaults for absent ones), then refuses unknown members.
     static bool decode(const json& j, T& out, const std::string& path, decode_error& err) {
         if (!j.is_object())
             return codec::fail(err, path,
@@ -187,6 +205,7 @@ struct value_codec<T> {
         return true;
     }
 
+    /// An object with every field (empty optionals left out).
     static json encode(const T& v) {
         json out = json::object();
         std::apply([&](const auto&... f) { (f.encode(v, out), ...); }, descriptors());

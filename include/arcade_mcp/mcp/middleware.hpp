@@ -15,14 +15,16 @@
 /// concurrently for concurrent requests: make them thread-safe.
 ///
 /// Example:
-///   struct audit final : arcade_mcp::middleware {
-///       std::optional<arcade_mcp::tool_error> before_tool_call(const arcade_mcp::tool_call_info& call) override {
-///           if (call.tool == "Bank.Transfer" && call.context.user_id().empty())
-///               return arcade_mcp::tool_error::context_required("Sign in first", "Ask the user to sign in.");
-///           return std::nullopt;
-///       }
-///   };
-///   srv.use(std::make_shared<audit>());
+/// @code
+/// struct audit final : arcade_mcp::middleware {
+///     std::optional<arcade_mcp::tool_error> before_tool_call(const arcade_mcp::tool_call_info& call) override {
+///         if (call.tool == "Bank.Transfer" && call.context.user_id().empty())
+///             return arcade_mcp::tool_error::context_required("Sign in first", "Ask the user to sign in.");
+///         return std::nullopt;
+///     }
+/// };
+/// srv.use(std::make_shared<audit>());
+/// @endcode
 #pragma once
 
 #include <chrono>
@@ -49,7 +51,7 @@ struct request_info {
 /// A JSON-RPC error a `before_request` hook answers instead of the method.
 struct request_refusal {
     int code = -32600;  ///< e.g. -32600 (invalid request), -32001 (application-defined)
-    std::string message;
+    std::string message;  ///< the error's message, seen by the client
 };
 
 /// How a request ended.
@@ -78,21 +80,26 @@ enum class tool_call_status {
     input_required, ///< 2026-07-28: the tool asked the client for input; the client retries the call
 };
 
+/// How a tool call ended, for after_tool_call.
 struct tool_call_result {
-    tool_call_status status = tool_call_status::ok;
+    tool_call_status status = tool_call_status::ok;  ///< the outcome
     const tool_error* error = nullptr;   ///< the error sent, for every status but ok and bad_arguments
     std::chrono::microseconds duration;  ///< the handler's run time (hooks excluded)
     bool stopped = false;                ///< the stop token was signalled (time limit, cancel, shutdown)
 };
 
+/// Base of a middleware: override the hooks you need (each default does nothing and refuses
+/// nothing), register it with server::use. Hooks run concurrently: make them thread-safe.
 class middleware {
 public:
     virtual ~middleware() = default;
     /// Before a request is routed; return a refusal to answer it with that error instead.
     virtual std::optional<request_refusal> before_request(const request_info& /*request*/) { return std::nullopt; }
+    /// After a request was answered (or dropped); runs even when this middleware refused it.
     virtual void after_request(const request_info& /*request*/, const request_result& /*result*/) {}
     /// Before a tool runs; return an error to refuse the call (the tool does not run).
     virtual std::optional<tool_error> before_tool_call(const tool_call_info& /*call*/) { return std::nullopt; }
+    /// After a tool call ended, with its outcome and the handler's run time.
     virtual void after_tool_call(const tool_call_info& /*call*/, const tool_call_result& /*result*/) {}
 };
 

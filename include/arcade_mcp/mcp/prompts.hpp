@@ -5,12 +5,19 @@
 /// the decoded struct and returns messages with any content (text, image, audio, resources).
 ///
 /// Example:
-///   struct review_args { std::string code; std::optional<std::string> focus;
-///       static auto describe() { return fields(field("code", &review_args::code, "Code to review"),
-///                                              field("focus", &review_args::focus, "What to look at")); } };
-///   srv.add_prompt<review_args>("code_review", "Review a piece of code", [](tool_context&, const review_args& a) {
-///       return prompt_result{{}, {prompt_message::user(content_block::text("Review:\n" + a.code))}};
-///   });
+/// @code
+/// struct review_args {
+///     std::string code;
+///     std::optional<std::string> focus;
+///     static auto describe() {
+///         return fields(field("code", &review_args::code, "Code to review"),
+///                       field("focus", &review_args::focus, "What to look at"));
+///     }
+/// };
+/// srv.add_prompt<review_args>("code_review", "Review a piece of code", [](tool_context&, const review_args& a) {
+///     return prompt_result{{}, {prompt_message::user(content_block::text("Review:\n" + a.code))}};
+/// });
+/// @endcode
 #pragma once
 
 #include <functional>
@@ -29,35 +36,42 @@
 
 namespace arcade_mcp {
 
+/// One argument of a prompt, as prompts/list shows it.
 struct prompt_argument {
-    std::string name;
-    std::optional<std::string> description;
-    bool required = false;
+    std::string name;                        ///< the argument's name (the field's JSON name)
+    std::optional<std::string> description;  ///< the field's description
+    bool required = false;                   ///< false for `std::optional<std::string>` fields
 };
 
+/// One message of a filled prompt.
 struct prompt_message {
     std::string role;  ///< "user" or "assistant"
-    content_block content;
+    content_block content;  ///< any content: text, image, audio, an embedded resource
 
+    /// A message from the user.
     static prompt_message user(content_block c) { return prompt_message{"user", std::move(c)}; }
+    /// A message from the assistant.
     static prompt_message assistant(content_block c) { return prompt_message{"assistant", std::move(c)}; }
 };
 
+/// What a prompt handler returns (`GetPromptResult`).
 struct prompt_result {
-    std::optional<std::string> description;
-    std::vector<prompt_message> messages;
+    std::optional<std::string> description;  ///< of this filled prompt, if wanted
+    std::vector<prompt_message> messages;     ///< the conversation to start with
 };
 
 /// A prompt, type-erased: `get` receives the client's arguments as JSON (an object of strings)
 /// and returns messages, a tool_error, or a decode_error for bad arguments.
 struct prompt_spec {
-    std::string name;
-    std::optional<std::string> title;
-    std::string description;
-    std::vector<prompt_argument> arguments;
+    std::string name;                        ///< unique among the server's prompts
+    std::optional<std::string> title;        ///< display name (2025-06-18+)
+    std::string description;                 ///< what the prompt is for
+    std::vector<prompt_argument> arguments;  ///< listed in prompts/list
+    /// Fills the prompt (make_prompt builds it); runs on the worker pool and may block.
     std::function<std::variant<prompt_result, tool_error, decode_error>(tool_context&, const json& arguments)> get;
     std::map<std::string, completer> completers;  ///< by argument name
 
+    /// Sets `title`.
     prompt_spec& with_title(std::string t) { title = std::move(t); return *this; }
     /// Suggests values for an argument in completion/complete.
     prompt_spec& complete(std::string argument, completer c) {

@@ -4,12 +4,14 @@
 /// thread-safe, and connected clients get `notifications/{tools,resources,prompts}/list_changed`
 /// when a list changes at run time (configure a spec fully before adding it at run time).
 /// `notify_resource_updated` tells subscribed clients a resource changed. Serving is done by
-/// `arcade_mcp::run` (run.hpp) or directly by the transports (transport/*.hpp).
+/// `arcade_mcp::run` (run.hpp) or by an `arcade_mcp::http_service` (http_service.hpp).
 ///
 /// Example:
-///   arcade_mcp::server srv({.name = "arcade-eval-ref", .version = "1.0.0", .toolkit = "ArcadeEvalRef"});
-///   srv.add_tool<echo_args>("echo", "Echo the message back.", echo);
-///   return arcade_mcp::run(srv, argc, argv);
+/// @code
+/// arcade_mcp::server srv({.name = "arcade-eval-ref", .version = "1.0.0", .toolkit = "ArcadeEvalRef"});
+/// srv.add_tool<echo_args>("echo", "Echo the message back.", echo);
+/// return arcade_mcp::run(srv, argc, argv);
+/// @endcode
 #pragma once
 
 #include <atomic>
@@ -29,6 +31,7 @@
 
 namespace arcade_mcp {
 
+/// A server's identity and server-wide settings, fixed at construction.
 struct server_info {
     std::string name = "ArcadeMCP";      ///< serverInfo.name; letters, digits, '_' and '-'
     std::string version = "0.1.0";       ///< semver; "v1", "1" and "1.2" are normalized to x.y.z
@@ -38,33 +41,41 @@ struct server_info {
     /// in PascalCase, MCP name `Toolkit_Tool`, also callable as `Toolkit.Tool`. When empty, tool
     /// names are used verbatim.
     std::string toolkit;
-    std::string toolkit_description;
+    std::string toolkit_description;     ///< the toolkit's description (Arcade worker routes)
     std::size_t page_size = 100;         ///< items per page of tools/list, resources/list, ...
     /// Declare the resources / prompts capability even while none is registered, for servers that
     /// add them at run time (clients hear `list_changed` only for capabilities declared to them).
     bool advertise_resources = false;
-    bool advertise_prompts = false;
+    bool advertise_prompts = false;  ///< as advertise_resources, for prompts
     /// 2026-07-28 caching hints: tools/list, prompts/list, resources/list and
     /// resources/templates/list (public lists, 5 minutes), server/discover (1 hour), and
     /// resources/read unless the resource sets its own (private, not reused).
     cache_hint list_cache = cache_hint::shared(std::chrono::minutes(5));
-    cache_hint discover_cache = cache_hint::shared(std::chrono::hours(1));
-    cache_hint read_cache = cache_hint::none();
+    cache_hint discover_cache = cache_hint::shared(std::chrono::hours(1));  ///< of server/discover
+    cache_hint read_cache = cache_hint::none();  ///< of resources/read, unless the resource sets one
 };
 
 /// Which list changed (notify_list_changed).
-enum class list_kind { tools, resources, prompts };
+enum class list_kind {
+    tools,      ///< notifications/tools/list_changed
+    resources,  ///< notifications/resources/list_changed
+    prompts     ///< notifications/prompts/list_changed
+};
 
 namespace detail {
 class server_observer;  // the serving code's view of a server (src/mcp/server_access.hpp)
 struct server_access;
 }  // namespace detail
 
+/// What one MCP server offers: its tools, resources, resource templates and prompts, plus the
+/// middleware and lifespan hooks around them. Serve it with run() or an http_service; it must
+/// outlive the serving.
 class server {
 public:
     /// Throws std::invalid_argument when the name, version or toolkit is invalid.
     explicit server(server_info info);
 
+    /// The settings it was built with (version normalized).
     const server_info& info() const noexcept { return info_; }
 
     /// Registers a typed tool (see tool.hpp); returns it for further settings (title, annotations).
@@ -73,6 +84,7 @@ public:
     tool_spec& add_tool(std::string name, std::string description, Handler handler) {
         return add_tool(make_tool<Args>(std::move(name), std::move(description), std::move(handler)));
     }
+    /// Registers a tool built by make_tool, make_raw_tool or by hand. Throws as above.
     tool_spec& add_tool(tool_spec spec);
     /// Removes a tool by the name it was registered with; false when there is none. Calls already
     /// running finish normally.
@@ -81,6 +93,7 @@ public:
     /// Registers a resource (a fixed URI). Throws std::invalid_argument on a duplicate or empty URI
     /// or name, or a missing reader.
     resource_spec& add_resource(resource_spec spec);
+    /// Shorthand for add_resource({info, reader}) without a cache hint.
     resource_spec& add_resource(resource_info info, resource_reader reader) {
         return add_resource(resource_spec{std::move(info), std::move(reader), std::nullopt});
     }
@@ -91,7 +104,7 @@ public:
     bool remove_resource(std::string_view uri);
     /// Tells the sessions subscribed to `uri` that it changed (`notifications/resources/updated`).
     void notify_resource_updated(const std::string& uri);
-    /// Tells clients a list may have changed without a change here (e.g. what a tool can reach
+    /// Tells clients a list may have changed without a change here (say, what a tool can reach
     /// changed outside the server): `notifications/{tools,resources,prompts}/list_changed`.
     void notify_list_changed(list_kind kind) { changed(kind); }
 
@@ -100,13 +113,18 @@ public:
     prompt_spec& add_prompt(std::string name, std::string description, Handler handler) {
         return add_prompt(make_prompt<Args>(std::move(name), std::move(description), std::move(handler)));
     }
+    /// Registers a prompt built by make_prompt or by hand. Throws as above.
     prompt_spec& add_prompt(prompt_spec spec);
+    /// Removes a prompt by name; false when there is none.
     bool remove_prompt(std::string_view name);
 
-    /// Snapshots, in registration order; the specs stay valid while the snapshot is held.
+    /// The tools, in registration order; the specs stay valid while the snapshot is held.
     std::vector<std::shared_ptr<const tool_spec>> tools() const;
+    /// The resources (fixed URIs), as tools() does.
     std::vector<std::shared_ptr<const resource_spec>> resources() const;
+    /// The resource templates, as tools() does.
     std::vector<std::shared_ptr<const resource_template_spec>> resource_templates() const;
+    /// The prompts, as tools() does.
     std::vector<std::shared_ptr<const prompt_spec>> prompts() const;
 
     /// Adds middleware around every request and tool call (see middleware.hpp), after those
@@ -117,7 +135,13 @@ public:
     /// serving does not start (`run` logs it and returns 1). `before_stop` hooks run in reverse
     /// order once serving ends, after the last call was answered or stopped, before `run`
     /// returns; a throwing one is logged and the others still run. Only before serving.
+    ///
+    /// @code
+    /// srv.on_start([&] { pool.open(); });      // before the first request
+    /// srv.before_stop([&] { pool.close(); });  // after the last call, in reverse order
+    /// @endcode
     void on_start(std::function<void()> hook);
+    /// Adds a hook run once serving ends (see on_start).
     void before_stop(std::function<void()> hook);
     /// The middleware, in registration order (fixed once served).
     const std::vector<std::shared_ptr<middleware>>& middlewares() const noexcept { return middleware_; }

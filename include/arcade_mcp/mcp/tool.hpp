@@ -5,8 +5,10 @@
 ///
 /// Handler forms (R is any type with a value_codec, e.g. std::string, std::int64_t, a described
 /// struct, or `tool_content` for rich content blocks used verbatim):
-///   R handler(tool_context&, const Args&)          result<R> handler(tool_context&, const Args&)
-///   R handler(const Args&)                         result<R> handler(const Args&)
+/// @code
+/// R handler(tool_context&, const Args&)          result<R> handler(tool_context&, const Args&)
+/// R handler(const Args&)                         result<R> handler(const Args&)
+/// @endcode
 /// A handler that throws `tool_exception` reports its `tool_error`; any other exception becomes a
 /// TOOL_RUNTIME_FATAL error whose text names no internals. Handlers may block: they run on the
 /// worker pool, under the tool's time limit and concurrency limit, with the middleware's tool
@@ -67,21 +69,36 @@ protected:
 
 /// MCP tasks (a call answers at once with a handle and runs on; the client polls it): whether a
 /// call of a tool may run as one when the client asks or supports it, must, or never does.
-enum class task_support { forbidden, optional, required };
+enum class task_support {
+    forbidden,  ///< never a task (the default)
+    optional,   ///< a task when the client asks (2025-11-25) or supports tasks (2026-07-28)
+    required    ///< always a task; calls that cannot run as one are refused
+};
 
 /// When a call of a task-capable tool becomes a task: before its handler runs (the usual case), or
-/// only when the handler calls `tool_context::start_task()`, e.g. after gathering input from the
+/// only when the handler calls `tool_context::start_task()`, for example after gathering input from the
 /// client in the multi-round requests of 2026-07-28.
-enum class task_start { before_handler, by_handler };
+enum class task_start {
+    before_handler,  ///< the call is a task before the handler starts
+    by_handler       ///< the handler decides, with tool_context::start_task()
+};
 
+/// A registered tool: what tools/list shows and how a call runs. Built by make_tool (usually
+/// through server::add_tool) and refined with the chainable setters:
+/// @code
+/// srv.add_tool<export_args>("export_table", "Exports a table to CSV", export_table)
+///     .with_timeout(std::chrono::minutes(30))
+///     .with_max_concurrency(2)
+///     .with_task_support(task_support::optional);
+/// @endcode
 struct tool_spec {
     std::string name;                 ///< author's name, e.g. "add" (Arcade naming makes it "Add")
     std::string description;          ///< required by clients; shown to the model
     std::optional<std::string> title;  ///< display name; defaults to the PascalCase name
     std::optional<std::string> output_description;  ///< what the result means (Arcade output.description)
     std::optional<std::string> deprecation_message;  ///< set: the tool is deprecated
-    tool_requirements requirements;
-    tool_metadata metadata;
+    tool_requirements requirements;   ///< secrets, metadata keys and OAuth2 it needs (requires_*)
+    tool_metadata metadata;           ///< behaviour, service domains, extras (with_*)
     std::vector<std::string> non_inferrable;  ///< parameters the model must not guess (Arcade `inferrable: false`)
     json input_schema;                 ///< object schema of the arguments
     std::optional<json> output_schema;  ///< object schema of structuredContent, when typed
@@ -102,12 +119,14 @@ struct tool_spec {
     std::vector<std::string> required_scopes;
     /// Whether calls run as MCP tasks (docs/tasks.md), and when a call becomes one.
     task_support tasks = task_support::forbidden;
-    task_start task_begins = task_start::before_handler;
+    task_start task_begins = task_start::before_handler;  ///< when a task-capable call becomes a task
     /// Decodes `arguments`, runs the handler and reports to the output (make_tool builds it). An
     /// exception it throws is the call's outcome too (tool_exception: its error; else fatal).
     std::function<void(tool_context&, const json& arguments, tool_output&)> invoke;
 
+    /// Sets `title`.
     tool_spec& with_title(std::string t) { title = std::move(t); return *this; }
+    /// Sets `timeout`, this tool's time limit per call.
     tool_spec& with_timeout(std::chrono::milliseconds limit) { timeout = limit; return *this; }
     /// See `runs_inline`: only for handlers that return at once without blocking.
     tool_spec& non_blocking() { runs_inline = true; return *this; }
@@ -125,17 +144,21 @@ struct tool_spec {
         required_scopes = std::move(scopes);
         return *this;
     }
+    /// Sets `output_description`.
     tool_spec& with_output_description(std::string d) { output_description = std::move(d); return *this; }
     /// Behaviour hints: MCP annotations and Arcade metadata.behavior.
     tool_spec& with_behavior(tool_behavior b) { metadata.behavior = std::move(b); return *this; }
+    /// Sets the service domains of `metadata` (e.g. "email").
     tool_spec& with_service_domains(std::vector<std::string> d) {
         metadata.service_domains = std::move(d);
         return *this;
     }
+    /// Sets the author extras of `metadata` (a JSON object).
     tool_spec& with_extras(json extras) { metadata.extras = std::move(extras); return *this; }
     /// The tool reads this secret through `tool_context::secret` (worker: from the engine; MCP:
     /// from the environment). Reserved names (ARCADE_WORKER_SECRET, ARCADE_API_KEY) are refused.
     tool_spec& requires_secret(std::string key) { requirements.secrets.push_back(std::move(key)); return *this; }
+    /// The tool reads this metadata key through `tool_context::metadata` (worker mode).
     tool_spec& requires_metadata(std::string key) {
         requirements.metadata_keys.push_back(std::move(key));
         return *this;
@@ -145,6 +168,8 @@ struct tool_spec {
         requirements.oauth2 = oauth2_requirement{std::move(provider_id), std::nullopt, std::move(scopes)};
         return *this;
     }
+    /// Marks the tool deprecated: `message` goes in Arcade's deprecation_message and prefixes the
+    /// MCP description with `[DEPRECATED: ...]`.
     tool_spec& deprecated(std::string message) { deprecation_message = std::move(message); return *this; }
     /// The engine must not let the model infer this parameter (it asks the user instead).
     /// Throws std::invalid_argument when the tool has no such parameter.
@@ -156,7 +181,8 @@ struct tool_spec {
     }
 };
 
-/// Builds a tool from a described argument struct and a handler.
+/// Builds a tool from a described argument struct and a handler (see the handler forms above);
+/// server::add_tool<Args> calls it. A handler of another shape is a compile error.
 template <described Args, class Handler>
 tool_spec make_tool(std::string name, std::string description, Handler handler) {
     constexpr bool takes_context = std::is_invocable_v<Handler&, tool_context&, const Args&>;
@@ -196,9 +222,19 @@ tool_spec make_tool(std::string name, std::string description, Handler handler) 
     return spec;
 }
 
-/// A tool whose input schema is given verbatim (any JSON Schema, e.g. 2020-12 with `$defs` and
-/// `$ref`) and whose handler receives the raw arguments object. The handler checks them itself.
+/// The handler of make_raw_tool: the raw arguments object in, content blocks or a tool_error out.
 using raw_tool_handler = std::function<result<tool_content>(tool_context&, const json& arguments)>;
+/// A tool whose input schema is given verbatim (any JSON Schema, such as 2020-12 with `$defs` and
+/// `$ref`) and whose handler receives the raw arguments object. The handler checks them itself.
+/// @code
+/// srv.add_tool(make_raw_tool("sum", "Adds numbers.",
+///     {{"type", "object"}, {"properties", {{"xs", {{"type", "array"}, {"items", {{"type", "number"}}}}}}}},
+///     [](tool_context&, const json& args) -> result<tool_content> {
+///         double s = 0;
+///         for (const auto& x : args.value("xs", json::array())) s += x.is_number() ? x.get<double>() : 0;
+///         return tool_content{content_block::text(std::to_string(s))};
+///     }));
+/// @endcode
 tool_spec make_raw_tool(std::string name, std::string description, json input_schema, raw_tool_handler handler);
 
 }  // namespace arcade_mcp

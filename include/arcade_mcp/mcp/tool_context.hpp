@@ -5,6 +5,19 @@
 /// that travel with the request. One context per call; valid only during the call.
 /// Safe to use from the handler's thread. Secrets of the server (the worker secret, API keys)
 /// are never reachable from here.
+///
+/// Example (a long handler that reports progress and stops when cancelled):
+/// @code
+/// srv.add_tool<scan_args>("scan", "Scans the pages", [](tool_context& ctx, const scan_args& in) -> result<int> {
+///     ctx.log(mcp_log_level::info, "scan started for " + std::string(ctx.user_id()));
+///     for (int page = 0; page < in.pages; ++page) {
+///         if (ctx.stop_token().stop_requested()) return tool_error::retry("Cancelled");
+///         scan_page(page);
+///         ctx.report_progress(page + 1, in.pages);
+///     }
+///     return in.pages;
+/// });
+/// @endcode
 #pragma once
 
 #include <chrono>
@@ -28,12 +41,23 @@ namespace arcade_mcp {
 struct trace_context {
     std::string traceparent;  ///< e.g. "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
     std::string tracestate;   ///< vendors' entries, as received; often empty
-    bool empty() const noexcept { return traceparent.empty(); }
+    bool empty() const noexcept { return traceparent.empty(); }  ///< no trace context
 };
 
 /// MCP log levels (RFC 5424 order).
-enum class mcp_log_level { debug, info, notice, warning, error, critical, alert, emergency };
+enum class mcp_log_level {
+    debug,     ///< "debug"
+    info,      ///< "info"
+    notice,    ///< "notice"
+    warning,   ///< "warning"
+    error,     ///< "error"
+    critical,  ///< "critical"
+    alert,     ///< "alert"
+    emergency  ///< "emergency"
+};
 
+/// The running call's view of its caller and of the client; see the file's description. The
+/// library implements it for each transport; tests may implement it too.
 class tool_context {
 public:
     virtual ~tool_context() = default;
@@ -97,6 +121,8 @@ public:
     /// it travels signed (not encrypted) with the request. Earlier revisions: a real request to the
     /// client, one run, and no request state (std::nullopt).
     virtual std::optional<json> request_state() const { return std::nullopt; }
+    /// Sets the state the next run of this request gets from request_state() (2026-07-28 only;
+    /// ignored in earlier revisions).
     virtual void set_request_state(json state) { (void)state; }
 
     /// `sampling/createMessage`: asks the client's model. `params` is CreateMessageRequest.params
@@ -120,7 +146,7 @@ public:
         return out;
     }
 
-    /// MCP tasks (tool_spec::with_task_support): true while this call runs as a task, i.e. the
+    /// MCP tasks (tool_spec::with_task_support): true while this call runs as a task: the
     /// client already holds its handle and polls it. Questions to the client then wait for the
     /// answers (the task shows `input_required`) in both eras, and progress and log notifications
     /// are not delivered.

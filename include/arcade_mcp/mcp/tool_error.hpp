@@ -3,8 +3,12 @@
 /// `isError: true` tool result on MCP, never a JSON-RPC error, and carry Arcade's error kind
 /// vocabulary so the worker protocol can report the same failure.
 ///
-/// Example:
-///   if (overflow) return tool_error::fatal("the sum does not fit in a 64-bit integer");
+/// Example (an upstream HTTP API's status mapped to Arcade's kinds):
+/// @code
+/// if (overflow) return tool_error::fatal("the sum does not fit in a 64-bit integer");
+/// if (status == 429) return tool_error::retry("Rate limited", std::nullopt, 30000);  // retry in 30 s
+/// if (status >= 400) return tool_error::upstream(status, "The weather service said: " + body);
+/// @endcode
 #pragma once
 
 #include <cstdint>
@@ -19,17 +23,17 @@ namespace arcade_mcp {
 
 /// Arcade's error kinds (arcade_core/errors.py), upper-case on the wire.
 enum class error_kind {
-    tool_runtime_bad_input_value,
-    tool_runtime_bad_output_value,
-    tool_runtime_retry,
-    tool_runtime_context_required,
-    tool_runtime_fatal,
-    upstream_runtime_bad_request,
-    upstream_runtime_auth_error,
-    upstream_runtime_not_found,
-    upstream_runtime_rate_limit,
-    upstream_runtime_server_error,
-    upstream_runtime_unmapped,
+    tool_runtime_bad_input_value,   ///< the arguments did not fit the tool's parameters
+    tool_runtime_bad_output_value,  ///< the tool returned an invalid value (Arcade kind; the library does not raise it)
+    tool_runtime_retry,             ///< try again (tool_error::retry)
+    tool_runtime_context_required,  ///< more context needed first (tool_error::context_required)
+    tool_runtime_fatal,             ///< unrecoverable (tool_error::fatal, uncaught exceptions)
+    upstream_runtime_bad_request,   ///< another upstream 4xx
+    upstream_runtime_auth_error,    ///< upstream 401 / 403
+    upstream_runtime_not_found,     ///< upstream 404
+    upstream_runtime_rate_limit,    ///< upstream 429 (retryable)
+    upstream_runtime_server_error,  ///< upstream 5xx (retryable)
+    upstream_runtime_unmapped,      ///< an upstream status below 400
 };
 
 /// Wire name of a kind, e.g. "TOOL_RUNTIME_FATAL".
@@ -37,13 +41,13 @@ std::string_view to_string(error_kind kind) noexcept;
 
 /// A failed tool call as the model and the engine see it.
 struct tool_error {
-    error_kind kind = error_kind::tool_runtime_fatal;
+    error_kind kind = error_kind::tool_runtime_fatal;  ///< Arcade's kind, upper-case on the wire
     std::string message;                       ///< shown to the model
     std::string error_class = "ToolExecutionError";  ///< Arcade's Python class name in the text prefix
-    bool can_retry = false;
-    std::optional<int> status_code;
-    std::optional<std::string> additional_prompt_content;
-    std::optional<std::int64_t> retry_after_ms;
+    bool can_retry = false;                    ///< the model may call again
+    std::optional<int> status_code;            ///< an HTTP status (e.g. the upstream's)
+    std::optional<std::string> additional_prompt_content;  ///< extra instructions for the model
+    std::optional<std::int64_t> retry_after_ms;  ///< how long to wait before retrying
 
     /// A generic failure (`ToolExecutionError`).
     static tool_error execution(std::string message);
@@ -61,7 +65,9 @@ struct tool_error {
 /// Throwing this from a handler is the same as returning the error it holds.
 class tool_exception : public std::runtime_error {
 public:
+    /// Wraps `e`; what() is its message.
     explicit tool_exception(tool_error e) : std::runtime_error(e.message), error_(std::move(e)) {}
+    /// The error the call reports.
     const tool_error& error() const noexcept { return error_; }
 
 private:
@@ -74,9 +80,12 @@ private:
 /// has no JSON-RPC errors, it becomes a fatal tool error.
 class protocol_error : public std::runtime_error {
 public:
+    /// `code`: a JSON-RPC error code (e.g. -32602); `data`: the error's `data`, omitted when null.
     protocol_error(int code, const std::string& message, json data = nullptr)
         : std::runtime_error(message), code_(code), data_(std::move(data)) {}
+    /// The JSON-RPC error code.
     int code() const noexcept { return code_; }
+    /// The error's `data` (null: none).
     const json& data() const noexcept { return data_; }
 
 private:

@@ -26,13 +26,33 @@ struct decode_error {
     std::string message;  ///< e.g. "expected integer, got string"
 };
 
-/// Specialize for an enum to make it a tool argument or result:
-///   template <> struct arcade_mcp::enum_names<color> {
-///       static constexpr std::pair<color, std::string_view> values[] = {{color::red, "red"}, ...};
-///   };
+/// Specialize for an enum to make it a tool argument or result (a JSON string, one of the names):
+/// @code
+/// enum class color { red, green };
+/// template <> struct arcade_mcp::enum_names<color> {
+///     static constexpr std::pair<color, std::string_view> values[] = {{color::red, "red"}, {color::green, "green"}};
+/// };
+/// @endcode
 template <class E>
 struct enum_names;
 
+/// How `T` maps to JSON Schema and JSON. A specialization has three static members:
+/// `json schema()`, `bool decode(const json& j, T& out, const std::string& path, decode_error& err)`
+/// (on failure records the problem with codec::fail, at `path`, and returns false) and
+/// `json encode(const T& v)`. Specialize it to make a type of your own an argument or result type.
+///
+/// @code
+/// struct point { double x = 0, y = 0; };  // as "x,y"
+/// template <> struct arcade_mcp::value_codec<point> {
+///     static json schema() { return {{"type", "string"}, {"pattern", "^-?[0-9.]+,-?[0-9.]+$"}}; }
+///     static bool decode(const json& j, point& out, const std::string& path, decode_error& err) {
+///         if (!j.is_string() || std::sscanf(j.get_ref<const std::string&>().c_str(), "%lf,%lf", &out.x, &out.y) != 2)
+///             return codec::fail(err, path, "expected \"x,y\"");
+///         return true;
+///     }
+///     static json encode(const point& p) { return std::to_string(p.x) + "," + std::to_string(p.y); }
+/// };
+/// @endcode
 template <class T, class Enable = void>
 struct value_codec;  // no definition: an unsupported type is a compile error naming value_codec<T>
 
@@ -56,14 +76,17 @@ inline bool fail(decode_error& err, std::string path, std::string message) {
     return false;
 }
 
+/// True when enum_names<T> is specialized.
 template <class T>
 concept has_enum_names = requires { enum_names<T>::values; };
 
 }  // namespace codec
 
+/// Strings: `{"type": "string"}`.
 template <>
 struct value_codec<std::string> {
-    static json schema() { return {{"type", "string"}}; }
+    static json schema() { return {{"type", "string"}}; }  ///< `{"type": "string"}`
+    /// Accepts a JSON string only.
     static bool decode(const json& j, std::string& out, const std::string& path, decode_error& err) {
         if (!j.is_string())
             return codec::fail(err, path,
@@ -71,12 +94,14 @@ struct value_codec<std::string> {
         out = j.get<std::string>();
         return true;
     }
-    static json encode(const std::string& v) { return v; }
+    static json encode(const std::string& v) { return v; }  ///< the string
 };
 
+/// Booleans: `{"type": "boolean"}`.
 template <>
 struct value_codec<bool> {
-    static json schema() { return {{"type", "boolean"}}; }
+    static json schema() { return {{"type", "boolean"}}; }  ///< `{"type": "boolean"}`
+    /// Accepts true or false only (not 0/1, not "true").
     static bool decode(const json& j, bool& out, const std::string& path, decode_error& err) {
         if (!j.is_boolean())
             return codec::fail(err, path,
@@ -84,13 +109,15 @@ struct value_codec<bool> {
         out = j.get<bool>();
         return true;
     }
-    static json encode(bool v) { return v; }
+    static json encode(bool v) { return v; }  ///< true or false
 };
 
+/// Every integer type but bool: `{"type": "integer"}`, range-checked against T.
 template <std::integral T>
     requires(!std::same_as<T, bool>)
 struct value_codec<T> {
-    static json schema() { return {{"type", "integer"}}; }
+    static json schema() { return {{"type", "integer"}}; }  ///< `{"type": "integer"}`
+    /// Accepts integers within T's range, and numbers such as 5.0 that are whole and in range.
     static bool decode(const json& j, T& out, const std::string& path, decode_error& err) {
         constexpr auto lo = std::numeric_limits<T>::min();
         constexpr auto hi = std::numeric_limits<T>::max();
@@ -126,12 +153,14 @@ struct value_codec<T> {
         }
         return codec::fail(err, path, std::string("expected integer, got ") + std::string(codec::json_type_name(j)));
     }
-    static json encode(T v) { return v; }
+    static json encode(T v) { return v; }  ///< a JSON integer
 };
 
+/// float, double, long double: `{"type": "number"}`.
 template <std::floating_point T>
 struct value_codec<T> {
-    static json schema() { return {{"type", "number"}}; }
+    static json schema() { return {{"type", "number"}}; }  ///< `{"type": "number"}`
+    /// Accepts any JSON number.
     static bool decode(const json& j, T& out, const std::string& path, decode_error& err) {
         if (!j.is_number())
             return codec::fail(err, path,
@@ -139,17 +168,20 @@ struct value_codec<T> {
         out = static_cast<T>(j.get<double>());
         return true;
     }
-    static json encode(T v) { return v; }
+    static json encode(T v) { return v; }  ///< a JSON number
 };
 
+/// Enums with enum_names: `{"type": "string", "enum": [names]}`.
 template <class E>
     requires(std::is_enum_v<E> && codec::has_enum_names<E>)
 struct value_codec<E> {
+    /// A string schema listing the names, in enum_names order.
     static json schema() {
         json names = json::array();
         for (const auto& [value, name] : enum_names<E>::values) names.push_back(name);
         return {{"type", "string"}, {"enum", std::move(names)}};
     }
+    /// Accepts one of the names.
     static bool decode(const json& j, E& out, const std::string& path, decode_error& err) {
         if (j.is_string()) {
             const auto& s = j.get_ref<const std::string&>();
@@ -162,6 +194,7 @@ struct value_codec<E> {
         }
         return codec::fail(err, path, "expected one of " + schema()["enum"].dump());
     }
+    /// The value's name; null for a value enum_names does not list.
     static json encode(E v) {
         for (const auto& [value, name] : enum_names<E>::values)
             if (value == v) return std::string(name);
@@ -169,9 +202,12 @@ struct value_codec<E> {
     }
 };
 
+/// `std::optional<T>`: T's schema; absent or null decode to an empty optional. As a described
+/// struct's field it is not required.
 template <class T>
 struct value_codec<std::optional<T>> {
-    static json schema() { return value_codec<T>::schema(); }
+    static json schema() { return value_codec<T>::schema(); }  ///< T's schema
+    /// null: empty; anything else as T.
     static bool decode(const json& j, std::optional<T>& out, const std::string& path, decode_error& err) {
         if (j.is_null()) {
             out.reset();
@@ -182,12 +218,16 @@ struct value_codec<std::optional<T>> {
         out = std::move(v);
         return true;
     }
+    /// null when empty (a described struct leaves the member out).
     static json encode(const std::optional<T>& v) { return v ? value_codec<T>::encode(*v) : json(nullptr); }
 };
 
+/// `std::vector<T>`: `{"type": "array", "items": T's schema}`.
 template <class T>
 struct value_codec<std::vector<T>> {
+    /// An array schema whose `items` is T's schema.
     static json schema() { return {{"type", "array"}, {"items", value_codec<T>::schema()}}; }
+    /// Accepts an array; each item decodes as T, errors at `path/<index>`.
     static bool decode(const json& j, std::vector<T>& out, const std::string& path, decode_error& err) {
         if (!j.is_array())
             return codec::fail(err, path,
@@ -201,6 +241,7 @@ struct value_codec<std::vector<T>> {
         }
         return true;
     }
+    /// An array of the encoded items.
     static json encode(const std::vector<T>& v) {
         json out = json::array();
         for (const auto& item : v) out.push_back(value_codec<T>::encode(item));
@@ -211,12 +252,13 @@ struct value_codec<std::vector<T>> {
 /// Free-form JSON: any value is accepted and returned as is.
 template <>
 struct value_codec<json> {
-    static json schema() { return json::object(); }
+    static json schema() { return json::object(); }  ///< `{}`: any value
+    /// Copies the value; never fails.
     static bool decode(const json& j, json& out, const std::string&, decode_error&) {
         out = j;
         return true;
     }
-    static json encode(const json& v) { return v; }
+    static json encode(const json& v) { return v; }  ///< the value itself
 };
 
 }  // namespace arcade_mcp
