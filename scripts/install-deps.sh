@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need on Debian 12, only what is missing: the C++ toolchain
-# and libraries from Debian's archive, and Node.js for the end-to-end tests (Debian's nodejs when
-# no node is on PATH). Then, on request, pinned npm projects from their committed lockfiles:
+# and libraries from Debian's archive, doxygen (for scripts/docs.sh), and Node.js for the
+# end-to-end tests (Debian's nodejs when no node is on PATH). Then, on request, pinned npm
+# projects from their committed lockfiles:
 #   --with-e2e          tests/e2e (the end-to-end tests)
 #   --with-conformance  tools/node22 (Node 22 binary), tools/conformance (MCP conformance suite
 #                       0.1.16) and tools/conformance-next (0.2.0-alpha.12), for scripts/conformance.sh
@@ -27,7 +28,8 @@ for arg in "$@"; do
 done
 
 packages=(cmake ninja-build g++ pkg-config libboost-dev nlohmann-json3-dev libssl-dev
-          libcli11-dev libcurl4-openssl-dev libhiredis-dev redis-server libgtest-dev libgmock-dev libbenchmark-dev curl ca-certificates)
+          libcli11-dev libcurl4-openssl-dev libhiredis-dev redis-server libgtest-dev libgmock-dev libbenchmark-dev curl ca-certificates
+          doxygen)  # doxygen: the API reference, scripts/docs.sh
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 if ((with_e2e)); then packages+=(prometheus); fi  # promtool, for deploy/validate/validate.sh
 if ((with_bench)); then
