@@ -9,13 +9,24 @@
 // (ServiceMonitor and PrometheusRule: the prometheus-operator CRD schemas). The task store rules
 // apply wherever ARCADE_TASK_STORE or a Redis Deployment appears; a NAME starting with
 // "redis-tasks" must keep its tasks in that Redis (ARCADE_TASK_STORE from a Secret).
+// Renders of the Helm chart (deploy/helm/test.sh) go through the same rules, with two options:
+// --external-redis (before the targets): the Redis is not among the objects (the chart points at
+// one run elsewhere), so a NAME starting with "redis-tasks" needs ARCADE_TASK_STORE from a Secret
+// but no Redis Deployment beside the server; and a NAME starting with "defaults" is a render of
+// the chart's default values (no Ingress, no worker secret, Secrets that exist outside the
+// render): the rules that need an Ingress host or a SealedSecret are skipped, all others apply. A NAME starting with "flux" holds Flux
+// objects (a HelmRelease and its source): their CRD schemas (@kubernetes-models/flux-cd) and
+// checkFlux below instead of the deployment rules.
 import { readFileSync } from "node:fs";
 import { parse, parseAllDocuments } from "yaml";
 
 const MODULES = {
   "bitnami.com/v1alpha1": "@kubernetes-models/sealed-secrets/bitnami.com/v1alpha1",
   "monitoring.coreos.com/v1": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1",
+  "helm.toolkit.fluxcd.io/v2": "@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2",
+  "source.toolkit.fluxcd.io/v1": "@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1",
 };
+let externalRedis = false;
 const moduleFor = (apiVersion) => MODULES[apiVersion] ?? `kubernetes-models/${apiVersion}`;
 
 let failures = 0;
@@ -286,19 +297,23 @@ function checkTasks(name, { dep, c, ingresses, by }) {
   const redises = by("Deployment").filter((d) => d !== dep && d.spec.template.spec.containers.some(isRedis));
   if (name.startsWith("redis-tasks")) {
     expect(where, ref, "ARCADE_TASK_STORE must be set from a secretKeyRef (redis://:<password>@<service>:6379/0)");
-    expect(where, redises.length === 1, `one Redis Deployment beside the server, found ${redises.length}`);
+    if (!externalRedis)
+      expect(where, redises.length === 1, `one Redis Deployment beside the server, found ${redises.length}`);
   }
   if (!ref && !redises.length) return "tasks in memory";
   if (ref) {
     const sealed = by("SealedSecret").find((s) => s.metadata.name === ref.name);
-    expect(where, sealed && sealed.metadata.namespace === dep.metadata.namespace &&
-      sealed.spec.encryptedData?.[ref.key], `a SealedSecret ${ref.name} with ${ref.key} in the Deployment's namespace`);
+    if (!name.startsWith("defaults") || sealed)   // a chart's existing Secret is not among the objects
+      expect(where, sealed && sealed.metadata.namespace === dep.metadata.namespace &&
+        sealed.spec.encryptedData?.[ref.key], `a SealedSecret ${ref.name} with ${ref.key} in the Deployment's namespace`);
     if (sealed && /PLACEHOLDER/.test(sealed.spec.encryptedData?.[ref.key] ?? ""))
       console.log(`note ${name}: SealedSecret ${ref.name} holds the example placeholder ciphertext ` +
         "(replace it with kubeseal's output before applying)");
-    expect(where, redises.length > 0,
-      `ARCADE_TASK_STORE from Secret ${ref.name} but no Redis Deployment beside the server`);
+    if (!externalRedis)
+      expect(where, redises.length > 0,
+        `ARCADE_TASK_STORE from Secret ${ref.name} but no Redis Deployment beside the server`);
   }
+  if (ref && !redises.length) return `tasks in an external Redis (ARCADE_TASK_STORE from Secret ${ref.name})`;
   const summary = [];
   for (const rd of redises) {
     const w = `${name} Deployment ${rd.metadata.name}`;
@@ -316,8 +331,8 @@ function checkTasks(name, { dep, c, ingresses, by }) {
     // Selectors must keep the two apart: the server's Service, PDB and HPA'd Deployment pick no Redis pod.
     expect(w, !selects(dep.spec.selector, labels), "the server's selector also picks the Redis pods");
     expect(w, !selects(rd.spec.selector, appLabels), "the Redis selector also picks the server's pods");
-    for (const sv of by("Service").filter((x) => x.metadata.name === "arcade-eval-ref"))
-      expect(w, !selects(sv.spec.selector, labels), "Service arcade-eval-ref selects the Redis pods");
+    for (const sv of by("Service").filter((x) => x.metadata.name === dep.metadata.name))
+      expect(w, !selects(sv.spec.selector, labels), `Service ${sv.metadata.name} selects the Redis pods`);
     const argv = [...(rc.command ?? []), ...(rc.args ?? [])].map(String);
     const pass = argAfter(argv, "--requirepass");
     const passVar = /^\$\(([A-Za-z_][A-Za-z0-9_]*)\)$/.exec(pass ?? "")?.[1];
@@ -440,11 +455,16 @@ function checkRules(name, objs) {
   expect(where, pod.terminationGracePeriodSeconds > grace + preStop,
     `terminationGracePeriodSeconds ${pod.terminationGracePeriodSeconds} must exceed preStop ${preStop} s + server grace ${grace} s`);
   expect(where, dep.spec.strategy?.rollingUpdate?.maxUnavailable === 0, "rollingUpdate.maxUnavailable 0");
-  expect(where, env.ARCADE_WORKER_SECRET?.secretKeyRef?.key === "ARCADE_WORKER_SECRET", "ARCADE_WORKER_SECRET from a Secret");
+  // A chart's default render has neither an Ingress nor a worker secret: those rules wait for the
+  // values that set them (a worker secret given must still come from a Secret).
+  const defaults = name.startsWith("defaults");
+  if (!defaults || env.ARCADE_WORKER_SECRET !== undefined)
+    expect(where, env.ARCADE_WORKER_SECRET?.secretKeyRef?.key === "ARCADE_WORKER_SECRET", "ARCADE_WORKER_SECRET from a Secret");
   const ingresses = by("Ingress");
   const hosts = new Set(ingresses.flatMap((i) => i.spec.rules.map((r) => r.host)));
-  expect(where, hosts.size === 1 && env.MCP_TRANSPORT_ALLOWED_HOSTS?.split(",").includes([...hosts][0]),
-    `MCP_TRANSPORT_ALLOWED_HOSTS (${env.MCP_TRANSPORT_ALLOWED_HOSTS}) must list the ingress host (${[...hosts]})`);
+  if (!defaults || ingresses.length)
+    expect(where, hosts.size === 1 && env.MCP_TRANSPORT_ALLOWED_HOSTS?.split(",").includes([...hosts][0]),
+      `MCP_TRANSPORT_ALLOWED_HOSTS (${env.MCP_TRANSPORT_ALLOWED_HOSTS}) must list the ingress host (${[...hosts]})`);
   for (const i of ingresses) {
     const w = `${name} Ingress ${i.metadata.name}`;
     expect(w, i.spec.ingressClassName === "nginx", "ingressClassName nginx");
@@ -452,8 +472,9 @@ function checkRules(name, objs) {
   }
   const secretRef = env.ARCADE_WORKER_SECRET?.secretKeyRef?.name;
   const sealed = by("SealedSecret").find((s) => s.metadata.name === secretRef);
-  expect(where, sealed && sealed.metadata.namespace === dep.metadata.namespace && sealed.spec.encryptedData?.ARCADE_WORKER_SECRET,
-    `a SealedSecret ${secretRef} with ARCADE_WORKER_SECRET in the Deployment's namespace`);
+  if (!defaults)
+    expect(where, sealed && sealed.metadata.namespace === dep.metadata.namespace && sealed.spec.encryptedData?.ARCADE_WORKER_SECRET,
+      `a SealedSecret ${secretRef} with ARCADE_WORKER_SECRET in the Deployment's namespace`);
   if (sealed && /PLACEHOLDER/.test(sealed.spec.encryptedData.ARCADE_WORKER_SECRET))
     console.log(`note ${name}: SealedSecret ${secretRef} holds the example placeholder ciphertext (replace it with kubeseal's output before applying)`);
   expect(name, hpa?.apiVersion === "autoscaling/v2" && hpa.spec.scaleTargetRef.name === dep.metadata.name && hpa.spec.minReplicas >= 2, "autoscaling/v2 HPA on the Deployment, minReplicas >= 2");
@@ -463,19 +484,51 @@ function checkRules(name, objs) {
   const mcpIngress = ingresses.find((i) => i.spec.rules.some((r) => r.http.paths.some((p) => p.path.startsWith("/mcp"))));
   const hashBy = mcpIngress?.metadata.annotations?.["nginx.ingress.kubernetes.io/upstream-hash-by"];
   if (stateless) expect(name, !hashBy, "stateless replicas need no affinity on /mcp");
-  else expect(name, hashBy && hashBy !== "$http_mcp_session_id",
+  else if (!defaults || mcpIngress) expect(name, hashBy && hashBy !== "$http_mcp_session_id",
     "sessions mode needs an affinity key present on initialize too (not $http_mcp_session_id alone)");
-  const service = by("Service").find((sv) => sv.metadata.name === "arcade-eval-ref");
+  const service = by("Service").find((sv) => sv.metadata.name === dep.metadata.name);
   const canonical = checkFrontDoor(name, { dep, c, env, ingresses, hosts, service });
   const scrape = checkMetrics(name, { dep, c, env, ingresses, service, by });
   const tasks = checkTasks(name, { dep, c, ingresses, by });
-  const mode = stateless ? "stateless" : `sessions (affinity ${hashBy})`;
-  console.log(`rules ${name}: ${mode}, ${dep.spec.replicas} replicas, image ${c.image}, host ${[...hosts]}` +
+  const mode = stateless ? "stateless" : `sessions (affinity ${hashBy ?? "none: no Ingress"})`;
+  console.log(`rules ${name}: ${mode}, ${dep.spec.replicas} replicas, image ${c.image}, host ${[...hosts].join(",") || "none"}` +
+    (defaults ? `, worker secret ${secretRef ?? "none (worker routes off)"}` : "") +
     (canonical ? `, front-door auth for ${canonical}` : "") + `, metrics on :${env.ARCADE_METRICS_PORT} (${scrape})` +
     `, ${tasks}`);
 }
 
+// A Flux HelmRelease (deploy/helm/examples/flux-helmrelease.yaml): helm.toolkit.fluxcd.io/v2, its
+// chart from a source defined beside it (GitRepository, HelmRepository or OCIRepository, same
+// name and namespace), a pinned chart version or a path, install and upgrade remediation, values
+// inline or from ConfigMaps/Secrets. deploy/helm/test.sh renders the chart with its inline values.
+function checkFlux(name, objs) {
+  const releases = objs.filter((o) => o.kind === "HelmRelease");
+  expect(name, releases.length > 0, "no HelmRelease");
+  for (const hr of releases) {
+    const w = `${name} HelmRelease ${hr.metadata.name}`;
+    expect(w, hr.apiVersion === "helm.toolkit.fluxcd.io/v2", `apiVersion helm.toolkit.fluxcd.io/v2, got ${hr.apiVersion}`);
+    const chart = hr.spec.chart?.spec;
+    expect(w, chart?.chart, "spec.chart.spec.chart names the chart");
+    const ref = chart?.sourceRef ?? {};
+    const ns = ref.namespace ?? hr.metadata.namespace;
+    const source = objs.find((o) => o.kind === ref.kind && o.metadata.name === ref.name &&
+      (o.metadata.namespace ?? hr.metadata.namespace) === ns);
+    expect(w, source && source.apiVersion === "source.toolkit.fluxcd.io/v1",
+      `its sourceRef (${ref.kind} ${ns}/${ref.name}) is defined beside it (source.toolkit.fluxcd.io/v1)`);
+    if (ref.kind === "HelmRepository" || ref.kind === "OCIRepository")
+      expect(w, chart?.version && !/[*x^~]|>|</.test(chart.version), `a pinned chart version, got ${chart?.version}`);
+    if (ref.kind === "GitRepository")
+      expect(w, /^\.\//.test(chart?.chart ?? ""), `the chart as a path in the repository (./...), got ${chart?.chart}`);
+    expect(w, hr.spec.install?.remediation?.retries !== undefined && hr.spec.upgrade?.remediation?.retries !== undefined,
+      "install and upgrade remediation (retries) set");
+    expect(w, hr.spec.targetNamespace || hr.metadata.namespace, "a namespace to install into");
+    console.log(`rules ${w}: chart ${chart?.chart}${chart?.version ? `@${chart.version}` : ""} from ${ref.kind} ${ref.name}` +
+      `, into ${hr.spec.targetNamespace ?? hr.metadata.namespace}`);
+  }
+}
+
 for (const arg of process.argv.slice(2)) {
+  if (arg === "--external-redis") { externalRedis = true; continue; }
   const [name, file] = arg.split("=");
   const docs = parseAllDocuments(readFileSync(file, "utf8"));
   const objs = [];
@@ -488,6 +541,7 @@ for (const arg of process.argv.slice(2)) {
     const where = `${name} ${o.kind}/${o.metadata?.namespace ? o.metadata.namespace + "/" : ""}${o.metadata?.name}`;
     if (await validateObject(where, o)) console.log(`ok   ${where} (${o.apiVersion})`);
   }
-  checkRules(name, objs);
+  if (name.startsWith("flux")) checkFlux(name, objs);
+  else checkRules(name, objs);
 }
 if (failures) { console.log(`${failures} Kubernetes check(s) failed`); process.exit(1); }

