@@ -29,7 +29,8 @@ done
 
 packages=(cmake ninja-build g++ pkg-config libboost-dev nlohmann-json3-dev libssl-dev
           libcli11-dev libcurl4-openssl-dev libhiredis-dev redis-server libgtest-dev libgmock-dev libbenchmark-dev curl ca-certificates
-          doxygen)  # doxygen: the API reference, scripts/docs.sh
+          doxygen  # the API reference, scripts/docs.sh
+          jq python3)  # the examples' checks
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 if ((with_e2e)); then packages+=(prometheus); fi  # promtool, for deploy/validate/validate.sh
 if ((with_bench)); then
