@@ -8,6 +8,7 @@ set -euo pipefail
 bin=$1
 command -v jq >/dev/null || { echo "this check needs jq" >&2; exit 1; }
 dir=$(mktemp -d)
+export ARCADE_SERVER_TRANSPORT=stdio ARCADE_LOG_FORMAT=text ARCADE_LOG_LEVEL=info
 coproc SRV { exec timeout 60 "$bin" 2>"$dir/err"; }
 pid=$SRV_PID
 in=${SRV[1]}
