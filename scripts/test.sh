@@ -54,7 +54,7 @@ for preset in $presets; do
     # fixture and fault servers) come from the gcc-asan and release builds.
     targets=(--target unit_tests fuzzers hello_stdio middleware_example embedded_example worker_check_tests
              arcade-worker-check arcade-eval-ref http_worker_example resources_prompts_example
-             elicitation_sampling_example tasks_example front_door_auth_example metrics_example)
+             elicitation_sampling_example upstream_http_example tasks_example front_door_auth_example metrics_example)
   fi
   cmake --build --preset "$preset" "${targets[@]}"
   stamp
