@@ -152,4 +152,11 @@ set(ARCADE_MCP_UNIT_TESTS
   src/observe/tracer_test.cpp
   src/observe/otlp_exporter_test.cpp
   src/observe/otel_settings_test.cpp
+  src/testing/testing_kit_test.cpp
+)
+# The test kit (target arcade_mcp_testing).
+set(ARCADE_MCP_TESTING_SOURCES
+  src/testing/in_memory_client.cpp
+  src/testing/test_context.cpp
+  src/testing/invoke.cpp
 )
