@@ -15,7 +15,8 @@
 #     deployment validators and the scale-out rehearsal (arcade-eval-ref behind nginx, then MCP
 #     tasks across conformance-server replicas sharing a Redis task store);
 #   last, side by side (the fuzzers use one core): the container image test (buildah, the
-#   unmodified Dockerfile) and the libFuzzer targets: every committed input replayed, then a fixed
+#   unmodified Dockerfile), then the Debian packages on a clean Debian 12 root (arcade-mcp new, the
+#   generated project built, tested, called with the TypeScript SDK and containerised), and the libFuzzer targets: every committed input replayed, then a fixed
 #   number of runs from a fixed seed per target, so the same commit gives the same result anywhere.
 # PRESETS overrides the presets (PRESETS=release also builds and runs the unit tests in Release;
 # without gcc-asan the end-to-end tests run in the first preset that has them).
@@ -53,8 +54,9 @@ for preset in $presets; do
     # What runs from this build; the servers of the end-to-end and fault tests (conformance,
     # fixture and fault servers) come from the gcc-asan and release builds.
     targets=(--target unit_tests fuzzers hello_stdio middleware_example embedded_example worker_check_tests
-             arcade-worker-check arcade-eval-ref http_worker_example resources_prompts_example
-             elicitation_sampling_example upstream_http_example tasks_example front_door_auth_example metrics_example)
+             arcade-worker-check arcade-eval-ref)
+    # The developer CLI and its unit tests (its end-to-end test runs in Release only).
+    targets+=(--target arcade-mcp arcade_mcp_cli_tests)
   fi
   cmake --build --preset "$preset" "${targets[@]}"
   stamp
@@ -71,17 +73,22 @@ if [[ " $presets " == *" release "* ]]; then
   stamp
   echo "== fault tests (Release): SIGTERM under load, disconnects, faulty tools, abandoned sessions, soak"
   tests/fault/run.sh build/release
-  echo "== deploy: validators"
-  deploy/validate/validate.sh
+  echo "== reference docs: doxygen over the public headers, warnings as errors"
+  scripts/docs.sh build/release/docs
+  echo "== deploy: validators (and those of a project made by arcade-mcp new)"
+  ARCADE_MCP_CLI=build/release/bin/arcade-mcp deploy/validate/validate.sh
   echo "== deploy: scale-out rehearsal"
   deploy/scale-out/test.sh build/release/bin/arcade-eval-ref build/release/bin/conformance-server
   stamp
-  echo "== deploy: container image (buildah, unmodified Dockerfile), in the background; its log follows the fuzzers'"
+  echo "== deploy: container image (buildah, unmodified Dockerfile), then the packages on a clean Debian 12 root"
+  echo "   (arcade-mcp new, the generated project built, tested, called and containerised), in the background;"
+  echo "   their log follows the fuzzers'"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   # The image build skips the unit tests: they ran above on this commit.
   image_log=$(mktemp /tmp/test-image.XXXXXX.log)
-  $sudo env IMAGE_UNIT_TESTS=0 deploy/docker/test-image.sh >"$image_log" 2>&1 &
+  { $sudo env IMAGE_UNIT_TESTS=0 deploy/docker/test-image.sh && $sudo deploy/packages/test-clean-root.sh build/release; } \
+    >"$image_log" 2>&1 &
   image_pid=$!
 fi
 fuzz_rc=0

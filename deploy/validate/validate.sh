@@ -35,6 +35,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# A relative ARCADE_MCP_CLI is the caller's: resolve it before leaving the caller's folder.
+[ -z "${ARCADE_MCP_CLI:-}" ] || ARCADE_MCP_CLI=$(realpath -m "$ARCADE_MCP_CLI")
 cd "$here"
 start=$(date +%s)
 

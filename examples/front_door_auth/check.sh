@@ -7,19 +7,9 @@
 # insufficient_scope for read_report. Everything binds 127.0.0.1; both processes stop by PID.
 set -euo pipefail
 bin=$1
-dir=$(mktemp -d)
-pids=()
-cleanup() {  # stops what this script started, by PID
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  cat "$dir/err" >&2 || true
-  exit 1
-}
-for c in curl jq openssl python3; do command -v "$c" >/dev/null || fail "this check needs $c"; done
+# shellcheck source=../check_lib.sh
+. "$(dirname "$0")/../check_lib.sh"
+need curl jq openssl python3
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
 

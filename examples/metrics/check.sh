@@ -7,19 +7,9 @@
 # got the request's and the tool's spans in the caller's trace; the log line carries the trace id.
 set -euo pipefail
 bin=$1
-dir=$(mktemp -d)
-pids=()
-cleanup() {  # stops what this script started, by PID
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  cat "$dir/err" >&2 || true
-  exit 1
-}
-for c in curl jq python3; do command -v "$c" >/dev/null || fail "this check needs $c"; done
+# shellcheck source=../check_lib.sh
+. "$(dirname "$0")/../check_lib.sh"
+need curl jq python3
 
 # The collector: binds a free loopback port, writes it to a file, appends each POST body to a file.
 python3 - "$dir/otlp_port" "$dir/spans" <<'EOF' &

@@ -47,6 +47,7 @@ std::string rename_manifest(std::string text, const project_names& n) {
     text = replace_all(std::move(text), "ghcr.io/example/arcade-eval-ref", "ghcr.io/example/" + n.name);
     text = replace_all(std::move(text), "arcade-eval-ref.st.dev", n.name + ".example.com");
     text = replace_all(std::move(text), "arcade-eval-ref-st-dev-tls", n.name + "-tls");
+    text = replace_all(std::move(text), "newTag: \"1.0.1\"", "newTag: \"0.1.0\"");  // the overlay's pinned tag
     text = replace_all(std::move(text), "arcade-eval-ref", n.name);
     return replace_all(std::move(text), "ArcadeEvalRef", n.toolkit);
 }
