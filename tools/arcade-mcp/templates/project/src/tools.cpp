@@ -27,7 +27,8 @@ arcade_mcp::result<arcade_mcp::json> fetch_json(arcade_mcp::tool_context& ctx, c
     if (in.path.front() != '/') return arcade_mcp::tool_error::retry("path must start with '/'");
     const upstream_reply reply = upstream(in.path, ctx.stop_token());
     if (reply.status == 0) return arcade_mcp::tool_error::retry("upstream unreachable: " + reply.body);
-    if (reply.status >= 400) return arcade_mcp::tool_error::upstream(reply.status, "upstream answered " + std::to_string(reply.status));
+    if (reply.status >= 400)
+        return arcade_mcp::tool_error::upstream(reply.status, "upstream answered " + std::to_string(reply.status));
     auto body = arcade_mcp::json::parse(reply.body, nullptr, false);
     if (body.is_discarded()) return arcade_mcp::tool_error::upstream(502, "upstream answered with invalid JSON");
     return body;
