@@ -11,6 +11,7 @@
 #include <arcade_mcp/http_service.hpp>
 #include <arcade_mcp/mcp.hpp>
 
+#include <cstdint>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -36,6 +37,11 @@ int main(int argc, char** argv) {
         return 2;
     }
     const std::string port = argv[1];
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoi(port) < 1 || std::stoi(port) > 65535) {
+        std::cerr << "PORT must be a number from 1 to 65535, got '" << port << "'\n";
+        return 2;
+    }
 
     arcade_mcp::server_info info;
     info.name = "reports";

@@ -62,6 +62,7 @@ result<json> get_item(tool_context& ctx, const item_args& in, const upstream& up
     CURL* c = curl.get();
     std::unique_ptr<char, decltype(&curl_free)> id(curl_easy_escape(c, in.id.data(), static_cast<int>(in.id.size())),
                                                    curl_free);  // the id is user input: escape it
+    if (!id) return tool_error::fatal("libcurl could not escape the id");
     const std::string url = up.base_url + "/items/" + id.get();
 
     curl_slist* list = curl_slist_append(nullptr, "Accept: application/json");

@@ -59,7 +59,8 @@ struct client_options {
 
 /// The answer to a scripted server request: given the request's params, the result to send
 /// back (e.g. an ElicitResult `{"action":"accept","content":{...}}`). Throw
-/// client_request_error to answer with a JSON-RPC error instead.
+/// client_request_error to answer with a JSON-RPC error instead (2026-07-28 has no error answers
+/// to input requests: the call then fails with request_failed carrying that error).
 using reply_script = std::function<json(const json& params)>;
 
 /// A JSON-RPC error answer to a request the test client sent.
@@ -85,8 +86,9 @@ struct tool_result {
 
 /// An MCP client in memory, bound to `srv` for its lifetime: it runs the server's request path
 /// (the same dispatcher, middleware and worker pool as the stdio transport) on threads of its
-/// own, and each call returns when the answer is there. Not for concurrent use from several
-/// threads; make one client per thread instead.
+/// own, and each call returns when the answer is there (or throws std::runtime_error after
+/// client_options::timeout; handlers still running are told to stop when the client goes). Not for
+/// concurrent use from several threads; make one client per thread instead.
 class client {
 public:
     /// Binds to `srv`, which must outlive the client. Nothing is sent until the first request.
@@ -196,8 +198,8 @@ private:
     std::vector<json> progress_;
 };
 
-/// What invoke() produced: the handler's value as JSON, or the tool error it reported (or that
-/// decoding the arguments produced, kind tool_input_invalid... see error_kind).
+/// What invoke() produced: the handler's value as JSON, or the tool error it reported (arguments
+/// that do not decode give kind tool_runtime_bad_input_value, naming the JSON pointer).
 struct invocation {
     json value;                       ///< the value (null on error)
     std::optional<tool_error> error;  ///< set when the call failed
@@ -208,7 +210,8 @@ struct invocation {
 /// Runs the tool declared as `name` (its declared name, e.g. "add", or its served name, e.g.
 /// "MyToolkit_Add") directly on this thread with `ctx`: argument decoding and validation, then
 /// the handler. No middleware, pool or time limit. Throws std::invalid_argument when there is no
-/// such tool.
+/// such tool; exceptions other than tool_exception and client_request_error propagate, so that a
+/// test sees them.
 invocation invoke(const server& srv, std::string_view name, const json& arguments, tool_context& ctx);
 
 }  // namespace arcade_mcp::testing

@@ -47,6 +47,8 @@ call_job<std::string> job_of(deliveries& d, std::function<std::string()> body) {
 
 class CallRunnerTest : public ::testing::Test {
 protected:
+    // The jobs still touch the runner after their delivery (disarm): join them before it goes.
+    ~CallRunnerTest() override { pool_.shutdown(); }
     worker_pool pool_{2};
     call_watchdog watchdog_;
     call_runner runner_{pool_, watchdog_};
@@ -157,6 +159,8 @@ TEST_F(CallRunnerTest, SparesAreBounded) {
     EXPECT_EQ(pool.threads(), 2u) << "one thread plus at most one spare";
     release.set_value();
     ASSERT_TRUE(d.wait(3));
+    // The jobs still touch the runner after their delivery (disarm): join them before it goes.
+    pool.shutdown();
 }
 
 TEST_F(CallRunnerTest, TheConcurrencyLimitRefusesTheCallOverIt) {

@@ -76,7 +76,10 @@ struct client::state {
         if (options.protocol_version.empty()) options.protocol_version = default_revision(options.protocol);
         session->set_notifier(std::make_shared<notifier_sink>(*this));
     }
-    ~state() { pool.shutdown(); }
+    ~state() {
+        core.stop_all_calls();  // a handler still running (a request that timed out) is told to stop
+        pool.shutdown();
+    }
 
     client_options options;
     d::worker_pool pool;
