@@ -12,7 +12,13 @@ set(ARCADE_MCP_VERSION ${ARCADE_MCP_FALLBACK_VERSION})
 set(ARCADE_MCP_PACKAGE_VERSION ${ARCADE_MCP_FALLBACK_VERSION})
 find_program(ARCADE_MCP_GIT git)
 if(ARCADE_MCP_GIT AND EXISTS ${SOURCE_DIR}/.git)
-  execute_process(COMMAND ${ARCADE_MCP_GIT} describe --tags --long --match "v[0-9]*.[0-9]*.[0-9]*"
+  execute_process(COMMAND ${ARCADE_MCP_GIT} rev-parse --is-shallow-repository WORKING_DIRECTORY ${SOURCE_DIR}
+                  OUTPUT_VARIABLE shallow OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  if(shallow STREQUAL "true")
+    message(WARNING "a shallow clone: the package version cannot see the release tags (fetch with --tags --unshallow)")
+  endif()
+  # Release tags only: vX.Y.Z, not pre-releases such as v1.2.3-rc1.
+  execute_process(COMMAND ${ARCADE_MCP_GIT} describe --tags --long --match "v[0-9]*.[0-9]*.[0-9]*" --exclude "*-*"
                   WORKING_DIRECTORY ${SOURCE_DIR} OUTPUT_VARIABLE described RESULT_VARIABLE rc
                   OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
   if(rc EQUAL 0 AND described MATCHES "^v([0-9]+\\.[0-9]+\\.[0-9]+)-([0-9]+)-g([0-9a-f]+)$")

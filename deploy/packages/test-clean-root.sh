@@ -34,10 +34,28 @@ tmp=$(mktemp -d /tmp/clean-root.XXXXXX)
 ctr=""
 run_ctr=""
 server_pid=""
+server_cmd=/root/demo/build/release/demo  # the server's path inside the root (changes for the image)
+# stop_server: SIGTERM to the server (found under its `buildah run`, which does not forward
+# signals) and to buildah, up to 20 s for both to end, then SIGKILL.
+stop_server() {
+  [ -n "$server_pid" ] || return 0
+  local children
+  children=$(pgrep -f -- "$server_cmd" || true)
+  # shellcheck disable=SC2086
+  kill -TERM "$server_pid" $children 2>/dev/null || true
+  for _ in $(seq 1 200); do
+    kill -0 "$server_pid" 2>/dev/null || [ -n "$(pgrep -f -- "$server_cmd")" ] || break
+    sleep 0.1
+  done
+  # shellcheck disable=SC2086
+  kill -KILL "$server_pid" $(pgrep -f -- "$server_cmd") 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+}
 cleanup() {
   local rc=$?
   set +e
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill -TERM "$server_pid"; sleep 1; kill -KILL "$server_pid" 2>/dev/null; fi
+  stop_server
   [ -n "$ctr" ] && "${bah[@]}" rm "$ctr" >/dev/null 2>&1
   [ -n "$run_ctr" ] && "${bah[@]}" rm "$run_ctr" >/dev/null 2>&1
   "${bah[@]}" rmi "$image" >/dev/null 2>&1
@@ -51,10 +69,9 @@ trap 'exit 143' TERM
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 # ---- 1. packages ------------------------------------------------------------------------------
-log "cpack: Debian packages from $build"
-rm -f "$build"/*.deb
-(cd "$build" && cpack -G DEB >"$tmp/cpack.log" 2>&1) || { tail -30 "$tmp/cpack.log" >&2; fail "cpack failed"; }
-mkdir "$tmp/debs" && cp "$build"/*.deb "$tmp/debs/"
+log "cpack: Debian packages from $build (written to a scratch folder: nothing of root's left in the build tree)"
+(cd "$build" && cpack -G DEB -B "$tmp/cpack" >"$tmp/cpack.log" 2>&1) || { tail -30 "$tmp/cpack.log" >&2; fail "cpack failed"; }
+mkdir "$tmp/debs" && cp "$tmp"/cpack/*.deb "$tmp/debs/"
 for deb in "$tmp"/debs/*.deb; do
   log "  $(basename "$deb"): $(dpkg-deb -f "$deb" Version), depends: $(dpkg-deb -f "$deb" Depends)"
 done
@@ -77,13 +94,13 @@ pass "the packaged arcade-eval-ref answers"
 
 # ---- 3. arcade-mcp new demo, built and tested -------------------------------------------------
 t_new=$(date +%s)
-in_root sh -c 'cd /root && arcade-mcp new demo && cd demo && cmake --preset release >/dev/null \
-  && cmake --build --preset release >/tmp/demo-build.log 2>&1 || { tail -40 /tmp/demo-build.log; exit 1; }; ctest --preset release' \
-  || fail "the generated project did not build or pass its tests"
+in_root sh -c 'cd /root && arcade-mcp new demo && cd demo && { cmake --preset release && cmake --build --preset release; } \
+  >/tmp/demo-build.log 2>&1 || { tail -40 /tmp/demo-build.log; exit 1; }; ctest --preset release' \
+  || fail "the generated project was not made, did not build, or failed its tests"
 pass "arcade-mcp new demo: built and its tests passed in $(($(date +%s) - t_new)) s"
-first_call=$(($(date +%s) - t_install))
 in_root sh -c 'echo "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"Demo_CountWords\",\"arguments\":{\"text\":\"a b c\"},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}" | /root/demo/build/release/demo' \
   | grep -q '"words":3' || fail "the generated server did not count"
+first_call=$(($(date +%s) - t_install))
 pass "from apt install to the first call of the generated server's tool: $first_call s"
 
 # ---- 4. the README's consumer instructions, verbatim -----------------------------------------
@@ -114,7 +131,7 @@ server_pid=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/worker/health" >/dev/null 2>&1 && break; \
   curl -s -o /dev/null "http://127.0.0.1:$port/mcp" && break; sleep 0.2; done
 node "$client" http Demo "http://127.0.0.1:$port/mcp" || { tail -20 "$tmp/http.log" >&2; fail "the SDK client over HTTP"; }
-kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+stop_server
 
 # ---- 6. the generated project's image, from its own Dockerfile -------------------------------
 mnt=$("${bah[@]}" mount "$ctr")
@@ -129,6 +146,7 @@ cfg=$("${bah[@]}" inspect --type image "$image")
 jq -e '.OCIv1.config.ExposedPorts | has("8000/tcp")' <<<"$cfg" >/dev/null || fail "the image does not expose 8000"
 pass "image built from the generated Dockerfile in $(($(date +%s) - t_image)) s: user 10001, port 8000, $("${bah[@]}" images --format '{{.Size}}' "$image")"
 run_ctr=$("${bah[@]}" from --pull=never --name "clean-root-demo-$$" "$image")
+server_cmd=/usr/local/bin/demo
 port=$(free_port)
 "${bah[@]}" run --isolation chroot --network host --env "ARCADE_SERVER_PORT=$port" "$run_ctr" -- /usr/local/bin/demo \
   >"$tmp/image.log" 2>&1 &
@@ -136,3 +154,4 @@ server_pid=$!
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/mcp" && break; sleep 0.2; done
 node "$client" http Demo "http://127.0.0.1:$port/mcp" || { tail -20 "$tmp/image.log" >&2; fail "the image's server over HTTP"; }
 pass "the image serves the generated tools over HTTP"
+stop_server

@@ -87,7 +87,9 @@ struct tool_result {
 /// An MCP client in memory, bound to `srv` for its lifetime: it runs the server's request path
 /// (the same dispatcher, middleware and worker pool as the stdio transport) on threads of its
 /// own, and each call returns when the answer is there (or throws std::runtime_error after
-/// client_options::timeout; handlers still running are told to stop when the client goes). Not for
+/// client_options::timeout; handlers still running are told to stop when the client goes, and
+/// one that ignores its stop token for 5 s is left running rather than hanging the test). A tool
+/// marked `non_blocking()` runs inline on the calling thread, outside the timeout. Not for
 /// concurrent use from several threads; make one client per thread instead.
 class client {
 public:

@@ -4,7 +4,9 @@
 // server's requests from the scripts while it waits, bounded by client_options::timeout.
 #include <condition_variable>
 #include <deque>
+#include <cstdio>
 #include <mutex>
+#include <thread>
 
 #include "arcade_mcp/testing.hpp"
 #include "mcp/dispatcher.hpp"
@@ -76,9 +78,17 @@ struct client::state {
         if (options.protocol_version.empty()) options.protocol_version = default_revision(options.protocol);
         session->set_notifier(std::make_shared<notifier_sink>(*this));
     }
-    ~state() {
-        core.stop_all_calls();  // a handler still running (a request that timed out) is told to stop
-        pool.shutdown();
+    ~state() { pool.shutdown(); }
+
+    /// Tells running handlers to stop and waits up to `grace` for the pool to be idle.
+    bool stop_and_drain(std::chrono::milliseconds grace) {
+        core.stop_all_calls();
+        const auto deadline = std::chrono::steady_clock::now() + grace;
+        while (pool.busy() > 0) {
+            if (std::chrono::steady_clock::now() >= deadline) return false;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return true;
     }
 
     client_options options;
@@ -213,7 +223,14 @@ void notifier_sink::send(json message) { state_.record(std::move(message)); }
 }  // namespace
 
 client::client(server& srv, client_options options) : s_(std::make_unique<state>(srv, std::move(options))) {}
-client::~client() = default;
+client::~client() {
+    // A handler that ignores its stop token would hang the test in pool.shutdown(): after the grace
+    // period the state is left behind on purpose (its threads still use it), and the test goes on.
+    if (!s_->stop_and_drain(std::chrono::seconds(5))) {
+        std::fprintf(stderr, "arcade_mcp::testing::client: a handler ignored its stop token for 5 s; left running\n");
+        (void)s_.release();
+    }
+}
 
 void client::on_elicitation(reply_script answer) { s_->scripts["elicitation/create"] = std::move(answer); }
 void client::on_sampling(reply_script answer) { s_->scripts["sampling/createMessage"] = std::move(answer); }

@@ -25,7 +25,8 @@ commit three
 expect "two commits after v1.2.3" "$(version)" "1.2.3 1.2.3+git2.g$(git -C "$tmp" rev-parse --short=7 HEAD)"
 after=$(version | cut -d' ' -f2)
 git -C "$tmp" tag not-a-release
-expect "a tag that is not vX.Y.Z is ignored" "$(version | cut -d' ' -f2)" "$after"
+git -C "$tmp" tag v9.9.9-rc1
+expect "tags that are not vX.Y.Z releases are ignored" "$(version | cut -d' ' -f2)" "$after"
 dpkg --compare-versions "$untagged" lt "$fallback" || { echo "FAIL: $untagged sorts after $fallback" >&2; exit 1; }
 dpkg --compare-versions 1.2.3 lt "$after" || { echo "FAIL: $after sorts before 1.2.3" >&2; exit 1; }
 echo "ok   Debian order: $untagged < $fallback, 1.2.3 < $after"

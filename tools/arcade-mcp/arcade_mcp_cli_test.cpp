@@ -22,7 +22,8 @@ TEST(ProjectNames, DerivesTheToolkitAndNamespace) {
 }
 
 TEST(ProjectNames, RefusesNamesThatCannotNameEverything) {
-    for (const char* bad : {"", "My-Tools", "1tools", "tools-", "a--b", "with space", "dot.name", "new", "class"})
+    for (const char* bad : {"", "My-Tools", "1tools", "tools-", "a--b", "with space", "dot.name", "new", "class",
+                            "main", "linux", "all", "test", "install", "clean", "package"})
         EXPECT_TRUE(invalid_project_name(bad).has_value()) << bad;
     EXPECT_FALSE(invalid_project_name("a").has_value());
     EXPECT_FALSE(invalid_project_name("weather-2").has_value());
@@ -128,6 +129,22 @@ TEST_F(Generate, LeavesNothingBehindOnFailure) {
     EXPECT_THROW(generate_project(o), std::runtime_error);
     EXPECT_THROW(generate_project(options("Bad_Name")), std::invalid_argument);
     EXPECT_TRUE(fs::is_empty(dir_)) << "a partial project was left behind";
+
+    // Templates without the manifests: the project files are written, then copying k8s/ fails.
+    const fs::path partial = fs::temp_directory_path() / ("arcade-mcp-templates-" + std::to_string(::getpid()));
+    fs::remove_all(partial);
+    fs::create_directories(partial);
+    fs::copy(fs::path(ARCADE_MCP_TEMPLATES_DIR) / "project", partial / "project", fs::copy_options::recursive);
+    auto half = options("half");
+    half.templates = partial;
+    EXPECT_THROW(generate_project(half), std::runtime_error);
+    fs::remove_all(partial);
+    EXPECT_TRUE(fs::is_empty(dir_)) << "the staging folder of a failed generation was left behind";
+    half.deploy = false;  // the same templates serve a project without manifests
+    fs::create_directories(partial);
+    fs::copy(fs::path(ARCADE_MCP_TEMPLATES_DIR) / "project", partial / "project", fs::copy_options::recursive);
+    EXPECT_NO_THROW(generate_project(half));
+    fs::remove_all(partial);
 }
 
 }  // namespace

@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
         std::cout << "Created " << report.root.string() << " (" << report.files.size() << " files): toolkit "
                   << report.names.toolkit << ", tools " << report.names.toolkit << "_CountWords"
                   << (options.minimal ? "" : " and " + report.names.toolkit + "_FetchJson") << ".\n"
-                  << "Next:\n  cd " << report.names.name
+                  << "Next:\n  cd " << report.root.string()
                   << "\n  cmake --preset release && cmake --build --preset release && ctest --preset release\n";
         return 0;
     } catch (const std::exception& e) {

@@ -37,11 +37,16 @@ std::optional<std::string> invalid_project_name(const std::string& name) {
         "long", "mutable", "namespace", "new", "noexcept", "not", "nullptr", "operator", "or", "private",
         "protected", "public", "register", "requires", "return", "short", "signed", "sizeof", "static",
         "struct", "switch", "template", "this", "throw", "true", "try", "typedef", "typeid", "typename",
-        "union", "unsigned", "using", "virtual", "void", "volatile", "while", "xor", "std", "arcade_mcp", "testing"};
+        "union", "unsigned", "using", "virtual", "void", "volatile", "while", "xor", "std", "arcade_mcp", "testing",
+        // the C++ entry point and g++'s predefined macros in its default (GNU) mode
+        "main", "linux", "unix", "i386",
+        // CMake's reserved target names (policy CMP0037): the binary's target is the project name
+        "all", "clean", "help", "install", "preinstall", "test", "package", "depend"};
     std::string snake = name;
     for (auto& c : snake)
         if (c == '-') c = '_';
-    if (keywords.contains(snake)) return "the project name '" + name + "' would be a reserved C++ name; choose another";
+    if (keywords.contains(snake) || keywords.contains(name))
+        return "the project name '" + name + "' is reserved in C++ or CMake; choose another";
     return std::nullopt;
 }
 

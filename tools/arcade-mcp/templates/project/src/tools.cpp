@@ -24,7 +24,7 @@ word_count count_words(const count_words_args& in) {
 
 arcade_mcp::result<arcade_mcp::json> fetch_json(arcade_mcp::tool_context& ctx, const fetch_json_args& in,
                                                 const upstream_client& upstream) {
-    if (in.path.front() != '/') return arcade_mcp::tool_error::retry("path must start with '/'");
+    if (in.path.empty() || in.path.front() != '/') return arcade_mcp::tool_error::retry("path must start with '/'");
     const upstream_reply reply = upstream(in.path, ctx.stop_token());
     if (reply.status == 0) return arcade_mcp::tool_error::retry("upstream unreachable: " + reply.body);
     if (reply.status >= 400)
