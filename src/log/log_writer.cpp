@@ -73,7 +73,7 @@ void writer_loop(writer_state& s) {
     }
 }
 
-writer_state& state() {
+writer_state& writer() {
     static writer_state* s = [] {
         auto* created = new writer_state;  // never destroyed: see the header comment
         std::thread(writer_loop, std::ref(*created)).detach();
@@ -86,7 +86,7 @@ writer_state& state() {
 }  // namespace
 
 void write_log_line(std::string_view line, bool urgent) {
-    auto& s = state();
+    auto& s = writer();
     bool wake = false;
     {
         std::unique_lock q(s.queue_mu);
@@ -105,7 +105,7 @@ void write_log_line(std::string_view line, bool urgent) {
 }
 
 void flush_log() {
-    auto& s = state();
+    auto& s = writer();
     std::string batch;
     write_batch(s, batch);
 }

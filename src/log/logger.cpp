@@ -3,6 +3,7 @@
 
 #include "log/log_writer.hpp"
 #include "observe/trace_context.hpp"
+#include "util/ascii.hpp"
 #include "util/utf8.hpp"
 
 #include <atomic>
@@ -153,16 +154,6 @@ std::string format_line(log_format format, log_level level, std::string_view mes
         append_trace_ids(line, format);
     }
     return line;
-}
-
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-    }
-    return true;
 }
 
 }  // namespace

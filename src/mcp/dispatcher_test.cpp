@@ -41,7 +41,7 @@ struct wait_args {
     static auto describe() { return fields(field("name", &wait_args::name, "Which latch")); }
 };
 
-json init_request() {
+json initialize_request() {
     return json::parse(
         R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},)"
         R"("clientInfo":{"name":"t","version":"0"}}})");
@@ -79,7 +79,7 @@ protected:
     std::shared_ptr<session_state> initialized_session(dispatcher& d) {
         auto s = std::make_shared<session_state>("", "fallback-" + std::to_string(++sessions_));
         auto sink = std::make_shared<test_sink>();
-        d.handle(s, init_request(), sink);
+        d.handle(s, initialize_request(), sink);
         EXPECT_TRUE(sink->wait_for_reply());
         return s;
     }
@@ -198,7 +198,7 @@ class DispatcherBatchTest : public DispatcherTest {
 protected:
     std::shared_ptr<session_state> session_2025_03_26(dispatcher& d) {
         auto s = std::make_shared<session_state>("", "batch-user");
-        auto init = init_request();
+        auto init = initialize_request();
         init["params"]["protocolVersion"] = "2025-03-26";
         auto sink = std::make_shared<test_sink>();
         d.handle(s, init, sink);

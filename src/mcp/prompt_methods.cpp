@@ -2,6 +2,7 @@
 // run on the worker pool.
 #include <algorithm>
 
+#include "jsonrpc/errors.hpp"
 #include "mcp/dispatcher.hpp"
 #include "mcp/paging.hpp"
 #include "mcp/protocol_version.hpp"
@@ -9,10 +10,6 @@
 
 namespace arcade_mcp::detail {
 namespace {
-
-jsonrpc::error invalid(std::string message) {
-    return jsonrpc::error{jsonrpc::error_code::invalid_params, std::move(message), std::nullopt};
-}
 
 json prompt_json(const prompt_spec& p, std::string_view revision) {
     const bool modern = revision_at_least(revision, rev_2025_06_18);
@@ -50,7 +47,7 @@ json dispatcher::list_prompts(const session_state& session, const jsonrpc::reque
     bool bad = false;
     json result = page_of(req.params, "prompts", "prompts", items.size(), server_.info().page_size,
                           [&](std::size_t i) { return prompt_json(*items[i], revision); }, bad);
-    if (bad) err = invalid("Invalid params: invalid cursor");
+    if (bad) err = invalid_params("Invalid params: invalid cursor");
     return result;
 }
 
@@ -58,26 +55,28 @@ void dispatcher::get_prompt(const std::shared_ptr<session_state>& session, jsonr
                             const std::shared_ptr<outbound_sink>& sink) {
     const auto name = req.params.find("name");
     if (name == req.params.end() || !name->is_string())
-        return sink->finish(jsonrpc::make_error(req.id, invalid("Invalid params: name (string) is required")));
+        return sink->finish(
+            jsonrpc::make_error(req.id, invalid_params("Invalid params: name (string) is required")));
     std::shared_ptr<const prompt_spec> prompt;
     for (auto& p : server_.prompts())
         if (p->name == name->get_ref<const std::string&>()) prompt = p;
     if (!prompt)
-        return sink->finish(jsonrpc::make_error(req.id, invalid("Unknown prompt: " + name->get<std::string>())));
+        return sink->finish(
+            jsonrpc::make_error(req.id, invalid_params("Unknown prompt: " + name->get<std::string>())));
     auto arguments = string_map(req.params, "arguments");
     if (!arguments)
-        return sink->finish(
-            jsonrpc::make_error(req.id, invalid("Invalid params: arguments must be an object of strings")));
+        return sink->finish(jsonrpc::make_error(
+            req.id, invalid_params("Invalid params: arguments must be an object of strings")));
     for (const auto& a : prompt->arguments)
         if (a.required && !arguments->contains(a.name))
-            return sink->finish(
-                jsonrpc::make_error(req.id, invalid("Invalid params: missing required argument '" + a.name + "'")));
+            return sink->finish(jsonrpc::make_error(
+                req.id, invalid_params("Invalid params: missing required argument '" + a.name + "'")));
 
     auto work = [prompt, arguments = std::move(*arguments)](request_scope& ctx,
                                                             const jsonrpc::request& r) -> std::optional<json> {
         auto outcome = prompt->get(ctx, arguments);
         if (auto* bad = std::get_if<decode_error>(&outcome))
-            return jsonrpc::make_error(r.id, invalid("Invalid arguments for prompt " + prompt->name + ": " +
+            return jsonrpc::make_error(r.id, invalid_params("Invalid arguments for prompt " + prompt->name + ": " +
                                                      (bad->path.empty() ? "/" : bad->path) + ": " + bad->message));
         if (auto* e = std::get_if<tool_error>(&outcome))
             return jsonrpc::make_error(r.id,
@@ -101,19 +100,19 @@ void dispatcher::complete(const std::shared_ptr<session_state>& session, jsonrpc
     const json ref = req.params.value("ref", json());
     const json argument = req.params.value("argument", json());
     if (!ref.is_object() || !ref.value("type", json()).is_string())
-        return fail(invalid("Invalid params: ref {type, name|uri} is required"));
+        return fail(invalid_params("Invalid params: ref {type, name|uri} is required"));
     for (const char* member : {"name", "uri"})
         if (const auto m = ref.find(member); m != ref.end() && !m->is_string())
-            return fail(invalid(std::string("Invalid params: ref.") + member + " must be a string"));
+            return fail(invalid_params(std::string("Invalid params: ref.") + member + " must be a string"));
     if (!argument.is_object() || !argument.value("name", json()).is_string() ||
         !argument.value("value", json()).is_string())
-        return fail(invalid("Invalid params: argument {name, value} (strings) is required"));
+        return fail(invalid_params("Invalid params: argument {name, value} (strings) is required"));
     completion_request request;
     request.argument = argument["name"].get<std::string>();
     request.value = argument["value"].get<std::string>();
     if (auto ctx = req.params.find("context"); ctx != req.params.end() && ctx->is_object()) {
         auto args = string_map(*ctx, "arguments");
-        if (!args) return fail(invalid("Invalid params: context.arguments must be an object of strings"));
+        if (!args) return fail(invalid_params("Invalid params: context.arguments must be an object of strings"));
         for (const auto& [k, v] : args->items()) request.context_args[k] = v.get<std::string>();
     }
 
@@ -124,10 +123,10 @@ void dispatcher::complete(const std::shared_ptr<session_state>& session, jsonrpc
         std::shared_ptr<const prompt_spec> prompt;
         for (auto& p : server_.prompts())
             if (p->name == name) prompt = p;
-        if (!prompt) return fail(invalid("Unknown prompt: " + name));
+        if (!prompt) return fail(invalid_params("Unknown prompt: " + name));
         if (std::none_of(prompt->arguments.begin(), prompt->arguments.end(),
                          [&](const prompt_argument& a) { return a.name == request.argument; }))
-            return fail(invalid("Prompt " + name + " has no argument '" + request.argument + "'"));
+            return fail(invalid_params("Prompt " + name + " has no argument '" + request.argument + "'"));
         if (auto it = prompt->completers.find(request.argument); it != prompt->completers.end()) found = it->second;
     } else if (type == "ref/resource") {
         const std::string uri = ref.value("uri", std::string());
@@ -137,11 +136,11 @@ void dispatcher::complete(const std::shared_ptr<session_state>& session, jsonrpc
         const auto resources = server_.resources();
         const bool fixed =
             std::any_of(resources.begin(), resources.end(), [&](const auto& r) { return r->info.uri == uri; });
-        if (!family && !fixed) return fail(invalid("Unknown resource template: " + uri));
+        if (!family && !fixed) return fail(invalid_params("Unknown resource template: " + uri));
         if (family)
             if (auto it = family->completers.find(request.argument); it != family->completers.end()) found = it->second;
     } else {
-        return fail(invalid("Invalid params: ref.type must be ref/prompt or ref/resource"));
+        return fail(invalid_params("Invalid params: ref.type must be ref/prompt or ref/resource"));
     }
 
     if (!found)

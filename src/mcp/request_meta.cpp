@@ -1,14 +1,12 @@
 // Reading the per-request `_meta` of MCP 2026-07-28 (see request_meta.hpp).
 #include "mcp/request_meta.hpp"
 
+#include "jsonrpc/errors.hpp"
+
 #include "mcp/protocol_version.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
-
-jsonrpc::error invalid_params(std::string message) {
-    return jsonrpc::error{jsonrpc::error_code::invalid_params, std::move(message), std::nullopt};
-}
 
 }  // namespace
 
@@ -49,7 +47,8 @@ std::variant<checked_request_meta, jsonrpc::error> check_request_meta(const json
     out.client_capabilities = &*caps;
     if (const auto info = meta->find(meta_client_info); info != meta->end()) {
         if (!info->is_object())
-            return invalid_params("Invalid params: _meta[\"" + std::string(meta_client_info) + "\"] must be an object");
+            return invalid_params("Invalid params: _meta[\"" + std::string(meta_client_info) +
+                                        "\"] must be an object");
         out.client_info = &*info;
     }
     if (const auto level = meta->find(meta_log_level); level != meta->end()) {

@@ -2,6 +2,8 @@
 // MCP core. Reads run on the worker pool; a URI is served by the resource registered under it,
 // else by the first template (in registration order) that matches it.
 #include "mcp/dispatcher.hpp"
+
+#include "jsonrpc/errors.hpp"
 #include "mcp/modern_reply.hpp"
 #include "mcp/request_meta.hpp"
 #include "mcp/paging.hpp"
@@ -11,10 +13,6 @@
 
 namespace arcade_mcp::detail {
 namespace {
-
-jsonrpc::error invalid(std::string message) {
-    return jsonrpc::error{jsonrpc::error_code::invalid_params, std::move(message), std::nullopt};
-}
 
 json info_json(const resource_info& info, const char* uri_member, std::string_view revision) {
     json j{{uri_member, info.uri}, {"name", info.name}};
@@ -34,7 +32,7 @@ json info_json(const resource_info& info, const char* uri_member, std::string_vi
 std::optional<std::string> uri_param(const jsonrpc::request& req, std::optional<jsonrpc::error>& err) {
     const auto uri = req.params.find("uri");
     if (uri == req.params.end() || !uri->is_string() || uri->get_ref<const std::string&>().empty()) {
-        err = invalid("Invalid params: uri (non-empty string) is required");
+        err = invalid_params("Invalid params: uri (non-empty string) is required");
         return std::nullopt;
     }
     return uri->get<std::string>();
@@ -49,7 +47,7 @@ json dispatcher::list_resources(const session_state& session, const jsonrpc::req
     bool bad = false;
     json result = page_of(req.params, "resources", "resources", items.size(), server_.info().page_size,
                           [&](std::size_t i) { return info_json(items[i]->info, "uri", revision); }, bad);
-    if (bad) err = invalid("Invalid params: invalid cursor");
+    if (bad) err = invalid_params("Invalid params: invalid cursor");
     return result;
 }
 
@@ -64,7 +62,7 @@ json dispatcher::list_resource_templates(const session_state& session, const jso
                               j.erase("size");
                               return j;
                           }, bad);
-    if (bad) err = invalid("Invalid params: invalid cursor");
+    if (bad) err = invalid_params("Invalid params: invalid cursor");
     return result;
 }
 

@@ -5,6 +5,8 @@
 #include <chrono>
 
 #include "log/logger.hpp"
+
+#include "jsonrpc/errors.hpp"
 #include "mcp/dispatcher.hpp"
 #include "mcp/protocol_version.hpp"
 #include "mcp/request_scope.hpp"
@@ -15,10 +17,6 @@ namespace {
 
 constexpr std::size_t list_page_size = 10;
 
-jsonrpc::error invalid_params(std::string message) {
-    return jsonrpc::error{jsonrpc::error_code::invalid_params, std::move(message), std::nullopt};
-}
-
 /// params.taskId, or the -32602 that answers its absence.
 const std::string* task_id_param(const jsonrpc::request& req, std::optional<jsonrpc::error>& err) {
     const auto id = req.params.find("taskId");
@@ -27,7 +25,9 @@ const std::string* task_id_param(const jsonrpc::request& req, std::optional<json
     return nullptr;
 }
 
-jsonrpc::error unknown_task(const std::string& id) { return invalid_params("Invalid params: unknown task " + id); }
+jsonrpc::error unknown_task(const std::string& id) {
+    return invalid_params("Invalid params: unknown task " + id);
+}
 
 /// What the plain call would have answered, for 2025-11-25 tasks/result: the result with the
 /// related-task `_meta`, or the error.

@@ -98,13 +98,6 @@ bool parse_number(std::string_view text, std::uint64_t min, std::uint64_t max, s
     return true;
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 /// Percent-decodes `in` ("%41" -> "A"; "+" stays "+"); false on a '%' without two hex digits.
 bool percent_decode(std::string_view in, std::string& out) {
     out.clear();
@@ -114,8 +107,8 @@ bool percent_decode(std::string_view in, std::string& out) {
             continue;
         }
         if (i + 2 >= in.size()) return false;
-        const int hi = hex_value(in[i + 1]);
-        const int lo = hex_value(in[i + 2]);
+        const int hi = hex_digit_value(in[i + 1]);
+        const int lo = hex_digit_value(in[i + 2]);
         if (hi < 0 || lo < 0) return false;
         out.push_back(static_cast<char>(hi * 16 + lo));
         i += 2;

@@ -15,7 +15,7 @@ namespace {
 constexpr char hex_digits[] = "0123456789abcdef";
 
 /// 0..15 for a lower-case hex digit, else -1 (upper case is refused by the specification).
-int hex_value(char c) noexcept {
+int lower_hex_value(char c) noexcept {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     return -1;
@@ -25,8 +25,8 @@ int hex_value(char c) noexcept {
 bool parse_hex(std::string_view text, std::uint8_t* out, std::size_t n) noexcept {
     if (text.size() != 2 * n) return false;
     for (std::size_t i = 0; i < n; ++i) {
-        const int hi = hex_value(text[2 * i]);
-        const int lo = hex_value(text[2 * i + 1]);
+        const int hi = lower_hex_value(text[2 * i]);
+        const int lo = lower_hex_value(text[2 * i + 1]);
         if (hi < 0 || lo < 0) return false;
         out[i] = static_cast<std::uint8_t>(hi * 16 + lo);
     }

@@ -141,7 +141,7 @@ std::string make_cursor(std::string_view score, std::string_view id) {
     return "c" + std::string(score) + ":" + std::string(id);
 }
 
-std::optional<std::uint64_t> parse_cursor(std::string_view cursor) {
+std::optional<std::uint64_t> parse_score_cursor(std::string_view cursor) {
     const auto colon = cursor.find(':');
     if (cursor.size() < 2 || cursor.front() != 'c' || colon == std::string_view::npos) return std::nullopt;
     const std::string_view digits = cursor.substr(1, colon - 1);
@@ -197,7 +197,7 @@ public:
     std::optional<task_page> list(std::string_view owner, std::string_view cursor, std::size_t limit) override {
         std::string from = "-inf";
         if (!cursor.empty()) {
-            const auto seq = parse_cursor(cursor);
+            const auto seq = parse_score_cursor(cursor);
             if (!seq) return std::nullopt;
             from = "(" + std::to_string(*seq);
         }

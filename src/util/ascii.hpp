@@ -1,5 +1,5 @@
 // ASCII text helpers shared across the library: case folding and comparison (header names,
-// tool and toolkit names, secret keys) and trimming of spaces and tabs. Locale-independent.
+// tool and toolkit names, secret keys), hex digits and trimming of spaces and tabs. Locale-independent.
 #pragma once
 
 #include <algorithm>
@@ -19,6 +19,14 @@ inline std::string ascii_lower(std::string_view s) {
 inline bool iequals(std::string_view a, std::string_view b) noexcept {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(),
                       [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+}
+
+/// 0..15 for a hex digit of either case, else -1.
+inline int hex_digit_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
 }
 
 /// Without leading and trailing spaces and tabs.

@@ -64,7 +64,7 @@ std::string post(const std::string& body, bool chunked = false) {
     return head + "Transfer-Encoding: chunked\r\n\r\n" + size + "\r\n" + body + "\r\n0\r\n\r\n";
 }
 
-std::string call(std::string_view tool, std::string_view text, int id = 7) {
+std::string tool_call_body(std::string_view tool, std::string_view text, int id = 7) {
     return R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + R"(,"method":"tools/call","params":{"name":"Mem_)" +
            std::string(tool) + R"(","arguments":{"text":")" + std::string(text) + R"("}}})";
 }
@@ -176,7 +176,7 @@ TEST_F(HttpConnectionInMemory, WritesTheResponseHeadAsHttpRequires) {
 
 TEST_F(HttpConnectionInMemory, AnswersACallWithContentLengthAndChunked) {
     for (const bool chunked : {false, true}) {
-        const auto e = serve(post(call("Echo", "abc"), chunked));
+        const auto e = serve(post(tool_call_body("Echo", "abc"), chunked));
         EXPECT_TRUE(e.ended);
         EXPECT_FALSE(e.error);
         EXPECT_EQ(e.answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << e.answer;
@@ -185,7 +185,7 @@ TEST_F(HttpConnectionInMemory, AnswersACallWithContentLengthAndChunked) {
 }
 
 TEST_F(HttpConnectionInMemory, AnswersPipelinedRequestsInOrder) {
-    const auto e = serve(post(call("Echo", "first", 1)) + post(call("Echo", "second", 2)));
+    const auto e = serve(post(tool_call_body("Echo", "first", 1)) + post(tool_call_body("Echo", "second", 2)));
     const auto first = e.answer.find(R"("text":"first")");
     const auto second = e.answer.find(R"("text":"second")");
     ASSERT_NE(first, std::string::npos) << e.answer;
@@ -213,13 +213,13 @@ TEST_F(HttpConnectionInMemory, RefusesMalformedRequests) {
 }
 
 TEST_F(HttpConnectionInMemory, EveryOperationFailingInTurnOnAJsonAnswer) {
-    fail_every_operation(post(call("Echo", "abc")), 0, true);
-    fail_every_operation(post(call("Echo", "abc")), 1, true);
+    fail_every_operation(post(tool_call_body("Echo", "abc")), 0, true);
+    fail_every_operation(post(tool_call_body("Echo", "abc")), 1, true);
 }
 
 TEST_F(HttpConnectionInMemory, EveryOperationFailingInTurnOnAChunkedRequest) {
-    fail_every_operation(post(call("Echo", "abc"), true), 0, true);
-    fail_every_operation(post(call("Echo", "abc"), true), 1, true);
+    fail_every_operation(post(tool_call_body("Echo", "abc"), true), 0, true);
+    fail_every_operation(post(tool_call_body("Echo", "abc"), true), 1, true);
 }
 
 TEST_F(HttpConnectionInMemory, EveryOperationFailingInTurnOnAnSseAnswer) {
