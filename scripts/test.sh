@@ -19,8 +19,9 @@
 #   Dockerfile), then, once the Release build is there, the Debian packages on a clean Debian 12
 #   root (arcade-mcp new, the generated project built, tested, called with the TypeScript SDK and
 #   containerised);
-#   last, the libFuzzer targets: every committed input replayed, then a fixed number of runs from a
-#   fixed seed per target, so the same commit gives the same result anywhere.
+#   and, from the asan build once its tests passed, in the background at nice 10: the libFuzzer
+#   targets, every committed input replayed, then a fixed number of runs from a fixed seed per
+#   target, so the same commit gives the same result anywhere.
 # Each configuration is a unity build (CMAKE_UNITY_BUILD: 16 sources per compiler run; a third of
 # the compile time on 2 cores); the presets themselves are not, for quick incremental builds.
 # PRESETS overrides the presets (PRESETS=release also builds and runs the unit tests in Release;
@@ -49,7 +50,7 @@ release_built=""
 if has release; then
   echo "== deploy: container image (buildah, unmodified Dockerfile), then the packages on a clean Debian 12 root"
   echo "   (arcade-mcp new, the generated project built, tested, called and containerised): in the background"
-  echo "   at the lowest priority; their log follows the fuzzers'"
+  echo "   at the lowest priority; their log comes last"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   image_log=$(mktemp /tmp/test-image.XXXXXX.log)
@@ -63,13 +64,19 @@ if has release; then
     $sudo nice -n 19 deploy/packages/test-clean-root.sh build/release
   } >"$image_log" 2>&1 &
   image_pid=$!
-  stop_background() {
-    [ -n "$image_pid" ] && kill -0 "$image_pid" 2>/dev/null || return 0
-    $sudo pkill -TERM -P "$image_pid" 2>/dev/null || true
-    kill -TERM "$image_pid" 2>/dev/null || true
-  }
-  trap stop_background EXIT
 fi
+fuzz_pid=""
+fuzz_log=""
+# On any exit, the background checks still running are stopped with their children.
+stop_background() {
+  local pid
+  for pid in $image_pid $fuzz_pid; do
+    kill -0 "$pid" 2>/dev/null || continue
+    ${sudo:-} pkill -TERM -P "$pid" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+}
+trap stop_background EXIT
 # The end-to-end tests (TypeScript SDK clients, ~2 minutes) run once: under g++ ASan + UBSan when
 # that preset runs, else in the first preset.
 e2e_preset=${presets%% *}
@@ -99,6 +106,14 @@ for preset in $presets; do
   [ "$preset" = "$e2e_preset" ] || skip=(-E '^e2e(_auth_on)?$')
   ctest --preset "$preset" -j2 --timeout 600 "${skip[@]}"
   stamp
+  if [ "$preset" = asan ]; then
+    # The fuzzers (one core, fixed runs: the result does not depend on speed) run from this build
+    # in the background at nice 10, in the time the next builds and tests leave a core idle.
+    echo "== fuzz: libFuzzer targets under ASan + UBSan, in the background at nice 10; their log follows the tests'"
+    fuzz_log=$(mktemp /tmp/fuzz.XXXXXX.log)
+    FUZZ_PRESET=asan nice -n 10 scripts/fuzz.sh >"$fuzz_log" 2>&1 &
+    fuzz_pid=$!
+  fi
 done
 if has release; then
   echo "== release: the official MCP conformance suites (pinned) against examples/conformance-server"
@@ -115,9 +130,12 @@ if has release; then
   stamp
 fi
 fuzz_rc=0
-if [[ " $presets " == *" asan "* ]]; then
+if [ -n "$fuzz_pid" ]; then
+  wait "$fuzz_pid" || fuzz_rc=$?
+  fuzz_pid=""
   echo "== fuzz: libFuzzer targets under ASan + UBSan: committed inputs replayed, then fixed runs from fixed seeds"
-  FUZZ_PRESET=asan scripts/fuzz.sh || fuzz_rc=$?
+  cat "$fuzz_log"
+  rm -f "$fuzz_log"
   stamp
 fi
 if [ -n "$image_pid" ]; then

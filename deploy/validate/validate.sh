@@ -44,7 +44,7 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "installing: nodejs npm"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
 PROMTOOL=${PROMTOOL:-promtool}
@@ -52,7 +52,7 @@ if ! command -v "$PROMTOOL" >/dev/null 2>&1 && [ "$PROMTOOL" = promtool ] && com
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "installing: prometheus (for promtool)"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null || true
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends prometheus >/dev/null || true
 fi
 if ! command -v "$PROMTOOL" >/dev/null 2>&1; then
   echo "FAIL: promtool not found (PROMTOOL=$PROMTOOL): the alert rules cannot be checked. Install the Debian" \
