@@ -14,6 +14,7 @@ set(ARCADE_MCP_SOURCES
   src/jsonrpc/message.cpp
   src/mcp/value_codec.cpp
   src/mcp/tool_error.cpp
+  src/mcp/upstream_error.cpp
   src/mcp/server.cpp
   src/mcp/server_lifespan.cpp
   src/mcp/call_runner.cpp
@@ -102,6 +103,7 @@ set(ARCADE_MCP_UNIT_TESTS
   src/util/json_limits_test.cpp
   src/util/json_text_test.cpp
   src/mcp/call_runner_test.cpp
+  src/mcp/upstream_error_test.cpp
   src/mcp/middleware_test.cpp
   src/mcp/value_codec_test.cpp
   src/mcp/server_test.cpp
@@ -123,6 +125,7 @@ set(ARCADE_MCP_UNIT_TESTS
   src/mcp/content_test.cpp
   src/util/base64url_test.cpp
   src/arcade/jwt_test.cpp
+  src/arcade/error_kinds_test.cpp
   src/arcade/value_schema_test.cpp
   src/arcade/tool_definition_test.cpp
   src/log/logger_test.cpp

@@ -2,8 +2,8 @@
 # CI check of the upstream_http example: a local upstream (upstream.mjs, node, a free loopback
 # port) and the example over stdio, kept open through a FIFO so calls overlap: a success (with the
 # caller's trace passed on in the traceparent header), 404 -> UPSTREAM_RUNTIME_NOT_FOUND, 429 -> rate limit with
-# retryAfterMs, 500 -> UPSTREAM_RUNTIME_SERVER_ERROR, a slow route -> the libcurl timeout as a
-# retryable error, and a slow call cancelled by the client -> the upstream connection closed well
+# retryAfterMs, 500 -> UPSTREAM_RUNTIME_SERVER_ERROR, a slow route -> the libcurl timeout as
+# NETWORK_TRANSPORT_RUNTIME_TIMEOUT, and a slow call cancelled by the client -> the upstream connection closed well
 # before the timeout and no answer. Every wait is bounded.
 set -euo pipefail
 bin=$1
@@ -64,13 +64,15 @@ send '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":
 trace_id=$(cut -d- -f2 <<<"$tp")
 expect 2 '"isError":false' '"name":"Widget"' '"price":4.5' "\"traceparent\":\"00-$trace_id-"
 expect 3 '"isError":true' '"errorKind":"UPSTREAM_RUNTIME_NOT_FOUND"' '"statusCode":404' '"canRetry":false' 'No item with id missing'
-expect 4 '"isError":true' '"errorKind":"UPSTREAM_RUNTIME_RATE_LIMIT"' '"canRetry":true' '"retryAfterMs":7000'
+expect 4 '"isError":true' '"errorKind":"UPSTREAM_RUNTIME_RATE_LIMIT"' '"canRetry":true' '"retryAfterMs":7000' \
+  'Upstream HTTP request failed (Too Many Requests, client error). Retry after 7 second(s).'
 expect 5 '"isError":true' '"errorKind":"UPSTREAM_RUNTIME_SERVER_ERROR"' '"statusCode":500' '"canRetry":true'
 # The cancelled call: libcurl aborts from the progress callback within about a second.
 wait_for "$dir/up.log" 'closed slow-cancelled after' 5
 ms=$(sed -n 's/^closed slow-cancelled after \([0-9]*\) ms$/\1/p' "$dir/up.log")
 [ "$ms" -lt 3000 ] || fail "the cancelled transfer lasted $ms ms (the timeout is 4000)"
-expect 6 '"isError":true' '"errorKind":"TOOL_RUNTIME_RETRY"' '"canRetry":true' 'did not answer within 4000 ms'
+expect 6 '"isError":true' '"errorKind":"NETWORK_TRANSPORT_RUNTIME_TIMEOUT"' '"canRetry":true' \
+  'HTTP request timed out before a complete response was received.'
 elapsed=$((($(date +%s%N) - started) / 1000000))
 [ "$elapsed" -lt 7000 ] || fail "the timed-out call took $elapsed ms"
 grep -q 'closed slow-timeout after' "$dir/up.log" || fail "the timed-out transfer was not closed"

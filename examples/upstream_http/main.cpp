@@ -8,8 +8,6 @@
 #include <arcade_mcp/mcp.hpp>
 
 #include <curl/curl.h>
-#include <strings.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -17,6 +15,8 @@
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -44,10 +44,17 @@ std::size_t on_body(char* data, std::size_t size, std::size_t n, void* out) {
     return size * n;
 }
 std::size_t on_header(char* data, std::size_t size, std::size_t n, void* out) {
-    const std::string line(data, size * n);
-    constexpr std::string_view name = "retry-after:";
-    if (line.size() > name.size() && strncasecmp(line.c_str(), name.data(), name.size()) == 0)
-        *static_cast<long*>(out) = std::strtol(line.c_str() + name.size(), nullptr, 10);  // delta-seconds only
+    // "Name: value\r\n" lines (and the status line, which has no colon): kept for the error mapping.
+    const std::string_view line(data, size * n);
+    const auto colon = line.find(':');
+    if (colon != std::string_view::npos) {
+        std::string_view value = line.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+        while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+            value.remove_suffix(1);
+        auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(out);
+        if (headers->size() < 100) headers->emplace_back(std::string(line.substr(0, colon)), std::string(value));
+    }
     return size * n;
 }
 // Called about once a second even while no byte moves: a non-zero return aborts the transfer
@@ -72,7 +79,7 @@ result<json> get_item(tool_context& ctx, const item_args& in, const upstream& up
     std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(list, curl_slist_free_all);
 
     std::string body;
-    long retry_after_s = -1;
+    std::vector<std::pair<std::string, std::string>> response_headers;
     const std::stop_token stop = ctx.stop_token();
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -83,29 +90,32 @@ result<json> get_item(tool_context& ctx, const item_args& in, const upstream& up
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &retry_after_s);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &response_headers);
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, &stop);
     const CURLcode rc = curl_easy_perform(c);
 
-    // Transport failures: the model may retry later; the message says why.
+    // Transport failures: Arcade's NETWORK_TRANSPORT_RUNTIME_* kinds (upstream_error.hpp); libcurl's
+    // own text goes to developer_message (the engine and the logs), not to the model.
     if (rc == CURLE_ABORTED_BY_CALLBACK) return tool_error::execution("Cancelled");  // nobody reads it
-    if (rc == CURLE_OPERATION_TIMEDOUT)
-        return tool_error::retry("The catalog did not answer within " + std::to_string(up.timeout_ms) + " ms");
-    if (rc != CURLE_OK) return tool_error::retry(std::string("The catalog is unreachable: ") + curl_easy_strerror(rc));
+    if (rc != CURLE_OK) {
+        transport_failure failure = transport_failure::incomplete;
+        if (rc == CURLE_OPERATION_TIMEDOUT) failure = transport_failure::timeout;
+        if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT || rc == CURLE_RECV_ERROR)
+            failure = transport_failure::unreachable;
+        if (rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_PEER_FAILED_VERIFICATION) failure = transport_failure::tls;
+        return upstream_transport_error(failure, "GET", url, curl_easy_strerror(rc));
+    }
 
-    // HTTP failures: tool_error::upstream maps the status to Arcade's kinds (404 not found,
-    // 429 rate limit, 5xx server error: both retryable, other 4xx bad request, 401/403 auth).
+    // HTTP failures: upstream_http_error words them as Arcade's HTTP adapter does (404 not found,
+    // 429 rate limit with Retry-After, 5xx server error: both retryable, other 4xx bad request,
+    // 401/403 auth); the model never sees the body or the URL. A status the tool understands
+    // better gets its own words.
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     if (status == 404) return tool_error::upstream(404, "No item with id " + in.id);
-    if (status != 200) {
-        tool_error e =
-            tool_error::upstream(static_cast<int>(status), "The catalog answered HTTP " + std::to_string(status));
-        if (status == 429 && retry_after_s >= 0) e.retry_after_ms = retry_after_s * 1000;  // when to come back
-        return e;
-    }
+    if (status != 200) return upstream_http_error({static_cast<int>(status), response_headers, "GET", url, body});
     json item = json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (item.is_discarded()) return tool_error::upstream(502, "The catalog sent invalid JSON");
     return item;

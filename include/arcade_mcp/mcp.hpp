@@ -47,6 +47,7 @@
 #include "arcade_mcp/mcp/tool.hpp"
 #include "arcade_mcp/mcp/tool_context.hpp"
 #include "arcade_mcp/mcp/tool_error.hpp"
+#include "arcade_mcp/mcp/upstream_error.hpp"
 #include "arcade_mcp/mcp/value_codec.hpp"
 #include "arcade_mcp/run.hpp"
 

@@ -84,17 +84,20 @@ std::string finished_at_now() {
     return out;
 }
 
+/// ToolCallError as arcade-core 4.11 sends it: every member, null when unset; message and
+/// developer_message carry the "[KIND] Class during execution of tool 'name': " prefix.
 json error_json(const tool_error& e, std::string_view source_tool) {
+    auto developer_message = arcade_developer_message(e, source_tool);
     return json{
         {"message", arcade_error_message(e, source_tool)},
         {"kind", to_string(e.kind)},
-        {"developer_message", nullptr},
+        {"developer_message", developer_message ? json(std::move(*developer_message)) : json(nullptr)},
         {"can_retry", e.can_retry},
         {"additional_prompt_content", e.additional_prompt_content ? json(*e.additional_prompt_content) : json(nullptr)},
         {"retry_after_ms", e.retry_after_ms ? json(*e.retry_after_ms) : json(nullptr)},
         {"stacktrace", nullptr},
         {"status_code", e.status_code ? json(*e.status_code) : json(nullptr)},
-        {"extra", nullptr}};
+        {"extra", e.extra.is_object() ? e.extra : json(nullptr)}};
 }
 
 http_answer bad_request(std::string detail) { return http_answer{400, json{{"detail", std::move(detail)}}, {}}; }

@@ -40,6 +40,21 @@ class access_log final : public middleware {
 public:
     void after_tool_call(const tool_call_info& call, const tool_call_result& result) override {
         if (!log_enabled(log_level::info)) return;
+        // A failed call's developer_message is for the operator: logged here, never shown to the model.
+        const std::string_view developer_message =
+            result.error && result.error->developer_message ? std::string_view(*result.error->developer_message)
+                                                            : std::string_view();
+        if (!developer_message.empty()) {
+            log(log_level::info, "tool call",
+                {{"tool", call.tool},
+                 {"request_id", call.context.request_id()},
+                 {"session_id", call.session_id},
+                 {"protocol", call.context.protocol_version()},
+                 {"outcome", outcome_of(result)},
+                 {"duration_ms", milliseconds_text(result.duration)},
+                 {"developer_message", developer_message}});
+            return;
+        }
         log(log_level::info, "tool call",
             {{"tool", call.tool},
              {"request_id", call.context.request_id()},

@@ -7,6 +7,7 @@
 #include "arcade_mcp/mcp/tool_context.hpp"
 #include "log/logger.hpp"
 #include "mcp/input_round.hpp"
+#include "mcp/tool_errors.hpp"
 #include "observe/metrics.hpp"
 #include "observe/tracer.hpp"
 
@@ -39,10 +40,6 @@ tool_run error_run(tool_error e, tool_call_status status) {
     return tool_run{tool_outcome{std::move(e), false}, status};
 }
 
-tool_run fatal_run() {
-    return error_run(tool_error::fatal("An unhandled exception was raised by the tool."), tool_call_status::exception);
-}
-
 /// The handler, with what it throws turned into an outcome (the MCP input-round signals pass).
 tool_run run_handler(const catalog_entry& tool, tool_context& ctx, const json& arguments) {
     try {
@@ -62,13 +59,14 @@ tool_run run_handler(const catalog_entry& tool, tool_context& ctx, const json& a
     } catch (const client_request_error& e) {
         return error_run(tool_error::execution(e.what()), tool_call_status::tool_error);
     } catch (const std::exception& e) {
+        tool_error error = unhandled_exception_error(e);
         log(log_level::warning, "tool raised an exception",
-            {{"tool", tool.fqn}, {"request_id", ctx.request_id()}, {"error", e.what()}});
-        return fatal_run();
+            {{"tool", tool.fqn}, {"request_id", ctx.request_id()}, {"error", *error.developer_message}});
+        return error_run(std::move(error), tool_call_status::exception);
     } catch (...) {
         log(log_level::warning, "tool raised a non-standard exception",
             {{"tool", tool.fqn}, {"request_id", ctx.request_id()}});
-        return fatal_run();
+        return error_run(unhandled_exception_error(), tool_call_status::exception);
     }
 }
 

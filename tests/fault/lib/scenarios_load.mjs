@@ -62,7 +62,7 @@ export async function scenarioToolFaults() {
 
   const thrown = await call('throws', {});
   figure('throws', `${thrown.failed ?? (thrown.isError ? 'isError' : 'success?!')} in ${ms(thrown.ms)}: ${thrown.text ?? ''}`);
-  expect(thrown.isError && /unhandled exception/i.test(thrown.text ?? ''), `throws: expected an isError result, got ${JSON.stringify(thrown)}`);
+  expect(thrown.isError && /An unhandled std::runtime_error was raised by the tool/.test(thrown.text ?? ''), `throws: expected an isError result, got ${JSON.stringify(thrown)}`);
 
   const hangStart = now();
   const hangP = call('hangs', { seconds: HANG_S });

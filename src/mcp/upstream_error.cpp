@@ -1,0 +1,267 @@
+// Failed upstream HTTP exchanges as Arcade's HTTP error adapter words them (see upstream_error.hpp).
+// Where arcade_tdk 3.10 is wrong we differ on purpose: header names are matched in any case (its
+// requests path misses "Retry-After"), an HTTP-date Retry-After is honoured (it always falls back
+// to 1 s), an epoch x-ratelimit-reset is read as a time, not a delay, and the URL in
+// developer_message loses its query string (it may hold an API key).
+#include "arcade_mcp/mcp/upstream_error.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <ctime>
+
+#include "util/ascii.hpp"
+
+namespace arcade_mcp {
+namespace {
+
+using headers_t = std::vector<std::pair<std::string, std::string>>;
+
+/// Python 3.11's http.HTTPStatus phrases (what arcade_tdk prints), "Unknown Status" otherwise.
+std::string_view status_phrase(int status) {
+    static constexpr std::pair<int, std::string_view> phrases[] = {
+        {100, "Continue"}, {101, "Switching Protocols"}, {102, "Processing"}, {103, "Early Hints"},
+        {200, "OK"}, {201, "Created"}, {202, "Accepted"}, {203, "Non-Authoritative Information"},
+        {204, "No Content"}, {205, "Reset Content"}, {206, "Partial Content"}, {207, "Multi-Status"},
+        {208, "Already Reported"}, {226, "IM Used"}, {300, "Multiple Choices"}, {301, "Moved Permanently"},
+        {302, "Found"}, {303, "See Other"}, {304, "Not Modified"}, {305, "Use Proxy"},
+        {307, "Temporary Redirect"}, {308, "Permanent Redirect"}, {400, "Bad Request"}, {401, "Unauthorized"},
+        {402, "Payment Required"}, {403, "Forbidden"}, {404, "Not Found"}, {405, "Method Not Allowed"},
+        {406, "Not Acceptable"}, {407, "Proxy Authentication Required"}, {408, "Request Timeout"},
+        {409, "Conflict"}, {410, "Gone"}, {411, "Length Required"}, {412, "Precondition Failed"},
+        {413, "Request Entity Too Large"}, {414, "Request-URI Too Long"}, {415, "Unsupported Media Type"},
+        {416, "Requested Range Not Satisfiable"}, {417, "Expectation Failed"}, {418, "I'm a Teapot"},
+        {421, "Misdirected Request"}, {422, "Unprocessable Entity"}, {423, "Locked"}, {424, "Failed Dependency"},
+        {425, "Too Early"}, {426, "Upgrade Required"}, {428, "Precondition Required"}, {429, "Too Many Requests"},
+        {431, "Request Header Fields Too Large"}, {451, "Unavailable For Legal Reasons"},
+        {500, "Internal Server Error"}, {501, "Not Implemented"}, {502, "Bad Gateway"},
+        {503, "Service Unavailable"}, {504, "Gateway Timeout"}, {505, "HTTP Version Not Supported"},
+        {506, "Variant Also Negotiates"}, {507, "Insufficient Storage"}, {508, "Loop Detected"},
+        {510, "Not Extended"}, {511, "Network Authentication Required"}};
+    for (const auto& [code, phrase] : phrases)
+        if (code == status) return phrase;
+    return "Unknown Status";
+}
+
+std::string_view status_class(int status) {
+    if (status >= 400 && status < 500) return "client error";
+    if (status >= 500 && status < 600) return "server error";
+    if (status >= 300 && status < 400) return "redirection";
+    if (status >= 100 && status < 200) return "informational";
+    return "response";
+}
+
+/// The value of the first header named `name` (any case), trimmed; empty if absent.
+std::string_view header(const headers_t& headers, std::string_view name) {
+    for (const auto& [key, value] : headers)
+        if (detail::iequals(key, name)) return detail::trim_blanks(value);
+    return {};
+}
+
+/// A decimal number ("0", "12", "-1", "1.5"), as arcade_tdk's _parse_numeric_header reads one.
+std::optional<double> numeric(std::string_view text) {
+    if (text.empty()) return std::nullopt;
+    double value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+bool all_digits(std::string_view text) {
+    if (text.empty() || text.size() > 15) return false;
+    for (char c : text)
+        if (c < '0' || c > '9') return false;
+    return true;
+}
+
+std::int64_t to_int(std::string_view digits) {
+    std::int64_t value = 0;
+    std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    return value;
+}
+
+/// Seconds since the epoch of an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), if it is one.
+std::optional<std::int64_t> http_date(std::string_view text) {
+    std::tm tm{};
+    const std::string copy(text);
+    const char* end = strptime(copy.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    if (end == nullptr || *end != '\0') return std::nullopt;
+    return static_cast<std::int64_t>(timegm(&tm));
+}
+
+std::int64_t now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+bool rate_limited_403(const headers_t& headers) {
+    for (const char* name :
+         {"x-ratelimit-remaining", "x-rate-limit-remaining", "ratelimit-remaining", "x-app-rate-limit-remaining"}) {
+        const auto remaining = numeric(header(headers, name));
+        if (remaining && *remaining == 0) return true;
+    }
+    const std::string_view retry_after = header(headers, "retry-after");
+    bool meaningful_retry_after = false;
+    if (!retry_after.empty()) {
+        const auto value = numeric(retry_after);
+        meaningful_retry_after = value ? *value > 0 : true;  // a date marks a rate-limit window
+    }
+    bool has_limit = false;
+    for (const char* name : {"x-ratelimit-limit", "x-rate-limit-limit", "ratelimit-limit"}) {
+        for (const auto& [key, value] : headers)
+            if (detail::iequals(key, name)) has_limit = true;
+    }
+    return meaningful_retry_after && has_limit;
+}
+
+/// "scheme://host/path" of `url`: no user info, query or fragment (arcade_tdk's _sanitize_uri).
+std::string endpoint_of(std::string_view url) {
+    const auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) {
+        return std::string(url.substr(0, url.find_first_of("?#")));
+    }
+    std::string_view rest = url.substr(scheme_end + 3);
+    rest = rest.substr(0, rest.find_first_of("?#"));
+    const auto slash = rest.find('/');
+    std::string_view authority = rest.substr(0, slash);
+    if (const auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+    std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+    while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+    while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+    std::string out(url.substr(0, scheme_end));
+    out.append("://").append(authority).append("/").append(path);
+    return out;
+}
+
+std::string upper_case(std::string_view text) {
+    std::string upper(text);
+    for (char& c : upper)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return upper;
+}
+
+json extra_for(std::string_view method, std::string_view url) {
+    json extra{{"service", "_http"}};
+    if (!url.empty()) extra["endpoint"] = endpoint_of(url);
+    if (!method.empty()) extra["http_method"] = upper_case(method);
+    return extra;
+}
+
+std::string_view failure_name(transport_failure failure) {
+    switch (failure) {
+        case transport_failure::timeout: return "timeout";
+        case transport_failure::unreachable: return "unreachable";
+        case transport_failure::too_many_redirects: return "too_many_redirects";
+        case transport_failure::undecodable: return "undecodable";
+        case transport_failure::incomplete: return "incomplete";
+        case transport_failure::invalid_url: return "invalid_url";
+        case transport_failure::unsupported_scheme: return "unsupported_scheme";
+        case transport_failure::tls: return "tls";
+    }
+    return "incomplete";
+}
+
+constexpr std::size_t body_limit = 1024;
+
+}  // namespace
+
+std::optional<std::int64_t> retry_after_from_headers(const headers_t& headers) {
+    std::string_view name;
+    std::string_view value;
+    for (const char* candidate : {"retry-after", "x-ratelimit-reset", "x-ratelimit-reset-ms"}) {
+        value = header(headers, candidate);
+        if (!value.empty()) {
+            name = candidate;
+            break;
+        }
+    }
+    if (value.empty()) return std::nullopt;
+    if (all_digits(value)) {
+        const std::int64_t n = to_int(value);
+        if (name == "x-ratelimit-reset-ms") return n;
+        // x-ratelimit-reset holds a delay at some APIs and an epoch time at others (GitHub).
+        const std::int64_t now = now_seconds();
+        if (name == "x-ratelimit-reset" && n > 1'000'000'000) return n > now ? (n - now) * 1000 : 0;
+        return n * 1000;
+    }
+    if (name == "retry-after") {
+        if (const auto at = http_date(value)) {
+            const std::int64_t now = now_seconds();
+            return *at > now ? (*at - now) * 1000 : 0;
+        }
+    }
+    return std::nullopt;
+}
+
+tool_error upstream_http_error(const upstream_response& response) {
+    const int status = response.status;
+    std::string message = "Upstream HTTP request failed (";
+    message.append(status_phrase(status)).append(", ").append(status_class(status)).append(").");
+    tool_error error;
+    if (status == 429 || (status == 403 && rate_limited_403(response.headers))) {
+        const std::int64_t wait_ms = retry_after_from_headers(response.headers).value_or(1000);
+        if (wait_ms / 1000 > 0) {
+            message.append(" Retry after ").append(std::to_string(wait_ms / 1000)).append(" second(s).");
+        } else {
+            message.append(" Rate limit encountered.");
+        }
+        error = tool_error::upstream_rate_limit(std::move(message), wait_ms);
+    } else {
+        error = tool_error::upstream(status, std::move(message));
+    }
+    std::string developer = "HTTP " + std::to_string(status);
+    if (!response.url.empty()) {
+        developer.append(" from ");
+        if (!response.method.empty()) developer.append(upper_case(response.method)).append(" ");
+        developer.append(endpoint_of(response.url));
+    }
+    if (!response.body.empty()) {
+        developer.append(": ").append(response.body, 0, body_limit);
+        if (response.body.size() > body_limit) developer.append("...");
+    }
+    error.developer_message = std::move(developer);
+    error.extra = extra_for(response.method, response.url);
+    return error;
+}
+
+tool_error upstream_transport_error(transport_failure failure, std::string_view method, std::string_view url,
+                                    std::string detail) {
+    tool_error error;
+    switch (failure) {
+        case transport_failure::timeout:
+            error = tool_error::network(error_kind::network_transport_runtime_timeout,
+                                        "HTTP request timed out before a complete response was received.");
+            break;
+        case transport_failure::unreachable:
+            error = tool_error::network(error_kind::network_transport_runtime_unreachable,
+                                        "HTTP request failed before reaching the upstream service.");
+            break;
+        case transport_failure::too_many_redirects:
+            error = tool_error::network(error_kind::network_transport_runtime_unmapped,
+                                        "HTTP redirect limit exceeded before a final response was received.", false);
+            break;
+        case transport_failure::undecodable:
+            error = tool_error::network(error_kind::network_transport_runtime_unmapped,
+                                        "HTTP response from upstream could not be decoded.");
+            break;
+        case transport_failure::incomplete:
+            error = tool_error::network(error_kind::network_transport_runtime_unmapped,
+                                        "HTTP request failed before a complete response was received.");
+            break;
+        case transport_failure::invalid_url:
+            error = tool_error::fatal("HTTP request URL is invalid or malformed.");
+            break;
+        case transport_failure::unsupported_scheme:
+            error = tool_error::fatal("HTTP request URL uses an unsupported scheme (expected http or https).");
+            break;
+        case transport_failure::tls:
+            error = tool_error::fatal(
+                "TLS handshake failed \u2014 likely a local certificate or trust configuration issue.");
+            break;
+    }
+    if (!detail.empty()) error.developer_message = std::move(detail);
+    error.extra = extra_for(method, url);
+    error.extra["error_type"] = failure_name(failure);
+    return error;
+}
+
+}  // namespace arcade_mcp
