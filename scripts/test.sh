@@ -23,7 +23,8 @@
 #   targets, every committed input replayed, then a fixed number of runs from a fixed seed per
 #   target, so the same commit gives the same result anywhere.
 # Each configuration is a unity build (CMAKE_UNITY_BUILD: 16 sources per compiler run; a third of
-# the compile time on 2 cores); the presets themselves are not, for quick incremental builds.
+# the compile time on 2 cores). The presets are not, but the option stays in the build/<preset>
+# caches this script configures: `cmake --preset <p> -DCMAKE_UNITY_BUILD=OFF` turns it off there.
 # PRESETS overrides the presets (PRESETS=release also builds and runs the unit tests in Release;
 # without gcc-asan the end-to-end tests run in the first preset that has them).
 set -euo pipefail
@@ -44,37 +45,48 @@ both=0
 [[ " $presets " == *" asan "* && " $presets " == *" release "* ]] && both=1
 has() { [[ " $presets " == *" $1 "* ]]; }
 
-image_pid=""
-image_log=""
-release_built=""
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+image_pid="" image_log="" image_group="" release_built=""
+fuzz_pid="" fuzz_log=""
 if has release; then
   echo "== deploy: container image (buildah, unmodified Dockerfile), then the packages on a clean Debian 12 root"
   echo "   (arcade-mcp new, the generated project built, tested, called and containerised): in the background"
   echo "   at the lowest priority; their log comes last"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  # Not root: sudo asks now, in the foreground; the one sudo below covers the whole job.
+  [ -z "$sudo" ] || sudo -v
   image_log=$(mktemp /tmp/test-image.XXXXXX.log)
+  image_group=$(mktemp /tmp/test-image.XXXXXX.pgid)
   release_built=$(mktemp -u /tmp/release-built.XXXXXX)
   # The image build skips the unit tests: they run below on this commit. The clean-root test packs
   # the Release build, so it waits (at most 90 minutes) for the mark left once that build is done.
-  {
-    $sudo nice -n 19 env IMAGE_UNIT_TESTS=0 deploy/docker/test-image.sh || exit 1
-    for _ in $(seq 1 5400); do [ -e "$release_built" ] && break; sleep 1; done
-    [ -e "$release_built" ] || { echo "the Release build never finished"; exit 1; }
-    $sudo nice -n 19 deploy/packages/test-clean-root.sh build/release
-  } >"$image_log" 2>&1 &
+  # A process group of its own (setsid; its id in $image_group), so stopping it reaches buildah
+  # and the compilers inside.
+  $sudo setsid nice -n 19 env IMAGE_UNIT_TESTS=0 RELEASE_BUILT="$release_built" GROUP_FILE="$image_group" bash -c '
+    echo $$ >"$GROUP_FILE"
+    deploy/docker/test-image.sh || { echo "== step failed: the container image test"; exit 1; }
+    for _ in $(seq 1 5400); do [ -e "$RELEASE_BUILT" ] && break; sleep 1; done
+    [ -e "$RELEASE_BUILT" ] || { echo "== step failed: the Release build never finished"; exit 1; }
+    deploy/packages/test-clean-root.sh build/release || { echo "== step failed: the packages on a clean root"; exit 1; }
+  ' >"$image_log" 2>&1 &
   image_pid=$!
 fi
-fuzz_pid=""
-fuzz_log=""
-# On any exit, the background checks still running are stopped with their children.
+# On an early exit: the background checks still running are stopped (their whole process
+# groups), and what they logged so far is shown.
 stop_background() {
-  local pid
-  for pid in $image_pid $fuzz_pid; do
-    kill -0 "$pid" 2>/dev/null || continue
-    ${sudo:-} pkill -TERM -P "$pid" 2>/dev/null || true
-    kill -TERM "$pid" 2>/dev/null || true
-  done
+  if [ -n "$fuzz_pid" ]; then
+    kill -TERM -- -"$fuzz_pid" 2>/dev/null || true
+    echo "== aborted: the fuzz log so far ($fuzz_log)"
+    tail -n 30 "$fuzz_log" 2>/dev/null || true
+  fi
+  if [ -n "$image_pid" ]; then
+    local group
+    group=$(cat "$image_group" 2>/dev/null || true)
+    [ -z "$group" ] || ${sudo:+$sudo -n} kill -TERM -- -"$group" 2>/dev/null || true
+    echo "== aborted: the container image and clean-root log so far ($image_log)"
+    tail -n 30 "$image_log" 2>/dev/null || true
+  fi
+  rm -f "$image_group" "$release_built"
 }
 trap stop_background EXIT
 # The end-to-end tests (TypeScript SDK clients, ~2 minutes) run once: under g++ ASan + UBSan when
@@ -110,8 +122,9 @@ for preset in $presets; do
     # The fuzzers (one core, fixed runs: the result does not depend on speed) run from this build
     # in the background at nice 10, in the time the next builds and tests leave a core idle.
     echo "== fuzz: libFuzzer targets under ASan + UBSan, in the background at nice 10; their log follows the tests'"
+    # setsid: a process group of its own (its id is fuzz_pid), stopped whole on an early exit.
     fuzz_log=$(mktemp /tmp/fuzz.XXXXXX.log)
-    FUZZ_PRESET=asan nice -n 10 scripts/fuzz.sh >"$fuzz_log" 2>&1 &
+    FUZZ_PRESET=asan setsid nice -n 10 scripts/fuzz.sh >"$fuzz_log" 2>&1 &
     fuzz_pid=$!
   fi
 done
@@ -138,15 +151,17 @@ if [ -n "$fuzz_pid" ]; then
   rm -f "$fuzz_log"
   stamp
 fi
+image_rc=0
 if [ -n "$image_pid" ]; then
-  image_rc=0
   wait "$image_pid" || image_rc=$?
   image_pid=""
   echo "== deploy: container image test and packages on a clean root: output"
   cat "$image_log"
-  rm -f "$image_log" "$release_built"
-  [ "$image_rc" -eq 0 ] || { echo "== the container image test FAILED (exit $image_rc)"; exit 1; }
+  rm -f "$image_log" "$image_group" "$release_built"
   stamp
 fi
-[ "$fuzz_rc" -eq 0 ] || { echo "== the fuzz targets FAILED (exit $fuzz_rc)"; exit 1; }
+# Both verdicts, then the exit status.
+[ "$fuzz_rc" -eq 0 ] || echo "== the fuzz targets FAILED (exit $fuzz_rc)"
+[ "$image_rc" -eq 0 ] || echo "== the container image or clean-root test FAILED (exit $image_rc; the step is named above)"
+[ "$fuzz_rc" -eq 0 ] && [ "$image_rc" -eq 0 ] || exit 1
 echo "== all tests passed ($presets)"

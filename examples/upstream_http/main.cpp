@@ -44,15 +44,17 @@ std::size_t on_body(char* data, std::size_t size, std::size_t n, void* out) {
     return size * n;
 }
 std::size_t on_header(char* data, std::size_t size, std::size_t n, void* out) {
-    // "Name: value\r\n" lines (and the status line, which has no colon): kept for the error mapping.
+    // "Name: value\r\n" lines, kept for the error mapping; a status line starts the headers of
+    // another response (after a 100 Continue or a redirect): only the last response's count.
     const std::string_view line(data, size * n);
+    auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(out);
+    if (line.rfind("HTTP/", 0) == 0) headers->clear();
     const auto colon = line.find(':');
     if (colon != std::string_view::npos) {
         std::string_view value = line.substr(colon + 1);
         while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
         while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
             value.remove_suffix(1);
-        auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(out);
         if (headers->size() < 100) headers->emplace_back(std::string(line.substr(0, colon)), std::string(value));
     }
     return size * n;
@@ -61,6 +63,25 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* out) {
 // (CURLE_ABORTED_BY_CALLBACK), so a cancelled call frees its thread and its connection at once.
 int on_progress(void* stop, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
     return static_cast<const std::stop_token*>(stop)->stop_requested() ? 1 : 0;
+}
+
+// libcurl's result codes as the failures Arcade's HTTP adapter tells apart.
+transport_failure failure_of(CURLcode rc) {
+    switch (rc) {
+        case CURLE_OPERATION_TIMEDOUT: return transport_failure::timeout;
+        case CURLE_COULDNT_RESOLVE_HOST:
+        case CURLE_COULDNT_RESOLVE_PROXY:
+        case CURLE_COULDNT_CONNECT:
+        case CURLE_SEND_ERROR:
+        case CURLE_RECV_ERROR: return transport_failure::unreachable;
+        case CURLE_TOO_MANY_REDIRECTS: return transport_failure::too_many_redirects;
+        case CURLE_BAD_CONTENT_ENCODING: return transport_failure::undecodable;
+        case CURLE_URL_MALFORMAT: return transport_failure::invalid_url;
+        case CURLE_UNSUPPORTED_PROTOCOL: return transport_failure::unsupported_scheme;
+        case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_PEER_FAILED_VERIFICATION: return transport_failure::tls;
+        default: return transport_failure::incomplete;
+    }
 }
 
 result<json> get_item(tool_context& ctx, const item_args& in, const upstream& up) {
@@ -100,12 +121,7 @@ result<json> get_item(tool_context& ctx, const item_args& in, const upstream& up
     // own text goes to developer_message (the engine and the logs), not to the model.
     if (rc == CURLE_ABORTED_BY_CALLBACK) return tool_error::execution("Cancelled");  // nobody reads it
     if (rc != CURLE_OK) {
-        transport_failure failure = transport_failure::incomplete;
-        if (rc == CURLE_OPERATION_TIMEDOUT) failure = transport_failure::timeout;
-        if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT || rc == CURLE_RECV_ERROR)
-            failure = transport_failure::unreachable;
-        if (rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_PEER_FAILED_VERIFICATION) failure = transport_failure::tls;
-        return upstream_transport_error(failure, "GET", url, curl_easy_strerror(rc));
+        return upstream_transport_error(failure_of(rc), "GET", url, curl_easy_strerror(rc));
     }
 
     // HTTP failures: upstream_http_error words them as Arcade's HTTP adapter does (404 not found,

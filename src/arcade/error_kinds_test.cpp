@@ -4,12 +4,18 @@
 // whole ToolCallError. Also the wording of a handler's uncaught exception in both.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
+#include <ios>
+#include <mutex>
+#include <string>
+#include <vector>
 #include <set>
 #include <stdexcept>
 
 #include "arcade/worker_api.hpp"
+#include "log/logger.hpp"
 #include "arcade_mcp/testing.hpp"
 #include "mcp/dispatcher.hpp"
 
@@ -46,6 +52,9 @@ void add_error_kind_tools(server& srv) {
     });
     srv.add_tool<no_arguments>("throws", "Throws.", [](const no_arguments&) -> int {
         throw std::out_of_range("index 7 past the end");
+    });
+    srv.add_tool<no_arguments>("throws_io", "Throws an ABI-tagged type.", [](const no_arguments&) -> int {
+        throw std::ios_base::failure("disk gone");
     });
 }
 
@@ -159,6 +168,48 @@ TEST(ErrorKinds, AnUncaughtExceptionNamesItsTypeToTheModelAndItsTextToTheEngine)
               "[TOOL_RUNTIME_FATAL] FatalToolError during execution of tool 'throws': std::out_of_range: index 7 past "
               "the end");
     EXPECT_EQ(body["output"]["error"]["status_code"], 500);
+}
+
+TEST(ErrorKinds, TheModelReadsTheTypeWithoutTheLibrarysAbiTag) {
+    server srv(error_kinds_info());
+    add_error_kind_tools(srv);
+    kit::client mcp(srv, kit::era::sessions);
+    // libstdc++ names it std::ios_base::failure[abi:cxx11].
+    EXPECT_EQ(mcp.call_tool("Errors_ThrowsIo").text(),
+              "[TOOL_RUNTIME_FATAL] FatalToolError during execution of tool 'throws_io': An unhandled "
+              "std::ios_base::failure was raised by the tool.");
+}
+
+TEST(ErrorKinds, TheAccessLogCarriesTheDeveloperMessage) {
+    server srv(error_kinds_info());
+    add_error_kind_tools(srv);
+    std::mutex mu;
+    std::vector<std::string> lines;
+    set_log_sink_for_testing([&](std::string_view line) {
+        const std::lock_guard lock(mu);
+        lines.emplace_back(line);
+    });
+    {
+        kit::client mcp(srv, kit::era::sessions);
+        EXPECT_TRUE(mcp.call_tool("Errors_FailAs", {{"kind", 3}}).is_error());
+    }
+    flush_log();
+    set_log_sink_for_testing(nullptr);
+    const std::lock_guard lock(mu);
+    const auto access = std::find_if(lines.begin(), lines.end(), [](const std::string& l) {
+        return l.find("tool call") != std::string::npos && l.find("Errors.FailAs") != std::string::npos;
+    });
+    ASSERT_NE(access, lines.end());
+    EXPECT_NE(access->find("developer_message=\"internal detail 3\""), std::string::npos) << *access;
+}
+
+TEST(ErrorKinds, ExtraMustBeAnObject) {
+    EXPECT_THROW(tool_error::fatal("x").with_extra(json::array({1})), std::invalid_argument);
+    EXPECT_THROW(tool_error::fatal("x").with_extra("text"), std::invalid_argument);
+    const tool_error cleared = tool_error::fatal("x").with_extra(json{{"a", 1}}).with_extra(nullptr);
+    EXPECT_TRUE(cleared.extra.is_null());
+    const tool_error& bound = tool_error::fatal("x").with_developer_message("kept");  // a copy, not a dangling ref
+    EXPECT_EQ(bound.developer_message, "kept");
 }
 
 }  // namespace

@@ -53,10 +53,12 @@ json one_text_block(std::string text) {
 /// `[KIND] Class during execution of tool 'name': message`, as Arcade words it.
 json error_result(const tool_error& e, const std::string& source_name) {
     std::string text = arcade_error_message(e, source_name);
-    if (e.additional_prompt_content) text += "\n\n" + *e.additional_prompt_content;
+    // An empty additional_prompt_content is no content (arcade-mcp-server tests it for truth).
+    const bool prompt = e.additional_prompt_content && !e.additional_prompt_content->empty();
+    if (prompt) text += "\n\n" + *e.additional_prompt_content;
     json arcade{{"errorKind", to_string(e.kind)}, {"canRetry", e.can_retry}};
     if (e.status_code) arcade["statusCode"] = *e.status_code;
-    if (e.additional_prompt_content) arcade["additionalPromptContent"] = *e.additional_prompt_content;
+    if (prompt) arcade["additionalPromptContent"] = *e.additional_prompt_content;
     if (e.retry_after_ms) arcade["retryAfterMs"] = *e.retry_after_ms;
     json result = json::object();
     result["content"] = one_text_block(std::move(text));

@@ -126,19 +126,21 @@ tool_error& tool_error::with_developer_message(std::string text) & {
     return *this;
 }
 
-tool_error&& tool_error::with_developer_message(std::string text) && {
+tool_error tool_error::with_developer_message(std::string text) && {
     developer_message = std::move(text);
     return std::move(*this);
 }
 
 tool_error& tool_error::with_extra(json object) & {
+    if (!object.is_object() && !object.is_null())
+        throw std::invalid_argument("tool_error::with_extra needs a JSON object (or null), got " +
+                                    std::string(object.type_name()));
     extra = std::move(object);
     return *this;
 }
 
-tool_error&& tool_error::with_extra(json object) && {
-    extra = std::move(object);
-    return std::move(*this);
+tool_error tool_error::with_extra(json object) && {
+    return std::move(with_extra(std::move(object)));
 }
 
 }  // namespace arcade_mcp
@@ -151,7 +153,19 @@ std::string demangled_type_name(const std::type_info& type) {
     int status = 0;
     const std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status),
                                                       std::free);
-    return status == 0 && name ? std::string(name.get()) : std::string(type.name());
+    if (status != 0 || !name) return type.name();
+    // Without the standard libraries' ABI namespaces and tags ("std::__cxx11::", "std::__1::",
+    // "[abi:cxx11]"): the model reads the name.
+    std::string out = name.get();
+    for (const std::string_view noise : {"__cxx11::", "__1::"}) {
+        for (auto at = out.find(noise); at != std::string::npos; at = out.find(noise)) out.erase(at, noise.size());
+    }
+    for (auto at = out.find("[abi:"); at != std::string::npos; at = out.find("[abi:")) {
+        const auto end = out.find(']', at);
+        if (end == std::string::npos) break;
+        out.erase(at, end - at + 1);
+    }
+    return out;
 }
 
 }  // namespace

@@ -1,13 +1,13 @@
 // Failed upstream HTTP exchanges as Arcade's HTTP error adapter words them (see upstream_error.hpp).
 // Where arcade_tdk 3.10 is wrong we differ on purpose: header names are matched in any case (its
 // requests path misses "Retry-After"), an HTTP-date Retry-After is honoured (it always falls back
-// to 1 s), an epoch x-ratelimit-reset is read as a time, not a delay, and the URL in
-// developer_message loses its query string (it may hold an API key).
+// to 1 s), an epoch x-ratelimit-reset is read as a time, not a delay, the endpoint loses user info
+// as well as the query, and developer_message names the endpoint, not the client's exception text.
 #include "arcade_mcp/mcp/upstream_error.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
-#include <ctime>
 
 #include "util/ascii.hpp"
 
@@ -52,17 +52,33 @@ std::string_view status_class(int status) {
 
 /// The value of the first header named `name` (any case), trimmed; empty if absent.
 std::string_view header(const headers_t& headers, std::string_view name) {
-    for (const auto& [key, value] : headers)
-        if (detail::iequals(key, name)) return detail::trim_blanks(value);
+    for (const auto& [key, value] : headers) {
+        if (!detail::iequals(key, name)) continue;
+        std::string_view v = value;
+        while (!v.empty() && (v.back() == '\r' || v.back() == '\n')) v.remove_suffix(1);  // a raw header line
+        return detail::trim_blanks(v);
+    }
     return {};
 }
 
-/// A decimal number ("0", "12", "-1", "1.5"), as arcade_tdk's _parse_numeric_header reads one.
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/// A decimal number matching `-?\d+(\.\d+)?` ("0", "12", "-1", "1.5"; not "nan", "1e3"), as
+/// arcade_tdk's _parse_numeric_header reads one.
 std::optional<double> numeric(std::string_view text) {
-    if (text.empty()) return std::nullopt;
+    std::size_t i = text.empty() || text.front() != '-' ? 0 : 1;
+    const std::size_t int_start = i;
+    while (i < text.size() && is_digit(text[i])) ++i;
+    if (i == int_start) return std::nullopt;
+    if (i < text.size() && text[i] == '.') {
+        const std::size_t frac_start = ++i;
+        while (i < text.size() && is_digit(text[i])) ++i;
+        if (i == frac_start) return std::nullopt;
+    }
+    if (i != text.size()) return std::nullopt;
     double value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    if (ec != std::errc{}) return std::nullopt;
     return value;
 }
 
@@ -80,12 +96,32 @@ std::int64_t to_int(std::string_view digits) {
 }
 
 /// Seconds since the epoch of an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), if it is one.
+/// Parsed by position, without the C library: no locale, no shared state between threads.
 std::optional<std::int64_t> http_date(std::string_view text) {
-    std::tm tm{};
-    const std::string copy(text);
-    const char* end = strptime(copy.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    if (end == nullptr || *end != '\0') return std::nullopt;
-    return static_cast<std::int64_t>(timegm(&tm));
+    if (text.size() != 29 || text.substr(3, 2) != ", " || text.substr(25) != " GMT") return std::nullopt;
+    static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const auto number = [&](std::size_t at, std::size_t len) -> std::optional<int> {
+        int n = 0;
+        for (std::size_t i = at; i < at + len; ++i) {
+            if (!is_digit(text[i])) return std::nullopt;
+            n = n * 10 + (text[i] - '0');
+        }
+        return n;
+    };
+    unsigned month = 0;
+    for (unsigned m = 0; m < 12; ++m)
+        if (text.substr(8, 3) == months[m]) month = m + 1;
+    const auto day = number(5, 2), year = number(12, 4), hour = number(17, 2), minute = number(20, 2),
+               second = number(23, 2);
+    if (month == 0 || !day || !year || !hour || !minute || !second || text[7] != ' ' || text[11] != ' ' ||
+        text[16] != ' ' || text[19] != ':' || text[22] != ':' || *hour > 23 || *minute > 59 || *second > 60)
+        return std::nullopt;
+    const std::chrono::year_month_day date{std::chrono::year(*year), std::chrono::month(month),
+                                           std::chrono::day(static_cast<unsigned>(*day))};
+    if (!date.ok()) return std::nullopt;
+    const auto midnight = std::chrono::sys_days(date).time_since_epoch();
+    return std::chrono::duration_cast<std::chrono::seconds>(midnight).count() + *hour * 3600 + *minute * 60 + *second;
 }
 
 std::int64_t now_seconds() {
@@ -113,22 +149,34 @@ bool rate_limited_403(const headers_t& headers) {
     return meaningful_retry_after && has_limit;
 }
 
-/// "scheme://host/path" of `url`: no user info, query or fragment (arcade_tdk's _sanitize_uri).
+bool valid_scheme(std::string_view scheme) {
+    if (scheme.empty() || !((scheme[0] >= 'a' && scheme[0] <= 'z') || (scheme[0] >= 'A' && scheme[0] <= 'Z')))
+        return false;
+    for (char c : scheme)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '+' || c == '.' || c == '-'))
+            return false;
+    return true;
+}
+
+/// "scheme://host/path" of `url` (arcade_tdk's _sanitize_uri): the query, fragment and `;params`
+/// go first, then user info; the scheme is lower-cased. A URL without a scheme keeps none.
 std::string endpoint_of(std::string_view url) {
-    const auto scheme_end = url.find("://");
-    if (scheme_end == std::string_view::npos) {
-        return std::string(url.substr(0, url.find_first_of("?#")));
+    url = url.substr(0, url.find_first_of("?#"));
+    std::string scheme;
+    if (const auto sep = url.find("://"); sep != std::string_view::npos && valid_scheme(url.substr(0, sep))) {
+        scheme = detail::ascii_lower(url.substr(0, sep));
+        url.remove_prefix(sep + 3);
     }
-    std::string_view rest = url.substr(scheme_end + 3);
-    rest = rest.substr(0, rest.find_first_of("?#"));
-    const auto slash = rest.find('/');
-    std::string_view authority = rest.substr(0, slash);
+    const auto slash = url.find('/');
+    std::string_view authority = url.substr(0, slash);
     if (const auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
-    std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+    std::string_view path = slash == std::string_view::npos ? std::string_view() : url.substr(slash);
+    path = path.substr(0, path.find(';'));
     while (!path.empty() && path.front() == '/') path.remove_prefix(1);
     while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-    std::string out(url.substr(0, scheme_end));
-    out.append("://").append(authority).append("/").append(path);
+    std::string out;
+    if (!scheme.empty()) out.append(scheme).append("://");
+    out.append(authority).append("/").append(path);
     return out;
 }
 
@@ -215,8 +263,12 @@ tool_error upstream_http_error(const upstream_response& response) {
         developer.append(endpoint_of(response.url));
     }
     if (!response.body.empty()) {
-        developer.append(": ").append(response.body, 0, body_limit);
-        if (response.body.size() > body_limit) developer.append("...");
+        std::size_t cut = std::min(response.body.size(), body_limit);
+        // Not inside a UTF-8 sequence: back up over continuation bytes (10xxxxxx).
+        while (cut < response.body.size() && cut > 0 && (static_cast<unsigned char>(response.body[cut]) & 0xC0) == 0x80)
+            --cut;
+        developer.append(": ").append(response.body, 0, cut);
+        if (cut < response.body.size()) developer.append("...");
     }
     error.developer_message = std::move(developer);
     error.extra = extra_for(response.method, response.url);

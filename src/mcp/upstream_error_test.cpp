@@ -49,7 +49,8 @@ TEST(UpstreamHttpError, StatusesMapAsArcadesAdapterDoes) {
          "Upstream HTTP request failed (Unprocessable Entity, client error)."},
         {500, "UPSTREAM_RUNTIME_SERVER_ERROR", true,
          "Upstream HTTP request failed (Internal Server Error, server error)."},
-        {503, "UPSTREAM_RUNTIME_SERVER_ERROR", true, "Upstream HTTP request failed (Service Unavailable, server error)."},
+        {503, "UPSTREAM_RUNTIME_SERVER_ERROR", true,
+         "Upstream HTTP request failed (Service Unavailable, server error)."},
         {599, "UPSTREAM_RUNTIME_SERVER_ERROR", true, "Upstream HTTP request failed (Unknown Status, server error)."},
         {302, "UPSTREAM_RUNTIME_UNMAPPED", false, "Upstream HTTP request failed (Found, redirection)."},
     };
@@ -92,7 +93,8 @@ TEST(UpstreamHttpError, TooManyRequestsReadsTheWaitFromItsHeaders) {
 }
 
 TEST(UpstreamHttpError, DatesAndEpochTimesBecomeDelays) {
-    const auto in_two_minutes = upstream_http_error(response_of(429, {{"Retry-After", imf_date_in(std::chrono::seconds(120))}}));
+    const auto in_two_minutes =
+        upstream_http_error(response_of(429, {{"Retry-After", imf_date_in(std::chrono::seconds(120))}}));
     ASSERT_TRUE(in_two_minutes.retry_after_ms);
     EXPECT_GE(*in_two_minutes.retry_after_ms, 110000);
     EXPECT_LE(*in_two_minutes.retry_after_ms, 120000);
@@ -101,14 +103,16 @@ TEST(UpstreamHttpError, DatesAndEpochTimesBecomeDelays) {
     const auto epoch_in_a_minute = std::chrono::duration_cast<std::chrono::seconds>(
                                        std::chrono::system_clock::now().time_since_epoch() + std::chrono::seconds(60))
                                        .count();
-    const auto epoch = upstream_http_error(response_of(429, {{"X-RateLimit-Reset", std::to_string(epoch_in_a_minute)}}));
+    const auto epoch =
+        upstream_http_error(response_of(429, {{"X-RateLimit-Reset", std::to_string(epoch_in_a_minute)}}));
     ASSERT_TRUE(epoch.retry_after_ms);
     EXPECT_GE(*epoch.retry_after_ms, 50000);
     EXPECT_LE(*epoch.retry_after_ms, 60000);
 }
 
 TEST(UpstreamHttpError, AForbiddenWithAnExhaustedQuotaIsARateLimit) {
-    const tool_error quota = upstream_http_error(response_of(403, {{"X-RateLimit-Remaining", "0"}, {"Retry-After", "7"}}));
+    const tool_error quota =
+        upstream_http_error(response_of(403, {{"X-RateLimit-Remaining", "0"}, {"Retry-After", "7"}}));
     EXPECT_EQ(to_string(quota.kind), "UPSTREAM_RUNTIME_RATE_LIMIT");
     EXPECT_EQ(quota.status_code, 429);
     EXPECT_EQ(quota.retry_after_ms, 7000);
@@ -117,7 +121,8 @@ TEST(UpstreamHttpError, AForbiddenWithAnExhaustedQuotaIsARateLimit) {
     const tool_error window = upstream_http_error(response_of(403, {{"Retry-After", "3"}, {"RateLimit-Limit", "100"}}));
     EXPECT_EQ(to_string(window.kind), "UPSTREAM_RUNTIME_RATE_LIMIT");
     // Rate-limit headers alone (sent on every response by some APIs) do not make a 403 a rate limit.
-    const tool_error plain = upstream_http_error(response_of(403, {{"x-ratelimit-remaining", "12"}, {"x-ratelimit-limit", "100"}}));
+    const tool_error plain =
+        upstream_http_error(response_of(403, {{"x-ratelimit-remaining", "12"}, {"x-ratelimit-limit", "100"}}));
     EXPECT_EQ(to_string(plain.kind), "UPSTREAM_RUNTIME_AUTH_ERROR");
     const tool_error no_limit = upstream_http_error(response_of(403, {{"Retry-After", "3"}}));
     EXPECT_EQ(to_string(no_limit.kind), "UPSTREAM_RUNTIME_AUTH_ERROR");
@@ -128,7 +133,8 @@ TEST(UpstreamHttpError, TheEngineGetsTheEndpointButNeverTheQuery) {
     r.url = "https://user:pw@api.example.com//v1/items/7/?api_key=s3cret#top";
     r.body = std::string(2000, 'x');
     const tool_error e = upstream_http_error(r);
-    const json expected{{"service", "_http"}, {"endpoint", "https://api.example.com/v1/items/7"}, {"http_method", "GET"}};
+    const json expected{
+        {"service", "_http"}, {"endpoint", "https://api.example.com/v1/items/7"}, {"http_method", "GET"}};
     EXPECT_EQ(e.extra, expected);
     ASSERT_TRUE(e.developer_message);
     EXPECT_EQ(e.developer_message->rfind("HTTP 404 from GET https://api.example.com/v1/items/7: xxx", 0), 0u);
@@ -139,6 +145,49 @@ TEST(UpstreamHttpError, TheEngineGetsTheEndpointButNeverTheQuery) {
     upstream_response bare = response_of(500);
     bare.url = "https://api.example.com";
     EXPECT_EQ(upstream_http_error(bare).extra["endpoint"], "https://api.example.com/");
+}
+
+TEST(UpstreamHttpError, OddUrlsKeepNeitherSecretsNorParameters) {
+    const auto endpoint = [](const std::string& url) {
+        upstream_response r = response_of(400);
+        r.url = url;
+        const tool_error e = upstream_http_error(r);
+        EXPECT_EQ(e.developer_message->find("XYZ"), std::string::npos) << url;
+        return e.extra["endpoint"].get<std::string>();
+    };
+    // No scheme, and a "://" inside the query: the query goes first.
+    EXPECT_EQ(endpoint("api.example.com/oauth?client_secret=XYZ&redirect_uri=https://app/cb"), "api.example.com/oauth");
+    EXPECT_EQ(endpoint("user:XYZ@h/p"), "h/p");
+    EXPECT_EQ(endpoint("HTTPS://H/p;jsessionid=XYZ"), "https://H/p");
+    EXPECT_EQ(endpoint("http://[::1]:8080/a?b=XYZ"), "http://[::1]:8080/a");
+    EXPECT_EQ(endpoint("http://h?XYZ"), "http://h/");
+}
+
+TEST(UpstreamHttpError, HeaderValuesAreReadAsSentAndOnlyPlainNumbersCount) {
+    // A raw header line's CR LF does not hide the value.
+    EXPECT_EQ(upstream_http_error(response_of(429, {{"Retry-After", "4\r\n"}})).retry_after_ms, 4000);
+    // "nan" is no number (arcade-tdk's pattern is -?\d+(\.\d+)?): a date-like value with a limit header.
+    EXPECT_EQ(
+        to_string(upstream_http_error(response_of(403, {{"Retry-After", "nan"}, {"X-RateLimit-Limit", "9"}})).kind),
+        "UPSTREAM_RUNTIME_RATE_LIMIT");
+    EXPECT_EQ(
+        to_string(upstream_http_error(response_of(403, {{"X-RateLimit-Remaining", "0.0"}})).kind),
+        "UPSTREAM_RUNTIME_RATE_LIMIT");
+    EXPECT_EQ(to_string(upstream_http_error(response_of(403, {{"X-RateLimit-Remaining", "0e1"}})).kind),
+              "UPSTREAM_RUNTIME_AUTH_ERROR");
+    EXPECT_EQ(upstream_http_error(response_of(429, {{"Retry-After", "Sun, 06 Nov 1994 08:49:37 GMT"}})).retry_after_ms,
+              0);
+    EXPECT_EQ(upstream_http_error(response_of(429, {{"Retry-After", "Sun, 31 Feb 2094 08:49:37 GMT"}})).retry_after_ms,
+              1000);  // no such day: unreadable
+}
+
+TEST(UpstreamHttpError, TheBodyIsCutBetweenCharacters) {
+    upstream_response r = response_of(500);
+    r.body = std::string(1023, 'a') + "\xc3\xa9" + "tail";  // the 2-byte "é" straddles the 1 KiB mark
+    const tool_error e = upstream_http_error(r);
+    const std::string& dev = *e.developer_message;
+    ASSERT_GE(dev.size(), 3u);
+    EXPECT_EQ(dev.substr(dev.size() - 4), "a...");
 }
 
 TEST(UpstreamTransportError, FailuresBeforeAResponseMapToNetworkKinds) {
@@ -166,7 +215,8 @@ TEST(UpstreamTransportError, FailuresBeforeAResponseMapToNetworkKinds) {
          "TLS handshake failed \u2014 likely a local certificate or trust configuration issue."},
     };
     for (const auto& r : rows) {
-        const tool_error e = upstream_transport_error(r.failure, "POST", "http://10.0.0.1:8080/hook?sig=abc", "curl: 28");
+        const tool_error e =
+            upstream_transport_error(r.failure, "POST", "http://10.0.0.1:8080/hook?sig=abc", "curl: 28");
         EXPECT_EQ(to_string(e.kind), r.kind) << r.message;
         EXPECT_EQ(e.can_retry, r.retry) << r.message;
         EXPECT_EQ(e.message, r.message);

@@ -29,7 +29,7 @@ enum class error_kind {
     tool_definition_bad_input_schema,   ///< a tool's parameters cannot be described (not raised by calls)
     tool_definition_bad_output_schema,  ///< a tool's result cannot be described (not raised by calls)
     tool_runtime_bad_input_value,       ///< the arguments did not fit the tool's parameters
-    tool_runtime_bad_output_value,      ///< the tool returned an invalid value
+    tool_runtime_bad_output_value,      ///< the tool's value was invalid (Arcade kind; a tool may report it)
     tool_runtime_retry,                 ///< try again (tool_error::retry)
     tool_runtime_context_required,      ///< more context needed first (tool_error::context_required)
     tool_runtime_fatal,                 ///< unrecoverable (tool_error::fatal, uncaught exceptions)
@@ -65,7 +65,8 @@ struct tool_error {
     /// For the developer: logged and sent to the Arcade engine, never shown to the model (e.g. the
     /// upstream's own error text).
     std::optional<std::string> developer_message;
-    /// Structured detail for the engine (a JSON object, or null), e.g. the upstream endpoint.
+    /// Structured detail for the engine (a JSON object, or null; set through with_extra, which
+    /// checks it), e.g. the upstream endpoint. Anything but an object is sent as null.
     json extra = nullptr;
 
     /// A generic failure (`ToolExecutionError`).
@@ -92,12 +93,12 @@ struct tool_error {
 
     /// Sets developer_message (chainable: `tool_error::fatal("...").with_developer_message(e.what())`).
     tool_error& with_developer_message(std::string text) &;
-    /// Sets developer_message on a temporary.
-    tool_error&& with_developer_message(std::string text) &&;
-    /// Sets extra (a JSON object).
+    /// Sets developer_message on a temporary (returns the error by value: safe to bind to a reference).
+    tool_error with_developer_message(std::string text) &&;
+    /// Sets extra: a JSON object, or null to clear it (anything else throws std::invalid_argument).
     tool_error& with_extra(json object) &;
-    /// Sets extra on a temporary.
-    tool_error&& with_extra(json object) &&;
+    /// Sets extra on a temporary (by value, like with_developer_message).
+    tool_error with_extra(json object) &&;
 };
 
 /// Throwing this from a handler is the same as returning the error it holds.

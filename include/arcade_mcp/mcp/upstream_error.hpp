@@ -1,8 +1,9 @@
 /// @file upstream_error.hpp
 /// A tool that calls an upstream HTTP API turns a failed exchange into the tool_error Arcade's
 /// HTTP error adapter (arcade_tdk `HTTPErrorAdapter`, tdk 3.10) would raise: the same kind, retry
-/// flag, status, model-facing message, Retry-After handling and `extra`. Independent of the HTTP
-/// client: pass what the response said, or which way the exchange failed.
+/// flag, status, model-facing message and Retry-After rules, and `extra` of the same shape
+/// (docs/errors.md lists where it differs on purpose). Independent of the HTTP client: pass what
+/// the response said, or which way the exchange failed.
 ///
 /// Example (libcurl; examples/upstream_http has the whole tool):
 /// @code
@@ -30,7 +31,7 @@ struct upstream_response {
     int status = 0;                                            ///< the HTTP status, e.g. 404
     std::vector<std::pair<std::string, std::string>> headers;  ///< response headers, names in any case
     std::string method;                                        ///< the request's method, e.g. "GET"
-    std::string url;  ///< the request's URL; `extra.endpoint` keeps its scheme, host and path only
+    std::string url;  ///< the request's URL; `extra.endpoint` keeps scheme, host and path (no user info, query)
     std::string body;  ///< the response body, for developer_message only (never shown to the model)
 };
 
