@@ -14,12 +14,12 @@
 #     0.2.0-alpha.12, --requirements) against examples/conformance-server, the fault tests, the
 #     deployment validators and the scale-out rehearsal (arcade-eval-ref behind nginx, then MCP
 #     tasks across conformance-server replicas sharing a Redis task store);
-#   in the background from the start, at the lowest CPU priority (it waits on apt inside buildah and
-#   takes the cores the builds leave idle): the container image test (buildah, the unmodified
+#   in the background from the start, at nice 10 (it waits on apt inside buildah and takes the
+#   cores the builds leave idle): the container image test (buildah, the unmodified
 #   Dockerfile), then, once the Release build is there, the Debian packages on a clean Debian 12
 #   root (arcade-mcp new, the generated project built, tested, called with the TypeScript SDK and
 #   containerised);
-#   and, from the asan build once its tests passed, in the background at nice 10: the libFuzzer
+#   and, from the asan build once its tests passed, in the background at nice 19: the libFuzzer
 #   targets, every committed input replayed, then a fixed number of runs from a fixed seed per
 #   target, so the same commit gives the same result anywhere.
 # Each configuration is a unity build (CMAKE_UNITY_BUILD: 16 sources per compiler run; a third of
@@ -52,7 +52,7 @@ fuzz_pid="" fuzz_log=""
 if has release; then
   echo "== deploy: container image (buildah, unmodified Dockerfile), then the packages on a clean Debian 12 root"
   echo "   (arcade-mcp new, the generated project built, tested, called and containerised): in the background"
-  echo "   at the lowest priority; their log comes last"
+  echo "   at nice 10; their log comes last"
   # Not root: sudo asks now, in the foreground; the one sudo below covers the whole job.
   [ -z "$sudo" ] || sudo -v
   image_log=$(mktemp /tmp/test-image.XXXXXX.log)
@@ -60,10 +60,12 @@ if has release; then
   release_built=$(mktemp -u /tmp/release-built.XXXXXX)
   # The image build skips the unit tests: they run below on this commit. The clean-root test packs
   # the Release build, so it waits (at most 90 minutes) for the mark left once that build is done.
-  # A process group of its own (setsid; its id in $image_group), so stopping it reaches buildah
-  # and the compilers inside.
-  $sudo setsid nice -n 19 env IMAGE_UNIT_TESTS=0 RELEASE_BUILT="$release_built" GROUP_FILE="$image_group" bash -c '
+  # A session of its own (setsid; its process group id in $image_group), so stopping it reaches
+  # buildah and the compilers inside. With the scheduler's autogroups (one per session) a nice
+  # value only ranks processes inside their session, so the session's own is set to 10 too.
+  $sudo setsid nice -n 10 env IMAGE_UNIT_TESTS=0 RELEASE_BUILT="$release_built" GROUP_FILE="$image_group" bash -c '
     echo $$ >"$GROUP_FILE"
+    echo 10 >/proc/self/autogroup 2>/dev/null || true
     deploy/docker/test-image.sh || { echo "== step failed: the container image test"; exit 1; }
     for _ in $(seq 1 5400); do [ -e "$RELEASE_BUILT" ] && break; sleep 1; done
     [ -e "$RELEASE_BUILT" ] || { echo "== step failed: the Release build never finished"; exit 1; }
@@ -120,11 +122,13 @@ for preset in $presets; do
   stamp
   if [ "$preset" = asan ]; then
     # The fuzzers (one core, fixed runs: the result does not depend on speed) run from this build
-    # in the background at nice 10, in the time the next builds and tests leave a core idle.
-    echo "== fuzz: libFuzzer targets under ASan + UBSan, in the background at nice 10; their log follows the tests'"
-    # setsid: a process group of its own (its id is fuzz_pid), stopped whole on an early exit.
+    # in the background at nice 19, in the time the next builds and tests leave a core idle.
+    echo "== fuzz: libFuzzer targets under ASan + UBSan, in the background at nice 19; their log follows the tests'"
+    # setsid: a process group of its own (its id is fuzz_pid), stopped whole on an early exit; its
+    # session's autogroup gets the nice value as well (see the image job above).
     fuzz_log=$(mktemp /tmp/fuzz.XXXXXX.log)
-    FUZZ_PRESET=asan setsid nice -n 10 scripts/fuzz.sh >"$fuzz_log" 2>&1 &
+    FUZZ_PRESET=asan setsid bash -c 'echo 19 >/proc/self/autogroup 2>/dev/null || true; exec nice -n 19 scripts/fuzz.sh' \
+      >"$fuzz_log" 2>&1 &
     fuzz_pid=$!
   fi
 done
