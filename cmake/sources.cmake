@@ -26,6 +26,7 @@ set(ARCADE_MCP_SOURCES
   src/mcp/session_registry.cpp
   src/mcp/method_tables.cpp
   src/mcp/tool_call.cpp
+  src/mcp/tool_preflight.cpp
   src/mcp/request_call.cpp
   src/mcp/request_scope.cpp
   src/mcp/resource_methods.cpp
@@ -56,6 +57,7 @@ set(ARCADE_MCP_SOURCES
   src/arcade/tool_definition.cpp
   src/arcade/worker_api.cpp
   src/arcade/worker_invoke.cpp
+  src/arcade/arcade_api.cpp
   src/util/random.cpp
   src/auth/jwk.cpp
   src/auth/jwt_access_token.cpp
@@ -76,6 +78,7 @@ set(ARCADE_MCP_SOURCES
   src/observe/otel_settings.cpp
   src/observe/http_post.cpp
   src/util/curl_library.cpp
+  src/util/http_client.cpp
   src/log/logger.cpp
   src/log/log_writer.cpp
   src/app/dotenv.cpp
@@ -87,6 +90,8 @@ set(ARCADE_MCP_SOURCES
   src/app/observability.cpp
   src/app/task_settings.cpp
   src/app/http_service.cpp
+  src/app/mcp_mode_setup.cpp
+  src/app/arcade_credentials.cpp
   src/transport/http/http_server.cpp
   src/transport/stdio/stdio_transport.cpp
   src/transport/http/http_policy.cpp
@@ -112,6 +117,7 @@ set(ARCADE_MCP_UNIT_TESTS
   src/mcp/features_resources_test.cpp
   src/mcp/features_prompts_test.cpp
   src/mcp/features_client_requests_test.cpp
+  src/mcp/tool_preflight_test.cpp
   src/mcp/uri_template_test.cpp
   src/mcp/paging_test.cpp
   src/mcp/request_state_test.cpp
@@ -130,6 +136,7 @@ set(ARCADE_MCP_UNIT_TESTS
   src/arcade/tool_definition_test.cpp
   src/log/logger_test.cpp
   src/app/dotenv_test.cpp
+  src/app/mcp_mode_setup_test.cpp
   src/mcp/features_modern_rounds_test.cpp
   src/mcp/schema_examples_served_test.cpp
   src/arcade/jwt_hostile_test.cpp

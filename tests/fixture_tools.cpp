@@ -1,6 +1,7 @@
 // The Fixture toolkit (see fixture_tools.hpp).
 #include "fixture_tools.hpp"
 
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -113,8 +114,12 @@ void add_fixture_tools(server& srv) {
         .requires_secret("FIXTURE_API_TOKEN")
         .requires_metadata("tenant");
     srv.add_tool<no_arguments>("reserved_secret", "Declares the worker secret, which is never handed out.",
-                               [](tool_context& ctx, const no_arguments&) {
-                                   return ctx.secret("ARCADE_WORKER_SECRET").value_or("(not available)");
+                               [](tool_context& ctx, const no_arguments&) -> std::string {
+                                   if (auto s = ctx.secret("ARCADE_WORKER_SECRET")) return *s;
+                                   // Nor is it in the environment: run() takes it out once read.
+                                   if (std::getenv("ARCADE_WORKER_SECRET") || std::getenv("ARCADE_API_KEY"))
+                                       return "(found in the environment)";
+                                   return "(not available)";
                                })
         .requires_secret("ARCADE_WORKER_SECRET");
     srv.add_tool<no_arguments>("throws_tool_error", "Throw a tool_exception.", [](const no_arguments&) -> bool {

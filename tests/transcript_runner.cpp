@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "eval_ref_tools.hpp"
+#include "error_kind_tools.hpp"
 #include "fixture_tools.hpp"
 #include "mcp/dispatcher.hpp"
 #include "transport/stdio/stdio_transport.hpp"
@@ -110,10 +111,14 @@ std::optional<std::string> request_state_of(const std::string& server_line) {
 
 std::vector<std::string> replay(const transcript_file& t) {
     const bool fixture_tools = t.server == "fixture" || t.server == "fixture-eliciting";
-    if (!fixture_tools && t.server != "eval-ref")
+    const bool error_kinds = t.server == "error-kinds";
+    if (!fixture_tools && !error_kinds && t.server != "eval-ref")
         throw std::runtime_error("unknown transcript server '" + t.server + "'");
-    arcade_mcp::server srv(fixture_tools ? fixture::fixture_server_info(2) : eval_ref::reference_server_info());
+    arcade_mcp::server srv(fixture_tools ? fixture::fixture_server_info(2)
+                           : error_kinds ? fixture::error_kinds_server_info()
+                                         : eval_ref::reference_server_info());
     if (fixture_tools) fixture::add_fixture_tools(srv);
+    else if (error_kinds) fixture::add_error_kind_tools(srv);
     else eval_ref::add_reference_tools(srv);
     if (t.server == "fixture-eliciting") fixture::add_eliciting_tools(srv);
     d::worker_pool pool(2);

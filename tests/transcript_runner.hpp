@@ -15,7 +15,8 @@
 // string; in a client line it is replaced by the last requestState the server sent.
 //
 // Servers: "eval-ref" (the arcade-eval-ref tools), "fixture" (the Fixture toolkit, 2 tools per
-// page), "fixture-eliciting" (the Fixture toolkit and its tools that ask the client).
+// page), "fixture-eliciting" (the Fixture toolkit and its tools that ask the client),
+// "error-kinds" (the Errors toolkit: every Arcade error kind, tests/error_kind_tools.hpp).
 #pragma once
 
 #include <filesystem>

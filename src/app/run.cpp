@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
@@ -16,7 +17,9 @@
 #include <memory>
 #include <thread>
 
+#include "app/arcade_credentials.hpp"
 #include "app/auth_mount.hpp"
+#include "app/mcp_mode_setup.hpp"
 #include "app/observability.hpp"
 #include "app/dotenv.hpp"
 #include "app/runtime_config.hpp"
@@ -126,6 +129,19 @@ int run(server& srv, int argc, char** argv) {
         }
     }
     configure_logging(config.log_fmt, config.log_min);
+    // MCP mode's tool requirements: the Arcade API for OAuth2 tokens, the login's user id.
+    const auto arcade_api = arcade_api_from_env(process_env_lookup());
+    if (!arcade_api.error.empty()) {
+        std::cerr << srv.info().name << ": " << arcade_api.error << '\n';
+        return 2;
+    }
+    hide_server_secrets_from_tools();  // read: from here on no tool finds them
+    if (!config.user_id) {
+        auto login = logged_in_user_email(process_env_lookup(), std::chrono::system_clock::now());
+        if (login.email) log(log_level::info, "user id from the Arcade CLI login", {{"user_id", *login.email}});
+        else if (!login.why_not.empty()) log(log_level::info, "Arcade CLI login not used: " + login.why_not);
+        config.user_id = std::move(login.email);
+    }
     std::string otel_problem;
     auto tracing = observe::otlp_settings_from_env(process_env_lookup(), srv.info().name, otel_problem);
     if (!otel_problem.empty()) {
@@ -155,6 +171,7 @@ int run(server& srv, int argc, char** argv) {
     core_options.catalog.disabled_tools = config.disabled_tools;
     core_options.catalog.disabled_toolkits = config.disabled_toolkits;
     core_options.refuse_tools_with_requirements = config.transport == transport_kind::http;
+    core_options.authorizer = arcade_api.authorizer;
     core_options.json_input.max_depth = config.max_json_depth;
     core_options.json_input.max_string_bytes = config.max_string_bytes;
     core_options.tool_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config.tool_timeout);
@@ -166,6 +183,9 @@ int run(server& srv, int argc, char** argv) {
     core_options.task_store = make_task_store(*tasks);
     core_options.task_worker_threads = tasks->worker_threads;
     auto core = std::make_unique<dispatcher>(srv, *pool, core_options);
+    warn_missing_tool_secrets(*core->catalog(), process_env_lookup());
+    if (arcade_api.authorizer)
+        log(log_level::info, "tool authorization through the Arcade API", {{"url", arcade_api.base_url}});
     const auto grace = std::chrono::duration_cast<std::chrono::milliseconds>(config.shutdown_grace);
     log(log_level::info, "starting", {{"server", srv.info().name}, {"version", srv.info().version},
                                       {"tools", std::to_string(core->catalog()->entries().size())},

@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
 #include <future>
 #include <ios>
 #include <mutex>
@@ -15,6 +18,7 @@
 #include <stdexcept>
 
 #include "arcade/worker_api.hpp"
+#include "error_kind_tools.hpp"
 #include "log/logger.hpp"
 #include "arcade_mcp/testing.hpp"
 #include "mcp/dispatcher.hpp"
@@ -152,6 +156,27 @@ TEST(ErrorKinds, EveryKindOverTheWorkerRouteCarriesTheWholeToolCallError) {
                             {"extra", {{"kind_number", k}}}};
         EXPECT_EQ(body["output"]["error"], expected) << name;
     }
+}
+
+// The engine's view of every kind, from the Errors toolkit the MCP transcript uses
+// (tests/transcripts/error_kinds_2025_11_25.txt): each ToolCallResponse.output against
+// tests/golden/worker_error_kinds.json (GOLDEN_PRINT=1 prints what the server sends, to review).
+TEST(ErrorKinds, WorkerAnswersForEveryKindMatchTheGoldenFile) {
+    server srv(fixture::error_kinds_server_info());
+    fixture::add_error_kind_tools(srv);
+    json actual = json::object();
+    for (int k = 0; k < arcade_error_kind_count; ++k) {
+        const std::string name(to_string(static_cast<error_kind>(k)));
+        const json body = invoke_over_worker_route(srv, "FailAs", {{"kind", name}});
+        EXPECT_EQ(body["success"], false) << name;
+        actual[name] = body["output"];
+    }
+    actual["uncaught exception"] = invoke_over_worker_route(srv, "Throws", json::object())["output"];
+    actual["arguments that do not decode"] = invoke_over_worker_route(srv, "FailAs", {{"kind", 7}})["output"];
+    if (std::getenv("GOLDEN_PRINT") != nullptr) std::cout << actual.dump(2) << '\n';
+    std::ifstream in(ARCADE_MCP_GOLDEN_DIR "/worker_error_kinds.json");
+    ASSERT_TRUE(in) << "golden file missing";
+    EXPECT_EQ(actual, json::parse(in));
 }
 
 TEST(ErrorKinds, AnUncaughtExceptionNamesItsTypeToTheModelAndItsTextToTheEngine) {

@@ -32,6 +32,7 @@
 #include "mcp/task_runtime.hpp"
 #include "mcp/tool_catalog.hpp"
 #include "mcp/tool_invocation.hpp"
+#include "mcp/user_authorizer.hpp"
 #include "mcp/worker_pool.hpp"
 #include "util/json_limits.hpp"
 
@@ -43,6 +44,9 @@ struct dispatcher_options {
     /// MCP over HTTP without front-door auth: tools that need an OAuth2 token or secrets are
     /// refused (anyone reaching the port could use them), as arcade-mcp-server does.
     bool refuse_tools_with_requirements = false;
+    /// MCP mode: where the OAuth2 tokens of tools that requires_oauth2 come from (the Arcade API
+    /// when ARCADE_API_KEY is set); null: such calls are answered "Missing Arcade API key".
+    std::shared_ptr<const user_authorizer> authorizer;
     /// 2026-07-28 request state: the HMAC key (empty: a random one per process, which serves a
     /// single replica only), how long a state stays valid, and its largest size.
     std::string request_state_secret;

@@ -152,11 +152,11 @@ protected:
     FeaturesTest() { reset(test_info()); }
     ~FeaturesTest() override { stop(); }
 
-    void reset(server_info info) {
+    void reset(server_info info, dispatcher_options options = dispatcher_options::with_user("tester")) {
         stop();
         srv_ = std::make_unique<server>(std::move(info));
         pool_ = std::make_unique<worker_pool>(2);
-        core_ = std::make_unique<dispatcher>(*srv_, *pool_, dispatcher_options::with_user("tester"));
+        core_ = std::make_unique<dispatcher>(*srv_, *pool_, std::move(options));
     }
     void stop() {
         if (pool_) pool_->shutdown();

@@ -72,6 +72,18 @@ bool request_scope::client_supports(std::string_view capability) const {
     return it != caps.end() && it->is_object();
 }
 
+bool request_scope::client_supports_url_elicitation() const {
+    if (!client_supports("elicitation")) return false;
+    const json caps = session_->client_capabilities();
+    const json& elicitation = caps["elicitation"];
+    return elicitation.contains("url") && elicitation["url"].is_object();
+}
+
+void request_scope::notify(std::string method, json params) {
+    if (in_task()) return;
+    sink_->send(jsonrpc::make_notification(std::move(method), std::move(params)));
+}
+
 std::optional<json> request_scope::request_state() const {
     if (!round_) return std::nullopt;
     json state = round_->app_state();

@@ -35,6 +35,19 @@ public:
     json request_client(const std::string& method, json params, std::chrono::milliseconds timeout) override;
     std::map<std::string, json> ask_client(const std::vector<input_request>& requests) override;
     bool client_supports(std::string_view capability) const override;
+    std::optional<std::string> authorization_token() const override { return token_; }
+    json user_info() const override { return user_info_; }
+    /// MCP mode: the user's OAuth2 token for a tool that requires_oauth2 (tool_preflight.cpp).
+    void set_authorization(std::string token, json user_info) {
+        token_ = std::move(token);
+        user_info_ = std::move(user_info);
+    }
+    /// The transport authenticated the caller (front-door authorization's bearer token).
+    bool authenticated() const { return !session_->subject().empty(); }
+    /// The client takes URL-mode elicitations (2025-11-25: `elicitation.url` among its capabilities).
+    bool client_supports_url_elicitation() const;
+    /// Sends a notification on this request's stream (dropped once the request became a task).
+    void notify(std::string method, json params);
     void close_stream() override {
         if (!in_task()) sink_->close_stream();
     }
@@ -69,6 +82,8 @@ private:
     std::size_t max_pending_ = 16;
     std::shared_ptr<input_round> round_;
     std::shared_ptr<task_link> task_;
+    std::optional<std::string> token_;
+    json user_info_ = json::object();
 };
 
 /// "debug", "info", ... for a level.

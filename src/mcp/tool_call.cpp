@@ -2,39 +2,17 @@
 // (tool_invocation.hpp), and its typed outcome turned into a CallToolResult for the session's
 // revision.
 #include <chrono>
-#include <cstdlib>
 
 #include "mcp/dispatcher.hpp"
 #include "mcp/protocol_version.hpp"
 #include "mcp/request_scope.hpp"
-#include "mcp/secrets.hpp"
 #include "mcp/tool_errors.hpp"
 #include "mcp/tool_invocation.hpp"
+#include "mcp/tool_preflight.hpp"
 #include "observe/metrics.hpp"
 
 namespace arcade_mcp::detail {
 namespace {
-
-/// Why a tool cannot run in MCP mode, if it cannot: a reserved or missing declared secret, or
-/// requirements that HTTP without front-door auth must not serve.
-std::optional<tool_error> requirement_refusal(const tool_spec& spec, bool refuse_requirements) {
-    const auto& r = spec.requirements;
-    if (refuse_requirements && (r.oauth2 || !r.secrets.empty()))
-        return tool_error::context_required(
-            "Unsupported transport: this tool needs " + std::string(r.oauth2 ? "user authorization" : "secrets") +
-                " and cannot run over HTTP without authentication",
-            "Run the server over stdio, or call the tool through the Arcade engine.");
-    std::string missing;
-    for (const auto& key : r.secrets) {
-        if (is_reserved_secret(key))
-            return tool_error::fatal("Reserved secret: " + key + " is never given to tools");
-        if (std::getenv(key.c_str()) == nullptr) missing += (missing.empty() ? "" : ", ") + key;
-    }
-    if (!missing.empty())
-        return tool_error::context_required("Missing secret(s): " + missing,
-                                            "Set them in the server's environment or .env file, then retry.");
-    return std::nullopt;
-}
 
 // Built member by member: a braced json initializer list copies every element once more.
 json text_block(std::string text) {
@@ -121,8 +99,23 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
     auto work = [this, snapshot, tool, session_id = session->id(), arguments = std::move(arguments)](
                     request_scope& ctx, const jsonrpc::request& req) -> std::optional<json> {
         const std::string revision(ctx.protocol_version());
-        tool_run run = invoke_tool(*tool, ctx, arguments, chain_, session_id, ctx.call(),
-                                   requirement_refusal(*tool->spec, options_.refuse_tools_with_requirements));
+        // Tools with requirements pass MCP mode's checks first (tool_preflight.hpp); the refusal's
+        // own result is sent when the call ends with its error.
+        std::optional<preflight_refusal> refused;
+        tool_gate gate;
+        if (const auto& r = tool->spec->requirements; r.oauth2 || !r.secrets.empty()) {
+            gate = [&]() -> std::optional<tool_error> {
+                preflight_settings settings;
+                settings.refuse_requirements = options_.refuse_tools_with_requirements && !ctx.authenticated();
+                settings.authorizer = options_.authorizer.get();
+                refused = check_before_tool(*tool->spec, tool->mcp_name, ctx, settings);
+                if (!refused) return std::nullopt;
+                return refused->error;
+            };
+        }
+        tool_run run = invoke_tool(*tool, ctx, arguments, chain_, session_id, ctx.call(), gate);
+        if (refused && std::holds_alternative<tool_error>(run.outcome.value))
+            return jsonrpc::make_result(req.id, std::move(refused->result));
         if (auto* value = std::get_if<json>(&run.outcome.value))
             return jsonrpc::make_result(req.id,
                                         success_result(*tool, std::move(*value), run.outcome.is_content, revision));

@@ -205,22 +205,24 @@ void record_tool_run(const catalog_entry& tool, observe::tool_outcome outcome, c
     span.end();
 }
 
-/// The hooks (when there are any), the precondition and the handler.
+/// The gate (when there is one), then the handler unless the gate refused.
+tool_run gate_then_handler(const catalog_entry& tool, tool_context& ctx, const json& arguments, const tool_gate& gate) {
+    if (gate)
+        if (auto refused = gate()) return error_run(std::move(*refused), tool_call_status::tool_error);
+    return run_handler(tool, ctx, arguments);
+}
+
+/// The hooks (when there are any), the gate and the handler.
 tool_run run_with_hooks(const catalog_entry& tool, tool_context& ctx, const json& arguments,
-                        const middleware_chain& chain, std::string_view session_id,
-                        std::optional<tool_error> precondition) {
-    if (chain.empty()) {  // the common case: no hooks
-        if (precondition) return error_run(std::move(*precondition), tool_call_status::tool_error);
-        return run_handler(tool, ctx, arguments);
-    }
+                        const middleware_chain& chain, std::string_view session_id, const tool_gate& gate) {
+    if (chain.empty()) return gate_then_handler(tool, ctx, arguments, gate);  // the common case: no hooks
     const tool_call_info info{tool.fqn, arguments, ctx, session_id};
     std::optional<tool_run> run;
     const std::size_t owed = run_before_hooks(chain, info, run);
     const auto started = clock::now();
-    if (!run && precondition) run = error_run(std::move(*precondition), tool_call_status::tool_error);
     if (!run) {
         try {
-            run = run_handler(tool, ctx, arguments);
+            run = gate_then_handler(tool, ctx, arguments, gate);
         } catch (...) {  // an MCP input-round signal or a protocol_error: tell the hooks, then let it pass
             tool_call_result asked;
             asked.status = tool_call_status::input_required;
@@ -243,14 +245,13 @@ tool_run run_with_hooks(const catalog_entry& tool, tool_context& ctx, const json
 }  // namespace
 
 tool_run invoke_tool(const catalog_entry& tool, tool_context& ctx, const json& arguments, const middleware_chain& chain,
-                     std::string_view session_id, const in_flight_call* call,
-                     std::optional<tool_error> precondition) {
+                     std::string_view session_id, const in_flight_call* call, const tool_gate& gate) {
     observe::active_span span;
     if (observe::tracing_on()) span = start_tool_span(tool);
     const observe::current_span_scope trace_scope(span.started() ? &span.context() : observe::current_span());
     const auto started = clock::now();
     try {
-        tool_run run = run_with_hooks(tool, ctx, arguments, chain, session_id, std::move(precondition));
+        tool_run run = run_with_hooks(tool, ctx, arguments, chain, session_id, gate);
         record_tool_run(tool, outcome_label(run.status, call, ctx), clock::now() - started, span);
         return run;
     } catch (...) {  // an MCP input-round signal

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -39,14 +40,18 @@ struct tool_run {
 
 using middleware_chain = std::vector<std::shared_ptr<middleware>>;
 
-/// Runs `tool` with `arguments` for the caller in `ctx`. `precondition` set: the tool does not run
-/// and the call ends with that error (e.g. a declared secret is missing). `session_id` is for the
-/// hooks ("" when there is none). `call` (may be null) tells a timeout from a cancellation. The
-/// run is counted in the tool-call metrics and, when traces are exported, is a "RunTool" span
-/// under the thread's current span, current itself while the handler runs.
+/// Checks made after the before_tool_call hooks and before the handler (MCP mode's requirements:
+/// tool_preflight.hpp); an error ends the call instead of the handler.
+using tool_gate = std::function<std::optional<tool_error>()>;
+
+/// Runs `tool` with `arguments` for the caller in `ctx`. `gate` (may be empty) runs first; when it
+/// returns an error the tool does not run and the call ends with it (e.g. a declared secret is missing). `session_id`
+/// is for the hooks ("" when there is none). `call` (may be null) tells a timeout from a cancellation. The run is
+/// counted in the tool-call metrics and, when traces are exported, is a "RunTool" span under the thread's current span,
+/// current itself while the handler runs.
 tool_run invoke_tool(const catalog_entry& tool, tool_context& ctx, const json& arguments, const middleware_chain& chain,
                      std::string_view session_id, const in_flight_call* call,
-                     std::optional<tool_error> precondition = std::nullopt);
+                     const tool_gate& gate = {});
 
 /// How a call of `spec` runs: inline or on the pool, its time limit (its own, else
 /// `default_limit`; none inline), and its concurrency limit.

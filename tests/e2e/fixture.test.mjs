@@ -198,7 +198,11 @@ describe('secrets in MCP mode', { timeout: 60000 }, () => {
       assert.equal(ok.structuredContent.result, '5 characters; metadata tenant=none');
       const missing = await callTool(without, 'Fixture_SecretLength');
       assert.equal(missing.isError, true);
-      assert.match(missing.content[0].text, /Missing secret\(s\): FIXTURE_API_TOKEN/);
+      // arcade-mcp-server 1.26's words, then its JSON block for the model; no _meta.
+      assert.match(missing.content[0].text, /^✗ Missing secret: FIXTURE_API_TOKEN\n\n  Tool 'Fixture_SecretLength' requires this secret but it is not configured\./);
+      assert.match(missing.content[0].text, /export FIXTURE_API_TOKEN=your_value_here/);
+      assert.match(JSON.parse(missing.content[1].text).llm_instructions, /missing required secrets for the 'Fixture_SecretLength' tool/);
+      assert.equal(missing._meta, undefined);
     } finally {
       await withSecret.close();
       await without.close();
@@ -210,7 +214,7 @@ describe('secrets in MCP mode', { timeout: 60000 }, () => {
     try {
       const r = await callTool(conn, 'Fixture_ReservedSecret');
       assert.equal(r.isError, true);
-      assert.match(r.content[0].text, /Reserved secret: ARCADE_WORKER_SECRET/);
+      assert.match(r.content[0].text, /^✗ Reserved secret: ARCADE_WORKER_SECRET\n\n  Tool 'Fixture_ReservedSecret' declares this secret, but Arcade reserves it/);
       assert.ok(!JSON.stringify(r).includes('never-show-me'));
     } finally {
       await conn.close();
@@ -223,7 +227,7 @@ describe('secrets in MCP mode', { timeout: 60000 }, () => {
     try {
       const r = await callTool(conn, 'Fixture_SecretLength');
       assert.equal(r.isError, true);
-      assert.match(r.content[0].text, /Unsupported transport/);
+      assert.match(r.content[0].text, /^✗ Unsupported transport\n\n  Tool 'Fixture_SecretLength' cannot run over HTTP transport for security reasons\.\n  This tool requires secrets\./);
     } finally {
       await conn.close();
       await server.stop();
