@@ -35,14 +35,6 @@ struct fail_as_args {
     static auto describe() { return fields(field("kind", &fail_as_args::kind, "error_kind as a number")); }
 };
 
-server_info error_kinds_info() {
-    server_info info;
-    info.name = "errors";
-    info.version = "1.0.0";
-    info.toolkit = "Errors";
-    return info;
-}
-
 void add_error_kind_tools(server& srv) {
     srv.add_tool<fail_as_args>("fail_as", "Fails with the kind asked for.", [](const fail_as_args& in) -> result<int> {
         tool_error e = tool_error::execution("failed as asked");
@@ -116,7 +108,7 @@ TEST(ErrorKinds, NetworkErrorsTakeOnlyNetworkKinds) {
 }
 
 TEST(ErrorKinds, EveryKindOverMcpShowsTheModelNoDeveloperDetail) {
-    server srv(error_kinds_info());
+    server srv(fixture::error_kinds_server_info());
     add_error_kind_tools(srv);
     kit::client mcp(srv, kit::era::sessions);
     for (int k = 0; k < arcade_error_kind_count; ++k) {
@@ -138,7 +130,7 @@ TEST(ErrorKinds, EveryKindOverMcpShowsTheModelNoDeveloperDetail) {
 }
 
 TEST(ErrorKinds, EveryKindOverTheWorkerRouteCarriesTheWholeToolCallError) {
-    server srv(error_kinds_info());
+    server srv(fixture::error_kinds_server_info());
     add_error_kind_tools(srv);
     for (int k = 0; k < arcade_error_kind_count; ++k) {
         const std::string name(to_string(static_cast<error_kind>(k)));
@@ -180,7 +172,7 @@ TEST(ErrorKinds, WorkerAnswersForEveryKindMatchTheGoldenFile) {
 }
 
 TEST(ErrorKinds, AnUncaughtExceptionNamesItsTypeToTheModelAndItsTextToTheEngine) {
-    server srv(error_kinds_info());
+    server srv(fixture::error_kinds_server_info());
     add_error_kind_tools(srv);
     kit::client mcp(srv, kit::era::sessions);
     const auto r = mcp.call_tool("Errors_Throws");
@@ -196,7 +188,7 @@ TEST(ErrorKinds, AnUncaughtExceptionNamesItsTypeToTheModelAndItsTextToTheEngine)
 }
 
 TEST(ErrorKinds, TheModelReadsTheTypeWithoutTheLibrarysAbiTag) {
-    server srv(error_kinds_info());
+    server srv(fixture::error_kinds_server_info());
     add_error_kind_tools(srv);
     kit::client mcp(srv, kit::era::sessions);
     // libstdc++ names it std::ios_base::failure[abi:cxx11].
@@ -206,7 +198,7 @@ TEST(ErrorKinds, TheModelReadsTheTypeWithoutTheLibrarysAbiTag) {
 }
 
 TEST(ErrorKinds, TheAccessLogCarriesTheDeveloperMessage) {
-    server srv(error_kinds_info());
+    server srv(fixture::error_kinds_server_info());
     add_error_kind_tools(srv);
     std::mutex mu;
     std::vector<std::string> lines;

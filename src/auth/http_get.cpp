@@ -1,13 +1,13 @@
-// The blocking HTTP GET behind jwks_source (libcurl easy API) and the URL rule it enforces
+// The blocking HTTP GET behind jwks_source (util/http_client) and the URL rule it enforces
 // (see jwks_source.hpp): https anywhere, plain http only to this machine; no redirects, no user
 // info, TLS verified, the body bounded while it arrives. libcurl is loaded with dlopen when first
 // needed (util/curl_library.hpp says why).
-#include <memory>
 #include <string>
 
 #include "auth/jwks_source.hpp"
 #include "util/ascii.hpp"
 #include "util/curl_library.hpp"
+#include "util/http_client.hpp"
 
 namespace arcade_mcp::detail::auth {
 namespace {
@@ -42,32 +42,6 @@ bool loopback_v4(std::string_view host) {
         host.remove_prefix(dot + 1);
     }
     return parts == 4;
-}
-
-struct body_sink {
-    std::string body;
-    std::size_t max_bytes = 0;
-    bool too_large = false;
-};
-
-std::size_t write_body(char* data, std::size_t size, std::size_t count, void* user) {
-    auto* sink = static_cast<body_sink*>(user);
-    const std::size_t n = size * count;
-    if (n > sink->max_bytes - sink->body.size()) {
-        sink->too_large = true;
-        return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
-    }
-    try {
-        sink->body.append(data, n);
-    } catch (...) {
-        return 0;
-    }
-    return n;
-}
-
-bool tls_error(CURLcode rc) {
-    return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_SSL_CACERT_BADFILE ||
-           rc == CURLE_SSL_CERTPROBLEM;
 }
 
 }  // namespace
@@ -112,70 +86,29 @@ std::optional<std::string> http_get_unavailable() {
 
 fetch_result http_get(const std::string& url, const fetch_options& options) {
     fetch_result result;
-    try {
-        if (!fetchable_url(url)) {
-            result.error = "URL not allowed (https, or http to a loopback address; no user info)";
-            return result;
-        }
-        const curl_api& api = curl_library();
-        if (!api.error.empty()) {
-            result.error = api.error;
-            return result;
-        }
-        const auto curl_easy_setopt = api.easy_setopt;
-        const auto curl_easy_strerror = api.easy_strerror;
-        const std::unique_ptr<CURL, void (*)(CURL*)> curl(api.easy_init(), api.easy_cleanup);
-        if (!curl) {
-            result.error = "libcurl could not start a transfer";
-            return result;
-        }
-        body_sink sink;
-        sink.max_bytes = options.max_bytes;
-        CURL* h = curl.get();
-        bool set =
-            curl_easy_setopt(h, CURLOPT_URL, url.c_str()) == CURLE_OK &&
-            curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http") == CURLE_OK &&
-            curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
-            curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count())) == CURLE_OK &&
-            curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
-            curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
-            curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
-            curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_bytes)) == CURLE_OK &&
-            curl_easy_setopt(h, CURLOPT_USERAGENT, "arcade-mcp-cpp") == CURLE_OK &&
-            curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_body) == CURLE_OK &&
-            curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink) == CURLE_OK;
-        if (set && !options.ca_file.empty())
-            set = curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str()) == CURLE_OK;
-        char details[CURL_ERROR_SIZE] = {};
-        if (set) set = curl_easy_setopt(h, CURLOPT_ERRORBUFFER, details) == CURLE_OK;
-        if (!set) {
-            result.error = "libcurl refused an option";
-            return result;
-        }
-        const CURLcode rc = api.easy_perform(h);
-        if (rc != CURLE_OK) {
-            // The short text of the code, stable from one attempt to the next (the log shows each
-            // cause once); the details only for TLS, where they say what is wrong with the peer.
-            if (sink.too_large || rc == CURLE_FILESIZE_EXCEEDED)
-                result.error = "response larger than " + std::to_string(options.max_bytes) + " bytes";
-            else
-                result.error = curl_easy_strerror(rc);
-            if (tls_error(rc) && details[0] != '\0') result.error += std::string(": ") + details;
-            return result;
-        }
-        long status = 0;
-        api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-        result.status = status;
-        if (status < 200 || status > 299) {
-            result.error = "HTTP status " + std::to_string(status);
-            return result;
-        }
-        result.ok = true;
-        result.body = std::move(sink.body);
-    } catch (...) {
-        result = fetch_result{};
-        result.error = "out of memory";
+    if (!fetchable_url(url)) {
+        result.error = "URL not allowed (https, or http to a loopback address; no user info)";
+        return result;
     }
+    http_request request;
+    request.url = url;
+    request.timeout = options.timeout;
+    request.max_response_bytes = options.max_bytes;
+    request.ca_file = options.ca_file;
+    http_response response = send_http_request(request);
+    if (!response.transported) {
+        // The short text of the cause, stable from one attempt to the next (the log shows each
+        // cause once); details only for TLS, where they say what is wrong with the peer.
+        result.error = std::move(response.error);
+        return result;
+    }
+    result.status = response.status;
+    if (response.status < 200 || response.status > 299) {
+        result.error = "HTTP status " + std::to_string(response.status);
+        return result;
+    }
+    result.ok = true;
+    result.body = std::move(response.body);
     return result;
 }
 

@@ -30,6 +30,11 @@ std::size_t append_bounded(char* data, std::size_t size, std::size_t count, void
     return n;
 }
 
+bool tls_failure(CURLcode rc) {
+    return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_SSL_CACERT_BADFILE ||
+           rc == CURLE_SSL_CERTPROBLEM;
+}
+
 bool safe_header_part(const std::string& s) {
     return s.find_first_of("\r\n") == std::string::npos;
 }
@@ -61,7 +66,8 @@ http_response perform(const http_request& request) {
             response.error = "invalid header";
             return response;
         }
-        set = set && add_header(name + ": " + value);
+        // libcurl's form for an empty value ("Name:" alone would remove the header instead).
+        set = set && add_header(value.empty() ? name + ";" : name + ": " + value);
     }
     const bool post = request.method == "POST";
     if (post) set = set && add_header("Expect:");  // no 100-continue round trip
@@ -81,6 +87,10 @@ http_response perform(const http_request& request) {
     option(CURLOPT_HTTPHEADER, list.get());
     option(CURLOPT_WRITEFUNCTION, &append_bounded);
     option(CURLOPT_WRITEDATA, static_cast<void*>(&sink));
+    option(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_response_bytes));
+    if (!request.ca_file.empty()) option(CURLOPT_CAINFO, request.ca_file.c_str());
+    char details[CURL_ERROR_SIZE] = {};
+    option(CURLOPT_ERRORBUFFER, details);
     if (post) {
         option(CURLOPT_POST, 1L);
         option(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
@@ -96,9 +106,11 @@ http_response perform(const http_request& request) {
     const CURLcode rc = api.easy_perform(h);
     if (rc != CURLE_OK) {
         response.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
-        response.error = sink.too_large
-                             ? "response larger than " + std::to_string(request.max_response_bytes) + " bytes"
-                             : api.easy_strerror(rc);
+        if (sink.too_large || rc == CURLE_FILESIZE_EXCEEDED)
+            response.error = "response larger than " + std::to_string(request.max_response_bytes) + " bytes";
+        else
+            response.error = api.easy_strerror(rc);
+        if (tls_failure(rc) && details[0] != '\0') response.error += std::string(": ") + details;
         return response;
     }
     api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);

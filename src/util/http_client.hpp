@@ -19,14 +19,17 @@ struct http_request {
     std::string body;                                          ///< sent with POST
     std::chrono::milliseconds timeout{10000};                  ///< the whole transfer, connect included
     std::size_t max_response_bytes = 1024 * 1024;              ///< a larger body is a failure
+    std::string ca_file;  ///< an extra CA bundle (PEM); empty: the system's
 };
 
 struct http_response {
     bool transported = false;  ///< an HTTP answer arrived (any status)
     long status = 0;           ///< its status
     std::string body;          ///< its body
-    std::string error;         ///< when !transported: libcurl's short reason ("Couldn't connect to server")
-    bool timed_out = false;    ///< when !transported: the time limit passed
+    /// When !transported: libcurl's short reason ("Couldn't connect to server"); for a TLS
+    /// failure followed by libcurl's details, which say what is wrong with the peer.
+    std::string error;
+    bool timed_out = false;  ///< when !transported: the time limit passed
 };
 
 /// Sends `request`; never throws.
