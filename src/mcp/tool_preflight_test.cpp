@@ -4,7 +4,7 @@
 // the HTTP transport rule, each answer compared with arcade-mcp-server 1.26's texts.
 #include <deque>
 
-#include "mcp/features_fixture.hpp"
+#include "mcp/features_modern_fixture.hpp"
 #include "mcp/tool_preflight.hpp"
 
 namespace arcade_mcp::detail {
@@ -251,6 +251,31 @@ TEST_F(PreflightTest, HttpWithoutFrontDoorAuthRefusesUnlessTheCallerIsAuthentica
     EXPECT_EQ(ok["structuredContent"]["result"], "gho_1 ada") << ok.dump();
     ASSERT_EQ(authorizer->asked.size(), 1u);
     EXPECT_EQ(authorizer->asked[0]["user_id"], "user-sub-1");  // the token's subject first
+}
+
+TEST_F(PreflightTest, A2026RequestAsksForApprovalInAnInputRoundAndRunsOnTheRetry) {
+    for (int round = 0; round < 2; ++round)
+        authorizer->authorize_answers.push_back(scripted_authorizer::with("pending", link));
+    authorizer->wait_answers.push_back(scripted_authorizer::with("completed", "", "gho_2026"));
+    with_authorizer();
+    auto s = std::make_shared<session_state>("", "fallback");
+    const json first = modern_call(1, "Github_WhoAmI", json::object(), json::parse(R"({"elicitation":{"url":{}}})"));
+    const json asked = result_of(s, first);
+    ASSERT_EQ(asked["resultType"], "input_required") << asked.dump();
+    ASSERT_EQ(asked["inputRequests"].size(), 1u);
+    const auto requests = asked["inputRequests"];
+    const std::string key = requests.begin().key();
+    const json question = requests.begin().value();
+    EXPECT_EQ(question["method"], "elicitation/create");
+    EXPECT_EQ(question["params"]["mode"], "url");
+    EXPECT_EQ(question["params"]["url"], link);
+    json retry = first;
+    retry["id"] = 2;
+    retry["params"]["inputResponses"] = json{{key, {{"action", "accept"}}}};
+    retry["params"]["requestState"] = asked["requestState"];
+    const json done = result_of(s, retry);
+    EXPECT_EQ(done["resultType"], "complete") << done.dump();
+    EXPECT_EQ(done["structuredContent"]["result"], "gho_2026 ada");
 }
 
 TEST(PythonJsonDumps, SpacesAndOrderAsJsonDumpsWritesThem) {
