@@ -109,7 +109,7 @@ void append_trace_ids(std::string& line, log_format format) {
 }
 
 std::string format_line(log_format format, log_level level, std::string_view message,
-                        std::initializer_list<log_field> fields) {
+                        std::span<const log_field> fields) {
     std::string line;
     line.reserve(64 + message.size());
     const auto now = std::chrono::system_clock::now();
@@ -177,6 +177,10 @@ bool log_enabled(log_level level) {
 }
 
 void log(log_level level, std::string_view message, std::initializer_list<log_field> fields) {
+    log(level, message, std::span<const log_field>(fields.begin(), fields.size()));
+}
+
+void log(log_level level, std::string_view message, std::span<const log_field> fields) {
     if (!log_enabled(level)) return;
     auto& s = state();
     std::string line = format_line(s.format.load(), level, message, fields);

@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <span>
 #include <string_view>
 
 namespace arcade_mcp::detail {
@@ -36,6 +37,8 @@ bool log_enabled(log_level level);
 // JSON:  {"time":"2026-11-28T12:34:56.789Z","level":"info","msg":"message","key":"value"}
 // Control characters and invalid UTF-8 are escaped/replaced so a call is always one line.
 void log(log_level level, std::string_view message, std::initializer_list<log_field> fields = {});
+// The same with fields built at run time (a list whose length varies).
+void log(log_level level, std::string_view message, std::span<const log_field> fields);
 
 // Writes every queued line to stderr before returning (before exiting without destructors).
 void flush_log();

@@ -1,6 +1,7 @@
 // The tool-call access log (see access_log.hpp).
 #include "mcp/access_log.hpp"
 
+#include <array>
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -14,12 +15,18 @@ namespace {
 std::string_view outcome_of(const tool_call_result& r) {
     if (r.stopped) return "stopped";
     switch (r.status) {
-        case tool_call_status::ok: return "ok";
-        case tool_call_status::bad_arguments: return "bad_arguments";
-        case tool_call_status::exception: return "exception";
-        case tool_call_status::refused: return "refused";
-        case tool_call_status::input_required: return "input_required";
-        case tool_call_status::tool_error: break;
+        case tool_call_status::ok:
+            return "ok";
+        case tool_call_status::bad_arguments:
+            return "bad_arguments";
+        case tool_call_status::exception:
+            return "exception";
+        case tool_call_status::refused:
+            return "refused";
+        case tool_call_status::input_required:
+            return "input_required";
+        case tool_call_status::tool_error:
+            break;
     }
     return r.error ? std::string_view(to_string(r.error->kind)) : std::string_view("tool_error");
 }
@@ -41,32 +48,30 @@ public:
     void after_tool_call(const tool_call_info& call, const tool_call_result& result) override {
         if (!log_enabled(log_level::info)) return;
         // A failed call's developer_message is for the operator: logged here, never shown to the model.
-        const std::string_view developer_message =
-            result.error && result.error->developer_message ? std::string_view(*result.error->developer_message)
-                                                            : std::string_view();
-        if (!developer_message.empty()) {
-            log(log_level::info, "tool call",
-                {{"tool", call.tool},
-                 {"request_id", call.context.request_id()},
-                 {"session_id", call.session_id},
-                 {"protocol", call.context.protocol_version()},
-                 {"outcome", outcome_of(result)},
-                 {"duration_ms", milliseconds_text(result.duration)},
-                 {"developer_message", developer_message}});
-            return;
-        }
+        const std::string_view developer_message = result.error && result.error->developer_message
+                                                       ? std::string_view(*result.error->developer_message)
+                                                       : std::string_view();
+        // Fields are views: the strings they show are held here for the call.
+        const std::string request_id = call.context.request_id();
+        const auto outcome = outcome_of(result);
+        const std::string duration = milliseconds_text(result.duration);
+        const std::array<log_field, 7> fields{log_field{"tool", call.tool},
+                                              log_field{"request_id", request_id},
+                                              log_field{"session_id", call.session_id},
+                                              log_field{"protocol", call.context.protocol_version()},
+                                              log_field{"outcome", outcome},
+                                              log_field{"duration_ms", duration},
+                                              log_field{"developer_message", developer_message}};
+        // Without a developer_message the line ends at the duration.
         log(log_level::info, "tool call",
-            {{"tool", call.tool},
-             {"request_id", call.context.request_id()},
-             {"session_id", call.session_id},
-             {"protocol", call.context.protocol_version()},
-             {"outcome", outcome_of(result)},
-             {"duration_ms", milliseconds_text(result.duration)}});
+            std::span<const log_field>(fields.data(), developer_message.empty() ? fields.size() - 1 : fields.size()));
     }
 };
 
 }  // namespace
 
-std::shared_ptr<middleware> make_access_log() { return std::make_shared<access_log>(); }
+std::shared_ptr<middleware> make_access_log() {
+    return std::make_shared<access_log>();
+}
 
 }  // namespace arcade_mcp::detail

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 
+#include "jsonrpc/errors.hpp"
 #include "mcp/dispatcher.hpp"
 #include "mcp/request_meta.hpp"
 #include "mcp/task_wire.hpp"
@@ -63,8 +64,7 @@ bool asked(const json& filter, const char* key) {
 void dispatcher::listen(const std::shared_ptr<session_state>& session, const jsonrpc::request& req,
                         const std::shared_ptr<outbound_sink>& sink) {
     const auto fail = [&](std::string message) {
-        sink->finish(jsonrpc::make_error(
-            req.id, jsonrpc::error{jsonrpc::error_code::invalid_params, std::move(message), std::nullopt}));
+        sink->finish(jsonrpc::make_error(req.id, invalid_params(std::move(message))));
     };
     const auto filter = req.params.find("notifications");
     if (filter == req.params.end() || !filter->is_object())

@@ -180,17 +180,10 @@ std::string endpoint_of(std::string_view url) {
     return out;
 }
 
-std::string upper_case(std::string_view text) {
-    std::string upper(text);
-    for (char& c : upper)
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    return upper;
-}
-
 json extra_for(std::string_view method, std::string_view url) {
     json extra{{"service", "_http"}};
     if (!url.empty()) extra["endpoint"] = endpoint_of(url);
-    if (!method.empty()) extra["http_method"] = upper_case(method);
+    if (!method.empty()) extra["http_method"] = detail::ascii_upper(method);
     return extra;
 }
 
@@ -259,7 +252,7 @@ tool_error upstream_http_error(const upstream_response& response) {
     std::string developer = "HTTP " + std::to_string(status);
     if (!response.url.empty()) {
         developer.append(" from ");
-        if (!response.method.empty()) developer.append(upper_case(response.method)).append(" ");
+        if (!response.method.empty()) developer.append(detail::ascii_upper(response.method)).append(" ");
         developer.append(endpoint_of(response.url));
     }
     if (!response.body.empty()) {

@@ -16,6 +16,13 @@ inline std::string ascii_lower(std::string_view s) {
     return out;
 }
 
+inline std::string ascii_upper(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return out;
+}
+
 inline bool iequals(std::string_view a, std::string_view b) noexcept {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(),
                       [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
