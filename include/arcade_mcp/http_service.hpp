@@ -81,6 +81,13 @@ struct http_service_options {
     /// Set: `/mcp` requires an OAuth bearer token (front-door authorization; resource_server.hpp).
     /// Invalid settings make start() throw std::invalid_argument.
     std::optional<resource_server_options> resource_server;
+    /// Set (non-empty): MCP calls of tools that `requires_oauth2` get the user's token through the
+    /// Arcade API (docs/arcade-auth.md); unset, they are answered "Missing Arcade API key". Only
+    /// callers that front-door authorization identified reach such tools over HTTP. Never logged,
+    /// never shown to tools.
+    std::optional<std::string> arcade_api_key;
+    /// The Arcade API (https, or http to a loopback address); else start() throws std::invalid_argument.
+    std::string arcade_api_url = "https://api.arcade.dev";
 };
 
 /// One server served over Streamable HTTP (/mcp, /healthz, and /worker/* when enabled) on an

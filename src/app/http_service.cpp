@@ -10,6 +10,7 @@
 
 #include "app/auth_mount.hpp"
 #include "app/worker_mount.hpp"
+#include "arcade/arcade_api.hpp"
 #include "log/logger.hpp"
 #include "mcp/dispatcher.hpp"
 #include "mcp/worker_pool.hpp"
@@ -53,6 +54,12 @@ detail::dispatcher_options http_service::impl::core_options() const {
     o.refuse_tools_with_requirements = true;  // anyone reaching the port could use them
     o.tool_timeout = options.tool_timeout;
     o.request_state_secret = options.request_state_secret;
+    if (options.arcade_api_key && !options.arcade_api_key->empty()) {
+        detail::arcade_api_settings api;
+        api.api_key = *options.arcade_api_key;
+        api.base_url = options.arcade_api_url;
+        o.authorizer = std::make_shared<const detail::arcade_api_client>(std::move(api));  // throws on a bad URL
+    }
     return o;
 }
 
@@ -71,8 +78,9 @@ detail::http_options http_service::impl::listener_options() const {
 void http_service::impl::start() {
     std::lock_guard l(mu);
     if (now != phase::idle) throw std::logic_error("http_service::start: already started");
+    auto settings = core_options();  // may throw (a bad Arcade API URL) before anything is made
     pool = std::make_unique<detail::worker_pool>(std::max<std::size_t>(1, options.tool_threads));
-    core = std::make_unique<detail::dispatcher>(srv, *pool, core_options());
+    core = std::make_unique<detail::dispatcher>(srv, *pool, std::move(settings));
     try {
         detail::server_access::run_start_hooks(srv);
     } catch (const std::exception& e) {

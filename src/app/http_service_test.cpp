@@ -217,5 +217,25 @@ TEST(HttpService, InvalidFrontDoorSettingsAreAClearErrorAtStart) {
     }
 }
 
+TEST(HttpService, AnArcadeApiUrlOffLoopbackWithoutTlsIsAClearErrorAtStart) {
+    echo_server app("Alpha");
+    running_loop io;
+    auto options = stateless_options();
+    options.arcade_api_key = "arc_embedded_key";
+    options.arcade_api_url = "http://api.example.com";
+    http_service service(app.srv, io.loop, options);
+    try {
+        service.start();
+        FAIL() << "start() accepted a plain-http Arcade API off loopback";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("Arcade API URL"), std::string::npos) << e.what();
+        EXPECT_EQ(std::string(e.what()).find("arc_embedded_key"), std::string::npos);
+    }
+    options.arcade_api_url = "http://127.0.0.1:9";  // accepted (a stand-in on this machine)
+    http_service fine(app.srv, io.loop, options);
+    fine.start();
+    fine.stop();
+}
+
 }  // namespace
 }  // namespace arcade_mcp
