@@ -19,6 +19,7 @@ set(ARCADE_MCP_SOURCES
   src/mcp/server_lifespan.cpp
   src/mcp/call_runner.cpp
   src/mcp/tool_invocation.cpp
+  src/mcp/tool_chain.cpp
   src/mcp/access_log.cpp
   src/mcp/request_hooks.cpp
   src/mcp/tool_catalog.cpp

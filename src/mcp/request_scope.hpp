@@ -18,6 +18,8 @@
 
 namespace arcade_mcp::detail {
 
+struct tool_chain;
+
 class request_scope final : public tool_context {
 public:
     /// `spec` is the tool being called (for its declared secrets), or nullptr for other handlers.
@@ -55,6 +57,10 @@ public:
     bool in_task() const override { return task_ && task_->started(); }
     bool start_task() override;
     void set_status_message(std::string message) override;
+    /// tools/call: call_tool runs other tools through `chain` (it outlives the call); unset:
+    /// call_tool answers an error.
+    void use_tool_chain(const tool_chain* chain) noexcept { chain_ = chain; }
+    result<json> call_tool(std::string_view name, json arguments) override;
 
 private:
     std::shared_ptr<const tool_spec> spec_;
@@ -69,6 +75,7 @@ private:
     std::size_t max_pending_ = 16;
     std::shared_ptr<input_round> round_;
     std::shared_ptr<task_link> task_;
+    const tool_chain* chain_ = nullptr;
 };
 
 /// "debug", "info", ... for a level.

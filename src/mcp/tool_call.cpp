@@ -8,6 +8,7 @@
 #include "mcp/protocol_version.hpp"
 #include "mcp/request_scope.hpp"
 #include "mcp/secrets.hpp"
+#include "mcp/tool_chain.hpp"
 #include "mcp/tool_errors.hpp"
 #include "mcp/tool_invocation.hpp"
 #include "observe/metrics.hpp"
@@ -121,6 +122,17 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
     auto work = [this, snapshot, tool, session_id = session->id(), arguments = std::move(arguments)](
                     request_scope& ctx, const jsonrpc::request& req) -> std::optional<json> {
         const std::string revision(ctx.protocol_version());
+        // ctx.call_tool: other tools of this snapshot, with the checks of tools/call.
+        tool_chain chain;
+        chain.catalog = snapshot;
+        chain.hooks = &chain_;
+        chain.session_id = session_id;
+        chain.root = tool->spec.get();
+        chain.refusal = [refuse = options_.refuse_tools_with_requirements](const tool_spec& callee) {
+            return requirement_refusal(callee, refuse);
+        };
+        chain.secret_value = environment_secret;
+        ctx.use_tool_chain(&chain);
         tool_run run = invoke_tool(*tool, ctx, arguments, chain_, session_id, ctx.call(),
                                    requirement_refusal(*tool->spec, options_.refuse_tools_with_requirements));
         if (auto* value = std::get_if<json>(&run.outcome.value))
