@@ -128,7 +128,8 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
         chain.hooks = &chain_;
         chain.session_id = session_id;
         chain.root = tool->spec.get();
-        chain.refusal = [refuse = options_.refuse_tools_with_requirements](const tool_spec& callee) {
+        chain.refusal = [refuse = options_.refuse_tools_with_requirements, root = chain.root](const tool_spec& callee) {
+            if (auto lacking = front_door_scope_refusal(callee, root)) return lacking;
             return requirement_refusal(callee, refuse);
         };
         chain.secret_value = environment_secret;

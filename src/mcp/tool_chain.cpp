@@ -94,6 +94,18 @@ std::optional<std::string> environment_secret(std::string_view key) {
     return std::nullopt;
 }
 
+std::optional<tool_error> front_door_scope_refusal(const tool_spec& callee, const tool_spec* root) {
+    std::string lacking;
+    for (const auto& scope : callee.required_scopes) {
+        const bool checked = root != nullptr && std::find(root->required_scopes.begin(), root->required_scopes.end(),
+                                                          scope) != root->required_scopes.end();
+        if (!checked) lacking += (lacking.empty() ? "" : " ") + scope;
+    }
+    if (lacking.empty()) return std::nullopt;
+    return tool_error::fatal("Tool '" + callee.name + "' needs the scope(s) " + lacking +
+                             ", which were not checked for this call; call it directly");
+}
+
 bool oauth2_covered(const tool_spec& callee, const tool_spec* root) {
     const auto& wanted = callee.requirements.oauth2;
     if (!wanted) return true;

@@ -49,6 +49,11 @@ result<json> call_chained_tool(tool_context& caller, const tool_chain& chain, in
 /// error saying why there is none.
 result<const catalog_entry*> resolve_chained_tool(const tool_catalog& catalog, std::string_view name);
 
+/// MCP over HTTP with front-door authorization checks a tools/call's `required_scopes` against
+/// the bearer token before the call; the chain cannot see the token, so a callee may only need
+/// scopes the protocol-called `root` needed too (else a TOOL_RUNTIME_FATAL error).
+std::optional<tool_error> front_door_scope_refusal(const tool_spec& callee, const tool_spec* root);
+
 /// True when the OAuth2 grant of `root` serves `callee` too: the same provider (and custom
 /// provider id), and no scope the root did not ask for.
 bool oauth2_covered(const tool_spec& callee, const tool_spec* root);
