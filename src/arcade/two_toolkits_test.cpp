@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <future>
 #include <ctime>
 #include <map>
 #include <memory>
@@ -14,6 +15,8 @@
 
 #include "app/http_test_support.hpp"
 #include "arcade/jwt.hpp"
+#include "arcade/worker_api.hpp"
+#include "mcp/dispatcher.hpp"
 
 namespace arcade_mcp {
 namespace {
@@ -255,6 +258,49 @@ TEST_F(TwoToolkits, WorkerToolsChainWithOnlyTheSecretsTheEngineSent) {
     const auto plain = invoke({{"name", "KeyedRelay"}, {"toolkit", "Alpha"}, {"version", nullptr}},
                               {{"target", "Beta.Echo"}, {"text", "k"}}, alpha_key);
     EXPECT_EQ(two_kits_body(plain)["output"]["value"]["secret"], "-");
+}
+
+/// One POST /worker/tools/invoke of `tool` (toolkit Alpha) with the engine's OAuth2 token.
+json two_kits_invoke_with_token(server& srv, const std::string& tool, const json& inputs) {
+    detail::worker_pool pool(2);
+    detail::dispatcher core(srv, pool, detail::dispatcher_options{});
+    detail::worker_api api(core, detail::worker_settings{"", true});
+    std::promise<detail::http_answer> answered;
+    auto answer = answered.get_future();
+    const json request{{"tool", {{"name", tool}, {"toolkit", "Alpha"}, {"version", nullptr}}},
+                       {"inputs", inputs},
+                       {"context", {{"user_id", "u"}, {"authorization", {{"token", "gh-token"}}}}}};
+    api.handle("POST", "/worker/tools/invoke", "", request.dump(),
+               [&answered](detail::http_answer a) { answered.set_value(std::move(a)); });
+    const bool ready = answer.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    pool.shutdown();
+    return ready ? answer.get().body : json();
+}
+
+TEST(TwoToolkitsOAuth, AChainedCallGetsTheEnginesTokenOnlyWhenTheCallersGrantCoversIt) {
+    server srv(two_kits_info());
+    const auto token_of = [](tool_context& ctx, const no_arguments&) {
+        return ctx.authorization_token().value_or("-");
+    };
+    srv.add_toolkit({"Alpha", "1.2.0", ""})
+        .add_tool<two_kits_relay_args>("relay", "Calls another tool.",
+                                       [](tool_context& ctx, const two_kits_relay_args& in) -> result<json> {
+                                           return ctx.call_tool(in.target, json::object());
+                                       })
+        .requires_oauth2("github", {"repo", "read:user"});
+    auto& beta = srv.add_toolkit({"Beta", "0.3.0", ""});
+    beta.add_tool<no_arguments>("github_user", "GitHub, fewer scopes.", token_of)
+        .requires_oauth2("github", {"read:user"});
+    beta.add_tool<no_arguments>("github_admin", "GitHub, more scopes.", token_of).requires_oauth2("github", {"admin"});
+    beta.add_tool<no_arguments>("no_oauth", "No OAuth2 declared.", token_of);
+    const auto covered = two_kits_invoke_with_token(srv, "Relay", {{"target", "Beta.GithubUser"}, {"text", ""}});
+    EXPECT_EQ(covered["output"]["value"], "gh-token") << covered;
+    const auto undeclared = two_kits_invoke_with_token(srv, "Relay", {{"target", "Beta.NoOauth"}, {"text", ""}});
+    EXPECT_EQ(undeclared["output"]["value"], "-") << undeclared;
+    const auto uncovered = two_kits_invoke_with_token(srv, "Relay", {{"target", "Beta.GithubAdmin"}, {"text", ""}});
+    EXPECT_EQ(uncovered["output"]["error"]["kind"], "TOOL_RUNTIME_CONTEXT_REQUIRED") << uncovered;
+    EXPECT_NE(uncovered.dump().find("needs an OAuth2 grant (github)"), std::string::npos) << uncovered;
+    EXPECT_EQ(uncovered.dump().find("gh-token"), std::string::npos);
 }
 
 }  // namespace
