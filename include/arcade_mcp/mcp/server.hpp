@@ -45,9 +45,10 @@ struct server_info {
     std::string version = "0.1.0";       ///< semver; "v1", "1" and "1.2" are normalized to x.y.z
     std::optional<std::string> title;    ///< serverInfo.title (2025-06-18+)
     std::optional<std::string> instructions;  ///< InitializeResult.instructions
-    /// Arcade toolkit name (`^[A-Za-z0-9_]+$`). When set, tools get Arcade names: the author's name
-    /// in PascalCase, MCP name `Toolkit_Tool`, also callable as `Toolkit.Tool`. When empty, tool
-    /// names are used verbatim.
+    /// Arcade toolkit name (`^[A-Za-z0-9_]+$`) of the tools added with server::add_tool (more
+    /// toolkits: server::add_toolkit), with the server's version. When set, tools get Arcade names:
+    /// the author's name in PascalCase, MCP name `Toolkit_Tool`, also callable as `Toolkit.Tool`.
+    /// When empty, tool names are used verbatim.
     std::string toolkit;
     std::string toolkit_description;     ///< the toolkit's description (Arcade worker routes)
     std::size_t page_size = 100;         ///< items per page of tools/list, resources/list, ...
