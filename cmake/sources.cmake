@@ -19,6 +19,7 @@ set(ARCADE_MCP_SOURCES
   src/mcp/server_lifespan.cpp
   src/mcp/call_runner.cpp
   src/mcp/tool_invocation.cpp
+  src/mcp/tool_chain.cpp
   src/mcp/access_log.cpp
   src/mcp/request_hooks.cpp
   src/mcp/tool_catalog.cpp
@@ -112,6 +113,9 @@ set(ARCADE_MCP_UNIT_TESTS
   src/mcp/middleware_test.cpp
   src/mcp/value_codec_test.cpp
   src/mcp/server_test.cpp
+  src/mcp/toolkits_test.cpp
+  src/mcp/tool_chain_test.cpp
+  src/arcade/two_toolkits_test.cpp
   src/mcp/dispatcher_test.cpp
   src/mcp/session_registry_test.cpp
   src/mcp/features_resources_test.cpp

@@ -5,7 +5,7 @@
 
 namespace arcade_mcp::detail {
 
-json to_tool_definition(const catalog_entry& e, const server_info& info) {
+json to_tool_definition(const catalog_entry& e, const server_info& /*info: the toolkit is the entry's*/) {
     const tool_spec& spec = *e.spec;
     json output{{"description", spec.output_description.value_or("No description provided.")},
                 {"available_modes", json::array({"null"})},
@@ -17,13 +17,12 @@ json to_tool_definition(const catalog_entry& e, const server_info& info) {
         output["available_modes"] = json::array({"value", "error"});
         output["value_schema"] = to_value_schema(value);
     }
-    const json description = info.toolkit_description.empty()
-                                 ? (info.instructions ? json(*info.instructions) : json(nullptr))
-                                 : json(info.toolkit_description);
+    const toolkit_info& kit = *e.toolkit;
+    const json description = kit.description.empty() ? json(nullptr) : json(kit.description);
     return json{{"name", e.tool_name},
                 {"fully_qualified_name", e.fqn},
                 {"description", spec.description},
-                {"toolkit", {{"name", info.toolkit}, {"description", description}, {"version", info.version}}},
+                {"toolkit", {{"name", kit.name}, {"description", description}, {"version", kit.version}}},
                 {"input", {{"parameters", to_input_parameters(spec.input_schema, spec.non_inferrable)}}},
                 {"output", std::move(output)},
                 {"requirements", arcade_requirements_json(spec.requirements)},

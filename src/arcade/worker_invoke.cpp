@@ -12,6 +12,7 @@
 #include "arcade/worker_api.hpp"
 #include "log/logger.hpp"
 #include "mcp/secrets.hpp"
+#include "mcp/tool_chain.hpp"
 #include "mcp/tool_errors.hpp"
 #include "mcp/tool_invocation.hpp"
 #include "observe/metrics.hpp"
@@ -31,6 +32,7 @@ public:
     std::optional<std::string> token;
     json info = json::object();
     std::shared_ptr<in_flight_call> call = std::make_shared<in_flight_call>();  ///< stopped at shutdown
+    const tool_chain* chain = nullptr;  ///< what call_tool reaches (set while the tool runs)
 
     std::string_view user_id() const override { return user; }
     std::optional<std::string> secret(std::string_view key) const override { return lookup(secrets, key); }
@@ -42,6 +44,10 @@ public:
     std::string request_id() const override { return execution_id; }
     void log(mcp_log_level, json, std::optional<std::string>) override {}
     void report_progress(double, std::optional<double>, std::optional<std::string>) override {}
+    result<json> call_tool(std::string_view name, json arguments) override {
+        if (chain == nullptr) return tool_context::call_tool(name, std::move(arguments));
+        return call_chained_tool(*this, *chain, 0, name, std::move(arguments));
+    }
 
 private:
     static std::optional<std::string> lookup(const std::map<std::string, std::string>& m, std::string_view key) {
@@ -50,6 +56,20 @@ private:
         return it->second;
     }
 };
+
+/// A chained call (ctx.call_tool) in worker mode: the engine sent the secrets the invoked tool
+/// declared, no others; a callee declaring one it did not send cannot run.
+std::optional<tool_error> worker_chain_refusal(const worker_scope& ctx, const tool_spec& callee) {
+    std::string missing;
+    for (const auto& key : callee.requirements.secrets) {
+        if (is_reserved_secret(key)) return tool_error::fatal("Reserved secret: " + key + " is never given to tools");
+        if (!ctx.secret(key)) missing += (missing.empty() ? "" : ", ") + key;
+    }
+    if (missing.empty()) return std::nullopt;
+    return tool_error::context_required(
+        "Missing secret(s): " + missing,
+        "The engine sends only the secrets of the tool it calls: declare them on that tool as well.");
+}
 
 /// Reads `[{key, value}]` into a lower-cased map; false when the shape is wrong.
 bool read_pairs(const json& list, std::map<std::string, std::string>& out, bool drop_reserved) {
@@ -208,12 +228,21 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
     if (const auto* current = observe::current_span()) trace = *current;
     job.body = [this, catalog, entry, ctx, answer, inputs = std::move(inputs), trace = std::move(trace)] {
         const observe::current_span_scope pool_trace_scope(trace ? &*trace : nullptr);
+        tool_chain chain;  // ctx.call_tool: other tools of this snapshot, for the same engine call
+        chain.catalog = catalog;
+        chain.hooks = &core_.middleware();
+        chain.root = entry->spec.get();
+        chain.refusal = [&ctx = *ctx](const tool_spec& callee) { return worker_chain_refusal(ctx, callee); };
+        chain.secret_value = [&ctx = *ctx](std::string_view key) { return ctx.secret(key); };
+        chain.metadata_value = [&ctx = *ctx](std::string_view key) { return ctx.metadata(key); };
+        ctx->chain = &chain;
         std::optional<tool_run> ran;
         try {
             ran = invoke_tool(*entry, *ctx, inputs, core_.middleware(), {}, ctx->call.get());
         } catch (const protocol_error& e) {  // the worker protocol has no JSON-RPC errors
             return answer(nullptr, tool_error::fatal(e.what()));
         }
+        ctx->chain = nullptr;
         tool_run& run = *ran;
         if (auto* value = std::get_if<json>(&run.outcome.value)) return answer(std::move(*value), std::nullopt);
         if (auto* error = std::get_if<tool_error>(&run.outcome.value)) return answer(nullptr, std::move(*error));

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "mcp/secrets.hpp"
+#include "mcp/tool_chain.hpp"
 #include "util/ascii.hpp"
 
 namespace arcade_mcp::detail {
@@ -36,6 +37,11 @@ std::optional<std::string> request_scope::secret(std::string_view key) const {
         if (const char* v = std::getenv(declared.c_str())) return std::string(v);
     }
     return std::nullopt;
+}
+
+result<json> request_scope::call_tool(std::string_view name, json arguments) {
+    if (chain_ == nullptr) return tool_context::call_tool(name, std::move(arguments));
+    return call_chained_tool(*this, *chain_, 0, name, std::move(arguments));
 }
 
 bool request_scope::start_task() {

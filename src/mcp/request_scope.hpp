@@ -18,6 +18,8 @@
 
 namespace arcade_mcp::detail {
 
+struct tool_chain;
+
 class request_scope final : public tool_context {
 public:
     /// `spec` is the tool being called (for its declared secrets), or nullptr for other handlers.
@@ -68,6 +70,10 @@ public:
     bool in_task() const override { return task_ && task_->started(); }
     bool start_task() override;
     void set_status_message(std::string message) override;
+    /// tools/call: call_tool runs other tools through `chain` (it outlives the call); unset:
+    /// call_tool answers an error.
+    void use_tool_chain(const tool_chain* chain) noexcept { chain_ = chain; }
+    result<json> call_tool(std::string_view name, json arguments) override;
 
 private:
     std::shared_ptr<const tool_spec> spec_;
@@ -84,6 +90,7 @@ private:
     std::shared_ptr<task_link> task_;
     std::optional<std::string> token_;
     json user_info_ = json::object();
+    const tool_chain* chain_ = nullptr;
 };
 
 /// "debug", "info", ... for a level.

@@ -109,33 +109,114 @@ server::server(server_info info) : info_(std::move(info)) {
     if (!info_.toolkit.empty() && !only(info_.toolkit, "_"))
         throw std::invalid_argument("invalid toolkit name '" + info_.toolkit + "': use letters, digits and '_'");
     if (info_.page_size == 0) throw std::invalid_argument("page_size must be at least 1");
+    // The server's own toolkit; its description falls back to the instructions.
+    toolkit_info own{info_.toolkit, info_.version,
+                     info_.toolkit_description.empty() ? info_.instructions.value_or("") : info_.toolkit_description};
+    toolkits_.push_back(
+        std::unique_ptr<toolkit>(new toolkit(*this, std::make_shared<const toolkit_info>(std::move(own)))));
 }
 
+namespace {
+
+/// `a` and `b` name the same tool of a toolkit: with Arcade naming (a named toolkit) when their
+/// PascalCase names are equal ignoring case, else when they are equal.
+bool same_tool_name(const toolkit_info& kit, const std::string& a, const std::string& b) {
+    if (kit.name.empty()) return a == b;
+    const auto pa = snake_to_pascal_case(a), pb = snake_to_pascal_case(b);
+    return std::equal(pa.begin(), pa.end(), pb.begin(), pb.end(),
+                      [](char x, char y) { return to_lower(x) == to_lower(y); });
+}
+
+/// The names a tool is called by: {MCP name, fully qualified name} ("Kit_Tool", "Kit.Tool"), or
+/// its own name twice without a toolkit name.
+std::pair<std::string, std::string> called_names(const toolkit_info& kit, const std::string& name) {
+    if (kit.name.empty()) return {name, name};
+    const auto pascal = snake_to_pascal_case(name);
+    return {kit.name + "_" + pascal, kit.name + "." + pascal};
+}
+
+bool iequal_names(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [](char x, char y) { return to_lower(x) == to_lower(y); });
+}
+
+}  // namespace
+
 tool_spec& server::add_tool(tool_spec spec) {
+    std::shared_ptr<const toolkit_info> kit;
+    {
+        std::lock_guard l(mu_);
+        kit = toolkits_.front()->info_;
+    }
+    return add_tool_to(kit, std::move(spec));
+}
+
+tool_spec& toolkit::add_tool(tool_spec spec) { return owner_->add_tool_to(info_, std::move(spec)); }
+
+bool toolkit::remove_tool(std::string_view name) { return owner_->remove_tool_from(*info_, name); }
+
+tool_spec& server::add_tool_to(const std::shared_ptr<const toolkit_info>& kit, tool_spec spec) {
     if (spec.name.empty() || spec.name.size() > 128 || !only(spec.name, "_.-"))
         throw std::invalid_argument("invalid tool name '" + spec.name + "': 1-128 of [A-Za-z0-9_.-]");
     if (spec.description.empty()) throw std::invalid_argument("tool '" + spec.name + "' needs a description");
     if (!spec.invoke) throw std::invalid_argument("tool '" + spec.name + "' has no handler");
     if (!spec.input_schema.is_object() || spec.input_schema.value("type", json()) != "object")
         throw std::invalid_argument("tool '" + spec.name + "': inputSchema must be an object schema");
-    // With a toolkit, Arcade identifies tools by PascalCase name, case-insensitively; without one,
-    // names are verbatim and exact.
-    const bool arcade = !info_.toolkit.empty();
+    // Within a named toolkit Arcade identifies tools by PascalCase name, case-insensitively;
+    // without a name, names are verbatim and exact. Across toolkits the MCP and fully qualified
+    // names must stay unique (toolkit "A_B" tool "c" and toolkit "A" tool "b_c" are both "A_B_C").
+    const auto names = called_names(*kit, spec.name);
     tool_spec* added = nullptr;
     {
         std::lock_guard l(mu_);
-        const auto clash = std::find_if(tools_.begin(), tools_.end(), [&](const auto& t) {
-            if (!arcade) return t->name == spec.name;
-            auto a = snake_to_pascal_case(t->name), b = snake_to_pascal_case(spec.name);
-            return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                              [](char x, char y) { return to_lower(x) == to_lower(y); });
-        });
-        if (clash != tools_.end()) throw std::invalid_argument("duplicate tool name '" + spec.name + "'");
-        tools_.push_back(std::make_shared<tool_spec>(std::move(spec)));
-        added = tools_.back().get();
+        for (const auto& t : tools_) {
+            if (t.kit == kit && same_tool_name(*kit, t.spec->name, spec.name)) {
+                if (kit->name.empty()) throw std::invalid_argument("duplicate tool name '" + spec.name + "'");
+                throw std::invalid_argument("duplicate tool name '" + spec.name + "' in toolkit '" + kit->name +
+                                            "' (as '" + names.second + "')");
+            }
+            const auto other = called_names(*t.kit, t.spec->name);
+            if (t.kit != kit && (names.first == other.first || names.second == other.second ||
+                                 names.first == other.second || names.second == other.first))
+                throw std::invalid_argument("tool '" + spec.name + "' of toolkit '" + kit->name +
+                                            "' would be called '" + names.first + "', as tool '" + t.spec->name +
+                                            "' of toolkit '" + t.kit->name + "' is");
+        }
+        tools_.push_back(registered_tool{std::make_shared<tool_spec>(std::move(spec)), kit});
+        added = tools_.back().spec.get();
     }
     changed(list_kind::tools);
     return *added;
+}
+
+toolkit& server::add_toolkit(toolkit_info kit) {
+    if (kit.name.empty() || !only(kit.name, "_"))
+        throw std::invalid_argument("invalid toolkit name '" + kit.name + "': use letters, digits and '_'");
+    auto version = normalize_version(kit.version);
+    if (!version)
+        throw std::invalid_argument("invalid version '" + kit.version + "' of toolkit '" + kit.name +
+                                    "': expected semver such as 1.0.0");
+    kit.version = *version;
+    std::lock_guard l(mu_);
+    for (const auto& existing : toolkits_) {
+        const toolkit_info& e = existing->info();
+        if (!iequal_names(e.name, kit.name)) continue;
+        if (e.name == kit.name && e.version == kit.version && e.description == kit.description) return *existing;
+        throw std::invalid_argument("toolkit '" + kit.name + "' is already added as '" + e.name + "' " + e.version +
+                                    (e.description == kit.description ? "" : " with another description"));
+    }
+    toolkits_.push_back(
+        std::unique_ptr<toolkit>(new toolkit(*this, std::make_shared<const toolkit_info>(std::move(kit)))));
+    return *toolkits_.back();
+}
+
+std::vector<std::pair<std::shared_ptr<const tool_spec>, std::shared_ptr<const toolkit_info>>>
+server::tools_with_toolkits() const {
+    std::lock_guard l(mu_);
+    std::vector<std::pair<std::shared_ptr<const tool_spec>, std::shared_ptr<const toolkit_info>>> out;
+    out.reserve(tools_.size());
+    for (const auto& t : tools_) out.emplace_back(t.spec, t.kit);
+    return out;
 }
 
 namespace {
@@ -167,15 +248,29 @@ T& append_unique(std::mutex& mu, std::vector<std::shared_ptr<T>>& items, T spec,
 const std::string& uri_of(const resource_spec& r) { return r.info.uri; }
 const std::string& uri_of(const resource_template_spec& t) { return t.info.uri; }
 const std::string& name_of(const prompt_spec& p) { return p.name; }
-const std::string& name_of(const tool_spec& t) { return t.name; }
 
 }  // namespace
 
 bool server::remove_tool(std::string_view name) {
+    std::shared_ptr<const toolkit_info> kit;
+    {
+        std::lock_guard l(mu_);
+        kit = toolkits_.front()->info_;
+    }
+    return remove_tool_from(*kit, name);
+}
+
+bool server::remove_tool_from(const toolkit_info& kit, std::string_view name) {
     bool removed = false;
     {
         std::lock_guard l(mu_);
-        removed = erase_by(tools_, [](const tool_spec& t) -> const std::string& { return name_of(t); }, name);
+        const auto it = std::find_if(tools_.begin(), tools_.end(), [&](const registered_tool& t) {
+            return t.kit.get() == &kit && t.spec->name == name;
+        });
+        if (it != tools_.end()) {
+            tools_.erase(it);
+            removed = true;
+        }
     }
     if (removed) changed(list_kind::tools);
     return removed;
@@ -258,7 +353,13 @@ std::vector<std::shared_ptr<const T>> snapshot(std::mutex& mu, const std::vector
 }
 }  // namespace
 
-std::vector<std::shared_ptr<const tool_spec>> server::tools() const { return snapshot(mu_, tools_); }
+std::vector<std::shared_ptr<const tool_spec>> server::tools() const {
+    std::lock_guard l(mu_);
+    std::vector<std::shared_ptr<const tool_spec>> out;
+    out.reserve(tools_.size());
+    for (const auto& t : tools_) out.push_back(t.spec);
+    return out;
+}
 std::vector<std::shared_ptr<const resource_spec>> server::resources() const { return snapshot(mu_, resources_); }
 std::vector<std::shared_ptr<const resource_template_spec>> server::resource_templates() const {
     return snapshot(mu_, templates_);

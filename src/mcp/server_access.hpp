@@ -1,6 +1,7 @@
 // What only the serving code may do with a server, kept out of the public server.hpp: be told of
 // changes while serving (server_observer), fix the middleware once served, and run the lifespan
-// hooks. Used by the dispatcher, run() and http_service.
+// hooks, and see each tool's toolkit. Used by the dispatcher, the tool catalog, run() and
+// http_service.
 #pragma once
 
 #include <string>
@@ -27,6 +28,8 @@ struct server_access {
     /// Observers are told of changes until removed.
     static void add_observer(server& s, server_observer* o) { s.add_observer(o); }
     static void remove_observer(server& s, server_observer* o) { s.remove_observer(o); }
+    /// Every tool with its toolkit (the server's own, or one of add_toolkit), in registration order.
+    static auto tools_with_toolkits(const server& s) { return s.tools_with_toolkits(); }
 };
 
 }  // namespace arcade_mcp::detail

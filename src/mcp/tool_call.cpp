@@ -6,6 +6,7 @@
 #include "mcp/dispatcher.hpp"
 #include "mcp/protocol_version.hpp"
 #include "mcp/request_scope.hpp"
+#include "mcp/tool_chain.hpp"
 #include "mcp/tool_errors.hpp"
 #include "mcp/tool_invocation.hpp"
 #include "mcp/tool_preflight.hpp"
@@ -99,6 +100,19 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
     auto work = [this, snapshot, tool, session_id = session->id(), arguments = std::move(arguments)](
                     request_scope& ctx, const jsonrpc::request& req) -> std::optional<json> {
         const std::string revision(ctx.protocol_version());
+        const bool refuse_requirements = options_.refuse_tools_with_requirements && !ctx.authenticated();
+        // ctx.call_tool: other tools of this snapshot, with the checks of tools/call.
+        tool_chain chain;
+        chain.catalog = snapshot;
+        chain.hooks = &chain_;
+        chain.session_id = session_id;
+        chain.root = tool->spec.get();
+        chain.refusal = [refuse_requirements, root = chain.root](const tool_spec& callee) {
+            if (auto lacking = front_door_scope_refusal(callee, root)) return lacking;
+            return chained_call_refusal(callee, refuse_requirements);
+        };
+        chain.secret_value = environment_secret;
+        ctx.use_tool_chain(&chain);
         // Tools with requirements pass MCP mode's checks first (tool_preflight.hpp); the refusal's
         // own result is sent when the call ends with its error.
         std::optional<preflight_refusal> refused;
@@ -106,7 +120,7 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
         if (const auto& r = tool->spec->requirements; r.oauth2 || !r.secrets.empty()) {
             gate = [&]() -> std::optional<tool_error> {
                 preflight_settings settings;
-                settings.refuse_requirements = options_.refuse_tools_with_requirements && !ctx.authenticated();
+                settings.refuse_requirements = refuse_requirements;
                 settings.authorizer = options_.authorizer.get();
                 refused = check_before_tool(*tool->spec, tool->mcp_name, ctx, settings);
                 if (!refused) return std::nullopt;

@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "mcp/protocol_version.hpp"
+#include "mcp/server_access.hpp"
 
 namespace arcade_mcp::detail {
 
@@ -75,17 +76,17 @@ json arcade_requirements_json(const tool_requirements& r) {
                 {"metadata", std::move(metadata)}};
 }
 
-tool_catalog::tool_catalog(const server& srv, const catalog_options& options)
-    : toolkit_(srv.info().toolkit), version_(srv.info().version) {
-    const std::string& toolkit = srv.info().toolkit;
+tool_catalog::tool_catalog(const server& srv, const catalog_options& options) {
     const std::string_view separator = options.separator;
-    if (listed(options.disabled_toolkits, toolkit) && !toolkit.empty()) return;
     std::size_t index = 0;
-    for (const auto& shared_spec : srv.tools()) {
+    for (auto& [shared_spec, kit] : server_access::tools_with_toolkits(srv)) {
         const tool_spec& spec = *shared_spec;
+        const std::string& toolkit = kit->name;
         catalog_entry e;
         e.spec = shared_spec;
+        e.toolkit = kit;
         e.registration_index = index++;
+        if (!toolkit.empty() && listed(options.disabled_toolkits, toolkit)) continue;
         if (toolkit.empty()) {
             e.tool_name = e.fqn = e.mcp_name = spec.name;
         } else {
@@ -108,7 +109,7 @@ tool_catalog::tool_catalog(const server& srv, const catalog_options& options)
     for (std::size_t i = 0; i < entries_.size(); ++i) {
         by_name_.emplace(entries_[i].mcp_name, i);
         by_name_.emplace(entries_[i].fqn, i);
-        by_lower_fqn_.emplace(ascii_lower(toolkit + "." + entries_[i].tool_name), i);
+        by_lower_fqn_.emplace(ascii_lower(entries_[i].toolkit->name + "." + entries_[i].tool_name), i);
     }
 }
 
@@ -121,9 +122,11 @@ std::vector<const catalog_entry*> tool_catalog::in_registration_order() const {
 
 const catalog_entry* tool_catalog::find_for_worker(std::string_view toolkit, std::string_view name,
                                                     const std::optional<std::string>& version) const {
-    if (version && ascii_lower(*version) != ascii_lower(version_)) return nullptr;
     auto it = by_lower_fqn_.find(ascii_lower(std::string(toolkit) + "." + std::string(name)));
-    return it == by_lower_fqn_.end() ? nullptr : &entries_[it->second];
+    if (it == by_lower_fqn_.end()) return nullptr;
+    const catalog_entry& e = entries_[it->second];
+    if (version && ascii_lower(*version) != ascii_lower(e.toolkit->version)) return nullptr;
+    return &e;
 }
 
 const catalog_entry* tool_catalog::find(std::string_view name) const {

@@ -1,5 +1,5 @@
-// The served tool catalog: each registered tool with its Arcade names (PascalCase name, FQN
-// `Toolkit.Tool`, MCP name `Toolkit_Tool`), sorted by FQN, looked up by MCP name or FQN, and
+// The served tool catalog: each registered tool with its toolkit and Arcade names (PascalCase
+// name, FQN `Toolkit.Tool`, MCP name `Toolkit_Tool`), sorted by FQN, looked up by MCP name or FQN, and
 // rendered as MCP `Tool` objects per revision. A snapshot: built when serving starts and again
 // whenever the server's tools change; read-only after construction.
 #pragma once
@@ -18,6 +18,7 @@ namespace arcade_mcp::detail {
 
 struct catalog_entry {
     std::shared_ptr<const tool_spec> spec;  ///< kept alive while any catalog snapshot holds it
+    std::shared_ptr<const toolkit_info> toolkit;  ///< its toolkit (name "" without Arcade naming)
     std::string tool_name;  ///< PascalCase name (or the verbatim name without a toolkit)
     std::string fqn;        ///< "Toolkit.Tool" (or the name without a toolkit)
     std::string mcp_name;   ///< "Toolkit_Tool" (or the name without a toolkit)
@@ -44,11 +45,9 @@ public:
     /// By MCP name or FQN, exact case; nullptr when unknown.
     const catalog_entry* find(std::string_view name) const;
     /// Worker lookup: toolkit and name case-insensitive; a version, when given, must equal the
-    /// toolkit version (case-insensitive). nullptr when unknown.
+    /// version of the tool's toolkit (case-insensitive). nullptr when unknown.
     const catalog_entry* find_for_worker(std::string_view toolkit, std::string_view name,
                                          const std::optional<std::string>& version) const;
-    const std::string& toolkit_name() const noexcept { return toolkit_; }
-    const std::string& toolkit_version() const noexcept { return version_; }
     /// The MCP `Tool` object for `revision` (fields newer than the revision are left out).
     json to_mcp_tool(const catalog_entry& e, std::string_view revision) const;
 
@@ -56,8 +55,6 @@ private:
     std::vector<catalog_entry> entries_;
     std::unordered_map<std::string, std::size_t> by_name_;
     std::unordered_map<std::string, std::size_t> by_lower_fqn_;  ///< "toolkit.tool" lower-cased
-    std::string toolkit_;
-    std::string version_;
 };
 
 /// Arcade `ToolMetadata` (nulls included), or null when nothing was declared.

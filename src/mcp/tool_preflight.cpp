@@ -267,6 +267,15 @@ std::string python_json_dumps(const fields& members) {
     return out;
 }
 
+std::optional<tool_error> chained_call_refusal(const tool_spec& callee, bool refuse_requirements) {
+    const auto& r = callee.requirements;
+    if (!r.oauth2 && r.secrets.empty()) return std::nullopt;
+    std::optional<preflight_refusal> refused =
+        refuse_requirements ? transport_refusal(callee, callee.name) : secrets_refusal(callee, callee.name);
+    if (!refused) return std::nullopt;
+    return std::move(refused->error);
+}
+
 std::optional<preflight_refusal> check_before_tool(const tool_spec& spec, std::string_view tool_name,
                                                    request_scope& ctx, const preflight_settings& settings) {
     const auto& r = spec.requirements;

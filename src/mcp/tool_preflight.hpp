@@ -40,6 +40,11 @@ struct preflight_settings {
 std::optional<preflight_refusal> check_before_tool(const tool_spec& spec, std::string_view tool_name,
                                                    request_scope& ctx, const preflight_settings& settings);
 
+/// The same rules for a chained call (tool_context::call_tool), which can neither ask the user nor
+/// send a result of its own: the transport rule and the declared secrets, as the tool error the
+/// caller gets. (OAuth2 in a chain: the caller's token when it covers the callee, tool_chain.hpp.)
+std::optional<tool_error> chained_call_refusal(const tool_spec& callee, bool refuse_requirements);
+
 /// `{"k": "v", ...}` spaced and ordered as Python's json.dumps(dict, ensure_ascii=False) writes it.
 std::string python_json_dumps(const std::vector<std::pair<std::string, std::string>>& fields);
 

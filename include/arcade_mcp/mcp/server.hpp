@@ -12,6 +12,13 @@
 /// srv.add_tool<echo_args>("echo", "Echo the message back.", echo);
 /// return arcade_mcp::run(srv, argc, argv);
 /// @endcode
+///
+/// Several toolkits in one server (as `arcade mcp -p gmail -p slack` loads them): tools added to
+/// the server belong to the toolkit of server_info; add_toolkit() returns another one.
+/// @code
+/// auto& gmail = srv.add_toolkit({"Gmail", "1.2.0", "Read and send mail"});
+/// gmail.add_tool<send_args>("send_email", "Sends an email.", send_email);  // MCP name Gmail_SendEmail
+/// @endcode
 #pragma once
 
 #include <atomic>
@@ -21,6 +28,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "arcade_mcp/mcp/caching.hpp"
@@ -37,9 +45,10 @@ struct server_info {
     std::string version = "0.1.0";       ///< semver; "v1", "1" and "1.2" are normalized to x.y.z
     std::optional<std::string> title;    ///< serverInfo.title (2025-06-18+)
     std::optional<std::string> instructions;  ///< InitializeResult.instructions
-    /// Arcade toolkit name (`^[A-Za-z0-9_]+$`). When set, tools get Arcade names: the author's name
-    /// in PascalCase, MCP name `Toolkit_Tool`, also callable as `Toolkit.Tool`. When empty, tool
-    /// names are used verbatim.
+    /// Arcade toolkit name (`^[A-Za-z0-9_]+$`) of the tools added with server::add_tool (more
+    /// toolkits: server::add_toolkit), with the server's version. When set, tools get Arcade names:
+    /// the author's name in PascalCase, MCP name `Toolkit_Tool`, also callable as `Toolkit.Tool`.
+    /// When empty, tool names are used verbatim.
     std::string toolkit;
     std::string toolkit_description;     ///< the toolkit's description (Arcade worker routes)
     std::size_t page_size = 100;         ///< items per page of tools/list, resources/list, ...
@@ -53,6 +62,44 @@ struct server_info {
     cache_hint list_cache = cache_hint::shared(std::chrono::minutes(5));
     cache_hint discover_cache = cache_hint::shared(std::chrono::hours(1));  ///< of server/discover
     cache_hint read_cache = cache_hint::none();  ///< of resources/read, unless the resource sets one
+};
+
+/// An Arcade toolkit: the name, version and description the tools registered under it carry in
+/// both protocols (MCP name `Name_Tool`, ToolDefinition `toolkit` and `fully_qualified_name`).
+struct toolkit_info {
+    std::string name;               ///< `^[A-Za-z0-9_]+$`, unique in the server (case-insensitive)
+    std::string version = "0.1.0";  ///< semver; normalized as server_info::version is
+    std::string description;        ///< ToolDefinition `toolkit.description` (null when empty)
+};
+
+class server;
+
+/// The tools of one toolkit of a server (server::add_toolkit). Tool names are unique within a
+/// toolkit; two toolkits may each have a tool of the same name. Owned by the server.
+class toolkit {
+public:
+    toolkit(const toolkit&) = delete;
+    toolkit& operator=(const toolkit&) = delete;
+
+    /// Name, version (normalized) and description.
+    const toolkit_info& info() const noexcept { return *info_; }
+    /// Registers a typed tool under this toolkit (see server::add_tool).
+    template <described Args, class Handler>
+    tool_spec& add_tool(std::string name, std::string description, Handler handler) {
+        return add_tool(make_tool<Args>(std::move(name), std::move(description), std::move(handler)));
+    }
+    /// Registers a tool built by make_tool, make_raw_tool or by hand under this toolkit. Throws
+    /// std::invalid_argument on an invalid name or one already used in this toolkit, or when its
+    /// MCP name or fully qualified name is already another toolkit's tool's.
+    tool_spec& add_tool(tool_spec spec);
+    /// Removes this toolkit's tool by the name it was registered with; false when there is none.
+    bool remove_tool(std::string_view name);
+
+private:
+    friend class server;
+    toolkit(server& owner, std::shared_ptr<const toolkit_info> info) : owner_(&owner), info_(std::move(info)) {}
+    server* owner_;
+    std::shared_ptr<const toolkit_info> info_;
 };
 
 /// Which list changed (notify_list_changed).
@@ -78,17 +125,25 @@ public:
     /// The settings it was built with (version normalized).
     const server_info& info() const noexcept { return info_; }
 
-    /// Registers a typed tool (see tool.hpp); returns it for further settings (title, annotations).
-    /// Throws std::invalid_argument on a duplicate or invalid name.
+    /// Registers a typed tool (see tool.hpp) in the server's own toolkit (server_info::toolkit);
+    /// returns it for further settings (title, annotations). Throws std::invalid_argument on a
+    /// duplicate or invalid name.
     template <described Args, class Handler>
     tool_spec& add_tool(std::string name, std::string description, Handler handler) {
         return add_tool(make_tool<Args>(std::move(name), std::move(description), std::move(handler)));
     }
     /// Registers a tool built by make_tool, make_raw_tool or by hand. Throws as above.
     tool_spec& add_tool(tool_spec spec);
-    /// Removes a tool by the name it was registered with; false when there is none. Calls already
-    /// running finish normally.
+    /// Removes a tool of the server's own toolkit by the name it was registered with; false when
+    /// there is none. Calls already running finish normally.
     bool remove_tool(std::string_view name);
+
+    /// Adds a toolkit of its own name, version and description, and returns it for its tools
+    /// (valid as long as the server). Asking again for a toolkit already added (the server's own
+    /// included) with the same version and description returns that one. Throws
+    /// std::invalid_argument on an invalid name or version, or a name already used (compared
+    /// case-insensitively) with another version or description.
+    toolkit& add_toolkit(toolkit_info info);
 
     /// Registers a resource (a fixed URI). Throws std::invalid_argument on a duplicate or empty URI
     /// or name, or a missing reader.
@@ -118,7 +173,8 @@ public:
     /// Removes a prompt by name; false when there is none.
     bool remove_prompt(std::string_view name);
 
-    /// The tools, in registration order; the specs stay valid while the snapshot is held.
+    /// The tools of every toolkit, in registration order; the specs stay valid while the snapshot
+    /// is held.
     std::vector<std::shared_ptr<const tool_spec>> tools() const;
     /// The resources (fixed URIs), as tools() does.
     std::vector<std::shared_ptr<const resource_spec>> resources() const;
@@ -147,6 +203,16 @@ public:
     const std::vector<std::shared_ptr<middleware>>& middlewares() const noexcept { return middleware_; }
 private:
     friend struct detail::server_access;  // what only the serving code may do
+    friend class toolkit;
+    /// A registered tool and the toolkit it belongs to.
+    struct registered_tool {
+        std::shared_ptr<tool_spec> spec;
+        std::shared_ptr<const toolkit_info> kit;
+    };
+    tool_spec& add_tool_to(const std::shared_ptr<const toolkit_info>& kit, tool_spec spec);
+    bool remove_tool_from(const toolkit_info& kit, std::string_view name);
+    std::vector<std::pair<std::shared_ptr<const tool_spec>, std::shared_ptr<const toolkit_info>>>
+    tools_with_toolkits() const;
     void mark_served() noexcept { served_ = true; }
     void run_start_hooks();
     void run_stop_hooks() noexcept;
@@ -157,7 +223,8 @@ private:
 
     server_info info_;
     mutable std::mutex mu_;
-    std::vector<std::shared_ptr<tool_spec>> tools_;
+    std::vector<registered_tool> tools_;
+    std::vector<std::unique_ptr<toolkit>> toolkits_;  ///< the server's own first
     std::vector<std::shared_ptr<resource_spec>> resources_;
     std::vector<std::shared_ptr<resource_template_spec>> templates_;
     std::vector<std::shared_ptr<prompt_spec>> prompts_;

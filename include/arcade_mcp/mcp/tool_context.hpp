@@ -30,6 +30,7 @@
 
 #include "arcade_mcp/json.hpp"
 #include "arcade_mcp/mcp/client_requests.hpp"
+#include "arcade_mcp/mcp/result.hpp"
 #include "arcade_mcp/mcp/value_codec.hpp"
 
 namespace arcade_mcp {
@@ -161,6 +162,46 @@ public:
     /// reconnects with Last-Event-ID and receives what follows. No-op on other transports and
     /// when the stream could not be resumed (revisions before 2025-11-25).
     virtual void close_stream() {}
+
+    /// Tool chaining (Arcade's `context.tools.call_raw`): runs another tool of the same server now,
+    /// on this thread, for the same caller, and returns its value, or its error. `name` is the
+    /// MCP name ("Gmail_SendEmail"), the fully qualified name ("Gmail.SendEmail", any case) or the
+    /// tool's own name ("SendEmail" or "send_email") when one toolkit alone has it.
+    ///
+    /// The called tool gets the caller's user id, stop token, revision, request id and client
+    /// (its log messages, progress and questions travel with this request), and only its own
+    /// declared secrets and metadata keys (never the caller's other ones, never reserved server
+    /// secrets); an OAuth2 token only when its requirement is covered by the caller's (same
+    /// provider, no other scopes). The middleware's tool hooks and the access log see the call.
+    /// It runs under the caller's time limit, not its own, and never as a task.
+    ///
+    /// The value is the JSON a typed tool returns (unwrapped; a tool returning tool_content gives
+    /// its array of content blocks). Errors: the callee's tool_error; a TOOL_RUNTIME_BAD_INPUT_VALUE
+    /// error when the arguments do not fit; a TOOL_RUNTIME_FATAL error for an unknown or ambiguous
+    /// name, a requirement this call cannot meet, or more than 8 nested calls. Contexts that
+    /// cannot reach a server (test contexts) answer a TOOL_RUNTIME_FATAL error.
+    /// @code
+    /// auto sent = ctx.call_tool("Gmail.SendEmail", {{"to", in.to}, {"body", summary}});
+    /// if (!sent) return sent.error();  // the callee's error, as is
+    /// @endcode
+    virtual result<json> call_tool(std::string_view name, json arguments = json::object());
+    /// call_tool with the value decoded as T (the callee's return type); a value that does not
+    /// decode is a TOOL_RUNTIME_BAD_OUTPUT_VALUE error.
+    template <class T>
+    result<T> call_tool_as(std::string_view name, json arguments = json::object()) {
+        auto called = call_tool(name, std::move(arguments));
+        if (!called) return std::move(called).error();
+        T out{};
+        decode_error err;
+        if (!value_codec<T>::decode(called.value(), out, "", err)) {
+            tool_error bad = tool_error::fatal("The value of tool '" + std::string(name) +
+                                               "' does not fit the expected type: " +
+                                               (err.path.empty() ? std::string("/") : err.path) + ": " + err.message);
+            bad.kind = error_kind::tool_runtime_bad_output_value;
+            return bad;
+        }
+        return out;
+    }
 };
 
 }  // namespace arcade_mcp
