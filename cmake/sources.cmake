@@ -128,6 +128,7 @@ set(ARCADE_MCP_UNIT_TESTS
   src/arcade/error_kinds_test.cpp
   src/arcade/value_schema_test.cpp
   src/arcade/tool_definition_test.cpp
+  src/arcade/schema_golden_test.cpp
   src/log/logger_test.cpp
   src/app/dotenv_test.cpp
   src/mcp/features_modern_rounds_test.cpp

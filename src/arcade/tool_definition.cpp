@@ -14,21 +14,23 @@ json to_tool_definition(const catalog_entry& e, const server_info& info) {
         // Non-object results are wrapped as {"result": ...} for MCP; the worker sees the value.
         const json& schema = *spec.output_schema;
         const json value = spec.wraps_result ? schema["properties"].value("result", json::object()) : schema;
-        output["available_modes"] = json::array({"value", "error"});
+        output["available_modes"] = spec.output_nullable ? json::array({"value", "error", "null"})
+                                                         : json::array({"value", "error"});
         output["value_schema"] = to_value_schema(value);
     }
     const json description = info.toolkit_description.empty()
                                  ? (info.instructions ? json(*info.instructions) : json(nullptr))
                                  : json(info.toolkit_description);
-    return json{{"name", e.tool_name},
-                {"fully_qualified_name", e.fqn},
-                {"description", spec.description},
-                {"toolkit", {{"name", info.toolkit}, {"description", description}, {"version", info.version}}},
-                {"input", {{"parameters", to_input_parameters(spec.input_schema, spec.non_inferrable)}}},
-                {"output", std::move(output)},
-                {"requirements", arcade_requirements_json(spec.requirements)},
-                {"deprecation_message", spec.deprecation_message ? json(*spec.deprecation_message) : json(nullptr)},
-                {"metadata", arcade_metadata_json(spec.metadata)}};
+    return json{
+        {"name", e.tool_name},
+        {"fully_qualified_name", e.fqn},
+        {"description", spec.description},
+        {"toolkit", {{"name", info.toolkit}, {"description", description}, {"version", info.version}}},
+        {"input", {{"parameters", to_input_parameters(spec.input_schema, spec.non_inferrable, spec.parameter_order)}}},
+        {"output", std::move(output)},
+        {"requirements", arcade_requirements_json(spec.requirements)},
+        {"deprecation_message", spec.deprecation_message ? json(*spec.deprecation_message) : json(nullptr)},
+        {"metadata", arcade_metadata_json(spec.metadata)}};
 }
 
 }  // namespace arcade_mcp::detail
