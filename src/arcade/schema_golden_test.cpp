@@ -6,9 +6,14 @@
 // holds them; tests/golden/README.md says how the files were made and lists each difference).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
+#include <future>
 
 #include "arcade/tool_definition.hpp"
+#include "arcade/worker_api.hpp"
+#include "arcade_mcp/testing.hpp"
+#include "mcp/dispatcher.hpp"
 
 namespace golden_kit {
 
@@ -275,6 +280,91 @@ TEST(SchemaGolden, McpToolsMatchArcadeMcpServer) {
         EXPECT_EQ(actual, expected) << tools[i]->mcp_name << ": " << json::diff(expected, actual).dump(1);
     }
     EXPECT_EQ(defaults_found, 7);  // notify, and floor in home and work of the input, output (twice)
+}
+
+/// One request to a worker_api over `srv` (token check off): the answer's status and JSON body.
+std::pair<int, json> golden_worker_request(server& srv, const std::string& method, const std::string& path,
+                                           const json& body) {
+    detail::worker_pool pool(2);
+    detail::dispatcher core(srv, pool, detail::dispatcher_options::with_user("engine-user"));
+    detail::worker_api api(core, detail::worker_settings{"", true});
+    std::promise<detail::http_answer> answered;
+    auto answer = answered.get_future();
+    api.handle(method, path, "", body.is_null() ? "" : body.dump(),
+               [&answered](detail::http_answer a) { answered.set_value(std::move(a)); });
+    const bool ready = answer.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    pool.shutdown();
+    if (!ready) throw std::runtime_error("no worker answer within 10 s");
+    detail::http_answer got = answer.get();
+    return {got.status, got.body};
+}
+
+TEST(SchemaGolden, WorkerToolsRouteServesTheGoldenDefinitions) {
+    const json expected = read_golden("schema_tool_definitions.json");
+    ASSERT_TRUE(expected.is_array()) << "golden file missing";
+    server srv(golden_info());
+    add_golden_tools(srv);
+    const auto [status, body] = golden_worker_request(srv, "GET", "/worker/tools", nullptr);
+    EXPECT_EQ(status, 200);
+    EXPECT_EQ(body, expected);
+}
+
+/// A valid upsert_contact argument object; `typo` adds a member under the pointer `where`.
+json golden_upsert_arguments(const std::string& where = "", const std::string& typo = "") {
+    json args = json::parse(R"({"owner_id":"u1","priority":"high","contact":{"name":"Ada","tags":[],"rank":"low",
+        "home":{"street":"1 Main St","city":"Paris","location":{"lat":1.5,"lon":2.5}},
+        "history":[{"sku":"A-1","qty":2,"price":9.5}],"extra":{"anything":{"goes":[1,"two"]}}},
+        "filter":{"text":"x"}})");
+    if (!typo.empty()) args[json::json_pointer(where)][typo] = 1;
+    return args;
+}
+
+// arcade-core 1.23+ (_StrictTypedDictBaseModel): unknown keys are refused inside nested objects
+// of the input too, at any depth and in lists of objects; the error names where.
+TEST(SchemaGolden, UnknownNestedInputKeysAreRefusedWithTheirPath) {
+    server srv(golden_info());
+    add_golden_tools(srv);
+    arcade_mcp::testing::client mcp(srv, arcade_mcp::testing::era::sessions);
+    EXPECT_FALSE(mcp.call_tool("GoldenKit_UpsertContact", golden_upsert_arguments()).is_error());
+    for (const auto& [where, pointer] : std::vector<std::pair<std::string, std::string>>{
+             {"", "/txt"},
+             {"/contact", "/contact/txt"},
+             {"/contact/home", "/contact/home/txt"},
+             {"/contact/home/location", "/contact/home/location/txt"},
+             {"/contact/history/0", "/contact/history/0/txt"},
+             {"/filter", "/filter/txt"}}) {
+        const auto r = mcp.call_tool("GoldenKit_UpsertContact", golden_upsert_arguments(where, "txt"));
+        ASSERT_TRUE(r.is_error()) << pointer;
+        EXPECT_EQ(r.text(), "[TOOL_RUNTIME_BAD_INPUT_VALUE] ToolInputError during execution of tool "
+                            "'upsert_contact': Invalid input: " +
+                                pointer + ": unknown property");
+        const auto [status, body] = golden_worker_request(
+            srv, "POST", "/worker/tools/invoke",
+            json{{"execution_id", "e1"},
+                 {"tool", {{"name", "UpsertContact"}, {"toolkit", "GoldenKit"}, {"version", nullptr}}},
+                 {"inputs", golden_upsert_arguments(where, "txt")}});
+        EXPECT_EQ(status, 200);
+        EXPECT_EQ(body["success"], false) << pointer;
+        EXPECT_EQ(body["output"]["error"]["kind"], "TOOL_RUNTIME_BAD_INPUT_VALUE") << pointer;
+        EXPECT_NE(body["output"]["error"]["message"].get<std::string>().find(pointer + ": unknown property"),
+                  std::string::npos)
+            << body.dump();
+    }
+}
+
+// The output side stays lenient, as Python's output models are: what a free-form member holds
+// goes out as it is, and empty optionals are left out rather than sent as null.
+TEST(SchemaGolden, OutputsKeepFreeFormMembersAndLeaveEmptyOptionalsOut) {
+    server srv(golden_info());
+    add_golden_tools(srv);
+    arcade_mcp::testing::client mcp(srv, arcade_mcp::testing::era::sessions);
+    const auto r = mcp.call_tool("GoldenKit_UpsertContact", golden_upsert_arguments());
+    ASSERT_FALSE(r.is_error()) << r.text();
+    const json out = r.structured();
+    EXPECT_EQ(out["extra"], json::parse(R"({"anything":{"goes":[1,"two"]}})"));
+    EXPECT_FALSE(out.contains("work"));
+    EXPECT_FALSE(out["home"].contains("zip"));
+    EXPECT_EQ(out["home"]["floor"], 0);
 }
 
 }  // namespace golden_kit
