@@ -22,6 +22,7 @@ set(ARCADE_MCP_SOURCES
   src/mcp/access_log.cpp
   src/mcp/request_hooks.cpp
   src/mcp/tool_catalog.cpp
+  src/mcp/tool_metadata.cpp
   src/mcp/dispatcher.cpp
   src/mcp/session_registry.cpp
   src/mcp/method_tables.cpp
@@ -129,6 +130,7 @@ set(ARCADE_MCP_UNIT_TESTS
   src/arcade/value_schema_test.cpp
   src/arcade/tool_definition_test.cpp
   src/arcade/schema_golden_test.cpp
+  src/mcp/tool_metadata_test.cpp
   src/log/logger_test.cpp
   src/app/dotenv_test.cpp
   src/mcp/features_modern_rounds_test.cpp

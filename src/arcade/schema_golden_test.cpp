@@ -173,7 +173,7 @@ void add_golden_tools(server& srv) {
                               [](tool_context&, const upsert_args& a) { return a.person; })
         .with_output_description("The stored contact")
         .not_inferrable("owner_id")
-        .with_service_domains({"crm"})
+        .with_service_domains({service_domain::crm})
         .with_behavior({.operations = {operation::create, operation::update},
                         .read_only = false,
                         .destructive = false,

@@ -33,7 +33,7 @@ TEST(ToolDefinition, RequirementsMetadataAndDeprecation) {
         .requires_secret("smtp_password")
         .requires_metadata("Client_ID")
         .requires_oauth2("google", {"gmail.send"})
-        .with_service_domains({"email"})
+        .with_service_domains({service_domain::email})
         .with_behavior({.operations = {operation::create},
                         .read_only = false,
                         .destructive = std::nullopt,

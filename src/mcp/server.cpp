@@ -118,6 +118,7 @@ tool_spec& server::add_tool(tool_spec spec) {
     if (!spec.invoke) throw std::invalid_argument("tool '" + spec.name + "' has no handler");
     if (!spec.input_schema.is_object() || spec.input_schema.value("type", json()) != "object")
         throw std::invalid_argument("tool '" + spec.name + "': inputSchema must be an object schema");
+    spec.checked_metadata();  // arcade-core refuses contradictory metadata when the tool is added
     // With a toolkit, Arcade identifies tools by PascalCase name, case-insensitively; without one,
     // names are verbatim and exact.
     const bool arcade = !info_.toolkit.empty();

@@ -66,7 +66,9 @@ json arcade_metadata_json(const tool_metadata& m) {
                         {"idempotent", m.behavior->idempotent ? json(*m.behavior->idempotent) : json(nullptr)},
                         {"open_world", m.behavior->open_world ? json(*m.behavior->open_world) : json(nullptr)}};
     }
-    json classification = m.service_domains.empty() ? json(nullptr) : json{{"service_domains", m.service_domains}};
+    json domains = json::array();
+    for (auto d : m.service_domains) domains.push_back(to_string(d));
+    json classification = m.service_domains.empty() ? json(nullptr) : json{{"service_domains", std::move(domains)}};
     return json{{"classification", std::move(classification)}, {"behavior", std::move(behavior)},
                 {"extras", m.extras ? *m.extras : json(nullptr)}};
 }

@@ -153,15 +153,40 @@ struct tool_spec {
     }
     /// Sets `output_description`.
     tool_spec& with_output_description(std::string d) { output_description = std::move(d); return *this; }
-    /// Behaviour hints: MCP annotations and Arcade metadata.behavior.
-    tool_spec& with_behavior(tool_behavior b) { metadata.behavior = std::move(b); return *this; }
-    /// Sets the service domains of `metadata` (e.g. "email").
-    tool_spec& with_service_domains(std::vector<std::string> d) {
+    /// Behaviour hints: MCP annotations and Arcade metadata.behavior. Throws std::invalid_argument
+    /// when the metadata becomes contradictory (see metadata_contradiction and lenient_metadata).
+    tool_spec& with_behavior(tool_behavior b) {
+        metadata.behavior = std::move(b);
+        return checked_metadata();
+    }
+    /// Sets the service domains of `metadata`; throws like with_behavior.
+    tool_spec& with_service_domains(std::vector<service_domain> d) {
         metadata.service_domains = std::move(d);
+        return checked_metadata();
+    }
+    /// Sets the author extras of `metadata`: a JSON object of JSON-safe values (no NaN or
+    /// infinity); throws std::invalid_argument otherwise.
+    tool_spec& with_extras(json extras) {
+        metadata.extras = std::move(extras);
+        return checked_metadata();
+    }
+    /// Sets all of `metadata` at once (its `strict` flag included); throws like with_behavior.
+    tool_spec& with_metadata(tool_metadata m) {
+        metadata = std::move(m);
+        return checked_metadata();
+    }
+    /// Python's `ToolMetadata(strict=False)`: keeps behaviour and service domains that contradict
+    /// each other (a "read" tool that counts views). Call it before the setters it should allow.
+    tool_spec& lenient_metadata() {
+        metadata.strict = false;
         return *this;
     }
-    /// Sets the author extras of `metadata` (a JSON object).
-    tool_spec& with_extras(json extras) { metadata.extras = std::move(extras); return *this; }
+    /// Throws std::invalid_argument naming the tool when `metadata` is refused by
+    /// metadata_contradiction; server::add_tool calls it too.
+    tool_spec& checked_metadata() {
+        if (auto why = metadata_contradiction(metadata)) throw std::invalid_argument("tool '" + name + "': " + *why);
+        return *this;
+    }
     /// The tool reads this secret through `tool_context::secret` (worker: from the engine; MCP:
     /// from the environment). Reserved names (ARCADE_WORKER_SECRET, ARCADE_API_KEY) are refused.
     tool_spec& requires_secret(std::string key) { requirements.secrets.push_back(std::move(key)); return *this; }
