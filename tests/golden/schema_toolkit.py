@@ -14,11 +14,39 @@ from typing import Annotated, Any, Optional
 
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
-from arcade_core.annotations import Inferrable
-from arcade_core.auth import GitHub, OAuth2
-from arcade_core.catalog import ToolCatalog
-from arcade_core.metadata import Behavior, Classification, Operation, ServiceDomain, ToolMetadata
-from arcade_tdk import tool
+
+class _Placeholders:
+    """Import hook: modules the catalog and convert.py never use at run time (toml, starlette,
+    httpx) are placeholders whose every name is a dummy class, when they are not installed."""
+
+    roots = ("toml", "starlette", "httpx")
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] not in self.roots:
+            return None
+        import importlib.machinery
+
+        return importlib.machinery.ModuleSpec(name, self, is_package=True)
+
+    def create_module(self, spec):
+        module = types.ModuleType(spec.name)
+        module.__path__ = []
+        module.__getattr__ = lambda attr: (  # type: ignore[method-assign]
+            (_ for _ in ()).throw(AttributeError(attr)) if attr.startswith("__") else type(attr, (), {})
+        )
+        return module
+
+    def exec_module(self, module):
+        pass
+
+
+sys.meta_path.append(_Placeholders())
+
+from arcade_core.annotations import Inferrable  # noqa: E402
+from arcade_core.auth import GitHub, OAuth2  # noqa: E402
+from arcade_core.catalog import ToolCatalog  # noqa: E402
+from arcade_core.metadata import Behavior, Classification, Operation, ServiceDomain, ToolMetadata  # noqa: E402
+from arcade_tdk import tool  # noqa: E402
 
 # convert.py without the package's __init__ (which starts a server's worth of imports).
 _pkg = types.ModuleType("arcade_mcp_server")
