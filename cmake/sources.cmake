@@ -23,6 +23,7 @@ set(ARCADE_MCP_SOURCES
   src/mcp/access_log.cpp
   src/mcp/request_hooks.cpp
   src/mcp/tool_catalog.cpp
+  src/mcp/tool_metadata.cpp
   src/mcp/dispatcher.cpp
   src/mcp/session_registry.cpp
   src/mcp/method_tables.cpp
@@ -138,6 +139,8 @@ set(ARCADE_MCP_UNIT_TESTS
   src/arcade/error_kinds_test.cpp
   src/arcade/value_schema_test.cpp
   src/arcade/tool_definition_test.cpp
+  src/arcade/schema_golden_test.cpp
+  src/mcp/tool_metadata_test.cpp
   src/log/logger_test.cpp
   src/app/dotenv_test.cpp
   src/app/mcp_mode_setup_test.cpp

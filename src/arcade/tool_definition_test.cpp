@@ -33,7 +33,7 @@ TEST(ToolDefinition, RequirementsMetadataAndDeprecation) {
         .requires_secret("smtp_password")
         .requires_metadata("Client_ID")
         .requires_oauth2("google", {"gmail.send"})
-        .with_service_domains({"email"})
+        .with_service_domains({service_domain::email})
         .with_behavior({.operations = {operation::create},
                         .read_only = false,
                         .destructive = std::nullopt,
@@ -60,6 +60,36 @@ TEST(ToolDefinition, RequirementsMetadataAndDeprecation) {
               json::parse(R"({"title":"SendMail","readOnlyHint":false,"idempotentHint":false,"openWorldHint":true})"));
     EXPECT_EQ(mcp["_meta"]["arcade"]["requirements"]["secrets"], json::parse(R"([{"key":"SMTP_PASSWORD"}])"));
     EXPECT_FALSE(mcp["_meta"]["arcade"]["metadata"]["behavior"].contains("destructive"));
+}
+
+// arcade-mcp-server 1.24.2 forwards a custom provider's `id`: Python's OAuth2(id=..., scopes=...)
+// gives no provider_id, GitHub(id=...) both; the worker sees every field, MCP _meta drops nulls.
+TEST(ToolDefinition, CustomOAuth2ProvidersKeepTheirId) {
+    server_info info;
+    info.toolkit = "Auth";
+    server srv(info);
+    const auto ok = [](const no_arguments&) { return true; };
+    srv.add_tool<no_arguments>("custom", "Custom provider.", ok).requires_custom_oauth2("acme-sso", {"read"});
+    srv.add_tool<no_arguments>("both", "A given configuration of a known provider.", ok)
+        .requires_oauth2(oauth2_requirement{"github", "gh-enterprise", {}});
+    EXPECT_THROW(srv.add_tool<no_arguments>("none", "Neither.", ok).requires_oauth2(oauth2_requirement{"", {}, {"x"}}),
+                 std::invalid_argument);
+    tool_catalog catalog(srv);
+    const auto* custom = catalog.find("Auth_Custom");
+    const auto* both = catalog.find("Auth_Both");
+    ASSERT_TRUE(custom && both);
+    EXPECT_EQ(
+        to_tool_definition(*custom, srv.info())["requirements"]["authorization"],
+        json::parse(R"({"provider_id":null,"provider_type":"oauth2","id":"acme-sso","oauth2":{"scopes":["read"]}})"));
+    EXPECT_EQ(
+        catalog.to_mcp_tool(*custom, "2025-11-25")["_meta"]["arcade"]["requirements"],
+        json::parse(R"({"authorization":{"provider_type":"oauth2","id":"acme-sso","oauth2":{"scopes":["read"]}}})"));
+    EXPECT_EQ(to_tool_definition(*both, srv.info())["requirements"]["authorization"],
+              json::parse(R"({"provider_id":"github","provider_type":"oauth2","id":"gh-enterprise",
+                              "oauth2":{"scopes":null}})"));
+    EXPECT_EQ(catalog.to_mcp_tool(*both, "2025-11-25")["_meta"]["arcade"]["requirements"],
+              json::parse(R"({"authorization":{"provider_id":"github","provider_type":"oauth2","id":"gh-enterprise",
+                              "oauth2":{}}})"));
 }
 
 TEST(ToolDefinition, NotInferrableParameters) {

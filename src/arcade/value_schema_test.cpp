@@ -81,5 +81,39 @@ TEST(ValueSchema, EnumsAndPrimitives) {
     EXPECT_EQ(to_value_schema(json{{"type", "array"}, {"items", {{"type", "string"}, {"enum", {"a", "b"}}}}}), arr);
 }
 
+struct mixed_members {
+    std::string id;
+    std::optional<std::int64_t> rank;
+    std::vector<std::vector<std::int64_t>> grid;
+    std::vector<std::optional<std::string>> holes;
+    static auto describe() {
+        return fields(field("id", &mixed_members::id, "Identifier"), field("rank", &mixed_members::rank, "Rank"),
+                      field("grid", &mixed_members::grid, "Rows of cells"),
+                      field("holes", &mixed_members::holes, "Names or nulls"));
+    }
+};
+
+// Shapes Python cannot declare (docs/tool-definitions.md): our choices, pinned.
+TEST(ValueSchema, ShapesPythonCannotDeclare) {
+    const json v = to_value_schema(value_codec<mixed_members>::schema());
+    // A required member of a struct with optional ones keeps its description.
+    EXPECT_EQ(v["properties"]["id"]["description"], "Identifier");
+    EXPECT_EQ(v["properties"]["rank"]["nullable"], true);
+    EXPECT_EQ(v["required_keys"], json::parse(R"(["grid","holes","id"])"));
+    // A vector of vectors: an array of "json" (ValueSchema has no array-of-array).
+    json grid = vs("array");
+    grid["inner_val_type"] = "json";
+    grid["description"] = "Rows of cells";
+    EXPECT_EQ(v["properties"]["grid"], grid);
+    // A vector of optionals: items of T; the MCP schema admits null items.
+    EXPECT_EQ(v["properties"]["holes"]["inner_val_type"], "string");
+    EXPECT_EQ(value_codec<mixed_members>::schema()["properties"]["holes"]["items"]["type"],
+              json::parse(R"(["string","null"])"));
+    // A known object without required members has required_keys [] (null only for free-form).
+    EXPECT_EQ(to_value_schema(value_codec<no_arguments>::schema())["required_keys"], json::array());
+    EXPECT_EQ(to_value_schema(value_codec<no_arguments>::schema())["properties"], json::object());
+    EXPECT_TRUE(to_value_schema(json::object())["required_keys"].is_null());
+}
+
 }  // namespace
 }  // namespace arcade_mcp::detail

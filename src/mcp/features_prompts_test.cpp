@@ -2,6 +2,8 @@
 // prompts/get, and completion/complete.
 #include "mcp/features_fixture.hpp"
 
+#include "arcade_mcp/testing.hpp"
+
 namespace arcade_mcp::detail {
 namespace {
 
@@ -183,6 +185,43 @@ TEST_F(FeaturesTest, PromptsGetFillsTypedArguments) {
                       "text":"style guide"}}}]})"));
     const json no_focus = result_of(s, rpc(2, "prompts/get", json{{"name", "review"}, {"arguments", {{"code", "y"}}}}));
     EXPECT_EQ(no_focus["messages"][0]["content"]["text"], "Review:\ny");
+}
+
+// arcade-mcp-server 1.26: a prompt handler may take the caller's context, or only its arguments.
+TEST(PromptContext, HandlersSeeTheCallersContextOrOnlyTheirArguments) {
+    server_info info;
+    info.name = "prompts";
+    server srv(info);
+    srv.add_prompt<review_args>("whose", "Who asks, over which revision",
+                                [](tool_context& ctx, const review_args& a) {
+                                    ctx.log(mcp_log_level::info, "filling whose");
+                                    return prompt_result{{},
+                                                         {prompt_message::user(content_block::text(
+                                                             std::string(ctx.user_id()) + " " +
+                                                             std::string(ctx.protocol_version()) + " " + a.code))}};
+                                });
+    srv.add_prompt<review_args>("plain_args", "Arguments only", [](const review_args& a) -> result<prompt_result> {
+        if (a.code == "fail") return tool_error::execution("cannot");
+        return prompt_result{{}, {prompt_message::user(content_block::text("code: " + a.code))}};
+    });
+    for (const char* revision : {"2025-06-18", "2025-11-25"}) {
+        arcade_mcp::testing::client_options options;
+        options.protocol_version = revision;
+        options.user_id = std::string("user-") + revision;
+        arcade_mcp::testing::client c(srv, options);
+        const json got = c.request("prompts/get", json{{"name", "whose"}, {"arguments", {{"code", "x"}}}});
+        EXPECT_EQ(got["messages"][0]["content"]["text"], std::string("user-") + revision + " " + revision + " x");
+        bool logged = false;
+        for (const auto& note : c.logs()) logged = logged || note.dump().find("filling whose") != std::string::npos;
+        EXPECT_TRUE(logged) << revision;
+        EXPECT_EQ(c.request("prompts/get", json{{"name", "plain_args"}, {"arguments", {{"code", "y"}}}})["messages"][0]
+                           ["content"]["text"],
+                  "code: y");
+    }
+    arcade_mcp::testing::client stateless(srv, arcade_mcp::testing::era::stateless);
+    EXPECT_EQ(stateless.request("prompts/get", json{{"name", "whose"}, {"arguments", {{"code", "z"}}}})["messages"][0]
+                                ["content"]["text"],
+              "test-user 2026-07-28 z");
 }
 
 TEST_F(FeaturesTest, PromptsGetWithoutArgumentsWhenNoneAreRequired) {

@@ -162,6 +162,7 @@ tool_spec& server::add_tool_to(const std::shared_ptr<const toolkit_info>& kit, t
     if (!spec.invoke) throw std::invalid_argument("tool '" + spec.name + "' has no handler");
     if (!spec.input_schema.is_object() || spec.input_schema.value("type", json()) != "object")
         throw std::invalid_argument("tool '" + spec.name + "': inputSchema must be an object schema");
+    spec.checked_metadata();  // arcade-core refuses contradictory metadata when the tool is added
     // Within a named toolkit Arcade identifies tools by PascalCase name, case-insensitively;
     // without a name, names are verbatim and exact. Across toolkits the MCP and fully qualified
     // names must stay unique (toolkit "A_B" tool "c" and toolkit "A" tool "b_c" are both "A_B_C").

@@ -29,7 +29,31 @@ std::string_view operation_name(operation op) {
     return "opaque";
 }
 
+/// Pydantic's exclude_none: null members of `j` go, and of the objects inside it when `deep`
+/// (the author's `extras` keep theirs, as a dict's contents are not model fields).
+void strip_null_members(json& j, bool deep) {
+    if (j.is_object()) {
+        for (auto it = j.begin(); it != j.end();) it = it->is_null() ? j.erase(it) : std::next(it);
+    }
+    if (!deep || !j.is_structured()) return;
+    for (auto& member : j) strip_null_members(member, true);
+}
+
 }  // namespace
+
+void as_parameter_schema(json& input_schema, const std::vector<std::string>& order) {
+    auto props = input_schema.find("properties");
+    if (props == input_schema.end() || !props->is_object()) return;
+    for (auto& [name, member] : props->items()) member = codec::non_nullable_schema(std::move(member));
+    auto required = input_schema.find("required");
+    if (required == input_schema.end() || !required->is_array()) return;
+    json ordered = json::array();
+    for (const auto& name : order)
+        if (std::find(required->begin(), required->end(), json(name)) != required->end()) ordered.push_back(name);
+    for (const auto& name : *required)
+        if (std::find(ordered.begin(), ordered.end(), name) == ordered.end()) ordered.push_back(name);
+    *required = std::move(ordered);
+}
 
 json arcade_metadata_json(const tool_metadata& m) {
     if (!m.behavior && m.service_domains.empty() && !m.extras) return nullptr;
@@ -43,7 +67,9 @@ json arcade_metadata_json(const tool_metadata& m) {
                         {"idempotent", m.behavior->idempotent ? json(*m.behavior->idempotent) : json(nullptr)},
                         {"open_world", m.behavior->open_world ? json(*m.behavior->open_world) : json(nullptr)}};
     }
-    json classification = m.service_domains.empty() ? json(nullptr) : json{{"service_domains", m.service_domains}};
+    json domains = json::array();
+    for (auto d : m.service_domains) domains.push_back(to_string(d));
+    json classification = m.service_domains.empty() ? json(nullptr) : json{{"service_domains", std::move(domains)}};
     return json{{"classification", std::move(classification)}, {"behavior", std::move(behavior)},
                 {"extras", m.extras ? *m.extras : json(nullptr)}};
 }
@@ -154,22 +180,19 @@ json tool_catalog::to_mcp_tool(const catalog_entry& e, std::string_view revision
     // 2025-11-25 only: 2026-07-28 has no Tool.execution (tasks are the server's choice there).
     if (e.spec->tasks != task_support::forbidden && revision == rev_2025_11_25)
         tool["execution"] = json{{"taskSupport", e.spec->tasks == task_support::required ? "required" : "optional"}};
-    // _meta.arcade as arcade-mcp-server shows it: non-null requirement parts and the metadata
-    // without null members (2025-06-18+: data types carry _meta).
+    // _meta.arcade as arcade-mcp-server's _build_arcade_meta shows it: model_dump(exclude_none)
+    // of the requirements and of the metadata (2025-06-18+: data types carry _meta).
     if (modern) {
         json arcade = json::object();
         json requirements = arcade_requirements_json(e.spec->requirements);
-        for (auto it = requirements.begin(); it != requirements.end();)
-            it = it->is_null() ? requirements.erase(it) : std::next(it);
+        strip_null_members(requirements, true);
         if (!requirements.empty()) arcade["requirements"] = std::move(requirements);
         json metadata = arcade_metadata_json(e.spec->metadata);
         if (!metadata.is_null()) {
-            for (auto it = metadata.begin(); it != metadata.end();)
-                it = it->is_null() ? metadata.erase(it) : std::next(it);
-            if (metadata.contains("behavior"))
-                for (auto it = metadata["behavior"].begin(); it != metadata["behavior"].end();)
-                    it = it->is_null() ? metadata["behavior"].erase(it) : std::next(it);
-            arcade["metadata"] = std::move(metadata);
+            strip_null_members(metadata, false);
+            for (const char* part : {"classification", "behavior"})
+                if (metadata.contains(part)) strip_null_members(metadata[part], false);
+            if (!metadata.empty()) arcade["metadata"] = std::move(metadata);
         }
         if (!arcade.empty()) tool["_meta"] = json{{"arcade", std::move(arcade)}};
     }

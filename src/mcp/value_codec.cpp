@@ -1,6 +1,7 @@
 // Out-of-line helpers of value_codec.hpp: JSON pointer escaping, type names, UTF-8 length.
 #include "arcade_mcp/mcp/value_codec.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace arcade_mcp::codec {
@@ -38,6 +39,30 @@ json number_json(double v) {
     if (std::isfinite(v) && std::trunc(v) == v && std::fabs(v) <= 9007199254740992.0)
         return static_cast<std::int64_t>(v);
     return v;
+}
+
+json nullable_schema(json schema) {
+    if (auto t = schema.find("type"); t != schema.end()) {
+        if (t->is_string()) {
+            *t = json::array({*t, "null"});
+        } else if (t->is_array() && std::find(t->begin(), t->end(), json("null")) == t->end()) {
+            t->push_back("null");
+        }
+    }
+    if (auto e = schema.find("enum");
+        e != schema.end() && e->is_array() && std::find(e->begin(), e->end(), json()) == e->end())
+        e->push_back(nullptr);
+    return schema;
+}
+
+json non_nullable_schema(json schema) {
+    if (auto t = schema.find("type"); t != schema.end() && t->is_array()) {
+        t->erase(std::remove(t->begin(), t->end(), json("null")), t->end());
+        if (t->size() == 1) *t = json((*t)[0]);
+    }
+    if (auto e = schema.find("enum"); e != schema.end() && e->is_array())
+        e->erase(std::remove(e->begin(), e->end(), json()), e->end());
+    return schema;
 }
 
 std::size_t utf8_length(std::string_view s) noexcept {

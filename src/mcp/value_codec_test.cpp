@@ -91,7 +91,12 @@ TEST(ValueCodecSchema, Scalars) {
 
 TEST(ValueCodecSchema, EnumOptionalVector) {
     EXPECT_EQ(value_codec<color>::schema(), json::parse(R"({"type":"string","enum":["red","green","blue"]})"));
-    EXPECT_EQ(value_codec<std::optional<int>>::schema(), json({{"type", "integer"}}));
+    // Nullable as arcade-mcp-server writes it (make_tool drops the null of a tool's own parameters).
+    EXPECT_EQ(value_codec<std::optional<int>>::schema(), json::parse(R"({"type":["integer","null"]})"));
+    EXPECT_EQ(value_codec<std::optional<color>>::schema(),
+              json::parse(R"({"type":["string","null"],"enum":["red","green","blue",null]})"));
+    EXPECT_EQ(value_codec<std::optional<json>>::schema(), json::object());
+    EXPECT_EQ(codec::non_nullable_schema(value_codec<std::optional<color>>::schema()), value_codec<color>::schema());
     EXPECT_EQ(value_codec<std::vector<std::string>>::schema(),
               json::parse(R"({"type":"array","items":{"type":"string"}})"));
 }
@@ -103,7 +108,8 @@ TEST(ValueCodecSchema, DescribedStruct) {
     EXPECT_EQ(s["required"], json::parse(R"(["name","points"])"));
     const json& p = s["properties"];
     EXPECT_EQ(p["name"], json::parse(R"({"type":"string","description":"Shape name","minLength":2,"maxLength":4})"));
-    EXPECT_EQ(p["fill"], json::parse(R"({"type":"string","enum":["red","green","blue"],"description":"Fill colour"})"));
+    EXPECT_EQ(p["fill"], json::parse(R"({"type":["string","null"],"enum":["red","green","blue",null],
+                                         "description":"Fill colour"})"));
     EXPECT_EQ(p["points"]["minItems"], 1);
     EXPECT_EQ(p["points"]["maxItems"], 3);
     EXPECT_EQ(p["points"]["items"], value_codec<vc_test::point>::schema());

@@ -21,12 +21,14 @@
 /// type and reported with the field's JSON pointer.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "arcade_mcp/mcp/value_codec.hpp"
 
@@ -168,7 +170,14 @@ struct value_codec<T> {
         return d;
     }
 
-    /// The object schema.
+    /// The JSON names of the fields, in declaration order.
+    static std::vector<std::string> field_names() {
+        std::vector<std::string> names;
+        std::apply([&](const auto&... f) { (names.push_back(f.name()), ...); }, descriptors());
+        return names;
+    }
+
+    /// The object schema (`required` sorted by name).
     static json schema() {
         json properties = json::object();
         json required = json::array();
@@ -176,6 +185,9 @@ struct value_codec<T> {
             ((properties[f.name()] = f.schema(), f.required() ? required.push_back(f.name()) : void()), ...);
         }, descriptors());
         json s{{"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
+        // Sorted, as arcade-mcp-server lists a nested object's required keys (make_tool puts a
+        // tool's own parameters back in declaration order).
+        std::sort(required.begin(), required.end());
         if (!required.empty()) s["required"] = std::move(required);
         return s;
     }

@@ -2,7 +2,8 @@
 /// Prompts: message templates the client lists and fills (`prompts/list`, `prompts/get`).
 /// `make_prompt<Args>` derives the argument list from a described struct whose members are
 /// `std::string` (required) or `std::optional<std::string>` (optional); the handler receives
-/// the decoded struct and returns messages with any content (text, image, audio, resources).
+/// the caller's `tool_context` (if it takes one) and the decoded struct and returns messages with
+/// any content (text, image, audio, resources).
 ///
 /// Example:
 /// @code
@@ -80,10 +81,19 @@ struct prompt_spec {
     }
 };
 
-/// Builds a prompt from a described argument struct and a handler
-/// `prompt_result|result<prompt_result> (tool_context&, const Args&)`.
+/// Builds a prompt from a described argument struct and a handler of either form (as
+/// arcade-mcp-server 1.26 takes `(context, args)` and `(args)` handlers):
+/// @code
+/// prompt_result|result<prompt_result> handler(tool_context&, const Args&)   // the caller's context
+/// prompt_result|result<prompt_result> handler(const Args&)
+/// @endcode
+/// The context is the caller's, as a tool's: user id, protocol revision, logging and progress to
+/// the client, requests to the client (sampling, elicitation), cancellation.
 template <described Args, class Handler>
 prompt_spec make_prompt(std::string name, std::string description, Handler handler) {
+    constexpr bool takes_context = std::is_invocable_v<Handler&, tool_context&, const Args&>;
+    static_assert(takes_context || std::is_invocable_v<Handler&, const Args&>,
+                  "a prompt handler takes (tool_context&, const Args&) or (const Args&)");
     prompt_spec spec;
     spec.name = std::move(name);
     spec.description = std::move(description);
@@ -102,13 +112,17 @@ prompt_spec make_prompt(std::string name, std::string description, Handler handl
         Args args{};
         decode_error err;
         if (!value_codec<Args>::decode(arguments, args, "", err)) return err;
-        using R = std::decay_t<decltype(h(ctx, args))>;
+        auto call = [&]() -> decltype(auto) {
+            if constexpr (takes_context) return std::invoke(h, ctx, args);
+            else return std::invoke(h, args);
+        };
+        using R = std::decay_t<decltype(call())>;
         if constexpr (is_result<R>::value) {
-            auto r = h(ctx, args);
+            auto r = call();
             if (!r) return std::move(r).error();
             return std::move(r).value();
         } else {
-            return h(ctx, args);
+            return call();
         }
     };
     return spec;

@@ -101,8 +101,15 @@ struct tool_spec {
     tool_metadata metadata;           ///< behaviour, service domains, extras (with_*)
     std::vector<std::string> non_inferrable;  ///< parameters the model must not guess (Arcade `inferrable: false`)
     json input_schema;                 ///< object schema of the arguments
+    /// The parameters in declaration order (make_tool fills it): the order of the ToolDefinition's
+    /// `input.parameters` and of `required`, since JSON objects here keep their keys sorted. Empty:
+    /// by name; parameters not listed follow by name.
+    std::vector<std::string> parameter_order;
     std::optional<json> output_schema;  ///< object schema of structuredContent, when typed
     bool wraps_result = false;         ///< structuredContent is `{"result": value}` (non-object returns)
+    /// The handler returns a `std::optional`: an empty one is a result too (Arcade output
+    /// `available_modes` then lists "null"). `output_schema` describes the value when there is one.
+    bool output_nullable = false;
     /// Time limit of one call; unset: the server's (ARCADE_TOOL_TIMEOUT_SECONDS). Past it the stop
     /// token is signalled and the caller gets a retryable timeout error.
     std::optional<std::chrono::milliseconds> timeout;
@@ -146,15 +153,40 @@ struct tool_spec {
     }
     /// Sets `output_description`.
     tool_spec& with_output_description(std::string d) { output_description = std::move(d); return *this; }
-    /// Behaviour hints: MCP annotations and Arcade metadata.behavior.
-    tool_spec& with_behavior(tool_behavior b) { metadata.behavior = std::move(b); return *this; }
-    /// Sets the service domains of `metadata` (e.g. "email").
-    tool_spec& with_service_domains(std::vector<std::string> d) {
+    /// Behaviour hints: MCP annotations and Arcade metadata.behavior. Throws std::invalid_argument
+    /// when the metadata becomes contradictory (see metadata_contradiction and lenient_metadata).
+    tool_spec& with_behavior(tool_behavior b) {
+        metadata.behavior = std::move(b);
+        return checked_metadata();
+    }
+    /// Sets the service domains of `metadata`; throws like with_behavior.
+    tool_spec& with_service_domains(std::vector<service_domain> d) {
         metadata.service_domains = std::move(d);
+        return checked_metadata();
+    }
+    /// Sets the author extras of `metadata`: a JSON object of JSON-safe values (no NaN or
+    /// infinity); throws std::invalid_argument otherwise.
+    tool_spec& with_extras(json extras) {
+        metadata.extras = std::move(extras);
+        return checked_metadata();
+    }
+    /// Sets all of `metadata` at once (its `strict` flag included); throws like with_behavior.
+    tool_spec& with_metadata(tool_metadata m) {
+        metadata = std::move(m);
+        return checked_metadata();
+    }
+    /// Python's `ToolMetadata(strict=False)`: keeps behaviour and service domains that contradict
+    /// each other (a "read" tool that counts views). Call it before the setters it should allow.
+    tool_spec& lenient_metadata() {
+        metadata.strict = false;
         return *this;
     }
-    /// Sets the author extras of `metadata` (a JSON object).
-    tool_spec& with_extras(json extras) { metadata.extras = std::move(extras); return *this; }
+    /// Throws std::invalid_argument naming the tool when `metadata` is refused by
+    /// metadata_contradiction; server::add_tool calls it too.
+    tool_spec& checked_metadata() {
+        if (auto why = metadata_contradiction(metadata)) throw std::invalid_argument("tool '" + name + "': " + *why);
+        return *this;
+    }
     /// The tool reads this secret through `tool_context::secret` (worker: from the engine; MCP:
     /// from the environment). Reserved names (ARCADE_WORKER_SECRET, ARCADE_API_KEY) are refused.
     tool_spec& requires_secret(std::string key) { requirements.secrets.push_back(std::move(key)); return *this; }
@@ -168,6 +200,27 @@ struct tool_spec {
         requirements.oauth2 = oauth2_requirement{std::move(provider_id), std::nullopt, std::move(scopes)};
         return *this;
     }
+    /// The engine obtains an OAuth2 token from the provider `requirement` names: a known provider
+    /// (`provider_id`), a custom provider configured in Arcade (`id`, as Python's `OAuth2(id=...)`),
+    /// or a given one of a known provider's configurations (both). Throws std::invalid_argument when
+    /// it names neither.
+    /// @code
+    /// srv.add_tool<args>("ping", "Ping the intranet.", ping).requires_oauth2({.provider_id = std::nullopt,
+    ///                                                                        .id = "acme-sso",
+    ///                                                                        .scopes = {"read"}});
+    /// @endcode
+    tool_spec& requires_oauth2(oauth2_requirement requirement) {
+        const auto blank = [](const std::optional<std::string>& s) { return !s || s->empty(); };
+        if (blank(requirement.provider_id) && blank(requirement.id))
+            throw std::invalid_argument("tool '" + name + "': an OAuth2 requirement needs a provider_id or an id");
+        requirements.oauth2 = std::move(requirement);
+        return *this;
+    }
+    /// A custom OAuth2 provider configured in Arcade, by its id (Python's `OAuth2(id=..., scopes=...)`):
+    /// the requirement carries `id` and no `provider_id`.
+    tool_spec& requires_custom_oauth2(std::string id, std::vector<std::string> scopes = {}) {
+        return requires_oauth2(oauth2_requirement{std::nullopt, std::move(id), std::move(scopes)});
+    }
     /// Marks the tool deprecated: `message` goes in Arcade's deprecation_message and prefixes the
     /// MCP description with `[DEPRECATED: ...]`.
     tool_spec& deprecated(std::string message) { deprecation_message = std::move(message); return *this; }
@@ -180,6 +233,21 @@ struct tool_spec {
         return *this;
     }
 };
+
+namespace detail {
+
+/// The input schema as arcade-mcp-server shows a tool's parameters: an optional parameter's own
+/// schema does not admit null (nested optional members do), and `required` follows `order`.
+void as_parameter_schema(json& input_schema, const std::vector<std::string>& order);
+
+/// The schema of a handler's result type; of T for `std::optional<T>`.
+template <class V>
+json output_value_schema() {
+    if constexpr (is_optional<V>::value) return value_codec<typename V::value_type>::schema();
+    else return value_codec<V>::schema();
+}
+
+}  // namespace detail
 
 /// Builds a tool from a described argument struct and a handler (see the handler forms above);
 /// server::add_tool<Args> calls it. A handler of another shape is a compile error.
@@ -199,9 +267,13 @@ tool_spec make_tool(std::string name, std::string description, Handler handler) 
     spec.name = std::move(name);
     spec.description = std::move(description);
     spec.input_schema = value_codec<Args>::schema();
+    spec.parameter_order = value_codec<Args>::field_names();
+    detail::as_parameter_schema(spec.input_schema, spec.parameter_order);
     if constexpr (!std::is_same_v<value_type, tool_content>) {
-        // structuredContent: objects as they are, anything else wrapped in `result`.
-        json schema = value_codec<value_type>::schema();
+        // structuredContent: objects as they are, anything else wrapped in `result`. An optional
+        // result is described by its value's schema (as Python unwraps Optional[T]).
+        spec.output_nullable = is_optional<value_type>::value;
+        json schema = detail::output_value_schema<value_type>();
         spec.wraps_result = schema.value("type", json()) != "object";
         spec.output_schema = spec.wraps_result
                                  ? json{{"type", "object"}, {"properties", {{"result", std::move(schema)}}}}

@@ -139,7 +139,11 @@ public:
     /// and the answer decodes. Throws client_request_error as above.
     template <class T>
     std::optional<T> elicit_as(std::string message) {
-        auto answer = elicit(std::move(message), value_codec<T>::schema());
+        json schema = value_codec<T>::schema();
+        // Elicitation fields have one primitive type: an optional member is simply not required.
+        if (auto p = schema.find("properties"); p != schema.end() && p->is_object())
+            for (auto& [name, member] : p->items()) member = codec::non_nullable_schema(std::move(member));
+        auto answer = elicit(std::move(message), std::move(schema));
         if (!answer.accepted()) return std::nullopt;
         T out{};
         decode_error err;

@@ -70,6 +70,12 @@ std::size_t utf8_length(std::string_view s) noexcept;
 /// A number as JSON: integral values within ±2^53 as integers (5, not 5.0).
 json number_json(double v);
 
+/// `schema` that also admits null, as arcade-mcp-server writes a nullable value: a string type
+/// becomes `[type, "null"]`, an `enum` gains `null`; a schema without a type (any value) is unchanged.
+json nullable_schema(json schema);
+/// The opposite of nullable_schema: `"null"` removed from the type and from an `enum`.
+json non_nullable_schema(json schema);
+
 /// Records the first decoding problem and returns false (a decode() returns its result).
 inline bool fail(decode_error& err, std::string path, std::string message) {
     err = decode_error{std::move(path), std::move(message)};
@@ -202,11 +208,12 @@ struct value_codec<E> {
     }
 };
 
-/// `std::optional<T>`: T's schema; absent or null decode to an empty optional. As a described
-/// struct's field it is not required.
+/// `std::optional<T>`: T's schema admitting null (`"type": [T's type, "null"]`, see
+/// codec::nullable_schema); absent or null decode to an empty optional. As a described struct's
+/// field it is not required.
 template <class T>
 struct value_codec<std::optional<T>> {
-    static json schema() { return value_codec<T>::schema(); }  ///< T's schema
+    static json schema() { return codec::nullable_schema(value_codec<T>::schema()); }  ///< T's schema or null
     /// null: empty; anything else as T.
     static bool decode(const json& j, std::optional<T>& out, const std::string& path, decode_error& err) {
         if (j.is_null()) {
