@@ -2,7 +2,8 @@
 // (POST /v1/auth/authorize -> AuthorizationResponse, GET /v1/auth/status?id=&wait=), for the
 // arcade_oauth check. It checks the Authorization header against its key, records every request,
 // and plays the user: GET /consent/<id>?answer=grant|deny is what the user's browser does at the
-// provider. Users named in `grantedUsers` are authorized at once.
+// provider. Users named in `grantedUsers` are authorized at once. One authorization per user and
+// provider (provider_id, or a custom provider's id).
 // Usage (from check code): const api = await startArcadeApiDouble({ key, grantedUsers });
 //   api.url, api.requests, api.close()
 import http from 'node:http';
@@ -38,10 +39,10 @@ export async function startArcadeApiDouble({ key, grantedUsers = [] }) {
       if (req.method === 'POST' && url.pathname === '/v1/auth/authorize') {
         const { auth_requirement: r, user_id: user } = JSON.parse(body);
         if (!r || !user || (!r.provider_id && !r.id)) return send(400, { message: 'auth_requirement and user_id are required' });
-        const found = [...authorizations.entries()].find(([, a]) => a.user_id === user && a.provider_id === r.provider_id && a.status !== 'failed');
+        const found = [...authorizations.entries()].find(([, a]) => a.user_id === user && a.provider_id === r.provider_id && a.custom_id === r.id && a.status !== 'failed');
         if (found) return send(200, response(found[0]));
         const id = `ac_${next++}`;
-        authorizations.set(id, { user_id: user, provider_id: r.provider_id, scopes: r.oauth2?.scopes ?? [], status: grantedUsers.includes(user) ? 'completed' : 'pending' });
+        authorizations.set(id, { user_id: user, provider_id: r.provider_id, custom_id: r.id, scopes: r.oauth2?.scopes ?? [], status: grantedUsers.includes(user) ? 'completed' : 'pending' });
         return send(200, response(id));
       }
       if (req.method === 'GET' && url.pathname === '/v1/auth/status') {

@@ -26,7 +26,8 @@ struct arcade_api_setup {
 arcade_api_setup arcade_api_from_env(const env_lookup& env);
 
 /// Removes ARCADE_WORKER_SECRET and ARCADE_API_KEY from the process environment (call once they
-/// were read, before any thread starts).
+/// were read, before any tool can run; the threads already running then, signals and the log
+/// writer, never read the environment).
 void hide_server_secrets_from_tools();
 
 /// Logs one warning per tool (MCP mode) whose declared secrets are not in the environment.

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "auth/jwks_source.hpp"
+#include "log/logger.hpp"
 #include "util/http_client.hpp"
 
 namespace arcade_mcp::detail {
@@ -31,6 +32,9 @@ std::string error_detail(const std::string& body) {
 authorization_answer read_answer(const http_response& response) {
     authorization_answer answer;
     if (!response.transported) {
+        // The tool result keeps arcadepy's words; the operator gets libcurl's reason (no headers
+        // in it, so never the key).
+        log(log_level::warning, "Arcade API request failed", {{"reason", response.error}});
         answer.error = response.timed_out ? "Request timed out." : "Connection error.";
         return answer;
     }

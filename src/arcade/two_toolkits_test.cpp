@@ -295,10 +295,17 @@ TEST(TwoToolkitsOAuth, AChainedCallGetsTheEnginesTokenOnlyWhenTheCallersGrantCov
         .requires_oauth2("github", {"read:user"});
     beta.add_tool<no_arguments>("github_admin", "GitHub, more scopes.", token_of).requires_oauth2("github", {"admin"});
     beta.add_tool<no_arguments>("no_oauth", "No OAuth2 declared.", token_of);
+    beta.add_tool<no_arguments>("pass_through", "Declares no OAuth2, calls GithubUser.",
+                                [](tool_context& ctx, const no_arguments&) -> result<json> {
+                                    return ctx.call_tool("Beta.GithubUser");
+                                });
     const auto covered = two_kits_invoke_with_token(srv, "Relay", {{"target", "Beta.GithubUser"}, {"text", ""}});
     EXPECT_EQ(covered["output"]["value"], "gh-token") << covered;
     const auto undeclared = two_kits_invoke_with_token(srv, "Relay", {{"target", "Beta.NoOauth"}, {"text", ""}});
     EXPECT_EQ(undeclared["output"]["value"], "-") << undeclared;
+    // Two levels down, through a tool without a grant of its own: still the root's token.
+    const auto nested = two_kits_invoke_with_token(srv, "Relay", {{"target", "Beta.PassThrough"}, {"text", ""}});
+    EXPECT_EQ(nested["output"]["value"], "gh-token") << nested;
     const auto uncovered = two_kits_invoke_with_token(srv, "Relay", {{"target", "Beta.GithubAdmin"}, {"text", ""}});
     EXPECT_EQ(uncovered["output"]["error"]["kind"], "TOOL_RUNTIME_CONTEXT_REQUIRED") << uncovered;
     EXPECT_NE(uncovered.dump().find("needs an OAuth2 grant (github)"), std::string::npos) << uncovered;

@@ -235,14 +235,18 @@ void worker_api::invoke(const std::string& body, std::function<void(http_answer)
         chain.refusal = [&ctx = *ctx](const tool_spec& callee) { return worker_chain_refusal(ctx, callee); };
         chain.secret_value = [&ctx = *ctx](std::string_view key) { return ctx.secret(key); };
         chain.metadata_value = [&ctx = *ctx](std::string_view key) { return ctx.metadata(key); };
+        chain.root_context = ctx.get();
         ctx->chain = &chain;
+        struct chain_reset {  // the context may outlive this job; `chain` does not
+            worker_scope& scope;
+            ~chain_reset() { scope.chain = nullptr; }
+        } reset{*ctx};
         std::optional<tool_run> ran;
         try {
             ran = invoke_tool(*entry, *ctx, inputs, core_.middleware(), {}, ctx->call.get());
         } catch (const protocol_error& e) {  // the worker protocol has no JSON-RPC errors
             return answer(nullptr, tool_error::fatal(e.what()));
         }
-        ctx->chain = nullptr;
         tool_run& run = *ran;
         if (auto* value = std::get_if<json>(&run.outcome.value)) return answer(std::move(*value), std::nullopt);
         if (auto* error = std::get_if<tool_error>(&run.outcome.value)) return answer(nullptr, std::move(*error));

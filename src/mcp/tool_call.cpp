@@ -107,8 +107,12 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
         chain.hooks = &chain_;
         chain.session_id = session_id;
         chain.root = tool->spec.get();
-        chain.refusal = [refuse_requirements, root = chain.root](const tool_spec& callee) {
-            if (auto lacking = front_door_scope_refusal(callee, root)) return lacking;
+        chain.root_context = &ctx;
+        // Scopes were checked against a bearer token only when front-door auth authenticated one.
+        chain.refusal = [refuse_requirements, authenticated = ctx.authenticated(),
+                         root = chain.root](const tool_spec& callee) -> std::optional<tool_error> {
+            if (authenticated)
+                if (auto lacking = front_door_scope_refusal(callee, root)) return lacking;
             return chained_call_refusal(callee, refuse_requirements);
         };
         chain.secret_value = environment_secret;
@@ -128,7 +132,8 @@ void dispatcher::call_tool(const std::shared_ptr<session_state>& session, jsonrp
             };
         }
         tool_run run = invoke_tool(*tool, ctx, arguments, chain_, session_id, ctx.call(), gate);
-        if (refused && std::holds_alternative<tool_error>(run.outcome.value))
+        if (const auto* error = std::get_if<tool_error>(&run.outcome.value);
+            refused && error && error->message == refused->error.message)  // not replaced by a hook
             return jsonrpc::make_result(req.id, std::move(refused->result));
         if (auto* value = std::get_if<json>(&run.outcome.value))
             return jsonrpc::make_result(req.id,

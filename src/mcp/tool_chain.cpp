@@ -42,10 +42,11 @@ public:
             std::any_of(keys.begin(), keys.end(), [&](const std::string& k) { return iequals(k, key); });
         return declared ? chain_.metadata_value(key) : std::nullopt;
     }
+    // The token of the root's grant (a tool in between may have no OAuth2 requirement of its own).
     std::optional<std::string> authorization_token() const override {
-        return granted() ? caller_.authorization_token() : std::nullopt;
+        return granted() ? grant_holder().authorization_token() : std::nullopt;
     }
-    json user_info() const override { return granted() ? caller_.user_info() : json::object(); }
+    json user_info() const override { return granted() ? grant_holder().user_info() : json::object(); }
     std::string_view protocol_version() const override { return caller_.protocol_version(); }
     std::stop_token stop_token() const override { return caller_.stop_token(); }
     std::string request_id() const override { return caller_.request_id(); }
@@ -73,6 +74,7 @@ public:
     }
 
 private:
+    const tool_context& grant_holder() const { return chain_.root_context ? *chain_.root_context : caller_; }
     bool granted() const { return callee_.spec->requirements.oauth2 && oauth2_covered(*callee_.spec, chain_.root); }
 
     tool_context& caller_;

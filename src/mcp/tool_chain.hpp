@@ -28,6 +28,7 @@ struct tool_chain {
     const middleware_chain* hooks = nullptr;      ///< tool hooks run around each chained call
     std::string_view session_id;                  ///< for the hooks ("" when there is none)
     const tool_spec* root = nullptr;              ///< the protocol-called tool (its OAuth2 grant)
+    const tool_context* root_context = nullptr;   ///< the protocol call's context (holds that grant's token)
     /// Why the callee cannot run in this protocol, or std::nullopt (MCP: the tools/call checks;
     /// worker: a declared secret the engine did not send). Unset: no check.
     std::function<std::optional<tool_error>(const tool_spec& callee)> refusal;

@@ -136,8 +136,10 @@ tool_call_result result_of(const tool_run& run, clock::duration took, const tool
 
 call_plan plan_for(const tool_spec& spec, std::chrono::milliseconds default_limit) {
     call_plan plan;
-    plan.run_inline = spec.runs_inline;
-    plan.time_limit = spec.runs_inline ? std::chrono::milliseconds(0) : spec.timeout.value_or(default_limit);
+    // A tool that needs the user's OAuth2 token may wait for the Arcade API and for the user
+    // (tool_preflight.hpp): never on the thread that reads requests, and always under a time limit.
+    plan.run_inline = spec.runs_inline && !spec.requirements.oauth2;
+    plan.time_limit = plan.run_inline ? std::chrono::milliseconds(0) : spec.timeout.value_or(default_limit);
     plan.max_concurrency = spec.max_concurrency;
     plan.concurrency_key = spec.max_concurrency ? &spec : nullptr;
     return plan;

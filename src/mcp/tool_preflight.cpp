@@ -2,7 +2,10 @@
 // character for character, except those of the URL elicitation, which Python does not have.
 #include "mcp/tool_preflight.hpp"
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
 #include <vector>
 
 #include "log/logger.hpp"
@@ -13,6 +16,10 @@ namespace arcade_mcp::detail {
 namespace {
 
 using fields = std::vector<std::pair<std::string, std::string>>;
+
+/// How long a user may take at the provider once the client opened the link (besides the call's
+/// own time limit).
+constexpr std::chrono::minutes max_authorization_wait{10};
 
 constexpr std::string_view compare_server_types_url =
     "https://docs.arcade.dev/en/guides/create-tools/tool-basics/compare-server-types";
@@ -207,19 +214,28 @@ std::optional<preflight_refusal> authorize_through_client(const std::string& nam
                         "requested permissions, then come back: the tool runs once you are done.";
     params["url"] = pending.url;
     params["elicitationId"] = pending.id.empty() ? pending.url : pending.id;
-    elicitation_result answer;
+    std::string action;
     try {
-        const json reply = ctx.request_client("elicitation/create", params, std::chrono::minutes(10));
-        answer.action = reply.value("action", std::string());
+        const json reply = ctx.request_client("elicitation/create", params, max_authorization_wait);
+        // The client's answer, whatever its shape: only a well-formed "accept" goes on.
+        if (const auto it = reply.is_object() ? reply.find("action") : reply.end();
+            it != reply.end() && it->is_string())
+            action = it->get<std::string>();
     } catch (const client_request_error&) {
         return authorization_required(name, pending.url);  // the link, as Python shows it
     }
-    if (answer.action != "accept") return authorization_declined(name, pending.url);
+    if (action != "accept") return authorization_declined(name, pending.url);
     if (pending.id.empty()) return authorization_required(name, pending.url);
     // Accepted: the user is at the provider. Wait until the authorization completes, fails, or
     // the call is stopped (its time limit, a cancellation, shutdown).
+    // Also bounded on its own (a call may have no time limit), and never faster than one status
+    // request a second, even if the API answers at once.
     const auto stop = ctx.stop_token();
-    while (!stop.stop_requested()) {
+    const auto deadline = std::chrono::steady_clock::now() + max_authorization_wait;
+    std::mutex pause_mutex;
+    std::condition_variable_any pause;
+    while (!stop.stop_requested() && std::chrono::steady_clock::now() < deadline) {
+        const auto asked = std::chrono::steady_clock::now();
         auto state = settings.authorizer->wait_for(pending.id, settings.poll_wait);
         if (!state.authorization) return authorization_error(name, "Authorization failed: " + state.error);
         if (state.authorization->completed()) {
@@ -228,6 +244,8 @@ std::optional<preflight_refusal> authorize_through_client(const std::string& nam
             return std::nullopt;
         }
         if (state.authorization->failed()) return authorization_failed(name);
+        std::unique_lock lock(pause_mutex);
+        pause.wait_until(lock, stop, asked + settings.min_poll_interval, [] { return false; });
     }
     return authorization_required(name, pending.url);
 }

@@ -8,6 +8,7 @@
 // asked to open it, and the call waits for the authorization and runs (docs/arcade-auth.md).
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,8 +31,10 @@ struct preflight_settings {
     bool refuse_requirements = false;
     /// Where user tokens come from; null: no Arcade API key was configured.
     const user_authorizer* authorizer = nullptr;
-    /// Between two status requests while waiting for a user who opened the link.
+    /// How long one status request may wait for the user (the API answers sooner when done).
     std::chrono::seconds poll_wait{10};
+    /// The least time between two status requests (an API that answers at once is not hammered).
+    std::chrono::milliseconds min_poll_interval{1000};
 };
 
 /// Runs the checks for a call of `spec`, requested as `tool_name`, by the caller in `ctx`. On

@@ -194,6 +194,33 @@ TEST_F(PreflightTest, DeclinedOrFailedApprovalEndsTheCallWithTheReason) {
     }
 }
 
+TEST_F(PreflightTest, AMalformedElicitationAnswerIsADeclineNotACrash) {
+    for (const json& answer : {json{{"action", 7}}, json("accept"), json::array({"accept"})}) {
+        authorizer->authorize_answers.push_back(scripted_authorizer::with("pending", link));
+        with_authorizer();
+        auto s = open(json::parse(R"({"elicitation":{"url":{}}})"));
+        auto sink = std::make_shared<capture_sink>();
+        core().handle(s, call_tool(1, "Github_WhoAmI"), sink);
+        ASSERT_TRUE(sink->wait_sent(1));
+        auto answer_sink = std::make_shared<capture_sink>();
+        core().handle(s, json{{"jsonrpc", "2.0"}, {"id", sink->sent()[0]["id"]}, {"result", answer}}, answer_sink);
+        ASSERT_TRUE(sink->wait_finished());
+        const json r = sink->reply().value_or(json()).value("result", json());
+        EXPECT_EQ(r.value("isError", false), true) << answer.dump() << " " << sink->reply()->dump();
+        EXPECT_TRUE(text(r).starts_with("✗ Authorization declined")) << text(r);
+    }
+}
+
+TEST(PreflightPlan, ATokenNeedingToolNeverRunsOnTheIoThread) {
+    tool_spec spec = make_tool<no_arguments>("t", "d", [](const no_arguments&) { return 1; });
+    spec.non_blocking();
+    EXPECT_TRUE(plan_for(spec, std::chrono::seconds(5)).run_inline);
+    spec.requires_oauth2("github");
+    const call_plan plan = plan_for(spec, std::chrono::seconds(5));
+    EXPECT_FALSE(plan.run_inline);
+    EXPECT_EQ(plan.time_limit, std::chrono::seconds(5));
+}
+
 TEST_F(PreflightTest, AnApiFailureIsAnAuthorizationErrorAndTheServerServesOn) {
     authorizer->authorize_answers.push_back(authorization_answer{std::nullopt, "Connection error."});
     authorizer->authorize_answers.push_back(scripted_authorizer::with("completed", "", "gho_789"));
